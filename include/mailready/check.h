@@ -1,0 +1,102 @@
+/* check.h - the check runner.
+ *
+ * A run checks one domain for every step at once: each step's start()
+ * sends its first queries through struct dns; their callbacks send the next
+ * ones.  Because the dns layer merges identical queries and caches answers,
+ * steps may ask for the same names freely (PTR re-asks the MX records; it
+ * costs nothing).  When no query is pending, finish() runs for each step
+ * in step order; it may read the results of earlier steps.  The runner does
+ * no I/O of its own and never blocks: the CLI calls dns_run(), the wizard
+ * polls.
+ */
+#ifndef MAILREADY_CHECK_H
+#define MAILREADY_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "mailready/dns.h"
+#include "mailready/finding.h"
+
+enum check_step {
+    STEP_MX,
+    STEP_SPF,
+    STEP_DKIM,
+    STEP_DMARC,
+    STEP_PTR,
+    STEP_COUNT
+};
+
+struct check_opts {
+    const char *domain;                 /* A-label, normalised */
+    const char *const *server_ips;      /* --server-ip, literal addresses */
+    size_t n_server_ips;
+    const char *const *selectors;       /* --selector */
+    size_t n_selectors;
+    const char *hostname;               /* --hostname, or NULL */
+    const char *dkim_key;               /* --dkim-key FILE, or NULL */
+    const char *datadir;                /* data files (selectors, presets) */
+};
+
+struct check_result {
+    enum check_step step;
+    bool ran;                   /* the step was part of the run */
+    struct findings findings;
+    json_t *records;            /* JSON array of what was found; owned.
+                                 * Elements are strings (a record in
+                                 * presentation form) or objects; an object
+                                 * may carry "display" (text, may hold
+                                 * newlines) for the text report. */
+};
+
+struct check_ctx {
+    struct dns *dns;                    /* borrowed */
+    const struct check_opts *opts;      /* borrowed */
+    struct check_result res[STEP_COUNT];
+    void *state[STEP_COUNT];            /* private to each step */
+    unsigned steps;                     /* mask of steps in this run */
+    bool finished;
+};
+
+struct check_step_ops {
+    const char *name;                   /* "mx" */
+    const char *title;                  /* N_() "Mail servers (MX)" */
+    void (*start)(struct check_ctx *ctx);
+    void (*finish)(struct check_ctx *ctx);     /* may be NULL */
+    void (*free_state)(void *state);           /* may be NULL */
+};
+
+#define CHECK_ALL_STEPS ((1u << STEP_COUNT) - 1)
+
+const struct check_step_ops *check_step_ops(enum check_step step);
+/* "mx" -> STEP_MX; returns -1 if unknown. */
+int check_step_from_name(const char *name);
+
+void check_ctx_init(struct check_ctx *ctx, struct dns *dns,
+                    const struct check_opts *opts);
+void check_ctx_fini(struct check_ctx *ctx);
+
+/* Start the steps in mask; returns at once. */
+void check_run_start(struct check_ctx *ctx, unsigned mask);
+/* Call after dns_process(): when nothing is pending, runs the finish
+ * hooks once and returns true. */
+bool check_run_poll(struct check_ctx *ctx);
+/* Start and run to the end (CLI). */
+void check_run_all(struct check_ctx *ctx, unsigned mask);
+
+/* The step's result, borrowed. */
+struct check_result *check_result_of(struct check_ctx *ctx,
+                                     enum check_step step);
+enum check_status check_step_status(const struct check_ctx *ctx,
+                                    enum check_step step);
+enum check_status check_run_status(const struct check_ctx *ctx);
+
+/* Record a DNS error status as a SEV_ERROR finding DNS_TIMEOUT,
+ * DNS_SERVFAIL or DNS_ERROR (REFUSED, malformed, other) about name/type. */
+void check_add_dns_error(struct findings *fs, const struct dns_answer *a);
+
+/* Append a record string to res->records (copied, made visible-safe). */
+void check_add_record(struct check_result *res, const char *text);
+
+#endif

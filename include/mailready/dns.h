@@ -1,0 +1,164 @@
+/* dns.h - the one DNS interface of mailready.
+ *
+ * Answers come from live DNS (c-ares), from zone files (--zone-file, the
+ * demo) or from zone text loaded by tests; callers cannot tell them apart.
+ * Every query is asynchronous: dns_query() never calls its callback before
+ * returning; callbacks run from dns_process() or dns_run().  Identical
+ * queries (same name, case-insensitive, and type) are merged while in flight
+ * and answered from a cache for the life of the struct dns.
+ *
+ * Only dns.c, dns_parse.c and dns_zone.c know about c-ares and ldns.
+ */
+#ifndef MAILREADY_DNS_H
+#define MAILREADY_DNS_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mailready/rc.h"
+
+enum dns_type {
+    DNS_T_A = 1,
+    DNS_T_NS = 2,
+    DNS_T_CNAME = 5,
+    DNS_T_SOA = 6,
+    DNS_T_PTR = 12,
+    DNS_T_MX = 15,
+    DNS_T_TXT = 16,
+    DNS_T_AAAA = 28,
+    DNS_T_SPF = 99
+};
+
+/* What the answer was.  Never fold these into "not found": SPF, DMARC and
+ * the MX rules depend on the difference. */
+enum dns_status {
+    DNS_OK,         /* NOERROR with records of the asked type */
+    DNS_NODATA,     /* the name exists, no record of this type */
+    DNS_NXDOMAIN,   /* the name does not exist */
+    DNS_SERVFAIL,
+    DNS_REFUSED,
+    DNS_TIMEOUT,
+    DNS_MALFORMED,  /* an answer that could not be parsed */
+    DNS_ERROR       /* anything else: no server, bad name, query cap */
+};
+
+/* Longest name in presentation form (with \DDD escapes) we keep. */
+#define DNS_NAME_MAX 1025
+
+struct dns_rr {
+    char *owner;        /* presentation form, no trailing dot */
+    uint16_t type;
+    uint16_t rclass;
+    uint32_t ttl;
+    union {
+        unsigned char addr[16];     /* A: first 4 bytes; AAAA: 16 */
+        struct {
+            uint16_t pref;
+            char *host;             /* "" for the root (null MX) */
+        } mx;
+        char *name;                 /* CNAME, NS, PTR target */
+        struct {
+            size_t n;               /* may be 0 (RDLENGTH 0: malformed) */
+            char **s;               /* raw bytes, each NUL-terminated */
+            size_t *len;            /* byte length of each string */
+        } txt;                      /* TXT and SPF */
+        struct {
+            char *mname;
+            char *rname;
+            uint32_t serial, refresh, retry, expire, minimum;
+        } soa;
+    } u;
+};
+
+struct dns_answer {
+    enum dns_status status;
+    char *qname;            /* as asked, no trailing dot */
+    uint16_t qtype;
+    const char *canon;      /* the name the data is at after following
+                             * the CNAMEs in the answer (== qname if none) */
+    struct dns_rr *rr;      /* answer section, all types, wire order */
+    size_t nrr;
+    bool ad;                /* AD flag of the response */
+    bool from_zone;         /* answered from a zone file or zone text */
+    double elapsed_ms;
+};
+
+struct dns_opts {
+    const char *const *resolvers;   /* "ADDR", "ADDR:PORT", "[V6]:PORT" */
+    size_t n_resolvers;             /* 0: the system resolver */
+    const char *const *zone_files;
+    size_t n_zone_files;
+    unsigned timeout_ms;            /* per answer, retries included;
+                                     * 0 means 5000 */
+    FILE *trace;                    /* --trace: every query and answer */
+    bool offline;                   /* never ask live DNS: names outside
+                                     * the zones get DNS_ERROR */
+};
+
+struct dns;
+
+typedef void (*dns_cb)(void *arg, const struct dns_answer *ans);
+
+/* Create a resolver.  On failure *out is NULL and *err (caller frees) says
+ * why in English, e.g. a zone file's parse error with its line. */
+enum rc dns_new(const struct dns_opts *opts, struct dns **out, char **err);
+void dns_free(struct dns *d);
+
+/* Load zone text (master file format) as if from --zone-file; for tests.
+ * origin is the default $ORIGIN.  On failure *err says why (caller frees). */
+enum rc dns_load_zone_text(struct dns *d, const char *text,
+                           const char *origin, char **err);
+/* Force the answer status for name/type (tests: SERVFAIL, TIMEOUT...).
+ * Takes precedence over zones and live DNS. */
+void dns_force_status(struct dns *d, const char *name, uint16_t type,
+                      enum dns_status status);
+
+/* Ask name/type.  The answer (borrowed, valid until dns_free()) is handed
+ * to cb from dns_process()/dns_run(), never from within this call.  name
+ * may end in a dot.  An over-long or empty name is answered DNS_ERROR. */
+void dns_query(struct dns *d, const char *name, uint16_t type,
+               dns_cb cb, void *arg);
+
+/* Number of queries whose callbacks have not run yet. */
+size_t dns_pending(const struct dns *d);
+
+/* Event loop integration (the wizard's poll() loop).  dns_pollfds() fills
+ * up to max entries and returns how many; dns_timeout_ms() returns how long
+ * poll() may sleep, at most max_ms (0 when answers are ready now).  After
+ * poll() returns, call dns_process() with the same array. */
+int dns_pollfds(struct dns *d, struct pollfd *fds, int max);
+int dns_timeout_ms(struct dns *d, int max_ms);
+void dns_process(struct dns *d, const struct pollfd *fds, int nfds);
+
+/* Run until every pending query has been answered. */
+void dns_run(struct dns *d);
+
+/* Drop the cache (a re-check); queries in flight are unaffected. */
+void dns_clear_cache(struct dns *d);
+
+/* What was asked, for reports: "system", or the --resolver list. */
+const char *dns_resolver_desc(const struct dns *d);
+
+/* Helpers over answers. */
+const char *dns_status_name(enum dns_status s);   /* "NXDOMAIN" ... */
+const char *dns_type_name(uint16_t type);         /* "MX" ... */
+/* true for SERVFAIL, REFUSED, TIMEOUT, MALFORMED, ERROR: "could not
+ * check", never the admin's failure. */
+bool dns_status_is_error(enum dns_status s);
+/* Records of type at the answer's canonical name, in order: pass NULL for
+ * the first, then the previous result. */
+const struct dns_rr *dns_answer_next(const struct dns_answer *a,
+                                     uint16_t type,
+                                     const struct dns_rr *prev);
+size_t dns_answer_count(const struct dns_answer *a, uint16_t type);
+/* The strings of a TXT record joined with no separator, NUL-terminated;
+ * *len (optional) gets the byte length.  Caller frees with free(). */
+char *dns_txt_join(const struct dns_rr *rr, size_t *len);
+/* A record in presentation form ("10 mx.example.com." for MX, quoted
+ * strings for TXT, control bytes escaped).  Caller frees with free(). */
+char *dns_rr_format(const struct dns_rr *rr);
+
+#endif

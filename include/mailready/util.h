@@ -1,0 +1,47 @@
+/* util.h - allocation wrappers, die(), bounded string helpers. */
+#ifndef MAILREADY_UTIL_H
+#define MAILREADY_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Never return NULL: on failure they call die(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* Print "mailready: msg" to stderr, run the exit hook, exit(status 3). */
+void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+/* Registered by tui.c to restore the terminal before die() prints. */
+void util_set_die_hook(void (*hook)(void));
+
+/* ASCII-only, locale-independent helpers. */
+bool str_ieq(const char *a, const char *b);
+bool str_nieq(const char *a, const char *b, size_t n);
+bool str_iendswith(const char *s, const char *suffix);
+void str_lower(char *s);
+/* Copy at most size-1 bytes and NUL-terminate; returns strlen(src). */
+size_t str_copy(char *dst, const char *src, size_t size);
+/* Parse a decimal unsigned integer in [min,max]; the whole string must be
+ * digits.  Returns false on any error. */
+bool str_to_uint(const char *s, unsigned long min, unsigned long max,
+                 unsigned long *out);
+
+/* Text from DNS or the user made safe for a terminal or a report: control
+ * characters (C0, DEL, C1) become \xNN escapes and invalid UTF-8 bytes
+ * become \xNN.  Caller frees with free(). */
+char *str_visible(const char *s, size_t len);
+
+/* Current time as RFC 3339 UTC ("2026-11-28T22:10:30Z") into buf[32]. */
+void util_rfc3339(long long epoch, char buf[32]);
+
+#endif
