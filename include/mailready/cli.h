@@ -1,0 +1,74 @@
+/* cli.h - the command-line frontend: commands, shared options, report
+ * rendering.  Frontend only (may translate); core never includes this. */
+#ifndef MAILREADY_CLI_H
+#define MAILREADY_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "mailready/check.h"
+#include "mailready/dns.h"
+#include "mailready/finding.h"
+
+/* Exit statuses shared by every command. */
+enum cli_exit {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_WARN = 1,
+    CLI_EXIT_FAIL = 2,
+    CLI_EXIT_ERROR = 3      /* could not check, bad input, usage error */
+};
+
+/* Options every DNS-using command takes. */
+struct cli_common {
+    const char *resolvers[16];
+    size_t n_resolvers;
+    const char *zone_files[16];
+    size_t n_zone_files;
+    unsigned timeout_s;         /* default 5 */
+    bool trace;
+    bool json;
+    bool offline;               /* --demo: no live DNS */
+    const char *lang;
+    const char *state_dir;
+};
+
+void cli_common_init(struct cli_common *c);
+
+/* If argv[*i] is "--name VALUE" or "--name=VALUE", store VALUE in *val,
+ * advance *i past it and return 1; return 0 if it is another option;
+ * print an error and return -1 if the value is missing. */
+int cli_opt_value(int argc, char **argv, int *i, const char *name,
+                  const char **val);
+
+/* Consume one common option at argv[*i] (see above for the return). */
+int cli_common_opt(struct cli_common *c, int argc, char **argv, int *i);
+
+/* Create the resolver from the common options; prints the error and
+ * returns NULL on failure. */
+struct dns *cli_dns_new(const struct cli_common *c);
+
+/* Normalise a domain argument; on error prints one line and returns false
+ * (the caller exits CLI_EXIT_ERROR). */
+bool cli_domain(const char *arg, char **alabel, char **ulabel);
+
+/* A finding's message, translated and formatted; caller frees. */
+char *cli_finding_message(const struct finding *f);
+/* The translated fix text of a finding id, or NULL if it has none. */
+const char *cli_finding_fix(const char *id);
+/* "✔"/"[OK]"-style tag for a status, for the terminal or plain text. */
+const char *cli_status_tag(enum check_status st, bool utf8);
+const char *cli_sev_tag(enum sev s, bool utf8);
+/* Whether stdout can take UTF-8 symbols and colour. */
+bool cli_utf8(void);
+bool cli_color(FILE *fp);
+
+/* The check report: text and JSON (issue 2 §9 JSON shape). */
+void cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel);
+json_t *cli_report_json(struct check_ctx *ctx, const char *ulabel,
+                        long long checked_at);
+
+/* Commands: argv[0] is the command name. */
+int cli_check(int argc, char **argv);
+
+#endif

@@ -1,0 +1,175 @@
+/* cli_check.c - `mailready check DOMAIN [options]`: every check, no screen,
+ * for people, scripts, cron and monitoring. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mailready/cli.h"
+#include "mailready/i18n.h"
+#include "mailready/name.h"
+#include "mailready/net.h"
+#include "mailready/util.h"
+
+static void
+check_usage(FILE *fp)
+{
+    fputs(_("Usage: mailready check DOMAIN [OPTION]...\n"
+            "Check the mail DNS records of DOMAIN: MX, SPF, DKIM, DMARC, "
+            "PTR.\n"
+            "\n"
+            "  --json               machine-readable output\n"
+            "  --server-ip IP       an address your mail is sent from "
+            "(repeatable)\n"
+            "  --selector S         a DKIM selector to check (repeatable)\n"
+            "  --hostname NAME      your mail server's host name (PTR)\n"
+            "  --dkim-key FILE      compare the published DKIM key with "
+            "this private key\n"
+            "  --resolver ADDR[:PORT]  DNS server to ask (repeatable)\n"
+            "  --zone-file FILE     answer names in this zone from the file "
+            "(repeatable)\n"
+            "  --timeout SECONDS    wait this long for one DNS answer "
+            "(default 5)\n"
+            "  --trace              print every DNS query and answer to "
+            "stderr\n"
+            "  --lang es|en         language of the report\n"
+            "\n"
+            "Exit status: 0 all good, 1 warnings, 2 failures, 3 could not "
+            "check.\n"), fp);
+}
+
+int
+cli_check(int argc, char **argv)
+{
+    struct cli_common com;
+    struct check_opts opts;
+    const char *ips[32], *sels[32];
+    size_t nips = 0, nsels = 0;
+    const char *domain_arg = NULL;
+    char *alabel = NULL, *ulabel = NULL;
+    struct dns *dns = NULL;
+    int ret = CLI_EXIT_ERROR;
+
+    cli_common_init(&com);
+    memset(&opts, 0, sizeof(opts));
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            check_usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        if ((r = cli_common_opt(&com, argc, argv, &i)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--server-ip", &v)) != 0) {
+            struct ipaddr ip;
+
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            if (!net_parse(v, &ip)) {
+                fprintf(stderr, _("mailready: '%s' is not an IPv4 or IPv6 "
+                                  "address\n"), v);
+                return CLI_EXIT_ERROR;
+            }
+            if (nips == ARRAY_LEN(ips)) {
+                fprintf(stderr, _("mailready: too many --server-ip "
+                                  "options\n"));
+                return CLI_EXIT_ERROR;
+            }
+            ips[nips++] = v;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--selector", &v)) != 0) {
+            char *a = NULL, *u = NULL;
+            const char *why = NULL;
+
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            if (name_normalize(v, true, true, &a, &u, &why) != RC_OK) {
+                fprintf(stderr, _("mailready: '%1$s' is not a valid DKIM "
+                                  "selector: %2$s\n"), v, _(why));
+                return CLI_EXIT_ERROR;
+            }
+            free(a);
+            free(u);
+            if (nsels == ARRAY_LEN(sels)) {
+                fprintf(stderr, _("mailready: too many --selector "
+                                  "options\n"));
+                return CLI_EXIT_ERROR;
+            }
+            sels[nsels++] = v;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--hostname", &v)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            if (!name_is_hostname(v)) {
+                fprintf(stderr, _("mailready: '%s' is not a valid host "
+                                  "name\n"), v);
+                return CLI_EXIT_ERROR;
+            }
+            opts.hostname = v;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--dkim-key", &v)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            opts.dkim_key = v;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, _("mailready: unknown option '%s' for check "
+                              "(see mailready check --help)\n"), argv[i]);
+            return CLI_EXIT_ERROR;
+        }
+        if (domain_arg != NULL) {
+            fprintf(stderr, _("mailready: check takes one domain\n"));
+            return CLI_EXIT_ERROR;
+        }
+        domain_arg = argv[i];
+    }
+    if (domain_arg == NULL) {
+        check_usage(stderr);
+        return CLI_EXIT_ERROR;
+    }
+    if (opts.dkim_key != NULL && nsels != 1) {
+        fprintf(stderr, _("mailready: --dkim-key needs exactly one "
+                          "--selector\n"));
+        return CLI_EXIT_ERROR;
+    }
+    if (!cli_domain(domain_arg, &alabel, &ulabel))
+        return CLI_EXIT_ERROR;
+
+    dns = cli_dns_new(&com);
+    if (dns == NULL)
+        goto out;
+    opts.domain = alabel;
+    opts.server_ips = ips;
+    opts.n_server_ips = nips;
+    opts.selectors = sels;
+    opts.n_selectors = nsels;
+    opts.datadir = i18n_datadir();
+
+    struct check_ctx ctx;
+    check_ctx_init(&ctx, dns, &opts);
+    check_run_all(&ctx, CHECK_ALL_STEPS);
+    if (com.json) {
+        json_t *j = cli_report_json(&ctx, ulabel, (long long)time(NULL));
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+        json_decref(j);
+    } else {
+        cli_report_text(stdout, &ctx, ulabel);
+    }
+    ret = check_status_exit(check_run_status(&ctx));
+    check_ctx_fini(&ctx);
+out:
+    dns_free(dns);
+    free(alabel);
+    free(ulabel);
+    return ret;
+}

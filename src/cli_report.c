@@ -1,0 +1,285 @@
+/* cli_report.c - rendering findings and check reports (text and JSON). */
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mailready/cli.h"
+#include "mailready/i18n.h"
+#include "mailready/strbuf.h"
+#include "mailready/util.h"
+
+char *
+cli_finding_message(const struct finding *f)
+{
+    const char *a[FINDING_MAX_ARGS];
+    const char *fmt;
+
+    for (int i = 0; i < FINDING_MAX_ARGS; i++)
+        a[i] = i < f->nargs ? f->args[i] : "";
+    if (f->msgid_plural != NULL)
+        fmt = P_(f->msgid, f->msgid_plural, f->n);
+    else
+        fmt = _(f->msgid);
+    /* Formats hold %s conversions only (msgfmt -c keeps translations in
+     * line with the msgid). */
+    return xasprintf(fmt, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+const char *
+cli_finding_fix(const char *id)
+{
+    const struct finding_info *fi = finding_info_find(id);
+
+    if (fi == NULL || fi->fix == NULL || fi->fix[0] == '\0')
+        return NULL;
+    return _(fi->fix);
+}
+
+bool
+cli_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+
+    return cs != NULL && strcmp(cs, "UTF-8") == 0;
+}
+
+bool
+cli_color(FILE *fp)
+{
+    const char *nc = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+
+    if (nc != NULL && nc[0] != '\0')
+        return false;
+    if (term == NULL || strcmp(term, "dumb") == 0)
+        return false;
+    return isatty(fileno(fp));
+}
+
+const char *
+cli_status_tag(enum check_status st, bool utf8)
+{
+    switch (st) {
+    case ST_OK:
+        return utf8 ? "✔" : "[ok]";
+    case ST_WARN:
+        return utf8 ? "▲" : "[warn]";
+    case ST_FAIL:
+        return utf8 ? "✘" : "[FAIL]";
+    case ST_ERROR:
+    default:
+        return utf8 ? "?" : "[??]";
+    }
+}
+
+const char *
+cli_sev_tag(enum sev s, bool utf8)
+{
+    switch (s) {
+    case SEV_INFO:
+        return utf8 ? "ℹ" : "[i]";
+    case SEV_WARN:
+        return cli_status_tag(ST_WARN, utf8);
+    case SEV_FAIL:
+        return cli_status_tag(ST_FAIL, utf8);
+    case SEV_ERROR:
+    default:
+        return cli_status_tag(ST_ERROR, utf8);
+    }
+}
+
+static const char *
+status_word(enum check_status st)
+{
+    switch (st) {
+    case ST_OK:
+        return _("OK");
+    case ST_WARN:
+        return _("warnings");
+    case ST_FAIL:
+        return _("problems found");
+    case ST_ERROR:
+    default:
+        return _("could not check");
+    }
+}
+
+static const char *
+color_of(enum check_status st)
+{
+    switch (st) {
+    case ST_OK:
+        return "\033[32m";
+    case ST_WARN:
+        return "\033[33m";
+    case ST_FAIL:
+        return "\033[31m";
+    case ST_ERROR:
+    default:
+        return "\033[35m";
+    }
+}
+
+static enum check_status
+sev_to_status(enum sev s)
+{
+    switch (s) {
+    case SEV_WARN:
+        return ST_WARN;
+    case SEV_FAIL:
+        return ST_FAIL;
+    case SEV_ERROR:
+        return ST_ERROR;
+    case SEV_INFO:
+    default:
+        return ST_OK;
+    }
+}
+
+/* Print text indented, wrapping at width columns (by bytes of ASCII and
+ * whole UTF-8 characters; a long word is never cut). */
+static void
+print_wrapped(FILE *fp, const char *text, int indent, int width)
+{
+    const char *p = text;
+    int col = indent;
+
+    fprintf(fp, "%*s", indent, "");
+    while (*p != '\0') {
+        if (*p == '\n') {
+            fprintf(fp, "\n%*s", indent, "");
+            col = indent;
+            p++;
+            continue;
+        }
+        const char *w = p;
+        int wcols = 0;
+        while (*w != '\0' && *w != ' ' && *w != '\n') {
+            if (((unsigned char)*w & 0xc0) != 0x80)
+                wcols++;
+            w++;
+        }
+        if (col > indent && col + 1 + wcols > width) {
+            fprintf(fp, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', fp);
+            col++;
+        }
+        fwrite(p, 1, (size_t)(w - p), fp);
+        col += wcols;
+        p = w;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', fp);
+}
+
+void
+cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
+{
+    bool utf8 = cli_utf8(), color = cli_color(fp);
+    enum check_status all = check_run_status(ctx);
+    const char *dom = ctx->opts->domain;
+
+    if (ulabel != NULL && strcmp(ulabel, dom) != 0)
+        fprintf(fp, _("Mail DNS report for %1$s (%2$s)\n"), ulabel, dom);
+    else
+        fprintf(fp, _("Mail DNS report for %s\n"), dom);
+    fputc('\n', fp);
+    for (int i = 0; i < STEP_COUNT; i++) {
+        struct check_result *res = &ctx->res[i];
+        const struct check_step_ops *ops = check_step_ops(i);
+        enum check_status st;
+
+        if (!res->ran || ops == NULL)
+            continue;
+        st = findings_status(&res->findings);
+        fprintf(fp, "%s%s %s: %s%s\n", color ? color_of(st) : "",
+                cli_status_tag(st, utf8), _(ops->title), status_word(st),
+                color ? "\033[0m" : "");
+        size_t nrec = json_array_size(res->records);
+        for (size_t k = 0; k < nrec; k++) {
+            json_t *r = json_array_get(res->records, k);
+            const char *t = json_is_string(r) ? json_string_value(r) :
+                json_string_value(json_object_get(r, "display"));
+            if (t != NULL)
+                print_wrapped(fp, t, 4, 78);
+        }
+        for (size_t k = 0; k < res->findings.n; k++) {
+            const struct finding *f = &res->findings.v[k];
+            char *msg = cli_finding_message(f);
+            char *line = xasprintf("%s %s", cli_sev_tag(f->sev, utf8), msg);
+            const char *fix = f->sev == SEV_INFO ? NULL :
+                cli_finding_fix(f->id);
+
+            if (color)
+                fputs(color_of(sev_to_status(f->sev)), fp);
+            print_wrapped(fp, line, 2, 78);
+            if (color)
+                fputs("\033[0m", fp);
+            if (fix != NULL) {
+                char *fl = xasprintf(_("Fix: %s"), fix);
+                print_wrapped(fp, fl, 6, 78);
+                free(fl);
+            }
+            free(line);
+            free(msg);
+        }
+        fputc('\n', fp);
+    }
+    fprintf(fp, _("Overall: %s\n"), status_word(all));
+}
+
+json_t *
+cli_report_json(struct check_ctx *ctx, const char *ulabel,
+                long long checked_at)
+{
+    json_t *root = json_object(), *checks = json_array();
+    char when[32];
+
+    util_rfc3339(checked_at, when);
+    json_object_set_new(root, "domain", json_string(ctx->opts->domain));
+    if (ulabel != NULL && strcmp(ulabel, ctx->opts->domain) != 0)
+        json_object_set_new(root, "domain_unicode", json_string(ulabel));
+    json_object_set_new(root, "checked_at", json_string(when));
+    json_object_set_new(root, "resolver",
+                        json_string(dns_resolver_desc(ctx->dns)));
+    json_object_set_new(root, "status",
+                        json_string(check_status_name(
+                            check_run_status(ctx))));
+    for (int i = 0; i < STEP_COUNT; i++) {
+        struct check_result *res = &ctx->res[i];
+        const struct check_step_ops *ops = check_step_ops(i);
+        json_t *c, *fa;
+
+        if (!res->ran || ops == NULL)
+            continue;
+        c = json_object();
+        fa = json_array();
+        json_object_set_new(c, "step", json_string(ops->name));
+        json_object_set_new(c, "status", json_string(check_status_name(
+            findings_status(&res->findings))));
+        for (size_t k = 0; k < res->findings.n; k++) {
+            const struct finding *f = &res->findings.v[k];
+            json_t *o = json_object();
+            char *msg = cli_finding_message(f);
+            const char *fix = cli_finding_fix(f->id);
+
+            json_object_set_new(o, "id", json_string(f->id));
+            json_object_set_new(o, "severity", json_string(sev_name(f->sev)));
+            json_object_set_new(o, "message", json_string(msg));
+            if (fix != NULL && f->sev != SEV_INFO)
+                json_object_set_new(o, "fix", json_string(fix));
+            json_array_append_new(fa, o);
+            free(msg);
+        }
+        json_object_set_new(c, "findings", fa);
+        json_object_set(c, "records", res->records);
+        json_array_append_new(checks, c);
+    }
+    json_object_set_new(root, "checks", checks);
+    return root;
+}

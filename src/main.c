@@ -1,0 +1,127 @@
+/* main.c - command dispatch, --help, --version, --demo. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailready/cli.h"
+#include "mailready/i18n.h"
+#include "mailready/util.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;        /* N_() */
+};
+
+/* One line per command; keep in step with --help and the man page. */
+static const struct command commands[] = {
+    { "check", cli_check,
+      N_("check a domain's mail DNS records, no screen") },
+};
+
+static void
+usage(FILE *fp)
+{
+    fprintf(fp, _("Usage: mailready [wizard] [DOMAIN] [OPTION]...\n"
+                  "       mailready COMMAND [ARGUMENT]... [OPTION]...\n"
+                  "\n"
+                  "Checks and fixes the DNS records that decide whether a "
+                  "domain's mail is\n"
+                  "delivered: MX, SPF, DKIM, DMARC and PTR.\n"
+                  "\n"
+                  "Commands:\n"));
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name,
+                _(commands[i].summary));
+    fprintf(fp, _("\n"
+                  "  --demo     try it on a bundled demo domain (no "
+                  "network needed)\n"
+                  "  --help     show this help; COMMAND --help for a "
+                  "command's options\n"
+                  "  --version  show the version\n"
+                  "\n"
+                  "Exit status: 0 all good, 1 warnings, 2 failures, 3 could "
+                  "not check.\n"
+                  "See mailready(1) for more.\n"));
+}
+
+/* The bundled demo: the demo domain's zone from the data directory, no
+ * live DNS.  Runs the wizard when it is built in, else the check report. */
+static int
+run_demo(int argc, char **argv)
+{
+    const char *dir = i18n_datadir();
+    char *zone = xasprintf("%s/demo/demo.example.zone", dir);
+    char *rev = xasprintf("%s/demo/reverse.zone", dir);
+    const struct command *wiz = NULL;
+    char *args[64];
+    int n = 0;
+
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        if (strcmp(commands[i].name, "wizard") == 0)
+            wiz = &commands[i];
+    args[n++] = (char *)(wiz != NULL ? "wizard" : "check");
+    args[n++] = (char *)"demo.example";
+    args[n++] = (char *)"--no-network";
+    args[n++] = (char *)"--zone-file";
+    args[n++] = zone;
+    args[n++] = (char *)"--zone-file";
+    args[n++] = rev;
+    args[n++] = (char *)"--server-ip";
+    args[n++] = (char *)"45.67.89.10";
+    for (int i = 1; i < argc && n < (int)ARRAY_LEN(args) - 1; i++)
+        if (strcmp(argv[i], "--demo") != 0)
+            args[n++] = argv[i];
+    args[n] = NULL;
+    int r = wiz != NULL ? wiz->run(n, args) : cli_check(n, args);
+    free(zone);
+    free(rev);
+    return r;
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *lang = NULL;
+
+    /* --lang anywhere takes effect before any message is printed. */
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "--lang=", 7) == 0)
+            lang = argv[i] + 7;
+        else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            lang = argv[i + 1];
+    }
+    i18n_init(lang);
+
+    if (argc < 2) {
+        for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+            if (strcmp(commands[i].name, "wizard") == 0)
+                return commands[i].run(argc, argv);
+        usage(stderr);
+        return CLI_EXIT_ERROR;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--demo") == 0)
+            return run_demo(argc, argv);
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("mailready %s\n", VERSION);
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    /* `mailready DOMAIN` is the wizard on DOMAIN. */
+    if (argv[1][0] != '-') {
+        for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+            if (strcmp(commands[i].name, "wizard") == 0)
+                return commands[i].run(argc, argv);
+    }
+    fprintf(stderr, _("mailready: unknown command or option '%s' (see "
+                      "mailready --help)\n"), argv[1]);
+    return CLI_EXIT_ERROR;
+}
