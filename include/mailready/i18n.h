@@ -29,5 +29,20 @@ const char *i18n_lang(void);
 const char *i18n_helpdir(void);
 /* Directory holding data files (MAILREADY_DATADIR overrides). */
 const char *i18n_datadir(void);
+/* "es", "es_MX.UTF-8" -> "es"; "en_GB" -> "en"; a language we do not ship
+ * -> NULL (for checking --lang). */
+const char *i18n_lang_supported(const char *s);
 
+#endif
+
+/* rc.h includes this file for N_(), so i18n_help_load() is declared only
+ * once enum rc is complete: after rc.h, whichever of the two came first. */
+#include "mailready/rc.h"
+#if defined(RC_LIST) && !defined(MAILREADY_I18N_HELP_DECL)
+#define MAILREADY_I18N_HELP_DECL
+/* Load help topic ("mx", "spf", "glossary"...) in the current language,
+ * falling back to English: *out is the whole UTF-8 text, title on its first
+ * line; caller frees with free().  RC_NOTFOUND if neither language has it,
+ * RC_INVALID for a topic name that is not [a-z0-9_-]. */
+enum rc i18n_help_load(const char *topic, char **out);
 #endif
