@@ -1,4 +1,5 @@
 /* main.c - command dispatch, --help, --version, --demo. */
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,37 +46,42 @@ usage(FILE *fp)
                   "See mailready(1) for more.\n"));
 }
 
-/* The bundled demo: the demo domain's zone from the data directory, no
- * live DNS.  Runs the wizard when it is built in, else the check report. */
+/* The bundled demo: the zones under the data directory's demo/, no live
+ * DNS.  Runs the wizard when it is built in, else the check report. */
 static int
 run_demo(int argc, char **argv)
 {
-    const char *dir = i18n_datadir();
-    char *zone = xasprintf("%s/demo/demo.example.zone", dir);
-    char *rev = xasprintf("%s/demo/reverse.zone", dir);
+    char *pattern = xasprintf("%s/demo/*.zone", i18n_datadir());
     const struct command *wiz = NULL;
     char *args[64];
-    int n = 0;
+    int n = 0, r;
+    glob_t g;
 
+    if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0) {
+        fprintf(stderr, _("mailready: the demo zones are missing (%s)\n"),
+                pattern);
+        free(pattern);
+        return CLI_EXIT_ERROR;
+    }
     for (size_t i = 0; i < ARRAY_LEN(commands); i++)
         if (strcmp(commands[i].name, "wizard") == 0)
             wiz = &commands[i];
     args[n++] = (char *)(wiz != NULL ? "wizard" : "check");
     args[n++] = (char *)"demo.example";
     args[n++] = (char *)"--no-network";
-    args[n++] = (char *)"--zone-file";
-    args[n++] = zone;
-    args[n++] = (char *)"--zone-file";
-    args[n++] = rev;
     args[n++] = (char *)"--server-ip";
     args[n++] = (char *)"45.67.89.10";
+    for (size_t i = 0; i < g.gl_pathc && n < 40; i++) {
+        args[n++] = (char *)"--zone-file";
+        args[n++] = g.gl_pathv[i];
+    }
     for (int i = 1; i < argc && n < (int)ARRAY_LEN(args) - 1; i++)
         if (strcmp(argv[i], "--demo") != 0)
             args[n++] = argv[i];
     args[n] = NULL;
-    int r = wiz != NULL ? wiz->run(n, args) : cli_check(n, args);
-    free(zone);
-    free(rev);
+    r = wiz != NULL ? wiz->run(n, args) : cli_check(n, args);
+    globfree(&g);
+    free(pattern);
     return r;
 }
 
