@@ -140,8 +140,8 @@ sev_to_status(enum sev s)
 
 /* Print text indented, wrapping at width columns (by bytes of ASCII and
  * whole UTF-8 characters; a long word is never cut). */
-static void
-print_wrapped(FILE *fp, const char *text, int indent, int width)
+void
+cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
 {
     const char *p = text;
     int col = indent;
@@ -206,7 +206,7 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
             const char *t = json_is_string(r) ? json_string_value(r) :
                 json_string_value(json_object_get(r, "display"));
             if (t != NULL)
-                print_wrapped(fp, t, 4, 78);
+                cli_print_wrapped(fp, t, 4, 78);
         }
         for (size_t k = 0; k < res->findings.n; k++) {
             const struct finding *f = &res->findings.v[k];
@@ -217,12 +217,12 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
 
             if (color)
                 fputs(color_of(sev_to_status(f->sev)), fp);
-            print_wrapped(fp, line, 2, 78);
+            cli_print_wrapped(fp, line, 2, 78);
             if (color)
                 fputs("\033[0m", fp);
             if (fix != NULL) {
                 char *fl = xasprintf(_("Fix: %s"), fix);
-                print_wrapped(fp, fl, 6, 78);
+                cli_print_wrapped(fp, fl, 6, 78);
                 free(fl);
             }
             free(line);

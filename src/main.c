@@ -18,6 +18,8 @@ struct command {
 static const struct command commands[] = {
     { "check", cli_check,
       N_("check a domain's mail DNS records, no screen") },
+    { "explain", cli_explain,
+      N_("explain a finding: why it matters, how to fix it") },
 };
 
 static void

@@ -63,6 +63,10 @@ const char *cli_sev_tag(enum sev s, bool utf8);
 bool cli_utf8(void);
 bool cli_color(FILE *fp);
 
+/* Print text wrapped at width columns (UTF-8 aware; a long word is never
+ * cut), every line indented by indent spaces, ending in a newline. */
+void cli_print_wrapped(FILE *fp, const char *text, int indent, int width);
+
 /* The check report: text and JSON (issue 2 §9 JSON shape). */
 void cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel);
 json_t *cli_report_json(struct check_ctx *ctx, const char *ulabel,
@@ -70,5 +74,6 @@ json_t *cli_report_json(struct check_ctx *ctx, const char *ulabel,
 
 /* Commands: argv[0] is the command name. */
 int cli_check(int argc, char **argv);
+int cli_explain(int argc, char **argv);
 
 #endif
