@@ -16,6 +16,8 @@ struct command {
 
 /* One line per command; keep in step with --help and the man page. */
 static const struct command commands[] = {
+    { "wizard", cli_wizard,
+      N_("walk through the checks and fixes on screen (the default)") },
     { "check", cli_check,
       N_("check a domain's mail DNS records, no screen") },
     { "explain", cli_explain,

@@ -75,5 +75,6 @@ json_t *cli_report_json(struct check_ctx *ctx, const char *ulabel,
 /* Commands: argv[0] is the command name. */
 int cli_check(int argc, char **argv);
 int cli_explain(int argc, char **argv);
+int cli_wizard(int argc, char **argv);   /* cli_wizard.c */
 
 #endif

@@ -1,0 +1,299 @@
+/* tui.h - the wizard: one poll() loop (tui.c), widgets (tui_widget.c) and
+ * one screen per file (scr_*.c).  Frontend only: may include curses and
+ * translate; owns no DNS or record logic (it calls the check runner, the
+ * generators and the state store).
+ *
+ * A screen's draw() fills a struct tw_doc (styled, wrapped lines) and only
+ * reads state; tui.c draws the header, the step list, the visible part of
+ * the document (scrolling it) and the status line.  key() returns ACT_*
+ * flags and tui.c acts on them. */
+#ifndef MAILREADY_TUI_H
+#define MAILREADY_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <curses.h>
+
+#include "mailready/check.h"
+#include "mailready/cli.h"
+
+/* ---- widgets (tui_widget.c) ------------------------------------------ */
+
+enum tui_style {
+    TS_NORMAL,
+    TS_BOLD,
+    TS_TITLE,
+    TS_OK,
+    TS_WARN,
+    TS_FAIL,
+    TS_ERROR,       /* could not check */
+    TS_INFO,
+    TS_RECORD,      /* a record to publish or found in DNS */
+    TS_DIM,
+    TS_SEL,         /* selected menu entry */
+    TS_FIELD,       /* an input field */
+    TS_KEY,         /* a key name in the status line */
+    TS__COUNT
+};
+
+/* A piece of a line drawn at column col in one style. */
+struct tw_seg {
+    int col;
+    enum tui_style style;
+    char *text;                 /* visible-safe UTF-8, owned */
+};
+
+struct tw_line {
+    struct tw_seg *segs;
+    size_t n;
+};
+
+/* A document: what a screen shows in the body area, already wrapped to
+ * width columns. */
+struct tw_doc {
+    struct tw_line *v;
+    size_t n, cap;
+    int width;
+    int focus;                  /* a line to keep visible, or -1 */
+    int cur_line, cur_col;      /* where the cursor goes, or -1 */
+};
+
+void tw_doc_init(struct tw_doc *d, int width);
+void tw_doc_fini(struct tw_doc *d);
+void tw_doc_reset(struct tw_doc *d, int width);
+
+/* Columns the UTF-8 string takes on screen (wcwidth; invalid bytes and
+ * control characters count as one column each). */
+int tw_width(const char *s);
+/* Bytes of the start of s that fit in cols columns. */
+size_t tw_fit(const char *s, int cols);
+
+/* A paragraph, word-wrapped to the document width starting at column
+ * indent; words longer than a line are broken between characters (never
+ * cut).  '\n' starts a new line.  Text is made visible-safe. */
+void tw_text(struct tw_doc *d, enum tui_style st, int indent,
+             const char *text);
+/* Like tw_text, with sym (in its own style) before the first line and
+ * the continuation lines indented under the text. */
+void tw_item(struct tw_doc *d, const char *sym, enum tui_style symst,
+             enum tui_style st, int indent, const char *text);
+/* A record value: wrapped like tw_text but keeping every byte (a long
+ * value is broken between characters, spaces kept). */
+void tw_record(struct tw_doc *d, int indent, const char *text);
+void tw_blank(struct tw_doc *d);
+/* A menu: one entry per line, the selected one highlighted and kept in
+ * view. */
+void tw_menu(struct tw_doc *d, int indent, const char *const *items,
+             size_t n, size_t sel);
+
+/* A one-line text editor (UTF-8). */
+#define TW_EDIT_MAX 512
+struct tw_edit {
+    char buf[TW_EDIT_MAX];
+    size_t len;                 /* bytes */
+    size_t cur;                 /* byte offset of the cursor */
+};
+
+void tw_edit_set(struct tw_edit *e, const char *s);
+/* Handle an editing key (see TK_* below); true if it was used. */
+bool tw_edit_key(struct tw_edit *e, int key);
+/* A labelled input field; when focused the cursor is placed in it. */
+void tw_field(struct tw_doc *d, int indent, const char *label,
+              const struct tw_edit *e, bool focused);
+
+/* A frame of the "working" spinner. */
+const char *tw_spinner(unsigned tick, bool utf8);
+
+/* ---- keys ------------------------------------------------------------ */
+
+/* Keys are Unicode code points; curses function keys are TK_FN(KEY_...). */
+#define TK_FN(k) (0x110000 + (int)(k))
+#define TK_CTRL(c) ((c) & 0x1f)
+#define TK_ENTER '\n'
+#define TK_ESC 0x1b
+#define TK_TAB '\t'
+
+/* What a key did; tui.c acts on the flags. */
+enum {
+    ACT_NONE = 0,               /* not used: try the global keys */
+    ACT_USED = 1 << 0,          /* used, nothing else to do */
+    ACT_REDRAW = 1 << 1,
+    ACT_NEXT = 1 << 2,
+    ACT_BACK = 1 << 3,
+    ACT_QUIT = 1 << 4,
+    ACT_RECHECK = 1 << 5,       /* check DNS again (fresh resolver) */
+    ACT_HELP = 1 << 6,
+    ACT_LANG = 1 << 7,          /* switch es/en */
+    ACT_SAVE = 1 << 8,          /* answers changed: save the state */
+    ACT_STEPS = 1 << 9,         /* open the step list */
+    ACT_SUMMARY = 1 << 10       /* go to the summary */
+};
+
+/* ---- screens ---------------------------------------------------------- */
+
+enum scr_id {
+    SCR_DOMAIN,
+    SCR_PROVIDER,
+    SCR_MX,
+    SCR_SPF,
+    SCR_DKIM,
+    SCR_DMARC,
+    SCR_PTR,
+    SCR_SUMMARY,
+    SCR_CHANGES,                /* what changed since the last visit */
+    SCR_HELP,
+    SCR_COUNT
+};
+
+struct tui;
+
+struct screen_ops {
+    const char *id;             /* "mx": also the help topic */
+    const char *title;          /* N_() */
+    void (*enter)(struct tui *t);                   /* may be NULL */
+    void (*draw)(const struct tui *t, struct tw_doc *d);
+    unsigned (*key)(struct tui *t, int key);        /* may be NULL */
+    void (*on_result)(struct tui *t);               /* may be NULL */
+};
+
+extern const struct screen_ops scr_domain_ops;
+extern const struct screen_ops scr_provider_ops;
+extern const struct screen_ops scr_mx_ops;
+extern const struct screen_ops scr_spf_ops;
+extern const struct screen_ops scr_dkim_ops;
+extern const struct screen_ops scr_dmarc_ops;
+extern const struct screen_ops scr_ptr_ops;
+extern const struct screen_ops scr_summary_ops;
+extern const struct screen_ops scr_changes_ops;
+extern const struct screen_ops scr_help_ops;
+
+#define TUI_MAX_IPS 8
+#define TUI_MAX_SELECTORS 8
+
+/* The admin's answers (saved with the state store). */
+struct tui_answers {
+    char *provider;             /* preset id, "own", or NULL */
+    char *ips[TUI_MAX_IPS];     /* own server's public addresses */
+    size_t nips;
+    char *hostname;             /* own server's host name, or NULL */
+    char *selectors[TUI_MAX_SELECTORS];    /* DKIM selectors to check */
+    size_t nsel;
+    char *dkim_selector;        /* the key made in the wizard */
+    char *dkim_type;            /* "rsa" or "ed25519" */
+    char *dkim_key_path;
+    int dmarc_stage;            /* 0 none, 1 quarantine, 2 reject */
+    char *dmarc_rua;            /* report address, or NULL */
+    int dmarc_sp;               /* subdomains: 0 same, 1 none,
+                                 * 2 quarantine, 3 reject */
+    bool dmarc_strict;
+};
+
+/* Per-screen interaction state (focus, menu selection, inputs). */
+struct tui_scr_domain {
+    struct tw_edit edit;
+    const char *error;          /* N_() why the input was refused */
+};
+
+struct tui_scr_provider {
+    size_t sel;                 /* menu entry */
+    int focus;                  /* 0 menu, 1 addresses, 2 host name */
+    struct tw_edit ips, host;
+    const char *error;          /* N_() */
+    char *error_arg;
+};
+
+struct tui_scr_dkim {
+    int focus;                  /* 0 view, 1 type menu, 2 selector */
+    size_t type_sel;            /* 0 rsa 2048, 1 ed25519 */
+    struct tw_edit selector;
+    char *record;               /* the record of the key made here */
+    char *record_name;
+    char *msg;                  /* result of the last action, translated */
+    bool msg_bad;
+};
+
+struct tui_scr_dmarc {
+    int q;                      /* question in focus: 0 stage, 1 rua,
+                                 * 2 subdomains, 3 alignment, -1 none */
+    struct tw_edit rua;
+};
+
+/* The saved results of the previous visit (from the state store). */
+struct tui_prev {
+    bool have;
+    time_t at;
+    bool known[STEP_COUNT];
+    enum check_status st[STEP_COUNT];
+};
+
+struct tui {
+    struct cli_common *com;
+    char *domain;               /* A-label, or NULL until asked */
+    char *ulabel;
+    struct tui_answers ans;
+    bool ans_dirty;
+
+    /* checks: a fresh resolver per run, so edited zone files are
+     * re-read */
+    struct check_opts opts;
+    const char *opt_ips[TUI_MAX_IPS];
+    const char *opt_sels[TUI_MAX_SELECTORS];
+    struct dns *dns;
+    struct check_ctx ctx;
+    bool have_ctx;              /* ctx initialised */
+    bool running;
+    bool checked;               /* a run finished */
+    bool stale;                 /* answers changed since the run began */
+    time_t checked_at;
+    char *dns_err;              /* why the resolver could not be made */
+    struct tui_prev prev;
+
+    /* screens */
+    enum scr_id cur;
+    enum scr_id help_return;    /* screen to go back to from help */
+    int scroll;                 /* first visible line of the body */
+    unsigned tick;              /* spinner frame */
+    bool utf8, color;
+    int rows, cols;
+    struct tui_scr_domain sd;
+    struct tui_scr_provider sp;
+    struct tui_scr_dkim sk;
+    struct tui_scr_dmarc sm;
+    char *help_text;            /* loaded help for SCR_HELP */
+    bool help_keys;             /* help shows the key list */
+    char *notice;               /* one-line message in the status area */
+};
+
+/* ---- tui.c services for screens -------------------------------------- */
+
+/* Start a check run of every step with a fresh resolver (no-op while one
+ * is running). */
+void tui_recheck(struct tui *t);
+/* The state of a step now: running, not checked, or the run's status. */
+bool tui_step_known(const struct tui *t, enum check_step step);
+enum check_status tui_step_status(const struct tui *t, enum check_step step);
+const struct check_result *tui_result(const struct tui *t,
+                                      enum check_step step);
+/* Set the one-line notice (copied). */
+void tui_notice(struct tui *t, const char *text);
+/* Status symbol and style. */
+const char *tui_status_sym(const struct tui *t, enum check_status st);
+enum tui_style tui_status_style(enum check_status st);
+const char *tui_status_word(enum check_status st);
+/* The key list for the help screen, generated from the key table. */
+void tui_keys_doc(struct tw_doc *d);
+
+/* Shared step-screen parts (scr_mx.c). */
+void scr_step_intro(struct tw_doc *d, const char *text);
+/* "Found in DNS" + the findings of step, or the spinner / could not
+ * check / not checked. */
+void scr_step_results(const struct tui *t, struct tw_doc *d,
+                      enum check_step step);
+/* Update the answers' string (freeing the old one). */
+void tui_set_str(char **dst, const char *s);
+
+/* Run the screens (tui.c); t is set up by cli_wizard. */
+int tui_run(struct tui *t);
+
+#endif

@@ -1,0 +1,174 @@
+/* cli_wizard.c - `mailready wizard [DOMAIN] [OPTION]...`: options, then the
+ * screens (tui.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mailready/cli.h"
+#include "mailready/i18n.h"
+#include "mailready/name.h"
+#include "mailready/net.h"
+#include "mailready/tui.h"
+#include "mailready/util.h"
+
+static void
+wizard_usage(FILE *fp)
+{
+    fputs(_("Usage: mailready wizard [DOMAIN] [OPTION]...\n"
+            "Walk through MX, SPF, DKIM, DMARC and PTR for DOMAIN on "
+            "screen.\n"
+            "\n"
+            "  --server-ip IP       an address your mail is sent from "
+            "(repeatable)\n"
+            "  --hostname NAME      your mail server's host name (PTR)\n"
+            "  --selector S         a DKIM selector to check (repeatable)\n"
+            "  --resolver ADDR[:PORT]  DNS server to ask (repeatable)\n"
+            "  --zone-file FILE     answer names in this zone from the file "
+            "(repeatable)\n"
+            "  --no-network         never ask live DNS\n"
+            "  --timeout SECONDS    wait this long for one DNS answer "
+            "(default 5)\n"
+            "  --state-dir DIR      where progress is saved\n"
+            "  --lang es|en         language of the screens\n"), fp);
+}
+
+static void
+answers_fini(struct tui_answers *a)
+{
+    free(a->provider);
+    for (size_t i = 0; i < a->nips; i++)
+        free(a->ips[i]);
+    free(a->hostname);
+    for (size_t i = 0; i < a->nsel; i++)
+        free(a->selectors[i]);
+    free(a->dkim_selector);
+    free(a->dkim_type);
+    free(a->dkim_key_path);
+    free(a->dmarc_rua);
+    memset(a, 0, sizeof(*a));
+}
+
+static void
+tui_fini(struct tui *t)
+{
+    answers_fini(&t->ans);
+    free(t->domain);
+    free(t->ulabel);
+    free(t->dns_err);
+    free(t->help_text);
+    free(t->notice);
+    free(t->sp.error_arg);
+    free(t->sk.record);
+    free(t->sk.record_name);
+    free(t->sk.msg);
+}
+
+int
+cli_wizard(int argc, char **argv)
+{
+    struct cli_common com;
+    struct tui t;
+    const char *domain_arg = NULL;
+    int ret = CLI_EXIT_ERROR;
+
+    cli_common_init(&com);
+    memset(&t, 0, sizeof(t));
+    t.com = &com;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int r;
+
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            wizard_usage(stdout);
+            tui_fini(&t);
+            return CLI_EXIT_OK;
+        }
+        if ((r = cli_common_opt(&com, argc, argv, &i)) != 0) {
+            if (r < 0)
+                goto out;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--server-ip", &v)) != 0) {
+            struct ipaddr ip;
+
+            if (r < 0)
+                goto out;
+            if (!net_parse(v, &ip)) {
+                fprintf(stderr, _("mailready: '%s' is not an IPv4 or IPv6 "
+                                  "address\n"), v);
+                goto out;
+            }
+            if (t.ans.nips == TUI_MAX_IPS) {
+                fprintf(stderr, _("mailready: too many --server-ip "
+                                  "options\n"));
+                goto out;
+            }
+            t.ans.ips[t.ans.nips++] = xstrdup(v);
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--selector", &v)) != 0) {
+            char *a = NULL, *u = NULL;
+            const char *why = NULL;
+
+            if (r < 0)
+                goto out;
+            if (name_normalize(v, true, true, &a, &u, &why) != RC_OK) {
+                fprintf(stderr, _("mailready: '%1$s' is not a valid DKIM "
+                                  "selector: %2$s\n"), v, _(why));
+                goto out;
+            }
+            free(u);
+            if (t.ans.nsel == TUI_MAX_SELECTORS) {
+                free(a);
+                fprintf(stderr, _("mailready: too many --selector "
+                                  "options\n"));
+                goto out;
+            }
+            t.ans.selectors[t.ans.nsel++] = a;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--hostname", &v)) != 0) {
+            if (r < 0)
+                goto out;
+            if (!name_is_hostname(v)) {
+                fprintf(stderr, _("mailready: '%s' is not a valid host "
+                                  "name\n"), v);
+                goto out;
+            }
+            tui_set_str(&t.ans.hostname, v);
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, _("mailready: unknown option '%s' for wizard "
+                              "(see mailready wizard --help)\n"), argv[i]);
+            goto out;
+        }
+        if (domain_arg != NULL) {
+            fprintf(stderr, _("mailready: wizard takes one domain\n"));
+            goto out;
+        }
+        domain_arg = argv[i];
+    }
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, _("mailready: the wizard needs a terminal; use "
+                          "'mailready check DOMAIN' in scripts\n"));
+        goto out;
+    }
+    if (domain_arg != NULL) {
+        if (!cli_domain(domain_arg, &t.domain, &t.ulabel))
+            goto out;
+    }
+    if (t.ans.nips > 0 && t.ans.provider == NULL)
+        t.ans.provider = xstrdup("own");
+    if (t.domain == NULL)
+        t.cur = SCR_DOMAIN;
+    else if (t.ans.provider == NULL)
+        t.cur = SCR_PROVIDER;
+    else
+        t.cur = SCR_MX;
+    ret = tui_run(&t);
+out:
+    tui_fini(&t);
+    return ret;
+}

@@ -1,0 +1,115 @@
+/* scr_mx.c - the MX step screen, and the parts every step screen shares:
+ * the intro, what DNS holds now and the verdict per finding. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailready/i18n.h"
+#include "mailready/tui.h"
+#include "mailready/util.h"
+
+void
+scr_step_intro(struct tw_doc *d, const char *text)
+{
+    tw_text(d, TS_NORMAL, 0, text);
+    tw_blank(d);
+}
+
+static const char *
+record_text(const json_t *r)
+{
+    if (json_is_string(r))
+        return json_string_value(r);
+    return json_string_value(json_object_get(r, "display"));
+}
+
+void
+scr_step_results(const struct tui *t, struct tw_doc *d,
+                 enum check_step step)
+{
+    const struct check_result *res;
+    enum check_status st;
+
+    if (t->running) {
+        tw_item(d, tw_spinner(t->tick, t->utf8), TS_INFO, TS_NORMAL, 0,
+                _("Checking DNS…"));
+        return;
+    }
+    if (t->dns_err != NULL) {
+        char *m = xasprintf(_("Cannot set up DNS: %s"), t->dns_err);
+        tw_item(d, tui_status_sym(t, ST_ERROR), TS_ERROR, TS_ERROR, 0, m);
+        free(m);
+        return;
+    }
+    if (!t->checked) {
+        tw_text(d, TS_DIM, 0, _("Not checked yet. Press r to check."));
+        return;
+    }
+    if (!tui_step_known(t, step)) {
+        tw_text(d, TS_DIM, 0,
+                _("This check is not available in this version."));
+        return;
+    }
+    res = tui_result(t, step);
+    st = tui_step_status(t, step);
+    {
+        char *m = xasprintf(_("Verdict: %s"), tui_status_word(st));
+        tw_item(d, tui_status_sym(t, st), tui_status_style(st),
+                tui_status_style(st), 0, m);
+        free(m);
+    }
+    if (st == ST_ERROR)
+        tw_text(d, TS_ERROR, 2,
+                _("Some answers did not come (the DNS server did not "
+                  "answer in time or failed). This is not a fault of your "
+                  "setup. Press r to try again."));
+    tw_blank(d);
+    tw_text(d, TS_BOLD, 0, _("Found in DNS now:"));
+    size_t nrec = json_array_size(res->records);
+    if (nrec == 0)
+        tw_text(d, TS_DIM, 2, _("(nothing)"));
+    for (size_t k = 0; k < nrec; k++) {
+        const char *txt = record_text(json_array_get(res->records, k));
+        if (txt != NULL)
+            tw_record(d, 2, txt);
+    }
+    if (res->findings.n > 0) {
+        tw_blank(d);
+        tw_text(d, TS_BOLD, 0, _("What this means:"));
+    }
+    for (size_t k = 0; k < res->findings.n; k++) {
+        const struct finding *f = &res->findings.v[k];
+        enum check_status fs = f->sev == SEV_FAIL ? ST_FAIL
+                             : f->sev == SEV_WARN ? ST_WARN
+                             : f->sev == SEV_ERROR ? ST_ERROR : ST_OK;
+        char *msg = cli_finding_message(f);
+        const char *fix = f->sev == SEV_INFO ? NULL : cli_finding_fix(f->id);
+
+        tw_item(d, cli_sev_tag(f->sev, t->utf8),
+                f->sev == SEV_INFO ? TS_INFO : tui_status_style(fs),
+                TS_NORMAL, 2, msg);
+        if (fix != NULL) {
+            char *fl = xasprintf(_("Fix: %s"), fix);
+            tw_text(d, TS_DIM, 4 + tw_width(cli_sev_tag(f->sev, t->utf8)),
+                    fl);
+            free(fl);
+        }
+        free(msg);
+    }
+}
+
+static void
+mx_draw(const struct tui *t, struct tw_doc *d)
+{
+    scr_step_intro(d, _("MX records tell other mail servers where to "
+                        "deliver mail for your domain. Without them, mail "
+                        "to your addresses is delivered to the domain's "
+                        "own address, or bounces. A domain that receives "
+                        "no mail should say so with a null MX."));
+    scr_step_results(t, d, STEP_MX);
+}
+
+const struct screen_ops scr_mx_ops = {
+    .id = "mx",
+    .title = N_("Step 1: where your mail is delivered (MX)"),
+    .draw = mx_draw,
+};

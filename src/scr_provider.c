@@ -1,0 +1,238 @@
+/* scr_provider.c - how the domain's mail is handled: a provider, or the
+ * admin's own server with its public addresses and host name. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailready/i18n.h"
+#include "mailready/name.h"
+#include "mailready/net.h"
+#include "mailready/strbuf.h"
+#include "mailready/tui.h"
+#include "mailready/util.h"
+
+enum { PV_OWN, PV_OTHER, PV__COUNT };
+
+static size_t
+menu_items(const char **items)
+{
+    items[PV_OWN] = _("My own mail server (Postfix, Exim, mailcow...)");
+    items[PV_OTHER] = _("A mail provider, or I do not know yet");
+    return PV__COUNT;
+}
+
+static void
+ips_format(const struct tui_answers *a, struct strbuf *sb)
+{
+    for (size_t i = 0; i < a->nips; i++) {
+        if (i > 0)
+            strbuf_addc(sb, ' ');
+        strbuf_adds(sb, a->ips[i]);
+    }
+}
+
+static void
+provider_enter(struct tui *t)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    t->sp.focus = 0;
+    t->sp.error = NULL;
+    if (t->ans.provider != NULL && strcmp(t->ans.provider, "own") == 0)
+        t->sp.sel = PV_OWN;
+    else if (t->ans.provider != NULL)
+        t->sp.sel = PV_OTHER;
+    ips_format(&t->ans, &sb);
+    tw_edit_set(&t->sp.ips, strbuf_str(&sb));
+    tw_edit_set(&t->sp.host, t->ans.hostname);
+    strbuf_fini(&sb);
+}
+
+static void
+provider_draw(const struct tui *t, struct tw_doc *d)
+{
+    const char *items[PV__COUNT];
+    size_t n = menu_items(items);
+
+    tw_text(d, TS_NORMAL, 0,
+            _("How is mail for this domain sent and received? Choose with "
+              "the arrow keys and Enter."));
+    tw_blank(d);
+    if (t->sp.focus == 0) {
+        tw_menu(d, 0, items, n, t->sp.sel);
+    } else {
+        tw_item(d, ">", TS_BOLD, TS_BOLD, 0, items[t->sp.sel]);
+    }
+    if (t->sp.sel == PV_OWN && t->sp.focus > 0) {
+        tw_blank(d);
+        tw_field(d, 0, _("Your server's public IP addresses (IPv4 and "
+                         "IPv6), separated by spaces:"), &t->sp.ips,
+                 t->sp.focus == 1);
+        tw_blank(d);
+        tw_field(d, 0, _("Your server's host name (what it says in HELO, "
+                         "e.g. mail.example.com):"), &t->sp.host,
+                 t->sp.focus == 2);
+        tw_blank(d);
+        tw_text(d, TS_DIM, 0, _("Tab moves between the fields; Esc goes "
+                                "back to the list."));
+    }
+    if (t->sp.error != NULL) {
+        char *m = xasprintf(_(t->sp.error),
+                            t->sp.error_arg != NULL ? t->sp.error_arg : "");
+        tw_blank(d);
+        tw_item(d, tui_status_sym(t, ST_FAIL), TS_FAIL, TS_FAIL, 0, m);
+        free(m);
+    }
+}
+
+static void
+set_error(struct tui *t, const char *msgid, const char *arg)
+{
+    t->sp.error = msgid;
+    tui_set_str(&t->sp.error_arg, arg);
+}
+
+/* Check the addresses field; on success store them in the answers. */
+static bool
+take_ips(struct tui *t)
+{
+    char *copy = xstrdup(t->sp.ips.buf);
+    char *list[TUI_MAX_IPS];
+    size_t n = 0;
+    bool ok = true;
+    char *p = copy;
+
+    while (*p != '\0') {
+        while (*p == ' ' || *p == ',')
+            *p++ = '\0';
+        if (*p == '\0')
+            break;
+        char *w = p;
+        while (*p != '\0' && *p != ' ' && *p != ',')
+            p++;
+        if (*p != '\0')
+            *p++ = '\0';
+        struct ipaddr ip;
+        if (!net_parse(w, &ip)) {
+            char *vis = str_visible(w, strlen(w));
+            set_error(t, N_("'%s' is not an IPv4 or IPv6 address."), vis);
+            free(vis);
+            ok = false;
+            break;
+        }
+        if (n == TUI_MAX_IPS) {
+            set_error(t, N_("At most 8 addresses, please."), NULL);
+            ok = false;
+            break;
+        }
+        list[n++] = w;
+    }
+    if (ok) {
+        for (size_t i = 0; i < t->ans.nips; i++)
+            free(t->ans.ips[i]);
+        for (size_t i = 0; i < n; i++)
+            t->ans.ips[i] = xstrdup(list[i]);
+        t->ans.nips = n;
+    }
+    free(copy);
+    return ok;
+}
+
+static bool
+take_host(struct tui *t)
+{
+    char *a = NULL, *u = NULL;
+    const char *why = NULL;
+
+    if (t->sp.host.len == 0) {
+        tui_set_str(&t->ans.hostname, NULL);
+        return true;
+    }
+    if (name_normalize(t->sp.host.buf, false, false, &a, &u, &why)
+        != RC_OK || !name_is_hostname(a)) {
+        char *vis = str_visible(t->sp.host.buf, t->sp.host.len);
+        set_error(t, N_("'%s' is not a valid host name."), vis);
+        free(vis);
+        free(a);
+        free(u);
+        return false;
+    }
+    tui_set_str(&t->ans.hostname, a);
+    free(a);
+    free(u);
+    return true;
+}
+
+static unsigned
+provider_key(struct tui *t, int key)
+{
+    if (t->sp.focus == 0) {
+        switch (key) {
+        case TK_FN(KEY_UP):
+        case 'k':
+            if (t->sp.sel > 0)
+                t->sp.sel--;
+            return ACT_REDRAW;
+        case TK_FN(KEY_DOWN):
+        case 'j':
+            if (t->sp.sel + 1 < PV__COUNT)
+                t->sp.sel++;
+            return ACT_REDRAW;
+        case TK_ENTER:
+            t->sp.error = NULL;
+            if (t->sp.sel == PV_OWN) {
+                t->sp.focus = 1;
+                return ACT_REDRAW;
+            }
+            tui_set_str(&t->ans.provider, "other");
+            t->stale = true;
+            return ACT_NEXT | ACT_SAVE | ACT_REDRAW;
+        default:
+            return ACT_NONE;
+        }
+    }
+    struct tw_edit *e = t->sp.focus == 1 ? &t->sp.ips : &t->sp.host;
+    switch (key) {
+    case TK_ESC:
+        t->sp.focus = 0;
+        t->sp.error = NULL;
+        return ACT_REDRAW;
+    case TK_TAB:
+    case TK_FN(KEY_DOWN):
+        t->sp.focus = t->sp.focus == 1 ? 2 : 1;
+        return ACT_REDRAW;
+    case TK_FN(KEY_BTAB):
+    case TK_FN(KEY_UP):
+        t->sp.focus = t->sp.focus == 2 ? 1 : 2;
+        return ACT_REDRAW;
+    case TK_ENTER:
+        t->sp.error = NULL;
+        if (!take_ips(t)) {
+            t->sp.focus = 1;
+            return ACT_REDRAW;
+        }
+        if (t->sp.focus == 1) {
+            t->sp.focus = 2;
+            return ACT_REDRAW;
+        }
+        if (!take_host(t))
+            return ACT_REDRAW;
+        tui_set_str(&t->ans.provider, "own");
+        t->stale = true;
+        return ACT_NEXT | ACT_SAVE | ACT_REDRAW;
+    default:
+        break;
+    }
+    if (tw_edit_key(e, key)) {
+        t->sp.error = NULL;
+        return ACT_REDRAW;
+    }
+    return ACT_NONE;
+}
+
+const struct screen_ops scr_provider_ops = {
+    .id = "provider",
+    .title = N_("How is your mail handled?"),
+    .enter = provider_enter,
+    .draw = provider_draw,
+    .key = provider_key,
+};

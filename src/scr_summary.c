@@ -1,0 +1,170 @@
+/* scr_summary.c - the summary (every item's state, what is left, the
+ * checklist export) and the "what changed since last time" screen. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailready/i18n.h"
+#include "mailready/tui.h"
+#include "mailready/util.h"
+
+static const char *const step_titles[STEP_COUNT] = {
+    [STEP_MX] = N_("Mail servers (MX)"),
+    [STEP_SPF] = N_("Allowed senders (SPF)"),
+    [STEP_DKIM] = N_("Signatures (DKIM)"),
+    [STEP_DMARC] = N_("Policy (DMARC)"),
+    [STEP_PTR] = N_("Reverse DNS (PTR)"),
+};
+
+/* Record types are DNS syntax: never translated. */
+static const char *const step_short[STEP_COUNT] = {
+    "MX", "SPF", "DKIM", "DMARC", "PTR"
+};
+
+static void
+summary_draw(const struct tui *t, struct tw_doc *d)
+{
+    size_t left = 0;
+
+    if (t->running) {
+        tw_item(d, tw_spinner(t->tick, t->utf8), TS_INFO, TS_NORMAL, 0,
+                _("Checking DNS…"));
+        return;
+    }
+    tw_text(d, TS_NORMAL, 0, _("Where your domain stands:"));
+    tw_blank(d);
+    for (int s = 0; s < STEP_COUNT; s++) {
+        char *line;
+
+        if (!tui_step_known(t, s)) {
+            line = xasprintf("%d %s: %s", s + 1, _(step_titles[s]),
+                             _("not checked"));
+            tw_item(d, "-", TS_DIM, TS_DIM, 0, line);
+            free(line);
+            continue;
+        }
+        enum check_status st = tui_step_status(t, s);
+        line = xasprintf("%d %s: %s", s + 1, _(step_titles[s]),
+                         tui_status_word(st));
+        tw_item(d, tui_status_sym(t, st), tui_status_style(st),
+                tui_status_style(st), 0, line);
+        free(line);
+    }
+    tw_blank(d);
+    tw_text(d, TS_BOLD, 0, _("What is left to do:"));
+    for (int s = 0; s < STEP_COUNT; s++) {
+        const struct check_result *res;
+
+        if (!tui_step_known(t, s))
+            continue;
+        res = tui_result(t, s);
+        for (size_t k = 0; k < res->findings.n; k++) {
+            const struct finding *f = &res->findings.v[k];
+            if (f->sev == SEV_INFO)
+                continue;
+            char *msg = cli_finding_message(f);
+            char *line = xasprintf("%s: %s", step_short[s], msg);
+            tw_item(d, cli_sev_tag(f->sev, t->utf8),
+                    f->sev == SEV_ERROR ? TS_ERROR
+                    : f->sev == SEV_WARN ? TS_WARN : TS_FAIL,
+                    TS_NORMAL, 2, line);
+            free(line);
+            free(msg);
+            left++;
+        }
+    }
+    if (left == 0 && t->checked)
+        tw_text(d, TS_OK, 2, _("Nothing: every check passes."));
+    if (t->checked) {
+        char when[32];
+        util_rfc3339((long long)t->checked_at, when);
+        char *m = xasprintf(_("Last checked: %s"), when);
+        tw_blank(d);
+        tw_text(d, TS_DIM, 0, m);
+        free(m);
+    }
+}
+
+const struct screen_ops scr_summary_ops = {
+    .id = "summary",
+    .title = N_("Summary"),
+    .draw = summary_draw,
+};
+
+/* ---- what changed since the last visit ------------------------------- */
+
+static void
+changes_draw(const struct tui *t, struct tw_doc *d)
+{
+    char when[32];
+
+    util_rfc3339((long long)t->prev.at, when);
+    char *m = xasprintf(_("What changed since your last check (%s):"),
+                        when);
+    tw_text(d, TS_NORMAL, 0, m);
+    free(m);
+    tw_blank(d);
+    if (t->running) {
+        tw_item(d, tw_spinner(t->tick, t->utf8), TS_INFO, TS_NORMAL, 0,
+                _("Checking DNS…"));
+        return;
+    }
+    for (int s = 0; s < STEP_COUNT; s++) {
+        const char *what;
+        enum tui_style st;
+        enum check_status now;
+
+        if (!tui_step_known(t, s))
+            continue;
+        now = tui_step_status(t, s);
+        bool was_ok = t->prev.known[s] && t->prev.st[s] == ST_OK;
+        bool was_bad = t->prev.known[s] && (t->prev.st[s] == ST_FAIL
+                                            || t->prev.st[s] == ST_WARN);
+        if (now == ST_ERROR) {
+            what = _("could not check");
+            st = TS_ERROR;
+        } else if (now == ST_OK && was_bad) {
+            what = _("fixed");
+            st = TS_OK;
+        } else if (now == ST_OK) {
+            what = _("still good");
+            st = TS_OK;
+        } else if (was_ok) {
+            what = _("newly broken");
+            st = TS_FAIL;
+        } else {
+            what = _("still to do");
+            st = now == ST_WARN ? TS_WARN : TS_FAIL;
+        }
+        char *line = xasprintf("%s: %s", _(step_titles[s]), what);
+        tw_item(d, tui_status_sym(t, now), tui_status_style(now), st, 0,
+                line);
+        free(line);
+    }
+    tw_blank(d);
+    tw_text(d, TS_DIM, 0, _("Press Enter to continue with the first step "
+                            "that is not done."));
+}
+
+static unsigned
+changes_key(struct tui *t, int key)
+{
+    if (key != TK_ENTER && key != TK_ESC && key != 'n')
+        return ACT_NONE;
+    if (t->running)
+        return ACT_USED;
+    for (int s = 0; s < STEP_COUNT; s++) {
+        if (tui_step_known(t, s) && tui_step_status(t, s) != ST_OK) {
+            t->help_return = (enum scr_id)(SCR_MX + s);
+            return ACT_BACK | ACT_REDRAW;
+        }
+    }
+    t->help_return = SCR_SUMMARY;
+    return ACT_BACK | ACT_REDRAW;
+}
+
+const struct screen_ops scr_changes_ops = {
+    .id = "changes",
+    .title = N_("Welcome back"),
+    .draw = changes_draw,
+    .key = changes_key,
+};

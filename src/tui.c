@@ -1,0 +1,877 @@
+/* tui.c - the wizard's terminal: one poll() loop over the keyboard, the
+ * DNS sockets and a signal pipe; the header, step list, scrolling body and
+ * status line around each screen's document; the key table (from which the
+ * help screen's key list is made); terminal restore on every exit path. */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "mailready/i18n.h"
+#include "mailready/strbuf.h"
+#include "mailready/tui.h"
+#include "mailready/util.h"
+
+/* How often the spinner turns while a check runs, in ms. */
+#define TUI_TICK_MS 120
+#define TUI_MAX_FDS 64
+/* Smallest terminal we draw into. */
+#define TUI_MIN_ROWS 10
+#define TUI_MIN_COLS 40
+
+/* The only mutable globals: what signal handlers and the die() hook need. */
+static volatile sig_atomic_t g_winch, g_sigint, g_sigterm;
+static int g_sigpipe[2] = { -1, -1 };
+static bool g_curses_on;
+
+static const struct screen_ops *const screens[SCR_COUNT] = {
+    [SCR_DOMAIN] = &scr_domain_ops,
+    [SCR_PROVIDER] = &scr_provider_ops,
+    [SCR_MX] = &scr_mx_ops,
+    [SCR_SPF] = &scr_spf_ops,
+    [SCR_DKIM] = &scr_dkim_ops,
+    [SCR_DMARC] = &scr_dmarc_ops,
+    [SCR_PTR] = &scr_ptr_ops,
+    [SCR_SUMMARY] = &scr_summary_ops,
+    [SCR_CHANGES] = &scr_changes_ops,
+    [SCR_HELP] = &scr_help_ops,
+};
+
+/* Internal actions of the key table (beyond the ACT_* of tui.h). */
+enum {
+    KA_SCROLL_UP = 1 << 20,
+    KA_SCROLL_DOWN = 1 << 21,
+    KA_PAGE_UP = 1 << 22,
+    KA_PAGE_DOWN = 1 << 23,
+    KA_GOTO = 1 << 24
+};
+
+/* The key table: what the global keys do.  The status line and the help
+ * screen's key list are made from it. */
+struct tui_keydef {
+    unsigned act;
+    int key, fkey, key2;        /* 0 when absent */
+    const char *name;           /* how the key is written */
+    const char *fname;          /* the same in input fields */
+    const char *label;          /* N_() status line word */
+    const char *help;           /* N_() help screen text */
+    bool status;                /* shown in the status line */
+};
+
+static const struct tui_keydef keydefs[] = {
+    /* TRANSLATORS: ≤10 columns */
+    { ACT_NEXT, 'n', TK_FN(KEY_F(6)), 0, "n", "F6", N_("next"),
+      N_("Go to the next step."), true },
+    /* TRANSLATORS: ≤10 columns */
+    { ACT_BACK, 'b', TK_FN(KEY_F(7)), 0, "b", "F7", N_("back"),
+      N_("Go back to the previous step."), true },
+    /* TRANSLATORS: ≤10 columns */
+    { ACT_RECHECK, 'r', TK_FN(KEY_F(5)), 0, "r", "F5", N_("re-check"),
+      N_("Check DNS again, for example after you published a record "
+         "or when a server did not answer."), true },
+    /* TRANSLATORS: ≤10 columns */
+    { KA_GOTO, '1', 0, 0, "1-6", NULL, N_("step"),
+      N_("Jump to a step: 1 MX, 2 SPF, 3 DKIM, 4 DMARC, 5 PTR, "
+         "6 summary."), true },
+    /* TRANSLATORS: ≤10 columns */
+    { ACT_HELP, '?', TK_FN(KEY_F(1)), 'h', "?", "F1", N_("help"),
+      N_("Explain this step and list the keys."), true },
+    /* TRANSLATORS: ≤10 columns; the name of the other language */
+    { ACT_LANG, 'l', TK_FN(KEY_F(9)), 0, "l", "F9", N_("español"),
+      N_("Switch between English and Spanish."), true },
+    /* TRANSLATORS: ≤10 columns */
+    { ACT_QUIT, 'q', TK_FN(KEY_F(10)), 0, "q", "F10", N_("quit"),
+      N_("Quit. Your answers and the last results are saved; Ctrl-C "
+         "asks first."), true },
+    { KA_SCROLL_UP, TK_FN(KEY_UP), 0, 'k', "↑", NULL, N_("scroll"),
+      N_("Scroll up one line (or move in a list)."), false },
+    { KA_SCROLL_DOWN, TK_FN(KEY_DOWN), 0, 'j', "↓", NULL, N_("scroll"),
+      N_("Scroll down one line (or move in a list)."), false },
+    { KA_PAGE_UP, TK_FN(KEY_PPAGE), 0, 0, "PgUp", NULL, N_("page up"),
+      N_("Scroll up one page."), false },
+    { KA_PAGE_DOWN, TK_FN(KEY_NPAGE), 0, ' ', "PgDn", NULL,
+      N_("page down"), N_("Scroll down one page (also the space bar)."),
+      false },
+};
+
+/* ---- signals and terminal restore ------------------------------------ */
+
+static void
+on_signal(int sig)
+{
+    int saved = errno;
+
+    if (sig == SIGWINCH)
+        g_winch = 1;
+    else if (sig == SIGINT)
+        g_sigint = 1;
+    else
+        g_sigterm = 1;
+    if (g_sigpipe[1] >= 0) {
+        ssize_t r = write(g_sigpipe[1], "x", 1);
+        (void)r;
+    }
+    errno = saved;
+}
+
+static void
+tui_restore(void)
+{
+    if (g_curses_on) {
+        curs_set(1);
+        endwin();
+        g_curses_on = false;
+    }
+}
+
+static void
+signals_setup(void)
+{
+    struct sigaction sa;
+
+    if (pipe(g_sigpipe) != 0)
+        die("pipe: %s", strerror(errno));
+    for (int i = 0; i < 2; i++) {
+        fcntl(g_sigpipe[i], F_SETFL, fcntl(g_sigpipe[i], F_GETFL) | O_NONBLOCK);
+        fcntl(g_sigpipe[i], F_SETFD, FD_CLOEXEC);
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGWINCH, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static void
+signals_fini(void)
+{
+    signal(SIGWINCH, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    for (int i = 0; i < 2; i++) {
+        if (g_sigpipe[i] >= 0)
+            close(g_sigpipe[i]);
+        g_sigpipe[i] = -1;
+    }
+}
+
+/* ---- styles ---------------------------------------------------------- */
+
+static chtype
+style_attr(const struct tui *t, enum tui_style st)
+{
+    /* Monochrome first: every style stays readable without colour (the
+     * symbols carry the meaning). */
+    chtype mono[TS__COUNT] = {
+        [TS_NORMAL] = A_NORMAL, [TS_BOLD] = A_BOLD,
+        [TS_TITLE] = A_BOLD | A_REVERSE, [TS_OK] = A_NORMAL,
+        [TS_WARN] = A_BOLD, [TS_FAIL] = A_BOLD, [TS_ERROR] = A_NORMAL,
+        [TS_INFO] = A_NORMAL, [TS_RECORD] = A_BOLD, [TS_DIM] = A_DIM,
+        [TS_SEL] = A_REVERSE, [TS_FIELD] = A_UNDERLINE, [TS_KEY] = A_BOLD,
+    };
+    if (!t->color)
+        return mono[st];
+    switch (st) {
+    case TS_OK:
+        return COLOR_PAIR(1);
+    case TS_WARN:
+        return COLOR_PAIR(2) | A_BOLD;
+    case TS_FAIL:
+        return COLOR_PAIR(3) | A_BOLD;
+    case TS_ERROR:
+        return COLOR_PAIR(4);
+    case TS_INFO:
+        return COLOR_PAIR(5);
+    case TS_RECORD:
+        return COLOR_PAIR(5) | A_BOLD;
+    case TS_TITLE:
+        return COLOR_PAIR(6) | A_BOLD;
+    case TS_FIELD:
+        return COLOR_PAIR(7);
+    default:
+        return mono[st];
+    }
+}
+
+static void
+colors_setup(struct tui *t)
+{
+    if (!t->color || !has_colors()) {
+        t->color = false;
+        return;
+    }
+    start_color();
+    use_default_colors();
+    init_pair(1, COLOR_GREEN, -1);
+    init_pair(2, COLOR_YELLOW, -1);
+    init_pair(3, COLOR_RED, -1);
+    init_pair(4, COLOR_MAGENTA, -1);
+    init_pair(5, COLOR_CYAN, -1);
+    init_pair(6, COLOR_WHITE, COLOR_BLUE);
+    init_pair(7, COLOR_BLACK, COLOR_WHITE);
+}
+
+const char *
+tui_status_sym(const struct tui *t, enum check_status st)
+{
+    return cli_status_tag(st, t->utf8);
+}
+
+enum tui_style
+tui_status_style(enum check_status st)
+{
+    switch (st) {
+    case ST_OK:
+        return TS_OK;
+    case ST_WARN:
+        return TS_WARN;
+    case ST_FAIL:
+        return TS_FAIL;
+    case ST_ERROR:
+    default:
+        return TS_ERROR;
+    }
+}
+
+const char *
+tui_status_word(enum check_status st)
+{
+    switch (st) {
+    case ST_OK:
+        return _("OK");
+    case ST_WARN:
+        return _("warnings");
+    case ST_FAIL:
+        return _("problems found");
+    case ST_ERROR:
+    default:
+        return _("could not check");
+    }
+}
+
+/* ---- services for screens -------------------------------------------- */
+
+void
+tui_set_str(char **dst, const char *s)
+{
+    char *n = s != NULL ? xstrdup(s) : NULL;
+
+    free(*dst);
+    *dst = n;
+}
+
+void
+tui_notice(struct tui *t, const char *text)
+{
+    tui_set_str(&t->notice, text);
+}
+
+bool
+tui_step_known(const struct tui *t, enum check_step step)
+{
+    return t->have_ctx && t->checked && !t->running
+           && t->ctx.res[step].ran;
+}
+
+enum check_status
+tui_step_status(const struct tui *t, enum check_step step)
+{
+    return findings_status(&t->ctx.res[step].findings);
+}
+
+const struct check_result *
+tui_result(const struct tui *t, enum check_step step)
+{
+    return &t->ctx.res[step];
+}
+
+static void
+check_opts_build(struct tui *t)
+{
+    struct tui_answers *a = &t->ans;
+    size_t ns = 0;
+
+    memset(&t->opts, 0, sizeof(t->opts));
+    t->opts.domain = t->domain;
+    for (size_t i = 0; i < a->nips; i++)
+        t->opt_ips[i] = a->ips[i];
+    t->opts.server_ips = t->opt_ips;
+    t->opts.n_server_ips = a->nips;
+    if (a->dkim_selector != NULL && a->dkim_key_path != NULL) {
+        /* The key made here is compared with what DNS publishes. */
+        t->opt_sels[ns++] = a->dkim_selector;
+        t->opts.dkim_key = a->dkim_key_path;
+    } else {
+        for (size_t i = 0; i < a->nsel && ns < TUI_MAX_SELECTORS; i++)
+            t->opt_sels[ns++] = a->selectors[i];
+    }
+    t->opts.selectors = t->opt_sels;
+    t->opts.n_selectors = ns;
+    t->opts.hostname = a->hostname;
+    t->opts.datadir = i18n_datadir();
+}
+
+/* Drop the previous run and its resolver (only once nothing is pending:
+ * the steps' callbacks own memory). */
+static void
+run_drop(struct tui *t)
+{
+    if (t->have_ctx) {
+        check_ctx_fini(&t->ctx);
+        t->have_ctx = false;
+    }
+    dns_free(t->dns);
+    t->dns = NULL;
+}
+
+void
+tui_recheck(struct tui *t)
+{
+    struct dns_opts o;
+    char *err = NULL;
+
+    if (t->running || t->domain == NULL)
+        return;
+    run_drop(t);
+    free(t->dns_err);
+    t->dns_err = NULL;
+    memset(&o, 0, sizeof(o));
+    o.resolvers = t->com->resolvers;
+    o.n_resolvers = t->com->n_resolvers;
+    o.zone_files = t->com->zone_files;
+    o.n_zone_files = t->com->n_zone_files;
+    o.timeout_ms = t->com->timeout_s * 1000;
+    o.offline = t->com->offline;
+    /* A fresh resolver: edited zone files are read again, nothing is
+     * answered from an old cache. */
+    if (dns_new(&o, &t->dns, &err) != RC_OK) {
+        t->dns_err = err != NULL ? err : xstrdup("?");
+        t->checked = false;
+        return;
+    }
+    check_opts_build(t);
+    check_ctx_init(&t->ctx, t->dns, &t->opts);
+    t->have_ctx = true;
+    t->running = true;
+    t->checked = false;
+    t->stale = false;
+    check_run_start(&t->ctx, CHECK_ALL_STEPS);
+}
+
+void
+tui_keys_doc(struct tw_doc *d)
+{
+    for (size_t i = 0; i < ARRAY_LEN(keydefs); i++) {
+        const struct tui_keydef *k = &keydefs[i];
+        char *line;
+
+        if (k->fname != NULL)
+            line = xasprintf("%s, %s", k->name, k->fname);
+        else
+            line = xstrdup(k->name);
+        int w = tw_width(line);
+        char *pad = xasprintf("%s%*s", line, w < 10 ? 10 - w : 1, "");
+        tw_item(d, pad, TS_KEY, TS_NORMAL, 2, _(k->help));
+        free(pad);
+        free(line);
+    }
+    tw_item(d, "Ctrl-C    ", TS_KEY, TS_NORMAL, 2,
+            _("Quit, after asking."));
+    tw_item(d, "Enter     ", TS_KEY, TS_NORMAL, 2,
+            _("Confirm an answer, or go to the next step."));
+}
+
+/* ---- drawing --------------------------------------------------------- */
+
+static void
+put(const struct tui *t, int y, int x, enum tui_style st, const char *s)
+{
+    if (y < 0 || y >= t->rows || x >= t->cols - 1)
+        return;
+    size_t n = tw_fit(s, t->cols - 1 - x);
+    attrset(style_attr(t, st));
+    mvaddnstr(y, x, s, (int)n);
+    attrset(A_NORMAL);
+}
+
+static const enum scr_id step_screens[] = {
+    SCR_MX, SCR_SPF, SCR_DKIM, SCR_DMARC, SCR_PTR, SCR_SUMMARY
+};
+
+static void
+draw_header(const struct tui *t)
+{
+    char *title;
+    const char *sd = t->domain != NULL ? t->ulabel : NULL;
+
+    attrset(style_attr(t, TS_TITLE));
+    mvhline(0, 0, ' ', t->cols);
+    attrset(A_NORMAL);
+    if (sd != NULL && strcmp(sd, t->domain) != 0)
+        title = xasprintf("mailready · %s (%s)", sd, t->domain);
+    else if (sd != NULL)
+        title = xasprintf("mailready · %s", sd);
+    else
+        title = xstrdup("mailready");
+    put(t, 0, 1, TS_TITLE, t->utf8 ? title : "mailready");
+    if (!t->utf8 && sd != NULL) {
+        char *a = xasprintf("mailready - %s", t->domain);
+        put(t, 0, 1, TS_TITLE, a);
+        free(a);
+    }
+    free(title);
+    put(t, 0, t->cols - 5, TS_TITLE, i18n_lang());
+
+    /* The step list: number, name, state symbol. */
+    int x = 1;
+    for (size_t i = 0; i < ARRAY_LEN(step_screens); i++) {
+        enum scr_id s = step_screens[i];
+        const char *sym = "";
+        enum tui_style st = TS_DIM;
+        char *item;
+
+        if (s != SCR_SUMMARY && t->domain != NULL) {
+            enum check_step cs = (enum check_step)(s - SCR_MX);
+            if (t->running) {
+                sym = tw_spinner(t->tick, t->utf8);
+            } else if (tui_step_known(t, cs)) {
+                enum check_status ss = tui_step_status(t, cs);
+                sym = tui_status_sym(t, ss);
+                st = tui_status_style(ss);
+            } else {
+                sym = "-";
+            }
+        }
+        const char *name = s == SCR_SUMMARY ? _("Summary")
+                                            : screens[s]->id;
+        char up[16];
+        str_copy(up, name, sizeof(up));
+        if (s != SCR_SUMMARY)
+            for (char *p = up; *p != '\0'; p++)
+                if (*p >= 'a' && *p <= 'z')
+                    *p = (char)(*p - 'a' + 'A');
+        item = xasprintf("%zu %s", i + 1, s == SCR_SUMMARY ? name : up);
+        put(t, 1, x, t->cur == s ? TS_SEL : TS_NORMAL, item);
+        x += tw_width(item);
+        if (sym[0] != '\0') {
+            put(t, 1, x + 1, st, sym);
+            x += 1 + tw_width(sym);
+        }
+        x += 2;
+        free(item);
+    }
+}
+
+static bool
+input_mode(const struct tw_doc *d)
+{
+    return d->cur_line >= 0;
+}
+
+static void
+draw_status(const struct tui *t, const struct tw_doc *d, bool more_up,
+            bool more_down)
+{
+    int y = t->rows - 1, x = 0;
+    bool in = input_mode(d);
+
+    if (t->notice != NULL) {
+        put(t, t->rows - 2, 1, TS_BOLD, t->notice);
+    } else if (more_up || more_down) {
+        const char *m = more_down ? _("more below: PgDn or ↓")
+                                  : _("top: PgUp or ↑");
+        if (!t->utf8)
+            m = more_down ? _("more below: PgDn") : _("top: PgUp");
+        put(t, t->rows - 2, t->cols - 2 - tw_width(m), TS_DIM, m);
+    }
+    attrset(style_attr(t, TS_TITLE));
+    mvhline(y, 0, ' ', t->cols);
+    attrset(A_NORMAL);
+    if (in) {
+        put(t, y, x + 1, TS_TITLE, "Enter");
+        x += 7;
+        put(t, y, x, TS_TITLE, _("OK"));
+        x += tw_width(_("OK")) + 2;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(keydefs); i++) {
+        const struct tui_keydef *k = &keydefs[i];
+        const char *name = in ? k->fname : k->name;
+        const char *label = k->act == ACT_LANG
+            ? (strcmp(i18n_lang(), "es") == 0 ? "English" : "español")
+            : _(k->label);
+
+        if (!k->status || name == NULL)
+            continue;
+        if (x + tw_width(name) + tw_width(label) + 3 >= t->cols)
+            break;
+        put(t, y, x + 1, TS_TITLE, name);
+        x += 1 + tw_width(name) + 1;
+        put(t, y, x, TS_TITLE, label);
+        x += tw_width(label) + 1;
+    }
+}
+
+static void
+render(struct tui *t, struct tw_doc *doc)
+{
+    int top = 3, h;
+
+    erase();
+    if (t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS) {
+        put(t, 0, 0, TS_BOLD, _("The terminal is too small."));
+        put(t, 1, 0, TS_NORMAL, _("Make it at least 80x24."));
+        curs_set(0);
+        refresh();
+        return;
+    }
+    draw_header(t);
+    const struct screen_ops *ops = screens[t->cur];
+    char *st = NULL;
+    if (t->running)
+        st = xasprintf("%s  %s %s", _(ops->title),
+                       tw_spinner(t->tick, t->utf8), _("checking DNS…"));
+    else
+        st = xstrdup(_(ops->title));
+    put(t, 2, 1, TS_BOLD, st);
+    free(st);
+
+    tw_doc_reset(doc, t->cols - 2);
+    ops->draw(t, doc);
+    h = t->rows - top - 2;
+    if (doc->focus >= 0) {
+        if (doc->focus < t->scroll)
+            t->scroll = doc->focus;
+        if (doc->focus >= t->scroll + h)
+            t->scroll = doc->focus - h + 1;
+    }
+    int maxs = (int)doc->n - h;
+    if (t->scroll > maxs)
+        t->scroll = maxs;
+    if (t->scroll < 0)
+        t->scroll = 0;
+    for (int i = 0; i < h && (size_t)(t->scroll + i) < doc->n; i++) {
+        const struct tw_line *l = &doc->v[t->scroll + i];
+        for (size_t s = 0; s < l->n; s++)
+            put(t, top + i, 1 + l->segs[s].col, l->segs[s].style,
+                l->segs[s].text);
+    }
+    draw_status(t, doc, t->scroll > 0, (int)doc->n > t->scroll + h);
+    if (doc->cur_line >= t->scroll && doc->cur_line < t->scroll + h) {
+        int cx = 1 + doc->cur_col;
+        if (cx > t->cols - 2)
+            cx = t->cols - 2;
+        move(top + doc->cur_line - t->scroll, cx);
+        curs_set(1);
+    } else {
+        curs_set(0);
+    }
+    refresh();
+}
+
+/* ---- navigation ------------------------------------------------------ */
+
+static void
+go(struct tui *t, enum scr_id s)
+{
+    if (s >= SCR_COUNT)
+        return;
+    t->cur = s;
+    t->scroll = 0;
+    if (screens[s]->enter != NULL)
+        screens[s]->enter(t);
+}
+
+static void
+open_help(struct tui *t)
+{
+    if (t->cur == SCR_HELP)
+        return;
+    t->help_return = t->cur;
+    go(t, SCR_HELP);
+}
+
+static void
+do_resize(struct tui *t)
+{
+    struct winsize ws;
+
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0
+        && ws.ws_col > 0)
+        resizeterm(ws.ws_row, ws.ws_col);
+    t->rows = LINES;
+    t->cols = COLS;
+    clearok(curscr, TRUE);
+}
+
+/* Apply a key's ACT_* flags; returns false to leave the loop. */
+static bool
+apply(struct tui *t, unsigned act)
+{
+    if (act & ACT_LANG) {
+        i18n_set_lang(strcmp(i18n_lang(), "es") == 0 ? "en" : "es");
+        if (t->cur == SCR_HELP && screens[SCR_HELP]->enter != NULL)
+            screens[SCR_HELP]->enter(t);
+    }
+    if (act & ACT_RECHECK)
+        tui_recheck(t);
+    if (act & ACT_QUIT)
+        return false;
+    if (act & ACT_HELP)
+        open_help(t);
+    else if (act & ACT_SUMMARY)
+        go(t, SCR_SUMMARY);
+    else if (act & ACT_NEXT) {
+        if (t->cur == SCR_HELP)
+            go(t, t->help_return);
+        else if (t->cur == SCR_CHANGES)
+            go(t, t->help_return);
+        else if (t->cur < SCR_SUMMARY)
+            go(t, t->cur + 1);
+    } else if (act & ACT_BACK) {
+        if (t->cur == SCR_HELP || t->cur == SCR_CHANGES)
+            go(t, t->help_return);
+        else if (t->cur > SCR_DOMAIN)
+            go(t, t->cur - 1);
+    }
+    if (t->domain != NULL && (!t->checked || t->stale) && !t->running
+        && t->dns_err == NULL && t->cur >= SCR_PROVIDER
+        && t->cur <= SCR_SUMMARY)
+        tui_recheck(t);
+    return true;
+}
+
+static unsigned
+global_key(struct tui *t, int key, int body_h)
+{
+    if (t->cur >= SCR_MX && t->cur <= SCR_SUMMARY && t->domain != NULL
+        && key >= '1' && key <= '6') {
+        go(t, step_screens[key - '1']);
+        return ACT_REDRAW;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(keydefs); i++) {
+        const struct tui_keydef *k = &keydefs[i];
+
+        if (k->act == KA_GOTO)
+            continue;
+        if (key != k->key && key != k->fkey && key != k->key2)
+            continue;
+        switch (k->act) {
+        case KA_SCROLL_UP:
+            t->scroll--;
+            return ACT_REDRAW;
+        case KA_SCROLL_DOWN:
+            t->scroll++;
+            return ACT_REDRAW;
+        case KA_PAGE_UP:
+            t->scroll -= body_h > 2 ? body_h - 1 : 1;
+            return ACT_REDRAW;
+        case KA_PAGE_DOWN:
+            t->scroll += body_h > 2 ? body_h - 1 : 1;
+            return ACT_REDRAW;
+        default:
+            return k->act | ACT_REDRAW;
+        }
+    }
+    if (key == TK_FN(KEY_HOME)) {
+        t->scroll = 0;
+        return ACT_REDRAW;
+    }
+    if (key == TK_FN(KEY_END)) {
+        t->scroll = 1 << 20;
+        return ACT_REDRAW;
+    }
+    if (key == TK_ENTER && t->cur >= SCR_MX && t->cur < SCR_SUMMARY)
+        return ACT_NEXT | ACT_REDRAW;
+    if ((key == TK_ESC || key == TK_ENTER)
+        && (t->cur == SCR_HELP || t->cur == SCR_CHANGES))
+        return ACT_BACK | ACT_REDRAW;
+    return ACT_NONE;
+}
+
+/* Read one key: a code point, or TK_FN(function key); -1 if none. */
+static int
+read_key(void)
+{
+    wint_t wc;
+    int r = get_wch(&wc);
+
+    if (r == ERR)
+        return -1;
+    if (r == KEY_CODE_YES) {
+        if (wc == KEY_ENTER)
+            return TK_ENTER;
+        return TK_FN(wc);
+    }
+    if (wc == '\r')
+        return TK_ENTER;
+    return (int)wc;
+}
+
+static void
+save_if_dirty(struct tui *t)
+{
+    (void)t;
+}
+
+int
+tui_run(struct tui *t)
+{
+    struct tw_doc doc;
+    bool dirty = true, confirm_quit = false, done = false;
+
+    tw_doc_init(&doc, 78);
+    t->utf8 = cli_utf8();
+    t->color = cli_color(stdout);
+    signals_setup();
+    util_set_die_hook(tui_restore);
+    if (initscr() == NULL)
+        die("%s", _("cannot start the terminal screen"));
+    g_curses_on = true;
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);
+    colors_setup(t);
+    /* Our handler, not curses's: resizes arrive through the loop. */
+    {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGWINCH, &sa, NULL);
+    }
+    t->rows = LINES;
+    t->cols = COLS;
+    go(t, t->cur);
+    apply(t, ACT_NONE);
+
+    while (!done) {
+        struct pollfd fds[TUI_MAX_FDS];
+        int nfds = 2, ndns = 0, timeout = -1;
+
+        if (dirty) {
+            render(t, &doc);
+            dirty = false;
+        }
+        fds[0].fd = STDIN_FILENO;
+        fds[0].events = POLLIN;
+        fds[1].fd = g_sigpipe[0];
+        fds[1].events = POLLIN;
+        if (t->running) {
+            ndns = dns_pollfds(t->dns, fds + 2, TUI_MAX_FDS - 2);
+            nfds += ndns;
+            timeout = dns_timeout_ms(t->dns, TUI_TICK_MS);
+        }
+        int pr = poll(fds, (nfds_t)nfds, timeout);
+        if (pr < 0 && errno != EINTR)
+            die("poll: %s", strerror(errno));
+        if (pr < 0)
+            for (int i = 0; i < nfds; i++)
+                fds[i].revents = 0;
+        if (t->running) {
+            dns_process(t->dns, fds + 2, ndns);
+            if (check_run_poll(&t->ctx)) {
+                t->running = false;
+                t->checked = true;
+                t->checked_at = time(NULL);
+                for (int s = 0; s < SCR_COUNT; s++)
+                    if (screens[s]->on_result != NULL)
+                        screens[s]->on_result(t);
+                save_if_dirty(t);
+                if (t->stale)
+                    tui_recheck(t);
+            }
+            t->tick++;
+            dirty = true;
+        }
+        if (fds[1].revents & POLLIN) {
+            char buf[64];
+            while (read(g_sigpipe[0], buf, sizeof(buf)) > 0)
+                ;
+        }
+        if (g_winch) {
+            g_winch = 0;
+            do_resize(t);
+            dirty = true;
+        }
+        if (g_sigterm) {
+            done = true;
+            break;
+        }
+        if (g_sigint) {
+            g_sigint = 0;
+            confirm_quit = true;
+            tui_notice(t, _("Quit mailready? Your answers are saved. "
+                            "(y/n)"));
+            dirty = true;
+        }
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        if (fds[0].revents & (POLLHUP | POLLERR)
+            && !(fds[0].revents & POLLIN))
+            break;
+        int key;
+        while (!done && (key = read_key()) >= 0) {
+            unsigned act;
+
+            dirty = true;
+            if (key == TK_FN(KEY_RESIZE)) {
+                do_resize(t);
+                continue;
+            }
+            if (confirm_quit) {
+                confirm_quit = false;
+                tui_notice(t, NULL);
+                /* "y" in English, "s" (sí) in Spanish. */
+                if (key == 'y' || key == 'Y' || key == 's' || key == 'S'
+                    || key == TK_CTRL('c'))
+                    done = true;
+                continue;
+            }
+            if (key == TK_CTRL('c')) {
+                confirm_quit = true;
+                tui_notice(t, _("Quit mailready? Your answers are saved. "
+                                "(y/n)"));
+                continue;
+            }
+            if (key == TK_CTRL('l')) {
+                clearok(curscr, TRUE);
+                continue;
+            }
+            tui_notice(t, NULL);
+            act = ACT_NONE;
+            if (screens[t->cur]->key != NULL)
+                act = screens[t->cur]->key(t, key);
+            if (act == ACT_NONE)
+                act = global_key(t, key, t->rows - 5);
+            if (!apply(t, act))
+                done = true;
+            if (act & ACT_SAVE)
+                t->ans_dirty = true;
+            save_if_dirty(t);
+        }
+    }
+    save_if_dirty(t);
+    tw_doc_fini(&doc);
+    tui_restore();
+    signals_fini();
+    util_set_die_hook(NULL);
+    if (t->running) {
+        /* Queries still in flight: leave them to the process exit
+         * rather than free memory their callbacks will touch. */
+        t->have_ctx = false;
+        t->dns = NULL;
+    }
+    run_drop(t);
+    return CLI_EXIT_OK;
+}
