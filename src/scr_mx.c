@@ -89,7 +89,7 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
                 TS_NORMAL, 2, msg);
         if (fix != NULL) {
             char *fl = xasprintf(_("Fix: %s"), fix);
-            tw_text(d, TS_DIM, 4 + tw_width(cli_sev_tag(f->sev, t->utf8)),
+            tw_text(d, TS_DIM, 3 + tw_width(cli_sev_tag(f->sev, t->utf8)),
                     fl);
             free(fl);
         }

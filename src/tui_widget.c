@@ -235,9 +235,15 @@ each_piece(struct tw_doc *d, enum tui_style st, int first_col, int indent,
     for (;;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-        char *vis = str_visible(p, n);
+        size_t lead = 0;
 
-        wrap_words(d, st, first_col, indent, vis, first);
+        /* Keep a line's own indentation (help texts, lists). */
+        while (lead < n && lead < 16 && p[lead] == ' ')
+            lead++;
+        char *vis = str_visible(p + lead, n - lead);
+
+        wrap_words(d, st, first_col + (int)lead, indent + (int)lead, vis,
+                   first);
         free(vis);
         first = NULL;
         first_col = indent;
