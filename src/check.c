@@ -88,6 +88,14 @@ check_step_ops(enum check_step step)
     return step_ops[step];
 }
 
+const char *
+check_step_name(enum check_step step)
+{
+    if ((unsigned)step >= STEP_COUNT)
+        return NULL;
+    return step_names[step];
+}
+
 int
 check_step_from_name(const char *name)
 {

@@ -70,6 +70,9 @@ struct check_step_ops {
 #define CHECK_ALL_STEPS ((1u << STEP_COUNT) - 1)
 
 const struct check_step_ops *check_step_ops(enum check_step step);
+/* STEP_MX -> "mx" (every step has a name, built or not); NULL if out of
+ * range. */
+const char *check_step_name(enum check_step step);
 /* "mx" -> STEP_MX; returns -1 if unknown. */
 int check_step_from_name(const char *name);
 

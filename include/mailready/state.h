@@ -1,0 +1,194 @@
+/* state.h - what mailready remembers about a domain between runs.
+ *
+ * One JSON file per domain, $XDG_STATE_HOME/mailready/<domain>.json (the
+ * default directory is ~/.local/state/mailready), or DIR/<domain>.json
+ * with --state-dir DIR.  It holds a format version, the admin's answers
+ * (what the wizard asked) and, per step, the last result: status,
+ * findings (id, severity, msgid and arguments, so the text can be shown
+ * again in any language), records found, when it was checked and when it
+ * first passed.
+ *
+ * Saving is atomic: a temporary file in the same directory is written,
+ * fsync'd and renamed over the old one, then the directory is fsync'd, so
+ * a crash at any moment leaves the old file or the new one.  Files are
+ * created 0600, directories 0700.  A file that cannot be read (bad JSON,
+ * wrong types, a newer format) is never overwritten: state_load() renames
+ * it aside and says where it went.
+ *
+ * Core module: no translation, no terminal output.
+ */
+#ifndef MAILREADY_STATE_H
+#define MAILREADY_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <jansson.h>
+
+#include "mailready/check.h"
+#include "mailready/finding.h"
+#include "mailready/rc.h"
+
+/* The format this build writes; files with a larger version are set
+ * aside as "newer", never rewritten in the old format. */
+#define STATE_FORMAT_VERSION 1
+
+/* Largest state file we read. */
+#define STATE_MAX_BYTES (8u * 1024 * 1024)
+
+/* A list of owned strings. */
+struct state_strs {
+    char **v;
+    size_t n;
+};
+
+/* The admin's answers.  Every string is owned; NULL or an empty list
+ * means "not answered". */
+struct state_answers {
+    struct state_strs providers;    /* mail provider ids ("google") */
+    struct state_strs server_ips;   /* addresses mail is sent from */
+    struct state_strs includes;     /* extra SPF include: domains */
+    char *hostname;                 /* the mail server's host name */
+    struct state_strs selectors;    /* DKIM selectors */
+    struct state_strs dkim_keys;    /* private key paths; dkim_keys.v[i]
+                                     * belongs to selectors.v[i] ("" for
+                                     * none) */
+    char *dmarc_policy;             /* "none", "quarantine", "reject" */
+    struct state_strs dmarc_rua;    /* aggregate report addresses */
+    struct state_strs dmarc_ruf;    /* failure report addresses */
+    json_t *extras;                 /* object, owned: anything else */
+};
+
+/* A finding as saved: everything owned. */
+struct state_finding {
+    char *id;
+    enum sev sev;
+    char *msgid;                    /* English msgid (printf, %s only) */
+    char *msgid_plural;             /* or NULL */
+    unsigned long n;
+    char *args[FINDING_MAX_ARGS];
+    int nargs;
+};
+
+struct state_step {
+    bool present;                   /* the step has a saved result */
+    enum check_status status;
+    enum check_status last_known;   /* last status that was not ST_ERROR
+                                     * (== status when there is none) */
+    struct state_finding *findings;
+    size_t n_findings;
+    json_t *records;                /* array, owned (never NULL) */
+    long long checked_at;           /* epoch seconds */
+    long long first_passed_at;      /* first time status was ST_OK or
+                                     * ST_WARN; 0 = never; kept across
+                                     * runs, even after a regression */
+};
+
+struct state {
+    int version;                    /* as read; STATE_FORMAT_VERSION new */
+    char *domain;                   /* A-label */
+    long long checked_at;           /* last run; 0 = never */
+    struct state_answers answers;
+    struct state_step steps[STEP_COUNT];
+    json_t *other_steps;            /* object, owned: saved steps this
+                                     * build does not know, kept as is */
+};
+
+/* An empty state for domain.  Caller frees with state_free(). */
+struct state *state_new(const char *domain);
+void state_free(struct state *st);
+
+void state_strs_add(struct state_strs *l, const char *s);
+void state_strs_clear(struct state_strs *l);
+
+/* The default state directory: $XDG_STATE_HOME/mailready, or
+ * $HOME/.local/state/mailready (a relative XDG_STATE_HOME is ignored, as
+ * the XDG Base Directory Specification says).  RC_NOTFOUND when neither
+ * is usable.  *out: caller frees. */
+enum rc state_default_dir(char **out);
+
+/* DIR/<domain>.json; RC_INVALID if domain is not a plain lower-case
+ * A-label name usable as a file name.  *out: caller frees. */
+enum rc state_path(const char *dir, const char *domain, char **out);
+
+/* Read the state of domain from dir (NULL: the default directory).
+ *  RC_OK           *out is the saved state.
+ *  RC_NOTFOUND     nothing saved yet: *out is NULL.
+ *  RC_PARSE        unreadable (bad JSON, wrong types, another domain's
+ *                  file): the file was renamed to <name>.corrupt-<time>,
+ *                  *aside_path says where (caller frees).
+ *  RC_UNSUPPORTED  written by a newer mailready: renamed to
+ *                  <name>.newer-<time>, *aside_path as above.
+ *  RC_IO           the file could not be read or set aside: it is left in
+ *                  place and must not be saved over (*aside_path NULL).
+ *  RC_INVALID      bad domain name.
+ * On any error *out is NULL.  aside_path may be NULL if not wanted. */
+enum rc state_load(const char *dir, const char *domain, struct state **out,
+                   char **aside_path);
+
+/* Write st to dir (NULL: the default), creating the directory (0700)
+ * and its missing parents.  Atomic (see above).  On failure the old file
+ * is untouched and *err (optional; caller frees) names the failing path
+ * and errno text in English. */
+enum rc state_save(const char *dir, const struct state *st, char **err);
+
+/* Serialise / parse without touching files (state_load() and
+ * state_save() use these).  state_from_json: RC_PARSE for wrong types,
+ * RC_UNSUPPORTED for a newer version; *out NULL on error. */
+json_t *state_to_json(const struct state *st);
+enum rc state_from_json(const json_t *j, struct state **out);
+
+/* Take the result of every step that ran in ctx: status, findings,
+ * records, checked_at = now; first_passed_at is set the first time a step
+ * passes and kept afterwards.  Steps that did not run are left as they
+ * were. */
+void state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
+                           time_t now);
+
+/* A saved finding as a struct finding (pointers borrowed from sf), for
+ * the frontends' message rendering. */
+void state_finding_view(const struct state_finding *sf, struct finding *out);
+
+/* Worst status over the steps present. */
+enum check_status state_status(const struct state *st);
+
+/* What happened to a step between two states. */
+enum state_change {
+    STATE_CH_UNCHANGED,     /* same status, same finding ids */
+    STATE_CH_NEW,           /* no earlier result for this step */
+    STATE_CH_FIXED,         /* better than before */
+    STATE_CH_TODO,          /* still warnings or failures, ids changed */
+    STATE_CH_BROKEN,        /* worse than before */
+    STATE_CH_NOCHECK,       /* could not be checked this time */
+    STATE_CH_GONE           /* in the old state only */
+};
+
+struct state_step_diff {
+    enum state_change change;
+    bool old_present, new_present;
+    enum check_status before, after;
+    struct state_strs appeared;     /* finding ids in new, not in old */
+    struct state_strs gone;         /* finding ids in old, not in new */
+};
+
+struct state_diff {
+    struct state_step_diff step[STEP_COUNT];
+    size_t n_changed;               /* steps with change != UNCHANGED */
+};
+
+/* Compare old (may be NULL: everything in new is STATE_CH_NEW) with new.
+ * Steps present in neither are UNCHANGED.  When a step could not be
+ * checked before, it is compared with its last known status.
+ * Fill *d; release with state_diff_fini(). */
+void state_diff(const struct state *old_st, const struct state *new_st,
+                struct state_diff *d);
+void state_diff_fini(struct state_diff *d);
+/* "fixed", "new", ... (JSON, not translated). */
+const char *state_change_name(enum state_change c);
+
+/* Parse "ok"/"warn"/"fail"/"error"; false if none. */
+bool state_status_parse(const char *s, enum check_status *out);
+/* RFC 3339 UTC "YYYY-MM-DDTHH:MM:SSZ" to epoch; false if not that form. */
+bool state_time_parse(const char *s, long long *out);
+
+#endif
