@@ -1,0 +1,637 @@
+/* test_state.c - the state file: round trip, atomic save, files that
+ * cannot be read set aside, update from a run, and the diff classes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mailready/check.h"
+#include "mailready/state.h"
+#include "mailready/util.h"
+
+static char tmpdir[] = "/tmp/mr-state-XXXXXX";
+
+static int
+setup(void **unused)
+{
+    (void)unused;
+    if (mkdtemp(tmpdir) == NULL)
+        return -1;
+    return 0;
+}
+
+static int
+teardown(void **unused)
+{
+    char *cmd = xasprintf("rm -rf '%s'", tmpdir);
+
+    (void)unused;
+    if (system(cmd) != 0)
+        return -1;
+    free(cmd);
+    return 0;
+}
+
+/* A fresh directory under tmpdir for one test. */
+static char *
+test_dir(const char *name)
+{
+    return xasprintf("%s/%s", tmpdir, name);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    assert_true(fputs(text, fp) >= 0);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static char *
+read_text(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    char buf[4096];
+    size_t n;
+
+    assert_non_null(fp);
+    n = fread(buf, 1, sizeof(buf) - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return xstrdup(buf);
+}
+
+/* Number of entries in dir whose name starts with prefix. */
+static int
+count_prefix(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void
+add_finding(struct state_step *s, enum sev sev, const char *id,
+            const char *msgid, const char *arg)
+{
+    struct state_finding *f;
+
+    s->findings = xreallocarray(s->findings, s->n_findings + 1,
+                                sizeof(*s->findings));
+    f = &s->findings[s->n_findings++];
+    memset(f, 0, sizeof(*f));
+    f->id = xstrdup(id);
+    f->sev = sev;
+    f->msgid = xstrdup(msgid);
+    if (arg != NULL)
+        f->args[f->nargs++] = xstrdup(arg);
+}
+
+/* Make step present with status st and one finding per id in ids
+ * (space-separated) of the severity that gives st. */
+static void
+set_step(struct state *s, enum check_step step, enum check_status st,
+         const char *ids)
+{
+    struct state_step *p = &s->steps[step];
+    enum sev sev = st == ST_FAIL ? SEV_FAIL : st == ST_WARN ? SEV_WARN :
+        st == ST_ERROR ? SEV_ERROR : SEV_INFO;
+    char *copy = xstrdup(ids), *save = NULL;
+
+    p->present = true;
+    p->status = st;
+    p->last_known = st;
+    p->checked_at = 1700000000;
+    for (char *t = strtok_r(copy, " ", &save); t != NULL;
+         t = strtok_r(NULL, " ", &save))
+        add_finding(p, sev, t, "Something about %1$s.", "x");
+    free(copy);
+}
+
+static void
+state__round_trip__keeps_everything(void **unused)
+{
+    char *dir = test_dir("rt/nested/deeper"), *path, *aside = NULL;
+    struct state *s = state_new("example.com"), *r = NULL;
+    struct stat sb;
+    char *err = NULL;
+
+    (void)unused;
+    state_strs_add(&s->answers.providers, "google");
+    state_strs_add(&s->answers.server_ips, "45.67.89.10");
+    state_strs_add(&s->answers.server_ips, "2a01:4f8::25");
+    s->answers.hostname = xstrdup("mail.example.com");
+    state_strs_add(&s->answers.selectors, "s2026");
+    state_strs_add(&s->answers.dkim_keys, "/home/a/s2026.private");
+    s->answers.dmarc_policy = xstrdup("none");
+    state_strs_add(&s->answers.dmarc_rua, "mailto:dmarc@example.com");
+    json_object_set_new(s->answers.extras, "mta_sts",
+                        json_string("testing"));
+    s->checked_at = 1764368000;
+    set_step(s, STEP_MX, ST_OK, "");
+    s->steps[STEP_MX].first_passed_at = 1764300000;
+    json_array_append_new(s->steps[STEP_MX].records,
+                          json_string("10 mx.example.com."));
+    set_step(s, STEP_SPF, ST_FAIL, "SPF_MISSING");
+    json_array_append_new(s->steps[STEP_SPF].records,
+                          json_pack("{s:s}", "display",
+                                    "line one\nline two"));
+    /* A plural finding. */
+    struct state_step *dk = &s->steps[STEP_DKIM];
+    dk->present = true;
+    dk->status = ST_WARN;
+    dk->last_known = ST_WARN;
+    dk->checked_at = 1764368000;
+    add_finding(dk, SEV_WARN, "DKIM_X", "%1$s key", "sel");
+    dk->findings[0].msgid_plural = xstrdup("%1$s keys");
+    dk->findings[0].n = 3;
+    json_object_set_new(s->other_steps, "mta-sts",
+                        json_pack("{s:s}", "status", "ok"));
+
+    assert_int_equal(state_save(dir, s, &err), RC_OK);
+    assert_null(err);
+    assert_int_equal(state_path(dir, "example.com", &path), RC_OK);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(stat(dir, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0700);
+    /* No temporary file left behind. */
+    assert_int_equal(count_prefix(dir, "."), 2);
+
+    assert_int_equal(state_load(dir, "example.com", &r, &aside), RC_OK);
+    assert_null(aside);
+    assert_non_null(r);
+    assert_string_equal(r->domain, "example.com");
+    assert_int_equal(r->checked_at, 1764368000);
+    assert_int_equal(r->answers.providers.n, 1);
+    assert_string_equal(r->answers.providers.v[0], "google");
+    assert_int_equal(r->answers.server_ips.n, 2);
+    assert_string_equal(r->answers.server_ips.v[1], "2a01:4f8::25");
+    assert_string_equal(r->answers.hostname, "mail.example.com");
+    assert_string_equal(r->answers.selectors.v[0], "s2026");
+    assert_string_equal(r->answers.dkim_keys.v[0], "/home/a/s2026.private");
+    assert_string_equal(r->answers.dmarc_policy, "none");
+    assert_string_equal(r->answers.dmarc_rua.v[0],
+                        "mailto:dmarc@example.com");
+    assert_string_equal(json_string_value(json_object_get(
+        r->answers.extras, "mta_sts")), "testing");
+    assert_true(r->steps[STEP_MX].present);
+    assert_int_equal(r->steps[STEP_MX].status, ST_OK);
+    assert_int_equal(r->steps[STEP_MX].first_passed_at, 1764300000);
+    assert_int_equal(r->steps[STEP_MX].checked_at, 1700000000);
+    assert_string_equal(json_string_value(json_array_get(
+        r->steps[STEP_MX].records, 0)), "10 mx.example.com.");
+    assert_int_equal(r->steps[STEP_SPF].status, ST_FAIL);
+    assert_int_equal(r->steps[STEP_SPF].n_findings, 1);
+    assert_string_equal(r->steps[STEP_SPF].findings[0].id, "SPF_MISSING");
+    assert_int_equal(r->steps[STEP_SPF].findings[0].sev, SEV_FAIL);
+    assert_string_equal(r->steps[STEP_SPF].findings[0].msgid,
+                        "Something about %1$s.");
+    assert_string_equal(r->steps[STEP_SPF].findings[0].args[0], "x");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(
+        r->steps[STEP_SPF].records, 0), "display")), "line one\nline two");
+    assert_string_equal(r->steps[STEP_DKIM].findings[0].msgid_plural,
+                        "%1$s keys");
+    assert_int_equal(r->steps[STEP_DKIM].findings[0].n, 3);
+    assert_false(r->steps[STEP_DMARC].present);
+    assert_false(r->steps[STEP_PTR].present);
+    assert_non_null(json_object_get(r->other_steps, "mta-sts"));
+
+    /* Saving what was loaded gives the same file. */
+    char *first = read_text(path);
+    assert_int_equal(state_save(dir, r, NULL), RC_OK);
+    char *second = read_text(path);
+    assert_string_equal(first, second);
+
+    free(first);
+    free(second);
+    state_free(r);
+    state_free(s);
+    free(path);
+    free(dir);
+}
+
+static void
+state__missing__is_notfound(void **unused)
+{
+    char *dir = test_dir("none");
+    struct state *r = (struct state *)&r;
+    char *aside = (char *)&aside;
+
+    (void)unused;
+    assert_int_equal(state_load(dir, "example.org", &r, &aside),
+                     RC_NOTFOUND);
+    assert_null(r);
+    assert_null(aside);
+    free(dir);
+}
+
+/* Write text as the state of d.test in dir, load it, expect rc and an
+ * aside file holding the same text with tag in its name. */
+static void
+expect_set_aside(const char *name, const char *text, enum rc want,
+                 const char *tag)
+{
+    char *dir = test_dir(name), *path, *aside = NULL, *moved;
+    struct state *r = NULL;
+
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(state_path(dir, "d.test", &path), RC_OK);
+    write_file(path, text);
+    assert_int_equal(state_load(dir, "d.test", &r, &aside), want);
+    assert_null(r);
+    assert_non_null(aside);
+    assert_non_null(strstr(aside, tag));
+    assert_int_equal(access(path, F_OK), -1);
+    moved = read_text(aside);
+    assert_string_equal(moved, text);
+    /* The next load starts afresh; a save does not touch the copy. */
+    assert_int_equal(state_load(dir, "d.test", &r, NULL), RC_NOTFOUND);
+    r = state_new("d.test");
+    assert_int_equal(state_save(dir, r, NULL), RC_OK);
+    free(moved);
+    moved = read_text(aside);
+    assert_string_equal(moved, text);
+    state_free(r);
+    free(moved);
+    free(aside);
+    free(path);
+    free(dir);
+}
+
+static void
+state__corrupt_json__set_aside(void **unused)
+{
+    (void)unused;
+    expect_set_aside("c1", "{\"format\": \"mailready-state\", \"vers",
+                     RC_PARSE, "d.test.json.corrupt-");
+}
+
+static void
+state__wrong_types__set_aside(void **unused)
+{
+    (void)unused;
+    expect_set_aside("c2", "{\"format\":\"mailready-state\",\"version\":1,"
+                     "\"domain\":\"d.test\",\"steps\":{\"mx\":{"
+                     "\"status\":\"ok\",\"findings\":\"none\"}}}",
+                     RC_PARSE, ".corrupt-");
+    expect_set_aside("c3", "[1, 2, 3]", RC_PARSE, ".corrupt-");
+    expect_set_aside("c4", "", RC_PARSE, ".corrupt-");
+}
+
+static void
+state__unsafe_msgid__set_aside(void **unused)
+{
+    (void)unused;
+    /* A msgid is a printf format: anything but %s is refused. */
+    expect_set_aside("c5", "{\"format\":\"mailready-state\",\"version\":1,"
+                     "\"domain\":\"d.test\",\"steps\":{\"mx\":{"
+                     "\"status\":\"fail\",\"checked_at\":"
+                     "\"2026-11-28T22:00:00Z\",\"findings\":[{\"id\":"
+                     "\"MX_MISSING\",\"severity\":\"fail\",\"msgid\":"
+                     "\"%n%n\",\"args\":[]}],\"records\":[]}}}",
+                     RC_PARSE, ".corrupt-");
+    /* A control character in an argument would reach the terminal. */
+    expect_set_aside("c6", "{\"format\":\"mailready-state\",\"version\":1,"
+                     "\"domain\":\"d.test\",\"steps\":{\"mx\":{"
+                     "\"status\":\"fail\",\"findings\":[{\"id\":"
+                     "\"MX_MISSING\",\"severity\":\"fail\",\"msgid\":"
+                     "\"%1$s\",\"args\":[\"\\u001b[2J\"]}]}}}",
+                     RC_PARSE, ".corrupt-");
+    /* The status must follow from the findings. */
+    expect_set_aside("c7", "{\"format\":\"mailready-state\",\"version\":1,"
+                     "\"domain\":\"d.test\",\"steps\":{\"mx\":{"
+                     "\"status\":\"ok\",\"findings\":[{\"id\":"
+                     "\"MX_MISSING\",\"severity\":\"fail\",\"msgid\":"
+                     "\"%1$s\",\"args\":[\"a\"]}]}}}",
+                     RC_PARSE, ".corrupt-");
+}
+
+static void
+state__other_domain__set_aside(void **unused)
+{
+    (void)unused;
+    expect_set_aside("c8", "{\"format\":\"mailready-state\",\"version\":1,"
+                     "\"domain\":\"other.test\"}", RC_PARSE, ".corrupt-");
+}
+
+static void
+state__future_version__set_aside(void **unused)
+{
+    (void)unused;
+    expect_set_aside("n1", "{\"format\":\"mailready-state\",\"version\":99,"
+                     "\"domain\":\"d.test\",\"steps\":\"new layout\"}",
+                     RC_UNSUPPORTED, "d.test.json.newer-");
+}
+
+static void
+state__twice_in_a_second__two_copies(void **unused)
+{
+    char *dir = test_dir("twice"), *path, *a1 = NULL, *a2 = NULL;
+    struct state *r = NULL;
+
+    (void)unused;
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(state_path(dir, "d.test", &path), RC_OK);
+    write_file(path, "garbage one");
+    assert_int_equal(state_load(dir, "d.test", &r, &a1), RC_PARSE);
+    write_file(path, "garbage two");
+    assert_int_equal(state_load(dir, "d.test", &r, &a2), RC_PARSE);
+    assert_non_null(a1);
+    assert_non_null(a2);
+    assert_string_not_equal(a1, a2);
+    char *t1 = read_text(a1), *t2 = read_text(a2);
+    assert_string_equal(t1, "garbage one");
+    assert_string_equal(t2, "garbage two");
+    free(t1);
+    free(t2);
+    free(a1);
+    free(a2);
+    free(path);
+    free(dir);
+}
+
+static void
+state__unreadable__left_in_place(void **unused)
+{
+    char *dir = test_dir("unread"), *path, *aside = NULL;
+    struct state *r = NULL;
+
+    (void)unused;
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(state_path(dir, "d.test", &path), RC_OK);
+    /* A directory where the file should be cannot be read or replaced. */
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(state_load(dir, "d.test", &r, &aside), RC_IO);
+    assert_null(r);
+    assert_null(aside);
+    free(path);
+    free(dir);
+}
+
+static void
+state__save_failure__reports_path(void **unused)
+{
+    char *dir = test_dir("file-not-dir"), *err = NULL;
+    struct state *s = state_new("d.test");
+
+    (void)unused;
+    write_file(dir, "a file");
+    assert_int_equal(state_save(dir, s, &err), RC_IO);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "file-not-dir"));
+    free(err);
+    state_free(s);
+    free(dir);
+}
+
+static void
+state__bad_domain__refused(void **unused)
+{
+    char *p = NULL;
+
+    (void)unused;
+    assert_int_equal(state_path("/tmp", "../etc/passwd", &p), RC_INVALID);
+    assert_null(p);
+    assert_int_equal(state_path("/tmp", "Example.COM", &p), RC_INVALID);
+    assert_int_equal(state_path("/tmp", "a..b", &p), RC_INVALID);
+    assert_int_equal(state_path("/tmp", "xn--bcher-kva.example", &p),
+                     RC_OK);
+    assert_string_equal(p, "/tmp/xn--bcher-kva.example.json");
+    free(p);
+}
+
+static void
+state__default_dir__follows_xdg(void **unused)
+{
+    char *d = NULL;
+
+    (void)unused;
+    setenv("XDG_STATE_HOME", "/x/state", 1);
+    assert_int_equal(state_default_dir(&d), RC_OK);
+    assert_string_equal(d, "/x/state/mailready");
+    free(d);
+    setenv("XDG_STATE_HOME", "relative/ignored", 1);
+    setenv("HOME", "/home/u", 1);
+    assert_int_equal(state_default_dir(&d), RC_OK);
+    assert_string_equal(d, "/home/u/.local/state/mailready");
+    free(d);
+    unsetenv("XDG_STATE_HOME");
+    unsetenv("HOME");
+    assert_int_equal(state_default_dir(&d), RC_NOTFOUND);
+    assert_null(d);
+}
+
+static void
+state__time_parse__strict(void **unused)
+{
+    long long t = 0;
+
+    (void)unused;
+    assert_true(state_time_parse("2026-11-28T22:10:30Z", &t));
+    assert_int_equal(t, 1795903830);
+    assert_false(state_time_parse("2026-11-28 22:10:30Z", &t));
+    assert_false(state_time_parse("2026-13-28T22:10:30Z", &t));
+    assert_false(state_time_parse("2026-11-28T22:10:30+01:00", &t));
+    assert_false(state_time_parse("", &t));
+}
+
+static void
+state__update__first_passed_kept(void **unused)
+{
+    struct check_opts co;
+    struct check_ctx ctx;
+    struct state *s = state_new("d.test");
+
+    (void)unused;
+    memset(&co, 0, sizeof(co));
+    co.domain = "d.test";
+    check_ctx_init(&ctx, NULL, &co);
+
+    /* Run 1: MX fails. */
+    ctx.res[STEP_MX].ran = true;
+    finding_add(&ctx.res[STEP_MX].findings, SEV_FAIL, "MX_MISSING",
+                "%1$s has no MX record.", "d.test");
+    state_update_from_ctx(s, &ctx, 1000);
+    assert_true(s->steps[STEP_MX].present);
+    assert_int_equal(s->steps[STEP_MX].status, ST_FAIL);
+    assert_int_equal(s->steps[STEP_MX].first_passed_at, 0);
+    assert_int_equal(s->steps[STEP_MX].checked_at, 1000);
+    assert_int_equal(s->checked_at, 1000);
+    assert_string_equal(s->steps[STEP_MX].findings[0].args[0], "d.test");
+    /* A step that did not run stays absent. */
+    assert_false(s->steps[STEP_SPF].present);
+
+    /* Run 2: MX passes. */
+    findings_fini(&ctx.res[STEP_MX].findings);
+    json_array_append_new(ctx.res[STEP_MX].records,
+                          json_string("10 mx.d.test."));
+    state_update_from_ctx(s, &ctx, 2000);
+    assert_int_equal(s->steps[STEP_MX].status, ST_OK);
+    assert_int_equal(s->steps[STEP_MX].n_findings, 0);
+    assert_int_equal(s->steps[STEP_MX].first_passed_at, 2000);
+    assert_int_equal(json_array_size(s->steps[STEP_MX].records), 1);
+
+    /* Run 3: could not check; the last known status stays ok. */
+    finding_add(&ctx.res[STEP_MX].findings, SEV_ERROR, "DNS_TIMEOUT",
+                "No answer for %1$s %2$s.", "d.test", "MX");
+    state_update_from_ctx(s, &ctx, 3000);
+    assert_int_equal(s->steps[STEP_MX].status, ST_ERROR);
+    assert_int_equal(s->steps[STEP_MX].last_known, ST_OK);
+    assert_int_equal(s->steps[STEP_MX].first_passed_at, 2000);
+
+    /* Run 4: fails again; first_passed_at is still the first time. */
+    findings_fini(&ctx.res[STEP_MX].findings);
+    finding_add(&ctx.res[STEP_MX].findings, SEV_FAIL, "MX_NULL_MIXED",
+                "%1$s mixed.", "d.test");
+    state_update_from_ctx(s, &ctx, 4000);
+    assert_int_equal(s->steps[STEP_MX].first_passed_at, 2000);
+    assert_int_equal(s->steps[STEP_MX].checked_at, 4000);
+
+    /* A saved finding renders like the original one. */
+    struct finding f;
+    state_finding_view(&s->steps[STEP_MX].findings[0], &f);
+    assert_string_equal(f.id, "MX_NULL_MIXED");
+    assert_int_equal(f.sev, SEV_FAIL);
+    assert_int_equal(f.nargs, 1);
+    assert_string_equal(f.args[0], "d.test");
+
+    check_ctx_fini(&ctx);
+    state_free(s);
+}
+
+/* The change of step MX from (before, ids) to (after, ids). */
+static enum state_change
+change_of(enum check_status before, const char *bids,
+          enum check_status after, const char *aids,
+          enum check_status last_known, struct state_diff *d)
+{
+    struct state *o = state_new("d.test"), *n = state_new("d.test");
+
+    set_step(o, STEP_MX, before, bids);
+    o->steps[STEP_MX].last_known = last_known;
+    set_step(n, STEP_MX, after, aids);
+    state_diff(o, n, d);
+    state_free(o);
+    state_free(n);
+    return d->step[STEP_MX].change;
+}
+
+static void
+state__diff__classes(void **unused)
+{
+    struct state_diff d;
+
+    (void)unused;
+    assert_int_equal(change_of(ST_FAIL, "A", ST_FAIL, "A", ST_FAIL, &d),
+                     STATE_CH_UNCHANGED);
+    assert_int_equal(d.n_changed, 0);
+    state_diff_fini(&d);
+
+    assert_int_equal(change_of(ST_FAIL, "A B", ST_OK, "", ST_FAIL, &d),
+                     STATE_CH_FIXED);
+    assert_int_equal(d.n_changed, 1);
+    assert_int_equal(d.step[STEP_MX].gone.n, 2);
+    assert_string_equal(d.step[STEP_MX].gone.v[0], "A");
+    assert_string_equal(d.step[STEP_MX].gone.v[1], "B");
+    assert_int_equal(d.step[STEP_MX].appeared.n, 0);
+    assert_int_equal(d.step[STEP_MX].before, ST_FAIL);
+    assert_int_equal(d.step[STEP_MX].after, ST_OK);
+    state_diff_fini(&d);
+
+    assert_int_equal(change_of(ST_FAIL, "A", ST_WARN, "W", ST_FAIL, &d),
+                     STATE_CH_FIXED);
+    state_diff_fini(&d);
+
+    assert_int_equal(change_of(ST_OK, "", ST_FAIL, "A", ST_OK, &d),
+                     STATE_CH_BROKEN);
+    assert_int_equal(d.step[STEP_MX].appeared.n, 1);
+    assert_string_equal(d.step[STEP_MX].appeared.v[0], "A");
+    state_diff_fini(&d);
+
+    assert_int_equal(change_of(ST_WARN, "W", ST_FAIL, "A", ST_WARN, &d),
+                     STATE_CH_BROKEN);
+    state_diff_fini(&d);
+
+    assert_int_equal(change_of(ST_FAIL, "A", ST_FAIL, "A B", ST_FAIL, &d),
+                     STATE_CH_TODO);
+    assert_int_equal(d.step[STEP_MX].appeared.n, 1);
+    assert_string_equal(d.step[STEP_MX].appeared.v[0], "B");
+    state_diff_fini(&d);
+
+    assert_int_equal(change_of(ST_OK, "", ST_ERROR, "DNS_TIMEOUT", ST_OK,
+                               &d), STATE_CH_NOCHECK);
+    state_diff_fini(&d);
+
+    /* After a could-not-check, compare with the last known status. */
+    assert_int_equal(change_of(ST_ERROR, "DNS_TIMEOUT", ST_FAIL, "A",
+                               ST_OK, &d), STATE_CH_BROKEN);
+    state_diff_fini(&d);
+    assert_int_equal(change_of(ST_ERROR, "DNS_TIMEOUT", ST_FAIL, "A",
+                               ST_FAIL, &d), STATE_CH_TODO);
+    state_diff_fini(&d);
+    assert_int_equal(change_of(ST_ERROR, "DNS_TIMEOUT", ST_OK, "",
+                               ST_FAIL, &d), STATE_CH_FIXED);
+    state_diff_fini(&d);
+
+    /* Info-only changes of a passing step are not changes. */
+    assert_int_equal(change_of(ST_OK, "I1", ST_OK, "I2", ST_OK, &d),
+                     STATE_CH_UNCHANGED);
+    state_diff_fini(&d);
+
+    /* No earlier state: everything is new. */
+    struct state *n = state_new("d.test");
+    set_step(n, STEP_MX, ST_OK, "");
+    set_step(n, STEP_SPF, ST_FAIL, "S");
+    state_diff(NULL, n, &d);
+    assert_int_equal(d.step[STEP_MX].change, STATE_CH_NEW);
+    assert_int_equal(d.step[STEP_SPF].change, STATE_CH_NEW);
+    assert_int_equal(d.step[STEP_DKIM].change, STATE_CH_UNCHANGED);
+    assert_int_equal(d.n_changed, 2);
+    state_diff_fini(&d);
+    state_free(n);
+
+    assert_string_equal(state_change_name(STATE_CH_BROKEN),
+                        "newly_broken");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(state__round_trip__keeps_everything),
+        cmocka_unit_test(state__missing__is_notfound),
+        cmocka_unit_test(state__corrupt_json__set_aside),
+        cmocka_unit_test(state__wrong_types__set_aside),
+        cmocka_unit_test(state__unsafe_msgid__set_aside),
+        cmocka_unit_test(state__other_domain__set_aside),
+        cmocka_unit_test(state__future_version__set_aside),
+        cmocka_unit_test(state__twice_in_a_second__two_copies),
+        cmocka_unit_test(state__unreadable__left_in_place),
+        cmocka_unit_test(state__save_failure__reports_path),
+        cmocka_unit_test(state__bad_domain__refused),
+        cmocka_unit_test(state__default_dir__follows_xdg),
+        cmocka_unit_test(state__time_parse__strict),
+        cmocka_unit_test(state__update__first_passed_kept),
+        cmocka_unit_test(state__diff__classes),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
