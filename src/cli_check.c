@@ -9,6 +9,7 @@
 #include "mailready/i18n.h"
 #include "mailready/name.h"
 #include "mailready/net.h"
+#include "mailready/state.h"
 #include "mailready/util.h"
 
 static void
@@ -33,9 +34,91 @@ check_usage(FILE *fp)
             "  --trace              print every DNS query and answer to "
             "stderr\n"
             "  --lang es|en         language of the report\n"
+            "  --save               store the result in the saved state\n"
+            "  --since-last         print only what changed since the "
+            "saved state\n"
+            "  --state-dir DIR      where the state is kept (default "
+            "~/.local/state/mailready)\n"
             "\n"
             "Exit status: 0 all good, 1 warnings, 2 failures, 3 could not "
             "check.\n"), fp);
+}
+
+/* With --save or --since-last, the saved answers stand in for options
+ * not given, so that runs compare like with like.  Saved values are
+ * checked again (the file may have been edited). */
+static void
+answers_defaults(const struct state_answers *a, const char **ips,
+                 size_t *nips, size_t maxips, const char **sels,
+                 size_t *nsels, size_t maxsels, struct check_opts *opts)
+{
+    if (*nips == 0) {
+        for (size_t i = 0; i < a->server_ips.n && *nips < maxips; i++) {
+            struct ipaddr ip;
+
+            if (net_parse(a->server_ips.v[i], &ip))
+                ips[(*nips)++] = a->server_ips.v[i];
+        }
+    }
+    if (*nsels == 0) {
+        for (size_t i = 0; i < a->selectors.n && *nsels < maxsels; i++) {
+            char *al = NULL, *ul = NULL;
+            const char *why = NULL;
+
+            if (name_normalize(a->selectors.v[i], true, true, &al, &ul,
+                               &why) == RC_OK)
+                sels[(*nsels)++] = a->selectors.v[i];
+            free(al);
+            free(ul);
+        }
+    }
+    if (opts->hostname == NULL && a->hostname != NULL &&
+        name_is_hostname(a->hostname))
+        opts->hostname = a->hostname;
+}
+
+/* Keep what this run was given as the admin's answers. */
+static void
+answers_store(struct state_answers *a, const struct check_opts *opts)
+{
+    struct state_strs keys = { NULL, 0 };
+    char *abs = NULL;
+
+    if (opts->n_server_ips > 0) {
+        state_strs_clear(&a->server_ips);
+        for (size_t i = 0; i < opts->n_server_ips; i++)
+            state_strs_add(&a->server_ips, opts->server_ips[i]);
+    }
+    if (opts->hostname != NULL && (a->hostname == NULL ||
+                                   strcmp(a->hostname, opts->hostname))) {
+        char *h = xstrdup(opts->hostname);
+        free(a->hostname);
+        a->hostname = h;
+    }
+    if (opts->n_selectors == 0)
+        return;
+    /* A selector keeps its saved key path unless --dkim-key gives one. */
+    for (size_t i = 0; i < opts->n_selectors; i++) {
+        const char *key = "";
+
+        if (opts->dkim_key != NULL) {
+            if (abs == NULL)
+                abs = realpath(opts->dkim_key, NULL);
+            key = abs != NULL ? abs : opts->dkim_key;
+        } else {
+            for (size_t k = 0; k < a->selectors.n && k < a->dkim_keys.n;
+                 k++)
+                if (strcmp(a->selectors.v[k], opts->selectors[i]) == 0)
+                    key = a->dkim_keys.v[k];
+        }
+        state_strs_add(&keys, key);
+    }
+    free(abs);
+    state_strs_clear(&a->selectors);
+    for (size_t i = 0; i < opts->n_selectors; i++)
+        state_strs_add(&a->selectors, opts->selectors[i]);
+    state_strs_clear(&a->dkim_keys);
+    a->dkim_keys = keys;
 }
 
 int
@@ -48,6 +131,8 @@ cli_check(int argc, char **argv)
     const char *domain_arg = NULL;
     char *alabel = NULL, *ulabel = NULL;
     struct dns *dns = NULL;
+    struct state *old = NULL, *cur = NULL;
+    bool save = false, since_last = false, can_save = true;
     int ret = CLI_EXIT_ERROR;
 
     cli_common_init(&com);
@@ -63,6 +148,14 @@ cli_check(int argc, char **argv)
         if ((r = cli_common_opt(&com, argc, argv, &i)) != 0) {
             if (r < 0)
                 return CLI_EXIT_ERROR;
+            continue;
+        }
+        if (strcmp(argv[i], "--save") == 0) {
+            save = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--since-last") == 0) {
+            since_last = true;
             continue;
         }
         if ((r = cli_opt_value(argc, argv, &i, "--server-ip", &v)) != 0) {
@@ -144,6 +237,13 @@ cli_check(int argc, char **argv)
     if (!cli_domain(domain_arg, &alabel, &ulabel))
         return CLI_EXIT_ERROR;
 
+    if (save || since_last) {
+        old = cli_state_load(&com, alabel, &can_save);
+        if (old != NULL)
+            answers_defaults(&old->answers, ips, &nips, ARRAY_LEN(ips),
+                             sels, &nsels, ARRAY_LEN(sels), &opts);
+    }
+
     dns = cli_dns_new(&com);
     if (dns == NULL)
         goto out;
@@ -155,19 +255,42 @@ cli_check(int argc, char **argv)
     opts.datadir = i18n_datadir();
 
     struct check_ctx ctx;
+    time_t now = time(NULL);
+    enum check_status status;
+
     check_ctx_init(&ctx, dns, &opts);
     check_run_all(&ctx, CHECK_ALL_STEPS);
-    if (com.json) {
-        json_t *j = cli_report_json(&ctx, ulabel, (long long)time(NULL));
+    status = check_run_status(&ctx);
+    if (save || since_last) {
+        cur = old != NULL ? state_clone(old) : state_new(alabel);
+        state_update_from_ctx(cur, &ctx, now);
+        answers_store(&cur->answers, &opts);
+    }
+    if (since_last && com.json) {
+        json_t *j = cli_since_json(old, cur, ulabel, status);
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+        json_decref(j);
+    } else if (since_last) {
+        cli_since_text(stdout, old, cur, ulabel);
+    } else if (com.json) {
+        json_t *j = cli_report_json(&ctx, ulabel, (long long)now);
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(j);
     } else {
         cli_report_text(stdout, &ctx, ulabel);
     }
-    ret = check_status_exit(check_run_status(&ctx));
+    fflush(stdout);
+    /* A result that could not be saved is an error of the run, below a
+     * failure of the setup (fail beats could-not-check). */
+    if (save && (!can_save || !cli_state_save(&com, cur)))
+        status = check_status_worse(status, ST_ERROR);
+    ret = check_status_exit(status);
     check_ctx_fini(&ctx);
 out:
+    state_free(old);
+    state_free(cur);
     dns_free(dns);
     free(alabel);
     free(ulabel);

@@ -90,8 +90,8 @@ cli_sev_tag(enum sev s, bool utf8)
     }
 }
 
-static const char *
-status_word(enum check_status st)
+const char *
+cli_status_word(enum check_status st)
 {
     switch (st) {
     case ST_OK:
@@ -198,7 +198,8 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
             continue;
         st = findings_status(&res->findings);
         fprintf(fp, "%s%s %s: %s%s\n", color ? color_of(st) : "",
-                cli_status_tag(st, utf8), _(ops->title), status_word(st),
+                cli_status_tag(st, utf8), _(ops->title),
+                cli_status_word(st),
                 color ? "\033[0m" : "");
         size_t nrec = json_array_size(res->records);
         for (size_t k = 0; k < nrec; k++) {
@@ -230,7 +231,7 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
         }
         fputc('\n', fp);
     }
-    fprintf(fp, _("Overall: %s\n"), status_word(all));
+    fprintf(fp, _("Overall: %s\n"), cli_status_word(all));
 }
 
 json_t *

@@ -813,6 +813,20 @@ bad:
     return RC_PARSE;
 }
 
+struct state *
+state_clone(const struct state *st)
+{
+    json_t *j = state_to_json(st);
+    struct state *c = NULL;
+
+    /* What state_to_json() writes, state_from_json() reads. */
+    if (state_from_json(j, &c) != RC_OK)
+        die("state_clone: %s", st->domain);
+    c->version = st->version;
+    json_decref(j);
+    return c;
+}
+
 /* ---- files ----------------------------------------------------------- */
 
 /* Read a whole regular file of at most STATE_MAX_BYTES. */
@@ -1007,6 +1021,50 @@ out:
 
 /* ---- update and diff -------------------------------------------------- */
 
+/* Checks make their text visible-safe; what is saved must load again, so
+ * anything that slipped through is escaped here. */
+static char *
+safe_copy(const char *s, bool newline)
+{
+    if (text_ok(s, newline))
+        return xstrdup(s);
+    return str_visible(s, strnlen(s, MAX_STR / 4));
+}
+
+static json_t *
+safe_json(const json_t *v, int depth)
+{
+    const char *key;
+    json_t *e, *out;
+    size_t i;
+
+    if (json_is_string(v)) {
+        char *t = safe_copy(json_string_value(v), depth > 1);
+        out = json_string(t);
+        free(t);
+        return out != NULL ? out : json_string("");
+    }
+    if (depth > 8)
+        return json_null();
+    if (json_is_array(v)) {
+        out = json_array();
+        json_array_foreach(v, i, e)
+            if (i < MAX_FINDINGS)
+                json_array_append_new(out, safe_json(e, depth + 1));
+        return out;
+    }
+    if (json_is_object(v)) {
+        out = json_object();
+        json_object_foreach((json_t *)v, key, e) {
+            char *k = safe_copy(key, false);
+            json_object_set_new(out, k, safe_json(e, depth + 1));
+            free(k);
+        }
+        return out;
+    }
+    return json_deep_copy(v);
+}
+
 static bool
 passed(enum check_status s)
 {
@@ -1049,13 +1107,11 @@ state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
                 xstrdup(f->msgid_plural) : NULL;
             g->n = f->n;
             for (int a = 0; a < f->nargs; a++)
-                g->args[g->nargs++] = xstrdup(f->args[a]);
+                g->args[g->nargs++] = safe_copy(f->args[a], false);
         }
         json_decref(s->records);
-        s->records = res->records != NULL ?
-            json_deep_copy(res->records) : json_array();
-        if (s->records == NULL)
-            s->records = json_array();
+        s->records = json_is_array(res->records) ?
+            safe_json(res->records, 0) : json_array();
     }
     if (any)
         st->checked_at = (long long)now;

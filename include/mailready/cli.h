@@ -72,6 +72,26 @@ void cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel);
 json_t *cli_report_json(struct check_ctx *ctx, const char *ulabel,
                         long long checked_at);
 
+/* Saved state (cli_state.c).  struct state is in mailready/state.h. */
+struct state;
+/* The saved state of alabel (in --state-dir or the default directory), or
+ * NULL when there is none.  A file that cannot be read is reported on
+ * stderr (where it was moved); *can_save becomes false when it had to be
+ * left in place, so that it is not saved over. */
+struct state *cli_state_load(const struct cli_common *c, const char *alabel,
+                             bool *can_save);
+/* Save st; prints the error and returns false on failure. */
+bool cli_state_save(const struct cli_common *c, const struct state *st);
+/* --since-last: what changed from old (NULL: nothing saved) to cur.  Text
+ * prints nothing when nothing changed (cron mails any output). */
+void cli_since_text(FILE *fp, const struct state *old,
+                    const struct state *cur, const char *ulabel);
+json_t *cli_since_json(const struct state *old, const struct state *cur,
+                       const char *ulabel, enum check_status status);
+/* Translated word for a status: "OK", "warnings", "problems found",
+ * "could not check". */
+const char *cli_status_word(enum check_status st);
+
 /* Commands: argv[0] is the command name. */
 int cli_check(int argc, char **argv);
 int cli_explain(int argc, char **argv);

@@ -98,6 +98,9 @@ struct state {
 struct state *state_new(const char *domain);
 void state_free(struct state *st);
 
+/* A deep copy.  Caller frees with state_free(). */
+struct state *state_clone(const struct state *st);
+
 void state_strs_add(struct state_strs *l, const char *s);
 void state_strs_clear(struct state_strs *l);
 

@@ -513,6 +513,14 @@ state__update__first_passed_kept(void **unused)
     assert_int_equal(f.nargs, 1);
     assert_string_equal(f.args[0], "d.test");
 
+    /* A clone is equal and independent. */
+    struct state *c = state_clone(s);
+    assert_int_equal(c->steps[STEP_MX].first_passed_at, 2000);
+    assert_string_equal(c->steps[STEP_MX].findings[0].id, "MX_NULL_MIXED");
+    assert_ptr_not_equal(c->steps[STEP_MX].findings[0].id,
+                         s->steps[STEP_MX].findings[0].id);
+    state_free(c);
+
     check_ctx_fini(&ctx);
     state_free(s);
 }

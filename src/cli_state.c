@@ -1,0 +1,232 @@
+/* cli_state.c - saved state for the commands: loading with a clear word
+ * about files that could not be read, saving, and the --since-last
+ * report (text and JSON). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailready/cli.h"
+#include "mailready/i18n.h"
+#include "mailready/state.h"
+#include "mailready/strbuf.h"
+#include "mailready/util.h"
+
+/* The path the state of alabel has, for messages. */
+static char *
+state_file_of(const struct cli_common *c, const char *alabel)
+{
+    char *dir = NULL, *path = NULL;
+
+    if (c->state_dir != NULL)
+        dir = xstrdup(c->state_dir);
+    else if (state_default_dir(&dir) != RC_OK)
+        return xstrdup("?");
+    if (state_path(dir, alabel, &path) != RC_OK)
+        path = xstrdup(dir);
+    free(dir);
+    return path;
+}
+
+struct state *
+cli_state_load(const struct cli_common *c, const char *alabel,
+               bool *can_save)
+{
+    struct state *st = NULL;
+    char *aside = NULL, *path;
+    enum rc rc;
+
+    *can_save = true;
+    rc = state_load(c->state_dir, alabel, &st, &aside);
+    switch (rc) {
+    case RC_OK:
+    case RC_NOTFOUND:
+        break;
+    case RC_PARSE:
+        path = state_file_of(c, alabel);
+        fprintf(stderr, _("mailready: the saved state %1$s could not be "
+                          "read; it was moved to %2$s and a new one is "
+                          "started\n"), path, aside);
+        free(path);
+        break;
+    case RC_UNSUPPORTED:
+        path = state_file_of(c, alabel);
+        fprintf(stderr, _("mailready: the saved state %1$s was written by "
+                          "a newer version of mailready; it was moved to "
+                          "%2$s and a new one is started\n"), path, aside);
+        free(path);
+        break;
+    default:
+        path = state_file_of(c, alabel);
+        fprintf(stderr, _("mailready: cannot read the saved state %1$s "
+                          "(%2$s); it is left as it is and nothing will be "
+                          "saved over it\n"), path, _(rc_msgid(rc)));
+        free(path);
+        *can_save = false;
+        break;
+    }
+    free(aside);
+    return st;
+}
+
+bool
+cli_state_save(const struct cli_common *c, const struct state *st)
+{
+    char *err = NULL;
+    enum rc rc = state_save(c->state_dir, st, &err);
+
+    if (rc == RC_OK)
+        return true;
+    if (rc == RC_NOTFOUND) {
+        fprintf(stderr, _("mailready: cannot save the state of %s: "
+                          "neither XDG_STATE_HOME nor HOME is set (use "
+                          "--state-dir)\n"), st->domain);
+    } else {
+        fprintf(stderr, _("mailready: cannot save the state of %1$s: "
+                          "%2$s\n"), st->domain,
+                err != NULL ? err : _(rc_msgid(rc)));
+    }
+    free(err);
+    return false;
+}
+
+static const char *
+change_word(enum state_change c)
+{
+    switch (c) {
+    case STATE_CH_NEW:
+        return _("first check");
+    case STATE_CH_FIXED:
+        return _("fixed");
+    case STATE_CH_TODO:
+        return _("still to do");
+    case STATE_CH_BROKEN:
+        return _("newly broken");
+    case STATE_CH_NOCHECK:
+        return _("try again later");
+    case STATE_CH_GONE:
+        return _("no longer checked");
+    case STATE_CH_UNCHANGED:
+    default:
+        return _("unchanged");
+    }
+}
+
+static const char *
+step_title(int i)
+{
+    const struct check_step_ops *ops = check_step_ops(i);
+
+    return ops != NULL ? _(ops->title) : check_step_name(i);
+}
+
+/* The tag of a change: the after-state's, or "gone". */
+static enum check_status
+change_status(const struct state_step_diff *sd)
+{
+    return sd->new_present ? sd->after : sd->before;
+}
+
+void
+cli_since_text(FILE *fp, const struct state *old, const struct state *cur,
+               const char *ulabel)
+{
+    struct state_diff d;
+    bool utf8 = cli_utf8();
+    const char *dom = ulabel != NULL ? ulabel : cur->domain;
+
+    state_diff(old, cur, &d);
+    if (d.n_changed == 0) {
+        state_diff_fini(&d);
+        return;
+    }
+    if (old != NULL && old->checked_at > 0) {
+        char when[32];
+
+        util_rfc3339(old->checked_at, when);
+        fprintf(fp, _("Changes in %1$s since %2$s:\n"), dom, when);
+    } else {
+        fprintf(fp, _("First check of %s (nothing saved before):\n"), dom);
+    }
+    for (int i = 0; i < STEP_COUNT; i++) {
+        const struct state_step_diff *sd = &d.step[i];
+        struct strbuf sb = STRBUF_INIT;
+        const char *before = sd->old_present ?
+            cli_status_word(sd->before) : _("not checked");
+        const char *after = sd->new_present ?
+            cli_status_word(sd->after) : _("not checked");
+
+        if (sd->change == STATE_CH_UNCHANGED)
+            continue;
+        /* TRANSLATORS: a changed step: "%1$s: %2$s %3$s %4$s (%5$s)" is
+         * step title, state before, an arrow, state after, and the kind
+         * of change ("fixed"). */
+        strbuf_addf(&sb, _("%1$s: %2$s %3$s %4$s (%5$s)"), step_title(i),
+                    before, utf8 ? "→" : "->", after,
+                    change_word(sd->change));
+        for (size_t k = 0; k < sd->appeared.n; k++)
+            strbuf_addf(&sb, " +%s", sd->appeared.v[k]);
+        for (size_t k = 0; k < sd->gone.n; k++)
+            strbuf_addf(&sb, " %s%s", utf8 ? "−" : "-", sd->gone.v[k]);
+        fprintf(fp, "%s %s\n", cli_status_tag(change_status(sd), utf8),
+                strbuf_str(&sb));
+        strbuf_fini(&sb);
+    }
+    state_diff_fini(&d);
+}
+
+static json_t *
+strs_array(const struct state_strs *l)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < l->n; i++)
+        json_array_append_new(a, json_string(l->v[i]));
+    return a;
+}
+
+json_t *
+cli_since_json(const struct state *old, const struct state *cur,
+               const char *ulabel, enum check_status status)
+{
+    json_t *root = json_object(), *changes = json_array();
+    struct state_diff d;
+    char when[32];
+
+    json_object_set_new(root, "domain", json_string(cur->domain));
+    if (ulabel != NULL && strcmp(ulabel, cur->domain) != 0)
+        json_object_set_new(root, "domain_unicode", json_string(ulabel));
+    if (old != NULL && old->checked_at > 0) {
+        util_rfc3339(old->checked_at, when);
+        json_object_set_new(root, "since", json_string(when));
+    } else {
+        json_object_set_new(root, "since", json_null());
+    }
+    util_rfc3339(cur->checked_at, when);
+    json_object_set_new(root, "checked_at", json_string(when));
+    state_diff(old, cur, &d);
+    for (int i = 0; i < STEP_COUNT; i++) {
+        const struct state_step_diff *sd = &d.step[i];
+        json_t *o;
+
+        if (sd->change == STATE_CH_UNCHANGED)
+            continue;
+        o = json_object();
+        json_object_set_new(o, "step", json_string(check_step_name(i)));
+        json_object_set_new(o, "change",
+                            json_string(state_change_name(sd->change)));
+        json_object_set_new(o, "before", sd->old_present ?
+                            json_string(check_status_name(sd->before)) :
+                            json_null());
+        json_object_set_new(o, "after", sd->new_present ?
+                            json_string(check_status_name(sd->after)) :
+                            json_null());
+        json_object_set_new(o, "appeared", strs_array(&sd->appeared));
+        json_object_set_new(o, "gone", strs_array(&sd->gone));
+        json_array_append_new(changes, o);
+    }
+    state_diff_fini(&d);
+    json_object_set_new(root, "changes", changes);
+    json_object_set_new(root, "status",
+                        json_string(check_status_name(status)));
+    return root;
+}
