@@ -61,7 +61,7 @@ struct dns_rr {
         } mx;
         char *name;                 /* CNAME, NS, PTR target */
         struct {
-            size_t n;               /* may be 0 (RDLENGTH 0: malformed) */
+            size_t n;               /* may be 0 (RDLENGTH 0) */
             char **s;               /* raw bytes, each NUL-terminated */
             size_t *len;            /* byte length of each string */
         } txt;                      /* TXT and SPF */
@@ -70,6 +70,10 @@ struct dns_rr {
             char *rname;
             uint32_t serial, refresh, retry, expire, minimum;
         } soa;
+        struct {
+            size_t len;
+            unsigned char *data;    /* any other type: RDATA as sent */
+        } raw;
     } u;
 };
 

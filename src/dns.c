@@ -1,0 +1,931 @@
+/* dns.c - the asynchronous DNS layer: cache, merged queries, delivery
+ * queue, zone files and forced answers in front of live DNS.  The only
+ * user of <ares.h> (c-ares 1.18: ares_send, ares_getsock, ares_timeout,
+ * ares_process_fd).
+ *
+ * Every (name, type) has one entry: it is in flight (a c-ares query, or a
+ * live query for the target of a zone CNAME) or answered.  Callers wait on
+ * an entry; answered entries sit on the ready queue until dns_process() or
+ * dns_run() hands the answer to each waiter, so no callback ever runs
+ * inside dns_query().
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <ares.h>
+
+#include "mailready/dns.h"
+#include "mailready/dns_parse.h"
+#include "mailready/dns_zone.h"
+#include "mailready/strbuf.h"
+#include "mailready/util.h"
+
+/* Distinct queries answered per struct dns before DNS_ERROR. */
+#define DNS_QUERY_CAP 5000
+/* EDNS0 UDP payload size we announce (DNS flag day 2020). */
+#define DNS_EDNS_SIZE 1232
+/* Shortest per-try timeout we give c-ares. */
+#define DNS_MIN_TRY_MS 50
+
+struct waiter {
+    dns_cb cb;
+    void *arg;
+    struct waiter *next;
+};
+
+struct live;
+
+struct entry {
+    struct dns *d;
+    char *key;                  /* canonical lower-case name, or NULL */
+    char *name;                 /* canonical, case as first asked */
+    uint16_t type;
+    struct dns_answer *ans;     /* NULL while in flight */
+    struct dns_answer *partial; /* zone CNAME chain waiting for live */
+    struct waiter *waiters, **wtail;
+    struct live *live;          /* c-ares query in flight */
+    double started;             /* ms, monotonic */
+    double deadline;
+    bool in_table;
+    bool queued;
+    struct entry *hnext;        /* hash chain */
+    struct entry *qnext;        /* ready queue */
+    struct entry *fprev, *fnext;    /* in-flight list */
+    struct entry *all;          /* every entry, for dns_free() */
+};
+
+/* One c-ares query.  It outlives its entry when our own deadline answers
+ * first: c-ares calls back later and the callback finds e == NULL. */
+struct live {
+    struct dns *d;
+    struct entry *e;
+};
+
+struct force {
+    char *key;
+    uint16_t type;
+    enum dns_status status;
+};
+
+struct dns {
+    ares_channel ch;
+    bool have_ch;
+    bool destroying;
+    struct dns_opts opts;
+    unsigned timeout_ms;
+    char *desc;
+    struct dns_zones *zones;
+    struct force *force;
+    size_t nforce;
+    struct entry **bucket;
+    size_t nbucket, nentry;
+    struct entry *all;
+    struct entry *qhead, **qtail;
+    struct entry *inflight;
+    size_t npending;
+    size_t nqueries;
+    double t0;
+    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+    int nsocks;
+};
+
+static double
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static size_t
+entry_hash(const char *key, uint16_t type)
+{
+    size_t h = 2166136261u ^ type;
+
+    for (; *key != '\0'; key++) {
+        h ^= (unsigned char)*key;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* ---- trace -------------------------------------------------------------- */
+
+static void
+trace_query(struct dns *d, const struct entry *e, const char *name,
+            const char *via)
+{
+    char *vis;
+
+    if (d->opts.trace == NULL)
+        return;
+    vis = str_visible(name, strlen(name));
+    fprintf(d->opts.trace, "dns %9.1f ms  query  %s %s (%s)\n",
+            now_ms() - d->t0, vis, dns_type_name(e->type), via);
+    free(vis);
+    fflush(d->opts.trace);
+}
+
+static void
+trace_answer(struct dns *d, const struct dns_answer *a)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char *vis;
+
+    if (d->opts.trace == NULL)
+        return;
+    vis = str_visible(a->qname, strlen(a->qname));
+    strbuf_addf(&sb, "dns %9.1f ms  answer %s %s %s in %.1f ms%s%s",
+                now_ms() - d->t0, vis, dns_type_name(a->qtype),
+                dns_status_name(a->status), a->elapsed_ms,
+                a->from_zone ? " (zone)" : "", a->ad ? " (AD)" : "");
+    free(vis);
+    for (size_t i = 0; i < a->nrr; i++) {
+        const struct dns_rr *rr = &a->rr[i];
+        char *rd = dns_rr_format(rr);
+        char *o = str_visible(rr->owner ? rr->owner : "",
+                              rr->owner ? strlen(rr->owner) : 0);
+        char *r = str_visible(rd, strlen(rd));
+
+        strbuf_addf(&sb, "%s %s. %lu %s %s", i ? ";" : ":", o,
+                    (unsigned long)rr->ttl, dns_type_name(rr->type), r);
+        free(rd);
+        free(o);
+        free(r);
+    }
+    fprintf(d->opts.trace, "%s\n", strbuf_str(&sb));
+    fflush(d->opts.trace);
+    strbuf_fini(&sb);
+}
+
+/* ---- entries, queue ----------------------------------------------------- */
+
+static struct entry *
+table_find(const struct dns *d, const char *key, uint16_t type)
+{
+    struct entry *e = d->bucket[entry_hash(key, type) % d->nbucket];
+
+    for (; e != NULL; e = e->hnext)
+        if (e->type == type && strcmp(e->key, key) == 0)
+            return e;
+    return NULL;
+}
+
+static void
+table_grow(struct dns *d)
+{
+    size_t nb = d->nbucket * 2;
+    struct entry **b = xcalloc(nb, sizeof(*b));
+
+    for (size_t i = 0; i < d->nbucket; i++) {
+        struct entry *e = d->bucket[i], *next;
+
+        for (; e != NULL; e = next) {
+            size_t h = entry_hash(e->key, e->type) % nb;
+
+            next = e->hnext;
+            e->hnext = b[h];
+            b[h] = e;
+        }
+    }
+    free(d->bucket);
+    d->bucket = b;
+    d->nbucket = nb;
+}
+
+static void
+table_remove(struct dns *d, struct entry *e)
+{
+    struct entry **pp = &d->bucket[entry_hash(e->key, e->type) % d->nbucket];
+
+    for (; *pp != NULL; pp = &(*pp)->hnext)
+        if (*pp == e) {
+            *pp = e->hnext;
+            e->hnext = NULL;
+            e->in_table = false;
+            d->nentry--;
+            return;
+        }
+}
+
+static struct entry *
+entry_new(struct dns *d, const char *key, uint16_t type)
+{
+    struct entry *e = xcalloc(1, sizeof(*e));
+
+    e->d = d;
+    e->key = key ? xstrdup(key) : NULL;
+    e->type = type;
+    e->wtail = &e->waiters;
+    e->started = now_ms();
+    e->all = d->all;
+    d->all = e;
+    if (key != NULL) {
+        size_t h;
+
+        if (d->nentry >= d->nbucket)
+            table_grow(d);
+        h = entry_hash(key, type) % d->nbucket;
+        e->hnext = d->bucket[h];
+        d->bucket[h] = e;
+        e->in_table = true;
+        d->nentry++;
+    }
+    return e;
+}
+
+static void
+queue_entry(struct dns *d, struct entry *e)
+{
+    if (e->queued || e->ans == NULL || e->waiters == NULL)
+        return;
+    e->queued = true;
+    e->qnext = NULL;
+    *d->qtail = e;
+    d->qtail = &e->qnext;
+}
+
+static void
+inflight_add(struct dns *d, struct entry *e)
+{
+    e->fprev = NULL;
+    e->fnext = d->inflight;
+    if (d->inflight != NULL)
+        d->inflight->fprev = e;
+    d->inflight = e;
+}
+
+static void
+inflight_remove(struct dns *d, struct entry *e)
+{
+    if (e->fprev != NULL)
+        e->fprev->fnext = e->fnext;
+    else if (d->inflight == e)
+        d->inflight = e->fnext;
+    if (e->fnext != NULL)
+        e->fnext->fprev = e->fprev;
+    e->fprev = e->fnext = NULL;
+}
+
+/* Give e its answer (taken over) and queue it for delivery. */
+static void
+entry_answer(struct dns *d, struct entry *e, struct dns_answer *a)
+{
+    if (e->live != NULL) {
+        e->live->e = NULL;
+        e->live = NULL;
+    }
+    inflight_remove(d, e);
+    a->elapsed_ms = now_ms() - e->started;
+    e->ans = a;
+    trace_answer(d, a);
+    queue_entry(d, e);
+}
+
+static void
+add_waiter(struct dns *d, struct entry *e, dns_cb cb, void *arg)
+{
+    struct waiter *w = xmalloc(sizeof(*w));
+
+    w->cb = cb;
+    w->arg = arg;
+    w->next = NULL;
+    *e->wtail = w;
+    e->wtail = &w->next;
+    d->npending++;
+    queue_entry(d, e);
+}
+
+/* Run the callbacks of the entries queued now; entries queued by those
+ * callbacks wait for the next call, so the caller's loop stays live. */
+static void
+deliver(struct dns *d)
+{
+    struct entry *stop = NULL, *e;
+
+    if (d->qhead == NULL)
+        return;
+    for (e = d->qhead; e != NULL; e = e->qnext)
+        stop = e;
+    while ((e = d->qhead) != NULL) {
+        struct waiter *w, *next;
+        bool last = e == stop;
+
+        d->qhead = e->qnext;
+        if (d->qhead == NULL)
+            d->qtail = &d->qhead;
+        e->queued = false;
+        e->qnext = NULL;
+        w = e->waiters;
+        e->waiters = NULL;
+        e->wtail = &e->waiters;
+        for (; w != NULL; w = next) {
+            next = w->next;
+            d->npending--;
+            w->cb(w->arg, e->ans);
+            free(w);
+        }
+        if (last)
+            break;
+    }
+}
+
+/* ---- live DNS ------------------------------------------------------------ */
+
+static enum dns_status
+status_of_ares(int st)
+{
+    switch (st) {
+    case ARES_ENODATA:
+        return DNS_NODATA;
+    case ARES_ENOTFOUND:
+        return DNS_NXDOMAIN;
+    case ARES_ESERVFAIL:
+        return DNS_SERVFAIL;
+    case ARES_EREFUSED:
+        return DNS_REFUSED;
+    case ARES_ETIMEOUT:
+        return DNS_TIMEOUT;
+    case ARES_EBADRESP:
+        return DNS_MALFORMED;
+    default:
+        return DNS_ERROR;
+    }
+}
+
+static void
+ares_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    struct live *lv = arg;
+    struct entry *e = lv->e;
+    struct dns *d = lv->d;
+    struct dns_answer *a;
+
+    (void)timeouts;
+    if (d->destroying || e == NULL) {
+        free(lv);
+        return;
+    }
+    e->live = NULL;
+    free(lv);
+    /* Prefer the RCODE and records of the raw answer to the status. */
+    if (abuf != NULL && alen > 0) {
+        a = dns_parse(abuf, (size_t)alen, e->name, e->type);
+    } else {
+        a = dns_answer_new(e->name, e->type);
+        a->status = status_of_ares(status);
+    }
+    entry_answer(d, e, a);
+}
+
+static void
+live_send(struct dns *d, struct entry *e, const char *name)
+{
+    unsigned char q[DNS_QUERY_MAX];
+    size_t qlen;
+    struct live *lv;
+
+    if (!dns_build_query(name, e->type, DNS_EDNS_SIZE, q, &qlen)) {
+        struct dns_answer *a = dns_answer_new(name, e->type);
+
+        entry_answer(d, e, a);
+        return;
+    }
+    lv = xmalloc(sizeof(*lv));
+    lv->d = d;
+    lv->e = e;
+    e->live = lv;
+    e->deadline = now_ms() + d->timeout_ms;
+    inflight_add(d, e);
+    trace_query(d, e, name, d->desc);
+    /* c-ares may call back from within ares_send() (no server). */
+    ares_send(d->ch, q, (int)qlen, ares_cb, lv);
+}
+
+/* ---- resolving an entry ------------------------------------------------- */
+
+static void resolve(struct dns *d, struct entry *e, const char *name);
+
+/* The live answer for the target of a zone CNAME chain arrived. */
+static void
+follow_cb(void *arg, const struct dns_answer *la)
+{
+    struct entry *e = arg;
+    struct dns_answer *p = e->partial;
+
+    e->partial = NULL;
+    for (size_t i = 0; i < la->nrr; i++)
+        dns_rr_copy(dns_answer_add(p), &la->rr[i]);
+    dns_answer_finish(p, la->status == DNS_NXDOMAIN ? 3 : 0);
+    if (dns_status_is_error(la->status))
+        p->status = la->status;
+    p->from_zone = true;
+    entry_answer(e->d, e, p);
+}
+
+static enum dns_status
+forced_status(const struct dns *d, const char *key, uint16_t type,
+              bool *found)
+{
+    for (size_t i = d->nforce; i-- > 0;)
+        if (d->force[i].type == type && strcmp(d->force[i].key, key) == 0) {
+            *found = true;
+            return d->force[i].status;
+        }
+    *found = false;
+    return DNS_ERROR;
+}
+
+static void
+resolve(struct dns *d, struct entry *e, const char *name)
+{
+    struct dns_answer *a = dns_answer_new(name, e->type);
+    enum dns_zone_result zr;
+    char *follow = NULL;
+    bool forced;
+    enum dns_status fst;
+
+    if (++d->nqueries > DNS_QUERY_CAP) {
+        a->status = DNS_ERROR;
+        entry_answer(d, e, a);
+        return;
+    }
+    fst = forced_status(d, e->key, e->type, &forced);
+    if (forced) {
+        a->status = fst;
+        entry_answer(d, e, a);
+        return;
+    }
+    zr = dns_zones_lookup(d->zones, a, &follow);
+    if (zr == DNS_ZONE_ANSWER) {
+        trace_query(d, e, name, "zone");
+        entry_answer(d, e, a);
+        return;
+    }
+    if (zr == DNS_ZONE_FOLLOW) {
+        trace_query(d, e, name, "zone");
+        if (d->opts.offline) {
+            dns_answer_finish(a, 0);
+            a->status = DNS_ERROR;
+            entry_answer(d, e, a);
+        } else {
+            e->partial = a;
+            inflight_add(d, e);
+            e->deadline = INFINITY;
+            dns_query(d, follow, e->type, follow_cb, e);
+        }
+        free(follow);
+        return;
+    }
+    if (d->opts.offline) {
+        entry_answer(d, e, a);      /* DNS_ERROR */
+        return;
+    }
+    dns_answer_free(a);
+    live_send(d, e, name);
+}
+
+/* ---- public API ---------------------------------------------------------- */
+
+static bool
+parse_resolver(const char *s, struct ares_addr_port_node *n)
+{
+    char host[64];
+    const char *port = NULL;
+    unsigned long p = 53;
+    size_t hl;
+
+    memset(n, 0, sizeof(*n));
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+
+        if (close == NULL)
+            return false;
+        hl = (size_t)(close - s - 1);
+        if (hl >= sizeof(host))
+            return false;
+        memcpy(host, s + 1, hl);
+        host[hl] = '\0';
+        if (close[1] == ':')
+            port = close + 2;
+        else if (close[1] != '\0')
+            return false;
+        n->family = AF_INET6;
+    } else {
+        const char *c = strchr(s, ':');
+
+        if (c != NULL && strchr(c + 1, ':') == NULL) {
+            hl = (size_t)(c - s);
+            port = c + 1;
+            n->family = AF_INET;
+        } else {
+            hl = strlen(s);
+            n->family = c ? AF_INET6 : AF_INET;
+        }
+        if (hl >= sizeof(host))
+            return false;
+        memcpy(host, s, hl);
+        host[hl] = '\0';
+    }
+    if (port != NULL && !str_to_uint(port, 1, 65535, &p))
+        return false;
+    if (n->family == AF_INET) {
+        if (inet_pton(AF_INET, host, &n->addr.addr4) != 1)
+            return false;
+    } else if (inet_pton(AF_INET6, host, &n->addr.addr6) != 1) {
+        return false;
+    }
+    n->udp_port = (int)p;
+    n->tcp_port = (int)p;
+    return true;
+}
+
+/* How many servers the system configuration gives c-ares. */
+static int
+count_system_servers(void)
+{
+    ares_channel ch;
+    struct ares_addr_port_node *list = NULL;
+    int n = 0;
+
+    if (ares_init(&ch) != ARES_SUCCESS)
+        return 1;
+    if (ares_get_servers_ports(ch, &list) == ARES_SUCCESS) {
+        for (struct ares_addr_port_node *p = list; p != NULL; p = p->next)
+            n++;
+        ares_free_data(list);
+    }
+    ares_destroy(ch);
+    return n > 0 ? n : 1;
+}
+
+static enum rc
+channel_init(struct dns *d, char **err)
+{
+    struct ares_options o;
+    struct ares_addr_port_node *nodes = NULL;
+    size_t nres = d->opts.n_resolvers;
+    unsigned nservers;
+    int st;
+    enum rc rc = RC_OK;
+
+    if (nres > 0) {
+        nodes = xcalloc(nres, sizeof(*nodes));
+        for (size_t i = 0; i < nres; i++) {
+            if (!parse_resolver(d->opts.resolvers[i], &nodes[i])) {
+                char *v = str_visible(d->opts.resolvers[i],
+                                      strlen(d->opts.resolvers[i]));
+
+                *err = xasprintf("invalid resolver address '%s' (use "
+                                 "ADDR, ADDR:PORT or [IPv6]:PORT)", v);
+                free(v);
+                rc = RC_INVALID;
+                goto out;
+            }
+            nodes[i].next = i + 1 < nres ? &nodes[i + 1] : NULL;
+        }
+        nservers = (unsigned)nres;
+    } else {
+        nservers = (unsigned)count_system_servers();
+    }
+    memset(&o, 0, sizeof(o));
+    /* EDNS0 with 1232 bytes; never ARES_FLAG_IGNTC, so a truncated UDP
+     * answer is asked again over TCP.  NOCHECKRESP: c-ares 1.18 turns a
+     * SERVFAIL or REFUSED answer into ECONNREFUSED after its retries; we
+     * want the RCODE itself. */
+    o.flags = ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
+              ARES_FLAG_NOCHECKRESP;
+    o.ednspsz = DNS_EDNS_SIZE;
+    /* c-ares 1.18 tries every server once per round and doubles the
+     * timeout each round: two rounds take 3 * nservers * timeout.  Our
+     * own deadline in check_deadlines() bounds the rest. */
+    o.tries = 2;
+    o.timeout = (int)(d->timeout_ms / (3u * nservers));
+    if (o.timeout < DNS_MIN_TRY_MS)
+        o.timeout = DNS_MIN_TRY_MS;
+    st = ares_init_options(&d->ch, &o, ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ |
+                           ARES_OPT_TRIES | ARES_OPT_TIMEOUTMS);
+    if (st != ARES_SUCCESS) {
+        *err = xasprintf("cannot start the resolver: %s", ares_strerror(st));
+        rc = RC_DNS;
+        goto out;
+    }
+    d->have_ch = true;
+    if (nodes != NULL) {
+        st = ares_set_servers_ports(d->ch, nodes);
+        if (st != ARES_SUCCESS) {
+            *err = xasprintf("cannot set the resolvers: %s",
+                             ares_strerror(st));
+            rc = RC_DNS;
+        }
+    }
+out:
+    free(nodes);
+    return rc;
+}
+
+enum rc
+dns_new(const struct dns_opts *opts, struct dns **out, char **err)
+{
+    struct dns *d = xcalloc(1, sizeof(*d));
+    struct strbuf sb = STRBUF_INIT;
+    enum rc rc;
+
+    *out = NULL;
+    *err = NULL;
+    d->opts = *opts;
+    d->timeout_ms = opts->timeout_ms ? opts->timeout_ms : 5000;
+    d->t0 = now_ms();
+    d->nbucket = 256;
+    d->bucket = xcalloc(d->nbucket, sizeof(*d->bucket));
+    d->qtail = &d->qhead;
+    d->zones = dns_zones_new();
+    if (opts->n_resolvers == 0) {
+        strbuf_adds(&sb, "system");
+    } else {
+        for (size_t i = 0; i < opts->n_resolvers; i++) {
+            char *v = str_visible(opts->resolvers[i],
+                                  strlen(opts->resolvers[i]));
+
+            strbuf_addf(&sb, "%s%s", i ? ", " : "", v);
+            free(v);
+        }
+    }
+    d->desc = strbuf_detach(&sb);
+    for (size_t i = 0; i < opts->n_zone_files; i++) {
+        rc = dns_zones_load_file(d->zones, opts->zone_files[i], err);
+        if (rc != RC_OK)
+            goto fail;
+    }
+    if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
+        *err = xstrdup("cannot initialise c-ares");
+        rc = RC_DNS;
+        goto fail;
+    }
+    rc = channel_init(d, err);
+    if (rc != RC_OK) {
+        if (d->have_ch)
+            ares_destroy(d->ch);
+        d->have_ch = false;
+        ares_library_cleanup();
+        goto fail;
+    }
+    *out = d;
+    return RC_OK;
+fail:
+    dns_free(d);
+    return rc;
+}
+
+void
+dns_free(struct dns *d)
+{
+    struct entry *e, *next;
+
+    if (d == NULL)
+        return;
+    d->destroying = true;
+    if (d->have_ch) {
+        ares_destroy(d->ch);    /* calls back every query: freed there */
+        ares_library_cleanup();
+    }
+    for (e = d->all; e != NULL; e = next) {
+        struct waiter *w, *wn;
+
+        next = e->all;
+        for (w = e->waiters; w != NULL; w = wn) {
+            wn = w->next;
+            free(w);
+        }
+        dns_answer_free(e->partial);
+        dns_answer_free(e->ans);
+        free(e->key);
+        free(e->name);
+        free(e);
+    }
+    for (size_t i = 0; i < d->nforce; i++)
+        free(d->force[i].key);
+    free(d->force);
+    free(d->bucket);
+    dns_zones_free(d->zones);
+    free(d->desc);
+    free(d);
+}
+
+enum rc
+dns_load_zone_text(struct dns *d, const char *text, const char *origin,
+                   char **err)
+{
+    return dns_zones_load_text(d->zones, text, origin, err);
+}
+
+void
+dns_force_status(struct dns *d, const char *name, uint16_t type,
+                 enum dns_status status)
+{
+    char key[DNS_NAME_BUF];
+    struct entry *e;
+
+    if (!dns_name_canon(name, true, key, sizeof(key)))
+        return;
+    d->force = xreallocarray(d->force, d->nforce + 1, sizeof(*d->force));
+    d->force[d->nforce].key = xstrdup(key);
+    d->force[d->nforce].type = type;
+    d->force[d->nforce].status = status;
+    d->nforce++;
+    /* A cached answer must not hide the forced one. */
+    e = table_find(d, key, type);
+    if (e != NULL && e->ans != NULL)
+        table_remove(d, e);
+}
+
+void
+dns_query(struct dns *d, const char *name, uint16_t type, dns_cb cb,
+          void *arg)
+{
+    char key[DNS_NAME_BUF], canon[DNS_NAME_BUF];
+    struct entry *e;
+
+    if (name == NULL || !dns_name_canon(name, false, canon, sizeof(canon)) ||
+        canon[0] == '\0') {
+        struct dns_answer *a;
+
+        e = entry_new(d, NULL, type);
+        a = dns_answer_new(name ? name : "", type);
+        if (strlen(a->qname) > DNS_NAME_MAX) {
+            free(a->qname);
+            a->qname = xstrndup(name, DNS_NAME_MAX);
+            a->canon = a->qname;
+        }
+        add_waiter(d, e, cb, arg);
+        entry_answer(d, e, a);
+        return;
+    }
+    dns_name_canon(canon, true, key, sizeof(key));
+    e = table_find(d, key, type);
+    if (e != NULL) {
+        add_waiter(d, e, cb, arg);
+        return;
+    }
+    e = entry_new(d, key, type);
+    e->name = xstrdup(canon);
+    add_waiter(d, e, cb, arg);
+    resolve(d, e, canon);
+}
+
+size_t
+dns_pending(const struct dns *d)
+{
+    return d->npending;
+}
+
+int
+dns_pollfds(struct dns *d, struct pollfd *fds, int max)
+{
+    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+    int bits, n = 0;
+
+    d->nsocks = 0;
+    if (!d->have_ch)
+        return 0;
+    bits = ares_getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
+    for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+        bool r = ARES_GETSOCK_READABLE(bits, i);
+        bool w = ARES_GETSOCK_WRITABLE(bits, i);
+
+        if (!r && !w)
+            continue;
+        d->socks[d->nsocks++] = socks[i];
+        if (n >= max)
+            continue;
+        fds[n].fd = socks[i];
+        fds[n].events = (short)((r ? POLLIN : 0) | (w ? POLLOUT : 0));
+        fds[n].revents = 0;
+        n++;
+    }
+    return n;
+}
+
+int
+dns_timeout_ms(struct dns *d, int max_ms)
+{
+    double t = max_ms < 0 ? INFINITY : (double)max_ms;
+    double now = now_ms();
+    struct timeval tv;
+
+    if (d->qhead != NULL)
+        return 0;
+    for (struct entry *e = d->inflight; e != NULL; e = e->fnext)
+        if (e->deadline - now < t)
+            t = e->deadline - now;
+    /* c-ares may still run queries our deadline already answered. */
+    if (d->have_ch && ares_timeout(d->ch, NULL, &tv) != NULL) {
+        double at = (double)tv.tv_sec * 1000.0 + (double)tv.tv_usec / 1e3;
+
+        if (at < t)
+            t = at;
+    }
+    if (t < 0)
+        return 0;
+    if (isinf(t))
+        return -1;
+    if (t > (double)INT32_MAX)
+        return INT32_MAX;
+    return (int)ceil(t);
+}
+
+static bool
+is_our_sock(const struct dns *d, int fd)
+{
+    for (int i = 0; i < d->nsocks; i++)
+        if ((int)d->socks[i] == fd)
+            return true;
+    return false;
+}
+
+static void
+check_deadlines(struct dns *d)
+{
+    double now = now_ms();
+    struct entry *e, *next;
+
+    for (e = d->inflight; e != NULL; e = next) {
+        next = e->fnext;
+        if (e->live != NULL && e->deadline <= now) {
+            struct dns_answer *a = dns_answer_new(e->name, e->type);
+
+            a->status = DNS_TIMEOUT;
+            entry_answer(d, e, a);
+        }
+    }
+}
+
+void
+dns_process(struct dns *d, const struct pollfd *fds, int nfds)
+{
+    if (d->have_ch) {
+        for (int i = 0; i < nfds; i++) {
+            ares_socket_t r = ARES_SOCKET_BAD, w = ARES_SOCKET_BAD;
+
+            if (fds[i].revents == 0 || !is_our_sock(d, fds[i].fd))
+                continue;
+            if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
+                r = fds[i].fd;
+            if (fds[i].revents & POLLOUT)
+                w = fds[i].fd;
+            ares_process_fd(d->ch, r, w);
+        }
+        ares_process_fd(d->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+    }
+    check_deadlines(d);
+    deliver(d);
+}
+
+void
+dns_run(struct dns *d)
+{
+    while (d->npending > 0) {
+        struct pollfd fds[ARES_GETSOCK_MAXNUM];
+        int n, t;
+
+        deliver(d);
+        if (d->npending == 0)
+            break;
+        if (d->qhead == NULL && d->inflight == NULL)
+            break;              /* nothing can answer: never spin */
+        n = dns_pollfds(d, fds, (int)ARRAY_LEN(fds));
+        t = dns_timeout_ms(d, 1000);
+        if (t != 0 && poll(fds, (nfds_t)n, t) < 0 && errno != EINTR)
+            break;
+        if (t == 0)
+            for (int i = 0; i < n; i++)
+                fds[i].revents = 0;
+        dns_process(d, fds, n);
+    }
+}
+
+void
+dns_clear_cache(struct dns *d)
+{
+    for (size_t i = 0; i < d->nbucket; i++) {
+        struct entry *e = d->bucket[i], *next;
+
+        for (; e != NULL; e = next) {
+            next = e->hnext;
+            if (e->ans != NULL)
+                table_remove(d, e);
+        }
+    }
+    d->nqueries = 0;
+}
+
+const char *
+dns_resolver_desc(const struct dns *d)
+{
+    return d->desc;
+}

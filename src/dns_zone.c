@@ -1,0 +1,508 @@
+/* dns_zone.c - zone files as a DNS source.  The only user of ldns: it
+ * parses the master file; each record is turned into wire form and read
+ * back with dns_rr_read(), so zone answers look exactly like live ones. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/ldns.h>
+
+#include "mailready/dns_parse.h"
+#include "mailready/dns_zone.h"
+#include "mailready/util.h"
+
+/* CNAMEs followed inside the zones for one answer at most. */
+#define ZONE_MAX_HOPS 16
+
+struct znode {
+    char *key;              /* canonical, lower case */
+    struct dns_rr *rr;
+    size_t nrr;
+    bool has_ns;
+    bool has_cname;
+    struct znode *next;     /* hash chain */
+};
+
+struct zone {
+    char *apex;             /* canonical, lower case */
+    struct znode **bucket;
+    size_t nbucket;
+    size_t nnode;
+};
+
+struct dns_zones {
+    struct zone **z;
+    size_t n;
+};
+
+static size_t
+key_hash(const char *s)
+{
+    size_t h = 2166136261u;
+
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* The parent of a canonical name ("a.b" -> "b", "a" -> ""), NULL for the
+ * root.  Honours \. and \DDD escapes. */
+static const char *
+parent_of(const char *key)
+{
+    const char *p = key;
+
+    if (*key == '\0')
+        return NULL;
+    while (*p != '\0') {
+        if (*p == '\\') {
+            p++;
+            if (*p >= '0' && *p <= '9') {
+                for (int i = 0; i < 3 && *p != '\0'; i++)
+                    p++;
+            } else if (*p != '\0') {
+                p++;
+            }
+            continue;
+        }
+        if (*p == '.')
+            return p + 1;
+        p++;
+    }
+    return p;               /* "" */
+}
+
+static bool
+key_in_zone(const char *key, const char *apex)
+{
+    for (const char *p = key; p != NULL; p = parent_of(p))
+        if (strcmp(p, apex) == 0)
+            return true;
+    return false;
+}
+
+static struct znode *
+zone_find(const struct zone *z, const char *key)
+{
+    struct znode *n = z->bucket[key_hash(key) % z->nbucket];
+
+    for (; n != NULL; n = n->next)
+        if (strcmp(n->key, key) == 0)
+            return n;
+    return NULL;
+}
+
+static void
+zone_grow(struct zone *z)
+{
+    size_t nb = z->nbucket * 2;
+    struct znode **b = xcalloc(nb, sizeof(*b));
+
+    for (size_t i = 0; i < z->nbucket; i++) {
+        struct znode *n = z->bucket[i], *next;
+
+        for (; n != NULL; n = next) {
+            size_t h = key_hash(n->key) % nb;
+
+            next = n->next;
+            n->next = b[h];
+            b[h] = n;
+        }
+    }
+    free(z->bucket);
+    z->bucket = b;
+    z->nbucket = nb;
+}
+
+static struct znode *
+zone_node(struct zone *z, const char *key)
+{
+    struct znode *n = zone_find(z, key);
+    size_t h;
+
+    if (n != NULL)
+        return n;
+    if (z->nnode >= z->nbucket)
+        zone_grow(z);
+    n = xcalloc(1, sizeof(*n));
+    n->key = xstrdup(key);
+    h = key_hash(key) % z->nbucket;
+    n->next = z->bucket[h];
+    z->bucket[h] = n;
+    z->nnode++;
+    return n;
+}
+
+static struct zone *
+zone_new(const char *apex)
+{
+    struct zone *z = xcalloc(1, sizeof(*z));
+
+    z->apex = xstrdup(apex);
+    z->nbucket = 64;
+    z->bucket = xcalloc(z->nbucket, sizeof(*z->bucket));
+    zone_node(z, apex);
+    return z;
+}
+
+static void
+zone_free(struct zone *z)
+{
+    if (z == NULL)
+        return;
+    for (size_t i = 0; i < z->nbucket; i++) {
+        struct znode *n = z->bucket[i], *next;
+
+        for (; n != NULL; n = next) {
+            next = n->next;
+            for (size_t k = 0; k < n->nrr; k++)
+                dns_rr_fini(&n->rr[k]);
+            free(n->rr);
+            free(n->key);
+            free(n);
+        }
+    }
+    free(z->bucket);
+    free(z->apex);
+    free(z);
+}
+
+/* Add rr (taken over) to the zone, with the empty non-terminals above
+ * it.  Records outside the zone are dropped, as NSD does. */
+static void
+zone_add(struct zone *z, struct dns_rr *rr)
+{
+    char key[DNS_NAME_BUF];
+    struct znode *n;
+
+    if (!dns_name_canon(rr->owner, true, key, sizeof(key)) ||
+        !key_in_zone(key, z->apex)) {
+        dns_rr_fini(rr);
+        return;
+    }
+    n = zone_node(z, key);
+    n->rr = xreallocarray(n->rr, n->nrr + 1, sizeof(*n->rr));
+    n->rr[n->nrr++] = *rr;
+    memset(rr, 0, sizeof(*rr));
+    if (n->rr[n->nrr - 1].type == DNS_T_NS && strcmp(key, z->apex) != 0)
+        n->has_ns = true;
+    if (n->rr[n->nrr - 1].type == DNS_T_CNAME)
+        n->has_cname = true;
+    for (const char *p = parent_of(key); p != NULL && strcmp(p, z->apex);
+         p = parent_of(p))
+        zone_node(z, p);
+}
+
+/* ldns record -> struct dns_rr through wire form. */
+static bool
+rr_from_ldns(const ldns_rr *lr, struct dns_rr *out)
+{
+    uint8_t *wire = NULL;
+    size_t size = 0, off = 0;
+    bool ok;
+
+    if (ldns_rr2wire(&wire, lr, LDNS_SECTION_ANSWER, &size) !=
+        LDNS_STATUS_OK)
+        return false;
+    ok = dns_rr_read(wire, size, &off, out) && off == size;
+    if (!ok && out->owner != NULL)
+        dns_rr_fini(out);
+    free(wire);
+    return ok;
+}
+
+struct dns_zones *
+dns_zones_new(void)
+{
+    return xcalloc(1, sizeof(struct dns_zones));
+}
+
+void
+dns_zones_free(struct dns_zones *zs)
+{
+    if (zs == NULL)
+        return;
+    for (size_t i = 0; i < zs->n; i++)
+        zone_free(zs->z[i]);
+    free(zs->z);
+    free(zs);
+}
+
+bool
+dns_zones_empty(const struct dns_zones *zs)
+{
+    return zs == NULL || zs->n == 0;
+}
+
+static enum rc
+add_ldns_rr(struct zone *z, const ldns_rr *lr, const char *fname,
+            char **err)
+{
+    struct dns_rr rr;
+
+    if (ldns_rr_get_class(lr) != LDNS_RR_CLASS_IN)
+        return RC_OK;
+    if (!rr_from_ldns(lr, &rr)) {
+        *err = xasprintf("%s: cannot use a record of type %u", fname,
+                         (unsigned)ldns_rr_get_type(lr));
+        return RC_PARSE;
+    }
+    zone_add(z, &rr);
+    return RC_OK;
+}
+
+enum rc
+dns_zones_load(struct dns_zones *zs, FILE *fp, const char *fname,
+               const char *origin, char **err)
+{
+    ldns_rdf *orig = NULL;
+    ldns_zone *lz = NULL;
+    ldns_rr_list *rrs;
+    struct zone *z = NULL;
+    struct dns_rr soa;
+    char apex[DNS_NAME_BUF];
+    int line = 0;     /* ldns counts the newline of the bad line */
+    ldns_status st;
+    enum rc rc = RC_PARSE;
+
+    *err = NULL;
+    if (origin != NULL && origin[0] != '\0') {
+        orig = ldns_dname_new_frm_str(origin);
+        if (orig == NULL) {
+            *err = xasprintf("%s: bad origin", fname);
+            goto out;
+        }
+    }
+    st = ldns_zone_new_frm_fp_l(&lz, fp, orig, 3600, LDNS_RR_CLASS_IN,
+                                &line);
+    if (st != LDNS_STATUS_OK) {
+        *err = xasprintf("%s:%d: %s", fname, line,
+                         ldns_get_errorstr_by_id(st));
+        goto out;
+    }
+    if (ldns_zone_soa(lz) == NULL) {
+        *err = xasprintf("%s: no SOA record", fname);
+        goto out;
+    }
+    if (!rr_from_ldns(ldns_zone_soa(lz), &soa)) {
+        *err = xasprintf("%s: bad SOA record", fname);
+        goto out;
+    }
+    if (!dns_name_canon(soa.owner, true, apex, sizeof(apex))) {
+        dns_rr_fini(&soa);
+        *err = xasprintf("%s: bad SOA owner", fname);
+        goto out;
+    }
+    for (size_t i = 0; i < zs->n; i++)
+        if (strcmp(zs->z[i]->apex, apex) == 0) {
+            dns_rr_fini(&soa);
+            *err = xasprintf("%s: zone %s is already loaded", fname,
+                             apex[0] ? apex : ".");
+            rc = RC_EXISTS;
+            goto out;
+        }
+    z = zone_new(apex);
+    zone_add(z, &soa);
+    rrs = ldns_zone_rrs(lz);
+    for (size_t i = 0; rrs != NULL && i < ldns_rr_list_rr_count(rrs); i++)
+        if (add_ldns_rr(z, ldns_rr_list_rr(rrs, i), fname, err) != RC_OK)
+            goto out;
+    zs->z = xreallocarray(zs->z, zs->n + 1, sizeof(*zs->z));
+    zs->z[zs->n++] = z;
+    z = NULL;
+    rc = RC_OK;
+out:
+    zone_free(z);
+    if (lz != NULL)
+        ldns_zone_deep_free(lz);
+    if (orig != NULL)
+        ldns_rdf_deep_free(orig);
+    return rc;
+}
+
+enum rc
+dns_zones_load_file(struct dns_zones *zs, const char *path, char **err)
+{
+    const char *base = strrchr(path, '/');
+    char *origin = NULL;
+    size_t n;
+    FILE *fp;
+    enum rc rc;
+
+    *err = NULL;
+    base = base ? base + 1 : path;
+    n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".zone") == 0)
+        origin = xstrndup(base, n - 5);
+    fp = fopen(path, "r");
+    if (fp == NULL) {
+        *err = xasprintf("%s: %s", path, strerror(errno));
+        free(origin);
+        return RC_IO;
+    }
+    rc = dns_zones_load(zs, fp, path, origin, err);
+    fclose(fp);
+    free(origin);
+    return rc;
+}
+
+enum rc
+dns_zones_load_text(struct dns_zones *zs, const char *text,
+                    const char *origin, char **err)
+{
+    FILE *fp;
+    enum rc rc;
+
+    *err = NULL;
+    fp = fmemopen((void *)text, strlen(text), "r");
+    if (fp == NULL) {
+        *err = xasprintf("zone text: %s", strerror(errno));
+        return RC_IO;
+    }
+    rc = dns_zones_load(zs, fp, "zone text", origin, err);
+    fclose(fp);
+    return rc;
+}
+
+/* ---- lookup ----------------------------------------------------------- */
+
+/* The zone with the longest apex that key is in, or NULL. */
+static const struct zone *
+zones_find(const struct dns_zones *zs, const char *key)
+{
+    const struct zone *best = NULL;
+
+    for (size_t i = 0; i < zs->n; i++)
+        if (key_in_zone(key, zs->z[i]->apex) &&
+            (best == NULL || strlen(zs->z[i]->apex) > strlen(best->apex)))
+            best = zs->z[i];
+    return best;
+}
+
+/* key is at or below a delegation (NS records below the apex). */
+static bool
+zone_delegated(const struct zone *z, const char *key)
+{
+    for (const char *p = key; p != NULL && strcmp(p, z->apex) != 0;
+         p = parent_of(p)) {
+        const struct znode *n = zone_find(z, p);
+
+        if (n != NULL && n->has_ns)
+            return true;
+    }
+    return false;
+}
+
+/* RFC 4592: the wildcard at the closest encloser of key, or NULL. */
+static const struct znode *
+zone_wildcard(const struct zone *z, const char *key)
+{
+    char wkey[DNS_NAME_BUF + 2];
+
+    for (const char *p = parent_of(key); p != NULL; p = parent_of(p)) {
+        if (zone_find(z, p) == NULL)
+            continue;
+        if (p[0] == '\0')
+            str_copy(wkey, "*", sizeof(wkey));
+        else if ((size_t)snprintf(wkey, sizeof(wkey), "*.%s", p) >=
+                 sizeof(wkey))
+            return NULL;
+        return zone_find(z, wkey);
+    }
+    return NULL;
+}
+
+static void
+add_copy(struct dns_answer *ans, const struct dns_rr *rr, const char *owner)
+{
+    struct dns_rr *dst = dns_answer_add(ans);
+
+    dns_rr_copy(dst, rr);
+    if (owner != NULL) {
+        free(dst->owner);
+        dst->owner = xstrdup(owner);
+    }
+}
+
+enum dns_zone_result
+dns_zones_lookup(const struct dns_zones *zs, struct dns_answer *ans,
+                 char **follow)
+{
+    char cur[DNS_NAME_BUF], key[DNS_NAME_BUF];
+    char *seen[ZONE_MAX_HOPS + 1];
+    size_t nseen = 0;
+    enum dns_zone_result res = DNS_ZONE_ANSWER;
+
+    *follow = NULL;
+    if (dns_zones_empty(zs) ||
+        !dns_name_canon(ans->qname, false, cur, sizeof(cur)))
+        return DNS_ZONE_NONE;
+    for (;;) {
+        const struct zone *z;
+        const struct znode *n;
+        const struct dns_rr *cname = NULL;
+        bool wild = false;
+
+        if (!dns_name_canon(cur, true, key, sizeof(key))) {
+            dns_answer_finish(ans, 0);
+            break;
+        }
+        z = zones_find(zs, key);
+        if (z == NULL || zone_delegated(z, key)) {
+            if (nseen == 0) {
+                res = DNS_ZONE_NONE;
+            } else {
+                *follow = xstrdup(cur);
+                res = DNS_ZONE_FOLLOW;
+            }
+            break;
+        }
+        seen[nseen++] = xstrdup(key);
+        n = zone_find(z, key);
+        if (n == NULL) {
+            n = zone_wildcard(z, key);
+            wild = true;
+        }
+        if (n == NULL) {
+            dns_answer_finish(ans, 3);
+            break;
+        }
+        for (size_t i = 0; i < n->nrr; i++) {
+            if (ans->qtype != DNS_T_CNAME && n->rr[i].type == DNS_T_CNAME) {
+                cname = &n->rr[i];
+                break;
+            }
+        }
+        if (cname != NULL) {
+            char tkey[DNS_NAME_BUF];
+            bool loop = false;
+
+            add_copy(ans, cname, wild ? cur : NULL);
+            if (!dns_name_canon(cname->u.name, true, tkey, sizeof(tkey))) {
+                dns_answer_finish(ans, 0);
+                break;
+            }
+            for (size_t i = 0; i < nseen; i++)
+                if (strcmp(seen[i], tkey) == 0)
+                    loop = true;
+            if (loop || nseen > ZONE_MAX_HOPS) {
+                dns_answer_finish(ans, 0);
+                break;
+            }
+            str_copy(cur, cname->u.name, sizeof(cur));
+            continue;
+        }
+        for (size_t i = 0; i < n->nrr; i++)
+            if (n->rr[i].type == ans->qtype)
+                add_copy(ans, &n->rr[i], wild ? cur : NULL);
+        dns_answer_finish(ans, 0);
+        break;
+    }
+    for (size_t i = 0; i < nseen; i++)
+        free(seen[i]);
+    if (res != DNS_ZONE_NONE)
+        ans->from_zone = true;
+    return res;
+}

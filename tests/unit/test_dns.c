@@ -1,0 +1,623 @@
+/* test_dns.c - the c-ares side of dns.c, without the outside network:
+ * a UDP socket on 127.0.0.1 that never answers, and a tiny responder
+ * thread on 127.0.0.1 (UDP and TCP on the same port) with canned answers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "mailready/dns.h"
+#include "mailready/dns_parse.h"
+
+/* ---- responder --------------------------------------------------------- */
+
+enum mode {
+    MODE_MX,        /* NOERROR: MX 10 mail.<qname> */
+    MODE_TC,        /* UDP: TC bit and no answer; TCP: a big TXT answer */
+    MODE_BIG_UDP,   /* a 1100-byte TXT answer over UDP (fits EDNS 1232) */
+    MODE_SERVFAIL,  /* rcode 2 */
+    MODE_DELAY      /* MX, but 150 ms late for names starting "slow" */
+};
+
+struct responder {
+    int udp, tcp;
+    int port;
+    enum mode mode;
+    pthread_t th;
+    int stop_pipe[2];
+    int n_udp, n_tcp;       /* queries seen (read after join) */
+};
+
+static size_t
+put_big_txt(unsigned char *p)
+{
+    size_t n = 0;
+
+    /* owner: pointer to the question; TXT IN TTL 60 */
+    static const unsigned char hdr[] = { 0xc0, 0x0c, 0, 16, 0, 1,
+                                         0, 0, 0, 60 };
+    memcpy(p, hdr, sizeof(hdr));
+    n = sizeof(hdr);
+    /* rdata: 5 strings of 220 bytes = 1105 bytes */
+    p[n++] = (unsigned char)(1105 >> 8);
+    p[n++] = (unsigned char)(1105 & 0xff);
+    for (int i = 0; i < 5; i++) {
+        p[n++] = 220;
+        memset(p + n, 'a' + i, 220);
+        n += 220;
+    }
+    return n;
+}
+
+/* Build the answer to query q (qlen bytes) into r; returns its length,
+ * 0 to stay silent. */
+static size_t
+respond(const struct responder *rs, const unsigned char *q, size_t qlen,
+        bool tcp, unsigned char *r)
+{
+    size_t qend = 12, n;
+    unsigned flags = 0x8180;
+
+    if (qlen < 17)
+        return 0;
+    while (qend < qlen && q[qend] != 0)
+        qend += (size_t)q[qend] + 1;
+    qend += 5;                      /* root byte, type, class */
+    if (qend > qlen)
+        return 0;
+    memcpy(r, q, qend);
+    r[6] = r[7] = r[8] = r[9] = r[10] = r[11] = 0;
+    n = qend;
+    switch (rs->mode) {
+    case MODE_SERVFAIL:
+        flags = 0x8182;
+        break;
+    case MODE_TC:
+        if (!tcp) {
+            flags |= 0x0200;
+            break;
+        }
+        r[7] = 1;
+        n += put_big_txt(r + n);
+        break;
+    case MODE_BIG_UDP:
+        r[7] = 1;
+        n += put_big_txt(r + n);
+        break;
+    case MODE_MX:
+    case MODE_DELAY: {
+        static const unsigned char mx[] = {
+            0xc0, 0x0c, 0, 15, 0, 1, 0, 0, 0, 60, 0, 9,
+            0, 10, 4, 'm', 'a', 'i', 'l', 0xc0, 0x0c,
+        };
+        r[7] = 1;
+        memcpy(r + n, mx, sizeof(mx));
+        n += sizeof(mx);
+        break;
+    }
+    }
+    r[2] = (unsigned char)(flags >> 8);
+    r[3] = (unsigned char)(flags & 0xff);
+    return n;
+}
+
+static bool
+is_slow(const unsigned char *q, size_t qlen)
+{
+    return qlen > 17 && q[12] >= 4 && memcmp(q + 13, "slow", 4) == 0;
+}
+
+static void
+serve_tcp(struct responder *rs, int c)
+{
+    unsigned char q[600], r[2048];
+    size_t got = 0, need = 2;
+    struct pollfd pfd = { c, POLLIN, 0 };
+
+    while (got < need && poll(&pfd, 1, 1000) > 0) {
+        ssize_t k = read(c, q + got, need - got);
+
+        if (k <= 0)
+            return;
+        got += (size_t)k;
+        if (got == 2) {
+            need = 2 + (size_t)(q[0] << 8 | q[1]);
+            if (need > sizeof(q))
+                return;
+        }
+    }
+    if (got < need)
+        return;
+    rs->n_tcp++;
+    {
+        size_t n = respond(rs, q + 2, need - 2, true, r + 2);
+
+        r[0] = (unsigned char)(n >> 8);
+        r[1] = (unsigned char)(n & 0xff);
+        if (n > 0 && write(c, r, n + 2) < 0)
+            return;
+    }
+}
+
+static void *
+responder_main(void *arg)
+{
+    struct responder *rs = arg;
+    struct {
+        unsigned char q[600];
+        size_t qlen;
+        struct sockaddr_in from;
+        struct timespec due;
+        bool used;
+    } later[8];
+
+    memset(later, 0, sizeof(later));
+    for (;;) {
+        struct pollfd p[3] = {
+            { rs->udp, POLLIN, 0 }, { rs->tcp, POLLIN, 0 },
+            { rs->stop_pipe[0], POLLIN, 0 },
+        };
+        struct timespec now;
+
+        if (poll(p, 3, 10) < 0 && errno != EINTR)
+            break;
+        if (p[2].revents)
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        for (int i = 0; i < 8; i++) {
+            unsigned char r[2048];
+            size_t n;
+
+            if (!later[i].used || now.tv_sec < later[i].due.tv_sec ||
+                (now.tv_sec == later[i].due.tv_sec &&
+                 now.tv_nsec < later[i].due.tv_nsec))
+                continue;
+            later[i].used = false;
+            n = respond(rs, later[i].q, later[i].qlen, false, r);
+            sendto(rs->udp, r, n, 0, (struct sockaddr *)&later[i].from,
+                   sizeof(later[i].from));
+        }
+        if (p[0].revents & POLLIN) {
+            unsigned char q[600], r[2048];
+            struct sockaddr_in from;
+            socklen_t fl = sizeof(from);
+            ssize_t k = recvfrom(rs->udp, q, sizeof(q), 0,
+                                 (struct sockaddr *)&from, &fl);
+
+            if (k > 0) {
+                size_t n;
+
+                rs->n_udp++;
+                if (rs->mode == MODE_DELAY && is_slow(q, (size_t)k)) {
+                    for (int i = 0; i < 8; i++) {
+                        if (later[i].used)
+                            continue;
+                        memcpy(later[i].q, q, (size_t)k);
+                        later[i].qlen = (size_t)k;
+                        later[i].from = from;
+                        later[i].due = now;
+                        later[i].due.tv_nsec += 150 * 1000000L;
+                        if (later[i].due.tv_nsec >= 1000000000L) {
+                            later[i].due.tv_sec++;
+                            later[i].due.tv_nsec -= 1000000000L;
+                        }
+                        later[i].used = true;
+                        break;
+                    }
+                    continue;
+                }
+                n = respond(rs, q, (size_t)k, false, r);
+                if (n > 0)
+                    sendto(rs->udp, r, n, 0, (struct sockaddr *)&from, fl);
+            }
+        }
+        if (p[1].revents & POLLIN) {
+            int c = accept(rs->tcp, NULL, NULL);
+
+            if (c >= 0) {
+                serve_tcp(rs, c);
+                close(c);
+            }
+        }
+    }
+    return NULL;
+}
+
+/* A UDP socket on 127.0.0.1 (port 0: any); *port gets the port. */
+static int
+udp_socket(int *port)
+{
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof(sa);
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+    assert_true(s >= 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons((uint16_t)*port);
+    assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &sl), 0);
+    *port = ntohs(sa.sin_port);
+    return s;
+}
+
+static void
+responder_start(struct responder *rs, enum mode mode)
+{
+    struct sockaddr_in sa;
+    int one = 1;
+
+    memset(rs, 0, sizeof(*rs));
+    rs->mode = mode;
+    /* Find a port free for both UDP and TCP. */
+    for (int tries = 0; tries < 50; tries++) {
+        rs->port = 0;
+        rs->udp = udp_socket(&rs->port);
+        rs->tcp = socket(AF_INET, SOCK_STREAM, 0);
+        assert_true(rs->tcp >= 0);
+        setsockopt(rs->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        memset(&sa, 0, sizeof(sa));
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sa.sin_port = htons((uint16_t)rs->port);
+        if (bind(rs->tcp, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+            listen(rs->tcp, 8) == 0)
+            break;
+        close(rs->udp);
+        close(rs->tcp);
+        rs->udp = rs->tcp = -1;
+    }
+    assert_true(rs->tcp >= 0);
+    assert_int_equal(pipe(rs->stop_pipe), 0);
+    assert_int_equal(pthread_create(&rs->th, NULL, responder_main, rs), 0);
+}
+
+static void
+responder_stop(struct responder *rs)
+{
+    assert_int_equal(write(rs->stop_pipe[1], "x", 1), 1);
+    pthread_join(rs->th, NULL);
+    close(rs->udp);
+    close(rs->tcp);
+    close(rs->stop_pipe[0]);
+    close(rs->stop_pipe[1]);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+struct got {
+    int calls;
+    const struct dns_answer *a;
+};
+
+static void
+got_cb(void *arg, const struct dns_answer *a)
+{
+    struct got *g = arg;
+
+    g->calls++;
+    g->a = a;
+}
+
+static double
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static struct dns *
+dns_at(int port, unsigned timeout_ms, FILE *trace)
+{
+    char addr[64];
+    const char *res[1] = { addr };
+    struct dns_opts o = { .resolvers = res, .n_resolvers = 1,
+                          .timeout_ms = timeout_ms, .trace = trace };
+    struct dns *d = NULL;
+    char *err = NULL;
+
+    snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    assert_null(err);
+    assert_string_equal(dns_resolver_desc(d), addr);
+    return d;
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void
+live__blackhole__timeout_in_time(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    struct dns *d = dns_at(port, 600, NULL);
+    struct got g = { 0, NULL };
+    double t0, ms;
+
+    (void)state;
+    t0 = mono_ms();
+    dns_query(d, "example.test", DNS_T_MX, got_cb, &g);
+    assert_int_equal(g.calls, 0);
+    dns_run(d);
+    ms = mono_ms() - t0;
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(g.a->status, DNS_TIMEOUT);
+    assert_true(dns_status_is_error(g.a->status));
+    assert_true(ms >= 300.0);
+    assert_true(ms < 1800.0);
+    dns_free(d);
+    close(s);
+}
+
+static void
+live__canned_mx__ok(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g1 = { 0, NULL }, g2 = { 0, NULL };
+    const struct dns_rr *rr;
+    char *tbuf = NULL;
+    size_t tlen = 0;
+    FILE *trace = open_memstream(&tbuf, &tlen);
+
+    (void)state;
+    responder_start(&rs, MODE_MX);
+    d = dns_at(rs.port, 2000, trace);
+    dns_query(d, "Example.Test.", DNS_T_MX, got_cb, &g1);
+    dns_query(d, "example.test", DNS_T_MX, got_cb, &g2);
+    assert_int_equal(dns_pending(d), 2);
+    dns_run(d);
+    assert_int_equal(g1.calls, 1);
+    assert_int_equal(g2.calls, 1);
+    assert_ptr_equal(g1.a, g2.a);
+    assert_int_equal(g1.a->status, DNS_OK);
+    assert_false(g1.a->from_zone);
+    assert_string_equal(g1.a->qname, "Example.Test");
+    rr = dns_answer_next(g1.a, DNS_T_MX, NULL);
+    assert_non_null(rr);
+    assert_string_equal(rr->u.mx.host, "mail.Example.Test");
+    dns_free(d);
+    responder_stop(&rs);
+    /* Merged: one query on the wire. */
+    assert_int_equal(rs.n_udp, 1);
+    fclose(trace);
+    assert_non_null(strstr(tbuf, "query  Example.Test MX"));
+    assert_non_null(strstr(tbuf, "answer Example.Test MX OK"));
+    assert_non_null(strstr(tbuf, "MX 10 mail.Example.Test."));
+    free(tbuf);
+}
+
+static void
+live__truncated__retried_over_tcp(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g = { 0, NULL };
+    const struct dns_rr *rr;
+
+    (void)state;
+    responder_start(&rs, MODE_TC);
+    d = dns_at(rs.port, 2000, NULL);
+    dns_query(d, "big.test", DNS_T_TXT, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(g.a->status, DNS_OK);
+    rr = dns_answer_next(g.a, DNS_T_TXT, NULL);
+    assert_non_null(rr);
+    assert_int_equal(rr->u.txt.n, 5);
+    assert_int_equal(rr->u.txt.len[4], 220);
+    assert_int_equal(rr->u.txt.s[4][0], 'e');
+    dns_free(d);
+    responder_stop(&rs);
+    assert_true(rs.n_udp >= 1);
+    assert_true(rs.n_tcp >= 1);
+}
+
+static void
+live__big_udp__no_tcp(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g = { 0, NULL };
+
+    (void)state;
+    responder_start(&rs, MODE_BIG_UDP);
+    d = dns_at(rs.port, 2000, NULL);
+    dns_query(d, "big.test", DNS_T_TXT, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.a->status, DNS_OK);
+    assert_int_equal(dns_answer_count(g.a, DNS_T_TXT), 1);
+    dns_free(d);
+    responder_stop(&rs);
+    /* EDNS0 announced 1232 bytes: the 1100-byte answer needs no TCP. */
+    assert_int_equal(rs.n_tcp, 0);
+}
+
+static void
+live__servfail__status(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g = { 0, NULL };
+
+    (void)state;
+    responder_start(&rs, MODE_SERVFAIL);
+    d = dns_at(rs.port, 2000, NULL);
+    dns_query(d, "broken.test", DNS_T_A, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.a->status, DNS_SERVFAIL);
+    dns_free(d);
+    responder_stop(&rs);
+}
+
+static void
+live__late_answer__ignored(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g1 = { 0, NULL }, g2 = { 0, NULL };
+
+    (void)state;
+    responder_start(&rs, MODE_DELAY);
+    /* Our deadline (60 ms) answers before c-ares (50 ms per try, two
+     * tries, doubled) and before the responder (150 ms). */
+    d = dns_at(rs.port, 60, NULL);
+    dns_query(d, "slow.test", DNS_T_MX, got_cb, &g1);
+    dns_run(d);
+    assert_int_equal(g1.calls, 1);
+    assert_int_equal(g1.a->status, DNS_TIMEOUT);
+    /* Keep the loop running while the late answer arrives. */
+    for (int i = 0; i < 30; i++) {
+        struct pollfd fds[16];
+        int n = dns_pollfds(d, fds, 16);
+        int t = dns_timeout_ms(d, 10);
+
+        poll(fds, (nfds_t)n, t);
+        dns_process(d, fds, n);
+    }
+    assert_int_equal(g1.calls, 1);
+    /* The struct dns still works, and the cached TIMEOUT stays. */
+    dns_query(d, "fast.test", DNS_T_MX, got_cb, &g2);
+    dns_run(d);
+    assert_int_equal(g2.a->status, DNS_OK);
+    dns_free(d);
+    responder_stop(&rs);
+}
+
+static void
+live__poll_loop__like_the_wizard(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g[3];
+    const char *names[3] = { "a.test", "b.test", "c.test" };
+    int rounds = 0;
+
+    (void)state;
+    memset(g, 0, sizeof(g));
+    responder_start(&rs, MODE_MX);
+    d = dns_at(rs.port, 2000, NULL);
+    for (int i = 0; i < 3; i++)
+        dns_query(d, names[i], DNS_T_MX, got_cb, &g[i]);
+    while (dns_pending(d) > 0 && rounds++ < 500) {
+        struct pollfd fds[16];
+        int n = dns_pollfds(d, fds, 16);
+        int t = dns_timeout_ms(d, 100);
+
+        assert_true(t >= 0 && t <= 100);
+        poll(fds, (nfds_t)n, t);
+        dns_process(d, fds, n);
+    }
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(g[i].calls, 1);
+        assert_int_equal(g[i].a->status, DNS_OK);
+    }
+    dns_free(d);
+    responder_stop(&rs);
+}
+
+static void
+resolvers__parsed(void **state)
+{
+    static const char *const good[] = {
+        "127.0.0.1", "127.0.0.1:5353", "[::1]:5353", "::1", "[::1]",
+    };
+    static const char *const bad[] = {
+        "127.0.0.1:0", "127.0.0.1:65536", "localhost", "[::1", "[::1]x",
+        "1.2.3", "127.0.0.1:53x", "",
+    };
+    struct dns_opts o = { .n_resolvers = 1 };
+    struct dns *d = NULL;
+    char *err = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        o.resolvers = &good[i];
+        assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+        assert_string_equal(dns_resolver_desc(d), good[i]);
+        dns_free(d);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        o.resolvers = &bad[i];
+        assert_int_not_equal(dns_new(&o, &d, &err), RC_OK);
+        assert_null(d);
+        assert_non_null(err);
+        assert_non_null(strstr(err, "resolver"));
+        free(err);
+        err = NULL;
+    }
+    o.resolvers = good;
+    o.n_resolvers = 3;
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    assert_string_equal(dns_resolver_desc(d),
+                        "127.0.0.1, 127.0.0.1:5353, [::1]:5353");
+    dns_free(d);
+}
+
+static void
+zone_cname__followed_live(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g = { 0, NULL };
+    char *err = NULL;
+
+    (void)state;
+    responder_start(&rs, MODE_MX);
+    d = dns_at(rs.port, 2000, NULL);
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN z.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "out 300 CNAME elsewhere.test.\n"
+        "deleg 300 NS ns.elsewhere.test.\n", NULL, &err), RC_OK);
+    dns_query(d, "out.z.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(g.a->status, DNS_OK);
+    assert_true(g.a->from_zone);
+    assert_int_equal(g.a->nrr, 2);
+    assert_string_equal(g.a->canon, "elsewhere.test");
+    assert_int_equal(dns_answer_count(g.a, DNS_T_MX), 1);
+    /* Below a delegation: live DNS. */
+    dns_query(d, "x.deleg.z.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.calls, 2);
+    assert_int_equal(g.a->status, DNS_OK);
+    assert_false(g.a->from_zone);
+    dns_free(d);
+    responder_stop(&rs);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(live__blackhole__timeout_in_time),
+        cmocka_unit_test(live__canned_mx__ok),
+        cmocka_unit_test(live__truncated__retried_over_tcp),
+        cmocka_unit_test(live__big_udp__no_tcp),
+        cmocka_unit_test(live__servfail__status),
+        cmocka_unit_test(live__late_answer__ignored),
+        cmocka_unit_test(live__poll_loop__like_the_wizard),
+        cmocka_unit_test(resolvers__parsed),
+        cmocka_unit_test(zone_cname__followed_live),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
