@@ -45,6 +45,7 @@ answers_fini(struct tui_answers *a)
     free(a->dkim_selector);
     free(a->dkim_type);
     free(a->dkim_key_path);
+    free(a->dkim_record);
     free(a->dmarc_rua);
     memset(a, 0, sizeof(*a));
 }
@@ -59,9 +60,7 @@ tui_fini(struct tui *t)
     free(t->help_text);
     free(t->notice);
     free(t->sp.error_arg);
-    free(t->sk.record);
-    free(t->sk.record_name);
-    free(t->sk.msg);
+    free(t->sk.error_arg);
 }
 
 int

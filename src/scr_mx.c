@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailready/dns.h"
+#include "mailready/gen.h"
+#include "mailready/gen_mx.h"
 #include "mailready/i18n.h"
 #include "mailready/tui.h"
 #include "mailready/util.h"
@@ -97,6 +100,28 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
     }
 }
 
+void
+scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
+            uint16_t type, const char *value)
+{
+    struct gen_rr rr = { (char *)owner, type, (char *)value, NULL };
+    char *line = gen_rr_format(&rr, 3600);
+    char *m;
+
+    (void)t;
+    m = xasprintf(_("Name:  %s"), owner);
+    tw_text(d, TS_NORMAL, 2, m);
+    free(m);
+    m = xasprintf(_("Type:  %s"), gen_type_name(type));
+    tw_text(d, TS_NORMAL, 2, m);
+    free(m);
+    tw_text(d, TS_NORMAL, 2, _("Value:"));
+    tw_record(d, 4, value);
+    tw_text(d, TS_DIM, 2, _("As a line for a zone file:"));
+    tw_record(d, 4, line);
+    free(line);
+}
+
 static void
 mx_draw(const struct tui *t, struct tw_doc *d)
 {
@@ -106,6 +131,28 @@ mx_draw(const struct tui *t, struct tw_doc *d)
                         "own address, or bounces. A domain that receives "
                         "no mail should say so with a null MX."));
     scr_step_results(t, d, STEP_MX);
+    tw_blank(d);
+    if (t->ans.provider != NULL && strcmp(t->ans.provider, "own") == 0) {
+        char *rdata = NULL;
+
+        if (t->ans.hostname == NULL
+            || gen_mx_rdata(10, t->ans.hostname, &rdata) != RC_OK) {
+            tw_text(d, TS_NORMAL, 0,
+                    _("Give your server's host name on the second screen "
+                      "to get the MX record to publish."));
+            return;
+        }
+        tw_text(d, TS_BOLD, 0, _("Publish this record:"));
+        scr_publish(t, d, t->domain, DNS_T_MX, rdata);
+        tw_text(d, TS_DIM, 2, _("Remove other MX records that do not "
+                                "lead to your server."));
+        free(rdata);
+        return;
+    }
+    tw_text(d, TS_NORMAL, 0,
+            _("A domain that receives no mail at all should publish a "
+              "null MX instead:"));
+    scr_publish(t, d, t->domain, DNS_T_MX, GEN_MX_NULL);
 }
 
 const struct screen_ops scr_mx_ops = {

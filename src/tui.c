@@ -309,10 +309,11 @@ check_opts_build(struct tui *t)
         /* The key made here is compared with what DNS publishes. */
         t->opt_sels[ns++] = a->dkim_selector;
         t->opts.dkim_key = a->dkim_key_path;
-    } else {
-        for (size_t i = 0; i < a->nsel && ns < TUI_MAX_SELECTORS; i++)
-            t->opt_sels[ns++] = a->selectors[i];
     }
+    for (size_t i = 0; i < a->nsel && ns < TUI_MAX_SELECTORS; i++)
+        if (a->dkim_selector == NULL
+            || strcmp(a->selectors[i], a->dkim_selector) != 0)
+            t->opt_sels[ns++] = a->selectors[i];
     t->opts.selectors = t->opt_sels;
     t->opts.n_selectors = ns;
     t->opts.hostname = a->hostname;
@@ -546,7 +547,12 @@ render(struct tui *t, struct tw_doc *doc)
     tw_doc_reset(doc, t->cols - 2);
     ops->draw(t, doc);
     h = t->rows - top - 2;
-    if (doc->focus >= 0) {
+    /* Bring the focus into view when it moved (so that the page keys
+     * can still scroll away from it). */
+    if (doc->focus >= 0 && (doc->focus != t->last_focus
+                            || t->rows != t->last_rows)) {
+        t->last_focus = doc->focus;
+        t->last_rows = t->rows;
         if (doc->focus < t->scroll)
             t->scroll = doc->focus;
         if (doc->focus >= t->scroll + h)
@@ -585,6 +591,7 @@ go(struct tui *t, enum scr_id s)
         return;
     t->cur = s;
     t->scroll = 0;
+    t->last_focus = -1;
     if (screens[s]->enter != NULL)
         screens[s]->enter(t);
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include <curses.h>
 
@@ -182,6 +183,7 @@ struct tui_answers {
     char *dkim_selector;        /* the key made in the wizard */
     char *dkim_type;            /* "rsa" or "ed25519" */
     char *dkim_key_path;
+    char *dkim_record;          /* the TXT value of that key */
     int dmarc_stage;            /* 0 none, 1 quarantine, 2 reject */
     char *dmarc_rua;            /* report address, or NULL */
     int dmarc_sp;               /* subdomains: 0 same, 1 none,
@@ -207,10 +209,8 @@ struct tui_scr_dkim {
     int focus;                  /* 0 view, 1 type menu, 2 selector */
     size_t type_sel;            /* 0 rsa 2048, 1 ed25519 */
     struct tw_edit selector;
-    char *record;               /* the record of the key made here */
-    char *record_name;
-    char *msg;                  /* result of the last action, translated */
-    bool msg_bad;
+    const char *error;          /* N_() with one %s: error_arg */
+    char *error_arg;
 };
 
 struct tui_scr_dmarc {
@@ -253,6 +253,7 @@ struct tui {
     enum scr_id cur;
     enum scr_id help_return;    /* screen to go back to from help */
     int scroll;                 /* first visible line of the body */
+    int last_focus, last_rows;  /* focus line kept in view last time */
     unsigned tick;              /* spinner frame */
     bool utf8, color;
     int rows, cols;
@@ -290,6 +291,10 @@ void scr_step_intro(struct tw_doc *d, const char *text);
  * check / not checked. */
 void scr_step_results(const struct tui *t, struct tw_doc *d,
                       enum check_step step);
+/* What to publish: name, type and value, and the master-file line.
+ * type is DNS_T_*; value is the rdata (TXT unquoted). */
+void scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
+                 uint16_t type, const char *value);
 /* Update the answers' string (freeing the old one). */
 void tui_set_str(char **dst, const char *s);
 
