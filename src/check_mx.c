@@ -271,7 +271,7 @@ finish_targets(struct mx_state *st, struct check_result *res)
                         N_("The mail server %1$s has the address %2$s, "
                            "which cannot be reached from the Internet "
                            "(%3$s)."), host, bad[i],
-                        why[i] != NULL ? why[i] : "special-purpose");
+                        why[i] != NULL ? why[i] : N_("special-purpose"));
         }
 next:
         free(host);

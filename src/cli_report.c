@@ -16,8 +16,12 @@ cli_finding_message(const struct finding *f)
     const char *a[FINDING_MAX_ARGS];
     const char *fmt;
 
+    /* Core may pass an N_() msgid as an argument (why an address is not
+     * global): translate every non-empty argument.  Other arguments (DNS
+     * data) match no msgid and come back unchanged; "" must not reach
+     * gettext, which returns the catalog header for it. */
     for (int i = 0; i < FINDING_MAX_ARGS; i++)
-        a[i] = i < f->nargs ? f->args[i] : "";
+        a[i] = i < f->nargs && f->args[i][0] != '\0' ? _(f->args[i]) : "";
     if (f->msgid_plural != NULL)
         fmt = P_(f->msgid, f->msgid_plural, f->n);
     else

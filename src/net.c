@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "mailready/i18n.h"
 #include "mailready/net.h"
 #include "mailready/util.h"
 
@@ -128,36 +129,38 @@ struct range {
 };
 
 /* IANA IPv4 and IPv6 Special-Purpose Address Registries: the entries whose
- * "Globally Reachable" is False (or N/A), plus multicast and reserved. */
+ * "Globally Reachable" is False (or N/A), plus multicast and reserved.
+ * The reasons are msgids: a finding carries them as arguments, and the
+ * frontend translates them (cli_finding_message()). */
 static const struct range special[] = {
-    { "0.0.0.0", 8, "\"this network\" (RFC 791)" },
-    { "10.0.0.0", 8, "private (RFC 1918)" },
-    { "100.64.0.0", 10, "shared address space (RFC 6598)" },
-    { "127.0.0.0", 8, "loopback (RFC 1122)" },
-    { "169.254.0.0", 16, "link-local (RFC 3927)" },
-    { "172.16.0.0", 12, "private (RFC 1918)" },
-    { "192.0.0.0", 24, "IETF protocol assignments (RFC 6890)" },
-    { "192.0.2.0", 24, "documentation (RFC 5737)" },
-    { "192.88.99.0", 24, "6to4 relay anycast (RFC 7526)" },
-    { "192.168.0.0", 16, "private (RFC 1918)" },
-    { "198.18.0.0", 15, "benchmarking (RFC 2544)" },
-    { "198.51.100.0", 24, "documentation (RFC 5737)" },
-    { "203.0.113.0", 24, "documentation (RFC 5737)" },
-    { "224.0.0.0", 4, "multicast (RFC 5771)" },
-    { "240.0.0.0", 4, "reserved (RFC 1112)" },
-    { "::", 128, "unspecified (RFC 4291)" },
-    { "::1", 128, "loopback (RFC 4291)" },
-    { "::ffff:0:0", 96, "IPv4-mapped (RFC 4291)" },
-    { "64:ff9b:1::", 48, "local-use IPv4/IPv6 translation (RFC 8215)" },
-    { "100::", 64, "discard-only (RFC 6666)" },
-    { "2001::", 23, "IETF protocol assignments (RFC 2928)" },
-    { "2001:db8::", 32, "documentation (RFC 3849)" },
-    { "2002::", 16, "6to4 (RFC 3056)" },
-    { "3fff::", 20, "documentation (RFC 9637)" },
-    { "5f00::", 16, "segment routing SIDs (RFC 9602)" },
-    { "fc00::", 7, "unique local (RFC 4193)" },
-    { "fe80::", 10, "link-local (RFC 4291)" },
-    { "ff00::", 8, "multicast (RFC 4291)" },
+    { "0.0.0.0", 8, N_("\"this network\" (RFC 791)") },
+    { "10.0.0.0", 8, N_("private (RFC 1918)") },
+    { "100.64.0.0", 10, N_("shared address space (RFC 6598)") },
+    { "127.0.0.0", 8, N_("loopback (RFC 1122)") },
+    { "169.254.0.0", 16, N_("link-local (RFC 3927)") },
+    { "172.16.0.0", 12, N_("private (RFC 1918)") },
+    { "192.0.0.0", 24, N_("IETF protocol assignments (RFC 6890)") },
+    { "192.0.2.0", 24, N_("documentation (RFC 5737)") },
+    { "192.88.99.0", 24, N_("6to4 relay anycast (RFC 7526)") },
+    { "192.168.0.0", 16, N_("private (RFC 1918)") },
+    { "198.18.0.0", 15, N_("benchmarking (RFC 2544)") },
+    { "198.51.100.0", 24, N_("documentation (RFC 5737)") },
+    { "203.0.113.0", 24, N_("documentation (RFC 5737)") },
+    { "224.0.0.0", 4, N_("multicast (RFC 5771)") },
+    { "240.0.0.0", 4, N_("reserved (RFC 1112)") },
+    { "::", 128, N_("unspecified (RFC 4291)") },
+    { "::1", 128, N_("loopback (RFC 4291)") },
+    { "::ffff:0:0", 96, N_("IPv4-mapped (RFC 4291)") },
+    { "64:ff9b:1::", 48, N_("local-use IPv4/IPv6 translation (RFC 8215)") },
+    { "100::", 64, N_("discard-only (RFC 6666)") },
+    { "2001::", 23, N_("IETF protocol assignments (RFC 2928)") },
+    { "2001:db8::", 32, N_("documentation (RFC 3849)") },
+    { "2002::", 16, N_("6to4 (RFC 3056)") },
+    { "3fff::", 20, N_("documentation (RFC 9637)") },
+    { "5f00::", 16, N_("segment routing SIDs (RFC 9602)") },
+    { "fc00::", 7, N_("unique local (RFC 4193)") },
+    { "fe80::", 10, N_("link-local (RFC 4291)") },
+    { "ff00::", 8, N_("multicast (RFC 4291)") },
 };
 
 /* Globally reachable exceptions inside the ranges above. */
