@@ -597,9 +597,9 @@ channel_init(struct dns *d, char **err)
     /* EDNS0 with 1232 bytes; never ARES_FLAG_IGNTC, so a truncated UDP
      * answer is asked again over TCP.  NOCHECKRESP: c-ares 1.18 turns a
      * SERVFAIL or REFUSED answer into ECONNREFUSED after its retries; we
-     * want the RCODE itself. */
+     * want the RCODE itself.  STAYOPEN: no new socket per burst. */
     o.flags = ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
-              ARES_FLAG_NOCHECKRESP;
+              ARES_FLAG_NOCHECKRESP | ARES_FLAG_STAYOPEN;
     o.ednspsz = DNS_EDNS_SIZE;
     /* c-ares 1.18 tries every server once per round and doubles the
      * timeout each round: two rounds take 3 * nservers * timeout.  Our
@@ -788,15 +788,17 @@ int
 dns_pollfds(struct dns *d, struct pollfd *fds, int max)
 {
     ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    int bits, n = 0;
+    unsigned bits;
+    int n = 0;
 
     d->nsocks = 0;
     if (!d->have_ch)
         return 0;
-    bits = ares_getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
+    /* Not ARES_GETSOCK_WRITABLE(): its 1 << 31 overflows an int. */
+    bits = (unsigned)ares_getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
     for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-        bool r = ARES_GETSOCK_READABLE(bits, i);
-        bool w = ARES_GETSOCK_WRITABLE(bits, i);
+        bool r = (bits >> i) & 1u;
+        bool w = (bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
 
         if (!r && !w)
             continue;

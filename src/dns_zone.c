@@ -253,40 +253,89 @@ add_ldns_rr(struct zone *z, const ldns_rr *lr, const char *fname,
     return RC_OK;
 }
 
-enum rc
-dns_zones_load(struct dns_zones *zs, FILE *fp, const char *fname,
-               const char *origin, char **err)
+/* Read every record of fp with ldns_rr_new_frm_fp_l() (not
+ * ldns_zone_new_frm_fp_l(), which leaks on a syntax error in ldns 1.8).
+ * The first SOA goes to *soa, the rest to list. */
+static enum rc
+read_records(FILE *fp, const char *fname, const char *origin,
+             ldns_rr **soa, ldns_rr_list *list, char **err)
 {
-    ldns_rdf *orig = NULL;
-    ldns_zone *lz = NULL;
-    ldns_rr_list *rrs;
-    struct zone *z = NULL;
-    struct dns_rr soa;
-    char apex[DNS_NAME_BUF];
-    int line = 0;     /* ldns counts the newline of the bad line */
-    ldns_status st;
-    enum rc rc = RC_PARSE;
+    ldns_rdf *orig = NULL, *prev = NULL;
+    uint32_t ttl = 3600;
+    int line = 0;       /* ldns counts the newline of the bad line too */
+    enum rc rc = RC_OK;
 
-    *err = NULL;
     if (origin != NULL && origin[0] != '\0') {
         orig = ldns_dname_new_frm_str(origin);
         if (orig == NULL) {
             *err = xasprintf("%s: bad origin", fname);
-            goto out;
+            return RC_PARSE;
         }
     }
-    st = ldns_zone_new_frm_fp_l(&lz, fp, orig, 3600, LDNS_RR_CLASS_IN,
-                                &line);
-    if (st != LDNS_STATUS_OK) {
-        *err = xasprintf("%s:%d: %s", fname, line,
-                         ldns_get_errorstr_by_id(st));
-        goto out;
+    while (!feof(fp)) {
+        ldns_rr *rr = NULL;
+        ldns_status st = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &orig, &prev,
+                                              &line);
+
+        if (st == LDNS_STATUS_OK) {
+            if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && *soa == NULL) {
+                *soa = rr;
+            } else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA) {
+                ldns_rr_free(rr);   /* a second SOA, as NSD: ignored */
+            } else if (!ldns_rr_list_push_rr(list, rr)) {
+                ldns_rr_free(rr);
+                *err = xasprintf("%s: out of memory", fname);
+                rc = RC_NOMEM;
+                break;
+            }
+            continue;
+        }
+        if (rr != NULL)
+            ldns_rr_free(rr);
+        if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
+            st == LDNS_STATUS_SYNTAX_ORIGIN)
+            continue;
+        if (st == LDNS_STATUS_SYNTAX_INCLUDE)
+            *err = xasprintf("%s:%d: $INCLUDE is not supported", fname,
+                             line);
+        else
+            *err = xasprintf("%s:%d: %s", fname, line,
+                             ldns_get_errorstr_by_id(st));
+        rc = RC_PARSE;
+        break;
     }
-    if (ldns_zone_soa(lz) == NULL) {
+    if (orig != NULL)
+        ldns_rdf_deep_free(orig);
+    if (prev != NULL)
+        ldns_rdf_deep_free(prev);
+    return rc;
+}
+
+enum rc
+dns_zones_load(struct dns_zones *zs, FILE *fp, const char *fname,
+               const char *origin, char **err)
+{
+    ldns_rr *lsoa = NULL;
+    ldns_rr_list *rrs = ldns_rr_list_new();
+    struct zone *z = NULL;
+    struct dns_rr soa;
+    char apex[DNS_NAME_BUF];
+    enum rc rc;
+
+    *err = NULL;
+    if (rrs == NULL) {
+        *err = xasprintf("%s: out of memory", fname);
+        return RC_NOMEM;
+    }
+    rc = read_records(fp, fname, origin, &lsoa, rrs, err);
+    if (rc != RC_OK)
+        goto out;
+    rc = RC_PARSE;
+    if (lsoa == NULL) {
         *err = xasprintf("%s: no SOA record", fname);
         goto out;
     }
-    if (!rr_from_ldns(ldns_zone_soa(lz), &soa)) {
+    if (!rr_from_ldns(lsoa, &soa)) {
         *err = xasprintf("%s: bad SOA record", fname);
         goto out;
     }
@@ -305,8 +354,7 @@ dns_zones_load(struct dns_zones *zs, FILE *fp, const char *fname,
         }
     z = zone_new(apex);
     zone_add(z, &soa);
-    rrs = ldns_zone_rrs(lz);
-    for (size_t i = 0; rrs != NULL && i < ldns_rr_list_rr_count(rrs); i++)
+    for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++)
         if (add_ldns_rr(z, ldns_rr_list_rr(rrs, i), fname, err) != RC_OK)
             goto out;
     zs->z = xreallocarray(zs->z, zs->n + 1, sizeof(*zs->z));
@@ -315,10 +363,9 @@ dns_zones_load(struct dns_zones *zs, FILE *fp, const char *fname,
     rc = RC_OK;
 out:
     zone_free(z);
-    if (lz != NULL)
-        ldns_zone_deep_free(lz);
-    if (orig != NULL)
-        ldns_rdf_deep_free(orig);
+    if (lsoa != NULL)
+        ldns_rr_free(lsoa);
+    ldns_rr_list_deep_free(rrs);
     return rc;
 }
 
