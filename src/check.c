@@ -4,12 +4,18 @@
 #include <string.h>
 
 #include "mailready/check.h"
+#include "mailready/check_dkim.h"
+#include "mailready/check_dmarc.h"
 #include "mailready/check_mx.h"
+#include "mailready/check_ptr.h"
 #include "mailready/util.h"
 
 /* Steps, in the order of the wizard.  A step not built yet has NULL. */
 static const struct check_step_ops *const step_ops[STEP_COUNT] = {
     [STEP_MX] = &check_mx_ops,
+    [STEP_DKIM] = &check_dkim_ops,
+    [STEP_DMARC] = &check_dmarc_ops,
+    [STEP_PTR] = &check_ptr_ops,
 };
 
 static const char *const step_names[STEP_COUNT] = {
@@ -53,6 +59,9 @@ static const struct finding_info general_findings[] = {
 static const struct finding_info *const finding_tables[] = {
     general_findings,
     check_mx_findings,
+    check_dkim_findings,
+    check_dmarc_findings,
+    check_ptr_findings,
 };
 
 const struct finding_info *
