@@ -116,6 +116,19 @@ entry_hash(const char *key, uint16_t type)
 
 /* ---- trace -------------------------------------------------------------- */
 
+/* A name for the trace: its presentation form (printable ASCII, \DDD
+ * escapes) when it is a valid name, else made visible-safe.  Caller
+ * frees. */
+static char *
+trace_name(const char *name)
+{
+    char canon[DNS_NAME_BUF];
+
+    if (name != NULL && dns_name_canon(name, false, canon, sizeof(canon)))
+        return xstrdup(canon);
+    return str_visible(name ? name : "", name ? strlen(name) : 0);
+}
+
 static void
 trace_query(struct dns *d, const struct entry *e, const char *name,
             const char *via)
@@ -124,13 +137,15 @@ trace_query(struct dns *d, const struct entry *e, const char *name,
 
     if (d->opts.trace == NULL)
         return;
-    vis = str_visible(name, strlen(name));
+    vis = trace_name(name);
     fprintf(d->opts.trace, "dns %9.1f ms  query  %s %s (%s)\n",
             now_ms() - d->t0, vis, dns_type_name(e->type), via);
     free(vis);
     fflush(d->opts.trace);
 }
 
+/* One line: the answer, then every record ("owner. TTL TYPE rdata";
+ * dns_rr_format() escapes every byte that is not printable ASCII). */
 static void
 trace_answer(struct dns *d, const struct dns_answer *a)
 {
@@ -139,7 +154,7 @@ trace_answer(struct dns *d, const struct dns_answer *a)
 
     if (d->opts.trace == NULL)
         return;
-    vis = str_visible(a->qname, strlen(a->qname));
+    vis = trace_name(a->qname);
     strbuf_addf(&sb, "dns %9.1f ms  answer %s %s %s in %.1f ms%s%s",
                 now_ms() - d->t0, vis, dns_type_name(a->qtype),
                 dns_status_name(a->status), a->elapsed_ms,
@@ -148,15 +163,12 @@ trace_answer(struct dns *d, const struct dns_answer *a)
     for (size_t i = 0; i < a->nrr; i++) {
         const struct dns_rr *rr = &a->rr[i];
         char *rd = dns_rr_format(rr);
-        char *o = str_visible(rr->owner ? rr->owner : "",
-                              rr->owner ? strlen(rr->owner) : 0);
-        char *r = str_visible(rd, strlen(rd));
+        char *o = trace_name(rr->owner);
 
         strbuf_addf(&sb, "%s %s. %lu %s %s", i ? ";" : ":", o,
-                    (unsigned long)rr->ttl, dns_type_name(rr->type), r);
+                    (unsigned long)rr->ttl, dns_type_name(rr->type), rd);
         free(rd);
         free(o);
-        free(r);
     }
     fprintf(d->opts.trace, "%s\n", strbuf_str(&sb));
     fflush(d->opts.trace);

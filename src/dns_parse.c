@@ -779,6 +779,8 @@ dns_rr_format(const struct dns_rr *rr)
         break;
     case DNS_T_TXT:
     case DNS_T_SPF:
+        if (rr->u.txt.n == 0)
+            strbuf_adds(&sb, "\\# 0");  /* RDLENGTH 0: RFC 3597 form */
         for (size_t i = 0; i < rr->u.txt.n; i++) {
             if (i > 0)
                 strbuf_addc(&sb, ' ');

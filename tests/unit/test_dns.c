@@ -383,6 +383,7 @@ live__canned_mx__ok(void **state)
     dns_query(d, "example.test", DNS_T_MX, got_cb, &g2);
     assert_int_equal(dns_pending(d), 2);
     dns_run(d);
+    assert_int_equal(rs.n_udp, 1);
     assert_int_equal(g1.calls, 1);
     assert_int_equal(g2.calls, 1);
     assert_ptr_equal(g1.a, g2.a);
@@ -392,14 +393,22 @@ live__canned_mx__ok(void **state)
     rr = dns_answer_next(g1.a, DNS_T_MX, NULL);
     assert_non_null(rr);
     assert_string_equal(rr->u.mx.host, "mail.Example.Test");
+    /* A control byte in a name goes out as itself and is shown as
+     * \DDD in the answer and the trace. */
+    dns_query(d, "x\ty.test", DNS_T_MX, got_cb, &g1);
+    dns_run(d);
+    assert_int_equal(g1.a->status, DNS_OK);
+    assert_string_equal(g1.a->qname, "x\\009y.test");
     dns_free(d);
     responder_stop(&rs);
-    /* Merged: one query on the wire. */
-    assert_int_equal(rs.n_udp, 1);
+    /* Merged: one query on the wire for the first two. */
+    assert_int_equal(rs.n_udp, 2);
     fclose(trace);
     assert_non_null(strstr(tbuf, "query  Example.Test MX"));
     assert_non_null(strstr(tbuf, "answer Example.Test MX OK"));
     assert_non_null(strstr(tbuf, "MX 10 mail.Example.Test."));
+    assert_non_null(strstr(tbuf, "answer x\\009y.test MX OK"));
+    assert_null(strchr(tbuf, '\t'));
     free(tbuf);
 }
 
@@ -604,6 +613,31 @@ zone_cname__followed_live(void **state)
     responder_stop(&rs);
 }
 
+static void
+zone_cname__live_servfail__kept(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g = { 0, NULL };
+    char *err = NULL;
+
+    (void)state;
+    responder_start(&rs, MODE_SERVFAIL);
+    d = dns_at(rs.port, 2000, NULL);
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN z.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "out 300 CNAME elsewhere.test.\n", NULL, &err), RC_OK);
+    dns_query(d, "out.z.test", DNS_T_A, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(g.a->status, DNS_SERVFAIL);
+    assert_int_equal(g.a->nrr, 1);
+    assert_string_equal(g.a->canon, "elsewhere.test");
+    dns_free(d);
+    responder_stop(&rs);
+}
+
 int
 main(void)
 {
@@ -617,6 +651,7 @@ main(void)
         cmocka_unit_test(live__poll_loop__like_the_wizard),
         cmocka_unit_test(resolvers__parsed),
         cmocka_unit_test(zone_cname__followed_live),
+        cmocka_unit_test(zone_cname__live_servfail__kept),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -217,6 +217,50 @@ zone__cname__followed(void **state)
 }
 
 static void
+zone__wildcard_cname_and_other_zone__followed(void **state)
+{
+    struct dns *d = new_dns();
+    const struct dns_answer *a;
+    const struct dns_rr *rr;
+    char *err = NULL;
+
+    (void)state;
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN other.test.\n"
+        "$TTL 60\n"
+        "@ SOA ns hm 1 2 3 4 5\n"
+        "*.w CNAME mx1.example.test.\n"
+        "to-other CNAME host.example.test.\n"
+        "host.example.test. A 93.184.216.50\n"
+        "null TXT \\# 0\n"
+        "spf SPF \"v=spf1 -all\"\n", NULL, &err), RC_OK);
+    a = ask(d, "x.w.other.test", DNS_T_AAAA);
+    assert_int_equal(a->status, DNS_OK);
+    assert_int_equal(a->nrr, 2);
+    assert_string_equal(a->rr[0].owner, "x.w.other.test");
+    assert_int_equal(a->rr[0].type, DNS_T_CNAME);
+    assert_string_equal(a->canon, "mx1.example.test");
+    /* A record outside the zone's apex is dropped, as NSD does. */
+    a = ask(d, "to-other.other.test", DNS_T_A);
+    assert_int_equal(a->status, DNS_NXDOMAIN);
+    assert_int_equal(a->nrr, 1);
+    assert_string_equal(a->canon, "host.example.test");
+    /* TXT with RDLENGTH 0: zero strings, accepted. */
+    a = ask(d, "null.other.test", DNS_T_TXT);
+    assert_int_equal(a->status, DNS_OK);
+    rr = dns_answer_next(a, DNS_T_TXT, NULL);
+    assert_non_null(rr);
+    assert_int_equal(rr->u.txt.n, 0);
+    assert_int_equal(rr->ttl, 60);
+    a = ask(d, "spf.other.test", DNS_T_SPF);
+    assert_int_equal(a->status, DNS_OK);
+    assert_int_equal(dns_answer_count(a, DNS_T_SPF), 1);
+    assert_int_equal(ask(d, "spf.other.test", DNS_T_TXT)->status,
+                     DNS_NODATA);
+    dns_free(d);
+}
+
+static void
 zone__cname_loop__nodata(void **state)
 {
     struct dns *d = new_dns();
@@ -414,6 +458,13 @@ zone__parse_error__has_line(void **state)
                                             "nosoa.test", &err), RC_OK);
     assert_non_null(strstr(err, "no SOA"));
     free(err);
+    err = NULL;
+    assert_int_not_equal(dns_load_zone_text(d,
+        "$ORIGIN inc.test.\n"
+        "@ SOA ns hm 1 2 3 4 5\n"
+        "$INCLUDE /etc/passwd\n", NULL, &err), RC_OK);
+    assert_non_null(strstr(err, "zone text:3: $INCLUDE"));
+    free(err);
     dns_free(d);
 }
 
@@ -490,6 +541,7 @@ main(void)
         cmocka_unit_test(zone__nodata_nxdomain_ent),
         cmocka_unit_test(zone__wildcard__synthesised),
         cmocka_unit_test(zone__cname__followed),
+        cmocka_unit_test(zone__wildcard_cname_and_other_zone__followed),
         cmocka_unit_test(zone__cname_loop__nodata),
         cmocka_unit_test(zone__outside_or_delegated__offline_error),
         cmocka_unit_test(zone__forced_status__wins),
