@@ -61,6 +61,12 @@ tui_fini(struct tui *t)
     free(t->notice);
     free(t->sp.error_arg);
     free(t->sk.error_arg);
+    state_free(t->st);
+    state_free(t->old_st);
+    if (t->have_diff)
+        state_diff_fini(&t->diff);
+    preset_list_free(t->presets);
+    free(t->sk.error_arg);
 }
 
 int
@@ -158,12 +164,23 @@ cli_wizard(int argc, char **argv)
         if (!cli_domain(domain_arg, &t.domain, &t.ulabel))
             goto out;
     }
+    {
+        char *path = preset_path(i18n_datadir()), *err = NULL;
+        /* Without presets the wizard still works: own server or other. */
+        if (preset_load(path, &t.presets, &err) != RC_OK)
+            t.presets = NULL;
+        free(err);
+        free(path);
+    }
+    tui_state_open(&t);
     if (t.ans.nips > 0 && t.ans.provider == NULL)
         t.ans.provider = xstrdup("own");
     if (t.domain == NULL)
         t.cur = SCR_DOMAIN;
     else if (t.ans.provider == NULL)
         t.cur = SCR_PROVIDER;
+    else if (t.old_st != NULL)
+        t.cur = SCR_CHANGES;
     else
         t.cur = SCR_MX;
     ret = tui_run(&t);

@@ -100,6 +100,29 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
                                 "selector)."));
         return;
     }
+    const struct preset *p = tui_preset(t);
+    if (p != NULL && p->kind != PRESET_OWN && t->sk.focus == 0) {
+        tw_text(d, TS_BOLD, 0, _("Your provider's key"));
+        if (p->dkim_console != NULL) {
+            char *m = xasprintf(_("%1$s shows the DKIM record to publish "
+                                  "in its console: %2$s"), p->name,
+                                p->dkim_console);
+            tw_text(d, TS_NORMAL, 2, m);
+            free(m);
+        }
+        for (size_t i = 0; i < p->n_dkim_cnames; i++) {
+            char *name = gen_dkim_record_name(t->domain,
+                                              p->dkim_cnames[i].selector);
+            char *target = xasprintf("%s.", p->dkim_cnames[i].target);
+            scr_publish(t, d, name, DNS_T_CNAME, target);
+            free(target);
+            free(name);
+        }
+        if (p->dkim_note != NULL)
+            tw_text(d, TS_DIM, 2, p->dkim_note);
+        scr_guide(d, p);
+        tw_blank(d);
+    }
     tw_text(d, TS_BOLD, 0, _("Make a key"));
     if (t->sk.focus == 0) {
         tw_text(d, TS_NORMAL, 2,

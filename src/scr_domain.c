@@ -67,6 +67,9 @@ domain_key(struct tui *t, int key)
             t->domain = a;
             t->ulabel = u;
             t->checked = false;
+            tui_state_open(t);
+            if (t->old_st != NULL && t->ans.provider != NULL)
+                return ACT_CHANGES | ACT_REDRAW;
         } else {
             free(a);
             free(u);

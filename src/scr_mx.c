@@ -122,6 +122,52 @@ scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
     free(line);
 }
 
+void
+scr_guide(struct tw_doc *d, const struct preset *p)
+{
+    if (p == NULL || p->guide == NULL)
+        return;
+    char *m = xasprintf(_("%1$s's guide: %2$s"), p->name, p->guide);
+    tw_text(d, TS_DIM, 2, m);
+    free(m);
+}
+
+static void
+draw_preset_mx(const struct tui *t, struct tw_doc *d, const struct preset *p)
+{
+    bool any = false;
+
+    if (p->n_mx == 0 || p->mx_tenant_specific) {
+        char *m = xasprintf(_("%s shows the MX record for your domain in "
+                              "its console: publish exactly that."),
+                            p->name);
+        tw_text(d, TS_NORMAL, 0, m);
+        free(m);
+    }
+    for (size_t i = 0; !p->mx_tenant_specific && i < p->n_mx; i++) {
+        char *host = NULL, *rdata = NULL;
+
+        if (gen_mx_expand(p->mx[i].host, t->domain, &host) != RC_OK
+            || gen_mx_rdata(p->mx[i].pref, host, &rdata) != RC_OK) {
+            char *m = xasprintf(_("Copy this MX value from %s's console "
+                                  "(it cannot be worked out for your "
+                                  "domain)."), p->name);
+            tw_text(d, TS_NORMAL, 0, m);
+            free(m);
+        } else {
+            if (!any)
+                tw_text(d, TS_BOLD, 0, _("Publish these records:"));
+            any = true;
+            scr_publish(t, d, t->domain, DNS_T_MX, rdata);
+        }
+        free(host);
+        free(rdata);
+    }
+    if (p->mx_note != NULL)
+        tw_text(d, TS_DIM, 2, p->mx_note);
+    scr_guide(d, p);
+}
+
 static void
 mx_draw(const struct tui *t, struct tw_doc *d)
 {
@@ -148,6 +194,11 @@ mx_draw(const struct tui *t, struct tw_doc *d)
                                 "lead to your server."));
         free(rdata);
         return;
+    }
+    const struct preset *p = tui_preset(t);
+    if (p != NULL && p->kind == PRESET_MAILBOX) {
+        draw_preset_mx(t, d, p);
+        tw_blank(d);
     }
     tw_text(d, TS_NORMAL, 0,
             _("A domain that receives no mail at all should publish a "

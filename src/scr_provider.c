@@ -1,5 +1,6 @@
-/* scr_provider.c - how the domain's mail is handled: a provider, or the
- * admin's own server with its public addresses and host name. */
+/* scr_provider.c - how the domain's mail is handled: one of the provider
+ * presets, or the admin's own server with its public addresses and host
+ * name. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,14 +11,46 @@
 #include "mailready/tui.h"
 #include "mailready/util.h"
 
-enum { PV_OWN, PV_OTHER, PV__COUNT };
-
+/* Menu entries: the presets other than "own" in file order, then the own
+ * server, then "other".  Entry i's preset id, or "own" / "other". */
 static size_t
-menu_items(const char **items)
+entry_count(const struct tui *t)
 {
-    items[PV_OWN] = _("My own mail server (Postfix, Exim, mailcow...)");
-    items[PV_OTHER] = _("A mail provider, or I do not know yet");
-    return PV__COUNT;
+    size_t n = 2;
+
+    for (size_t i = 0; t->presets != NULL && i < t->presets->n; i++)
+        if (t->presets->v[i].kind != PRESET_OWN)
+            n++;
+    return n;
+}
+
+static const struct preset *
+entry_preset(const struct tui *t, size_t sel)
+{
+    for (size_t i = 0; t->presets != NULL && i < t->presets->n; i++) {
+        if (t->presets->v[i].kind == PRESET_OWN)
+            continue;
+        if (sel == 0)
+            return &t->presets->v[i];
+        sel--;
+    }
+    return NULL;
+}
+
+static bool
+entry_is_own(const struct tui *t, size_t sel)
+{
+    return sel == entry_count(t) - 2;
+}
+
+static const char *
+entry_id(const struct tui *t, size_t sel)
+{
+    const struct preset *p = entry_preset(t, sel);
+
+    if (p != NULL)
+        return p->id;
+    return entry_is_own(t, sel) ? "own" : "other";
 }
 
 static void
@@ -34,13 +67,16 @@ static void
 provider_enter(struct tui *t)
 {
     struct strbuf sb = STRBUF_INIT;
+    size_t n = entry_count(t);
 
     t->sp.focus = 0;
     t->sp.error = NULL;
-    if (t->ans.provider != NULL && strcmp(t->ans.provider, "own") == 0)
-        t->sp.sel = PV_OWN;
-    else if (t->ans.provider != NULL)
-        t->sp.sel = PV_OTHER;
+    t->sp.sel = 0;
+    for (size_t i = 0; t->ans.provider != NULL && i < n; i++)
+        if (strcmp(entry_id(t, i), t->ans.provider) == 0)
+            t->sp.sel = i;
+    if (t->ans.provider == NULL)
+        t->sp.sel = n - 2;
     ips_format(&t->ans, &sb);
     tw_edit_set(&t->sp.ips, strbuf_str(&sb));
     tw_edit_set(&t->sp.host, t->ans.hostname);
@@ -50,19 +86,30 @@ provider_enter(struct tui *t)
 static void
 provider_draw(const struct tui *t, struct tw_doc *d)
 {
-    const char *items[PV__COUNT];
-    size_t n = menu_items(items);
+    size_t n = entry_count(t);
+    const char **items = xcalloc(n, sizeof(*items));
+    char **owned = xcalloc(n, sizeof(*owned));
 
+    for (size_t i = 0; i < n; i++) {
+        const struct preset *p = entry_preset(t, i);
+        if (p != NULL && p->kind == PRESET_SENDING)
+            items[i] = owned[i] = xasprintf(_("%s (sends only)"), p->name);
+        else if (p != NULL)
+            items[i] = p->name;
+        else if (entry_is_own(t, i))
+            items[i] = _("My own mail server (Postfix, Exim, mailcow...)");
+        else
+            items[i] = _("Another provider, or I do not know yet");
+    }
     tw_text(d, TS_NORMAL, 0,
             _("How is mail for this domain sent and received? Choose with "
               "the arrow keys and Enter."));
     tw_blank(d);
-    if (t->sp.focus == 0) {
+    if (t->sp.focus == 0)
         tw_menu(d, 0, items, n, t->sp.sel);
-    } else {
+    else
         tw_item(d, ">", TS_BOLD, TS_BOLD, 0, items[t->sp.sel]);
-    }
-    if (t->sp.sel == PV_OWN && t->sp.focus > 0) {
+    if (entry_is_own(t, t->sp.sel) && t->sp.focus > 0) {
         tw_blank(d);
         tw_field(d, 0, _("Your server's public IP addresses (IPv4 and "
                          "IPv6), separated by spaces:"), &t->sp.ips,
@@ -82,6 +129,10 @@ provider_draw(const struct tui *t, struct tw_doc *d)
         tw_item(d, tui_status_sym(t, ST_FAIL), TS_FAIL, TS_FAIL, 0, m);
         free(m);
     }
+    for (size_t i = 0; i < n; i++)
+        free(owned[i]);
+    free(owned);
+    free(items);
 }
 
 static void
@@ -174,16 +225,16 @@ provider_key(struct tui *t, int key)
             return ACT_REDRAW;
         case TK_FN(KEY_DOWN):
         case 'j':
-            if (t->sp.sel + 1 < PV__COUNT)
+            if (t->sp.sel + 1 < entry_count(t))
                 t->sp.sel++;
             return ACT_REDRAW;
         case TK_ENTER:
             t->sp.error = NULL;
-            if (t->sp.sel == PV_OWN) {
+            if (entry_is_own(t, t->sp.sel)) {
                 t->sp.focus = 1;
                 return ACT_REDRAW;
             }
-            tui_set_str(&t->ans.provider, "other");
+            tui_set_str(&t->ans.provider, entry_id(t, t->sp.sel));
             t->stale = true;
             return ACT_NEXT | ACT_SAVE | ACT_REDRAW;
         default:

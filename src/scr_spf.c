@@ -16,9 +16,19 @@ draw_record(const struct tui *t, struct tw_doc *d)
     struct gen_spf g;
     enum rc rc;
 
+    const struct preset *p = tui_preset(t);
+    struct gen_spf_include inc;
+
     memset(&o, 0, sizeof(o));
-    o.ips = (const char *const *)t->ans.ips;
-    o.n_ips = t->ans.nips;
+    if (p != NULL && p->spf_include != NULL && p->spf_at_apex) {
+        inc.domain = p->spf_include;
+        inc.lookups = p->spf_lookups;
+        o.includes = &inc;
+        o.n_includes = 1;
+    } else {
+        o.ips = (const char *const *)t->ans.ips;
+        o.n_ips = t->ans.nips;
+    }
     rc = gen_spf_build(&o, &g);
     if (rc == RC_OK) {
         tw_text(d, TS_BOLD, 0, _("Publish this record (replacing any "
@@ -28,6 +38,11 @@ draw_record(const struct tui *t, struct tw_doc *d)
                 _("It ends in ~all: mail from other servers is marked "
                   "suspicious, not refused. Change it to -all when you "
                   "are sure the list is complete."));
+    } else if (rc == RC_TOOLONG) {
+        tw_text(d, TS_FAIL, 0, _("The record would need more than 10 DNS "
+                                 "lookups. Drop one of these:"));
+        for (size_t i = 0; i < g.n_drop; i++)
+            tw_record(d, 4, g.drop[i]);
     } else if (rc == RC_INVALID) {
         char *bad = g.bad != NULL ? str_visible(g.bad, strlen(g.bad))
                                   : xstrdup("");
@@ -48,8 +63,20 @@ spf_draw(const struct tui *t, struct tw_doc *d)
                         "not on the list is suspicious or rejected."));
     scr_step_results(t, d, STEP_SPF);
     tw_blank(d);
-    if (t->ans.provider != NULL && strcmp(t->ans.provider, "own") == 0
-        && t->ans.nips > 0) {
+    const struct preset *p = tui_preset(t);
+    if (p != NULL && p->spf_include != NULL && p->spf_at_apex) {
+        draw_record(t, d);
+        scr_guide(d, p);
+    } else if (p != NULL && p->spf_include != NULL) {
+        char *m = xasprintf(_("%s sends with its own bounce domain: your "
+                              "SPF record does not need its include. "
+                              "Follow its guide for the bounce domain."),
+                            p->name);
+        tw_text(d, TS_NORMAL, 0, m);
+        free(m);
+        scr_guide(d, p);
+    } else if (t->ans.provider != NULL && strcmp(t->ans.provider, "own") == 0
+               && t->ans.nips > 0) {
         draw_record(t, d);
         tw_text(d, TS_DIM, 2,
                 _("If other services also send mail as your domain "

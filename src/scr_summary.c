@@ -97,48 +97,65 @@ changes_draw(const struct tui *t, struct tw_doc *d)
 {
     char when[32];
 
-    util_rfc3339((long long)t->prev.at, when);
+    util_rfc3339(t->old_st != NULL ? t->old_st->checked_at : 0, when);
     char *m = xasprintf(_("What changed since your last check (%s):"),
                         when);
     tw_text(d, TS_NORMAL, 0, m);
     free(m);
     tw_blank(d);
-    if (t->running) {
+    if (t->running || !t->have_diff) {
         tw_item(d, tw_spinner(t->tick, t->utf8), TS_INFO, TS_NORMAL, 0,
                 _("Checking DNS…"));
         return;
     }
     for (int s = 0; s < STEP_COUNT; s++) {
+        const struct state_step_diff *sd = &t->diff.step[s];
         const char *what;
         enum tui_style st;
-        enum check_status now;
 
-        if (!tui_step_known(t, s))
+        if (!sd->new_present)
             continue;
-        now = tui_step_status(t, s);
-        bool was_ok = t->prev.known[s] && t->prev.st[s] == ST_OK;
-        bool was_bad = t->prev.known[s] && (t->prev.st[s] == ST_FAIL
-                                            || t->prev.st[s] == ST_WARN);
-        if (now == ST_ERROR) {
-            what = _("could not check");
-            st = TS_ERROR;
-        } else if (now == ST_OK && was_bad) {
+        switch (sd->change) {
+        case STATE_CH_FIXED:
             what = _("fixed");
             st = TS_OK;
-        } else if (now == ST_OK) {
-            what = _("still good");
-            st = TS_OK;
-        } else if (was_ok) {
+            break;
+        case STATE_CH_BROKEN:
             what = _("newly broken");
             st = TS_FAIL;
-        } else {
-            what = _("still to do");
-            st = now == ST_WARN ? TS_WARN : TS_FAIL;
+            break;
+        case STATE_CH_NOCHECK:
+            what = _("could not check");
+            st = TS_ERROR;
+            break;
+        case STATE_CH_NEW:
+            what = _("checked for the first time");
+            st = tui_status_style(sd->after);
+            break;
+        default:
+            what = sd->after == ST_OK ? _("still good") : _("still to do");
+            st = sd->after == ST_OK ? TS_OK : tui_status_style(sd->after);
+            break;
         }
         char *line = xasprintf("%s: %s", _(step_titles[s]), what);
-        tw_item(d, tui_status_sym(t, now), tui_status_style(now), st, 0,
-                line);
+        tw_item(d, tui_status_sym(t, sd->after),
+                tui_status_style(sd->after), st, 0, line);
         free(line);
+        for (size_t k = 0; k < sd->appeared.n; k++) {
+            const struct finding_info *fi =
+                finding_info_find(sd->appeared.v[k]);
+            char *l = xasprintf(_("new: %s"), fi != NULL ? _(fi->title)
+                                                          : sd->appeared.v[k]);
+            tw_text(d, TS_NORMAL, 4, l);
+            free(l);
+        }
+        for (size_t k = 0; k < sd->gone.n; k++) {
+            const struct finding_info *fi = finding_info_find(sd->gone.v[k]);
+            char *l = xasprintf(_("gone: %s"), fi != NULL ? _(fi->title)
+                                                           : sd->gone.v[k]);
+            tw_text(d, TS_DIM, 4, l);
+            free(l);
+        }
     }
     tw_blank(d);
     tw_text(d, TS_DIM, 0, _("Press Enter to continue with the first step "
@@ -148,7 +165,7 @@ changes_draw(const struct tui *t, struct tw_doc *d)
 static unsigned
 changes_key(struct tui *t, int key)
 {
-    if (key != TK_ENTER && key != TK_ESC && key != 'n')
+    if (key != TK_ENTER && key != TK_ESC && key != 'n' && key != 'b')
         return ACT_NONE;
     if (t->running)
         return ACT_USED;

@@ -314,10 +314,194 @@ check_opts_build(struct tui *t)
         if (a->dkim_selector == NULL
             || strcmp(a->selectors[i], a->dkim_selector) != 0)
             t->opt_sels[ns++] = a->selectors[i];
+    /* The provider's own selectors, when nothing else is known. */
+    const struct preset *p = tui_preset(t);
+    for (size_t i = 0; ns == 0 && p != NULL && i < p->n_dkim_selectors
+                       && i < TUI_MAX_SELECTORS; i++)
+        t->opt_sels[i] = p->dkim_selectors[i];
+    if (ns == 0 && p != NULL)
+        ns = p->n_dkim_selectors < TUI_MAX_SELECTORS
+             ? p->n_dkim_selectors : TUI_MAX_SELECTORS;
     t->opts.selectors = t->opt_sels;
     t->opts.n_selectors = ns;
     t->opts.hostname = a->hostname;
     t->opts.datadir = i18n_datadir();
+}
+
+/* ---- the state store ------------------------------------------------- */
+
+const struct preset *
+tui_preset(const struct tui *t)
+{
+    if (t->presets == NULL || t->ans.provider == NULL)
+        return NULL;
+    return preset_find(t->presets, t->ans.provider);
+}
+
+static void
+strs_set(struct state_strs *l, char *const *v, size_t n)
+{
+    state_strs_clear(l);
+    for (size_t i = 0; i < n; i++)
+        state_strs_add(l, v[i]);
+}
+
+static const char *const dmarc_stages[] = { "none", "quarantine",
+                                            "reject" };
+
+static void
+answers_to_state(const struct tui_answers *a, struct state_answers *s)
+{
+    strs_set(&s->providers, a->provider != NULL ? &a->provider : NULL,
+             a->provider != NULL ? 1 : 0);
+    strs_set(&s->server_ips, a->ips, a->nips);
+    free(s->hostname);
+    s->hostname = a->hostname != NULL ? xstrdup(a->hostname) : NULL;
+    state_strs_clear(&s->selectors);
+    state_strs_clear(&s->dkim_keys);
+    if (a->dkim_selector != NULL) {
+        state_strs_add(&s->selectors, a->dkim_selector);
+        state_strs_add(&s->dkim_keys, a->dkim_key_path != NULL
+                                      ? a->dkim_key_path : "");
+    }
+    for (size_t i = 0; i < a->nsel; i++) {
+        if (a->dkim_selector != NULL
+            && strcmp(a->selectors[i], a->dkim_selector) == 0)
+            continue;
+        state_strs_add(&s->selectors, a->selectors[i]);
+        state_strs_add(&s->dkim_keys, "");
+    }
+    free(s->dmarc_policy);
+    s->dmarc_policy = xstrdup(dmarc_stages[a->dmarc_stage >= 0
+                                           && a->dmarc_stage < 3
+                                           ? a->dmarc_stage : 0]);
+    state_strs_clear(&s->dmarc_rua);
+    if (a->dmarc_rua != NULL && a->dmarc_rua[0] != '\0')
+        state_strs_add(&s->dmarc_rua, a->dmarc_rua);
+    if (s->extras == NULL)
+        s->extras = json_object();
+    json_t *w = json_object();
+    json_object_set_new(w, "dmarc_sp", json_integer(a->dmarc_sp));
+    json_object_set_new(w, "dmarc_strict", json_boolean(a->dmarc_strict));
+    if (a->dkim_type != NULL)
+        json_object_set_new(w, "dkim_type", json_string(a->dkim_type));
+    if (a->dkim_record != NULL)
+        json_object_set_new(w, "dkim_record", json_string(a->dkim_record));
+    json_object_set_new(s->extras, "wizard", w);
+}
+
+static void
+answers_from_state(const struct state_answers *s, struct tui_answers *a)
+{
+    if (s->providers.n > 0)
+        tui_set_str(&a->provider, s->providers.v[0]);
+    if (s->server_ips.n > 0 && a->nips == 0)
+        for (size_t i = 0; i < s->server_ips.n && i < TUI_MAX_IPS; i++)
+            a->ips[a->nips++] = xstrdup(s->server_ips.v[i]);
+    if (s->hostname != NULL && a->hostname == NULL)
+        a->hostname = xstrdup(s->hostname);
+    for (size_t i = 0; i < s->selectors.n; i++) {
+        const char *key = i < s->dkim_keys.n ? s->dkim_keys.v[i] : "";
+        if (key[0] != '\0' && a->dkim_selector == NULL) {
+            tui_set_str(&a->dkim_selector, s->selectors.v[i]);
+            tui_set_str(&a->dkim_key_path, key);
+        } else if (a->nsel < TUI_MAX_SELECTORS) {
+            a->selectors[a->nsel++] = xstrdup(s->selectors.v[i]);
+        }
+    }
+    for (size_t i = 0; s->dmarc_policy != NULL && i < 3; i++)
+        if (strcmp(s->dmarc_policy, dmarc_stages[i]) == 0)
+            a->dmarc_stage = (int)i;
+    if (s->dmarc_rua.n > 0)
+        tui_set_str(&a->dmarc_rua, s->dmarc_rua.v[0]);
+    json_t *w = json_object_get(s->extras, "wizard");
+    json_int_t sp = json_integer_value(json_object_get(w, "dmarc_sp"));
+    a->dmarc_sp = sp >= 0 && sp <= 3 ? (int)sp : 0;
+    a->dmarc_strict = json_is_true(json_object_get(w, "dmarc_strict"));
+    const char *v = json_string_value(json_object_get(w, "dkim_type"));
+    if (v != NULL)
+        tui_set_str(&a->dkim_type, v);
+    v = json_string_value(json_object_get(w, "dkim_record"));
+    if (v != NULL && strlen(v) < 8192)
+        tui_set_str(&a->dkim_record, v);
+}
+
+void
+tui_state_open(struct tui *t)
+{
+    struct state *st = NULL;
+    char *aside = NULL;
+    enum rc rc;
+
+    state_free(t->st);
+    state_free(t->old_st);
+    t->st = t->old_st = NULL;
+    if (t->have_diff)
+        state_diff_fini(&t->diff);
+    t->have_diff = false;
+    t->no_save = false;
+    if (t->domain == NULL)
+        return;
+    rc = state_load(t->com->state_dir, t->domain, &st, &aside);
+    switch (rc) {
+    case RC_OK:
+        answers_from_state(&st->answers, &t->ans);
+        t->st = st;
+        if (st->checked_at != 0)
+            t->old_st = state_clone(st);
+        break;
+    case RC_PARSE:
+    case RC_UNSUPPORTED: {
+        char *m = xasprintf(_("The saved progress could not be read; it "
+                              "was kept as %s."), aside != NULL ? aside
+                                                                : "?");
+        tui_notice(t, m);
+        free(m);
+        break;
+    }
+    case RC_IO:
+        tui_notice(t, _("The saved progress could not be read; it will "
+                        "not be overwritten."));
+        t->no_save = true;
+        break;
+    default:
+        break;
+    }
+    free(aside);
+    if (t->st == NULL)
+        t->st = state_new(t->domain);
+}
+
+void
+tui_state_save(struct tui *t)
+{
+    char *err = NULL;
+
+    if (t->st == NULL || t->no_save)
+        return;
+    answers_to_state(&t->ans, &t->st->answers);
+    if (state_save(t->com->state_dir, t->st, &err) != RC_OK) {
+        char *m = xasprintf(_("Could not save your progress: %s"),
+                            err != NULL ? err : "?");
+        tui_notice(t, m);
+        free(m);
+    }
+    free(err);
+    t->ans_dirty = false;
+}
+
+/* A run finished: keep its results, compare with the last visit once. */
+static void
+state_take_run(struct tui *t)
+{
+    if (t->st == NULL)
+        return;
+    state_update_from_ctx(t->st, &t->ctx, t->checked_at);
+    if (t->old_st != NULL && !t->have_diff) {
+        state_diff(t->old_st, t->st, &t->diff);
+        t->have_diff = true;
+    }
+    tui_state_save(t);
 }
 
 /* Drop the previous run and its resolver (only once nothing is pending:
@@ -633,6 +817,8 @@ apply(struct tui *t, unsigned act)
         return false;
     if (act & ACT_HELP)
         open_help(t);
+    else if (act & ACT_CHANGES)
+        go(t, SCR_CHANGES);
     else if (act & ACT_SUMMARY)
         go(t, SCR_SUMMARY);
     else if (act & ACT_NEXT) {
@@ -649,8 +835,8 @@ apply(struct tui *t, unsigned act)
             go(t, t->cur - 1);
     }
     if (t->domain != NULL && (!t->checked || t->stale) && !t->running
-        && t->dns_err == NULL && t->cur >= SCR_PROVIDER
-        && t->cur <= SCR_SUMMARY)
+        && t->dns_err == NULL && t->cur != SCR_DOMAIN
+        && t->cur != SCR_HELP)
         tui_recheck(t);
     return true;
 }
@@ -725,7 +911,8 @@ read_key(void)
 static void
 save_if_dirty(struct tui *t)
 {
-    (void)t;
+    if (t->ans_dirty)
+        tui_state_save(t);
 }
 
 int
@@ -791,6 +978,7 @@ tui_run(struct tui *t)
                 t->running = false;
                 t->checked = true;
                 t->checked_at = time(NULL);
+                state_take_run(t);
                 for (int s = 0; s < SCR_COUNT; s++)
                     if (screens[s]->on_result != NULL)
                         screens[s]->on_result(t);

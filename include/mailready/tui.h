@@ -18,6 +18,8 @@
 
 #include "mailready/check.h"
 #include "mailready/cli.h"
+#include "mailready/preset.h"
+#include "mailready/state.h"
 
 /* ---- widgets (tui_widget.c) ------------------------------------------ */
 
@@ -128,7 +130,8 @@ enum {
     ACT_LANG = 1 << 7,          /* switch es/en */
     ACT_SAVE = 1 << 8,          /* answers changed: save the state */
     ACT_STEPS = 1 << 9,         /* open the step list */
-    ACT_SUMMARY = 1 << 10       /* go to the summary */
+    ACT_SUMMARY = 1 << 10,      /* go to the summary */
+    ACT_CHANGES = 1 << 11       /* show what changed since last time */
 };
 
 /* ---- screens ---------------------------------------------------------- */
@@ -219,14 +222,6 @@ struct tui_scr_dmarc {
     struct tw_edit rua;
 };
 
-/* The saved results of the previous visit (from the state store). */
-struct tui_prev {
-    bool have;
-    time_t at;
-    bool known[STEP_COUNT];
-    enum check_status st[STEP_COUNT];
-};
-
 struct tui {
     struct cli_common *com;
     char *domain;               /* A-label, or NULL until asked */
@@ -247,7 +242,15 @@ struct tui {
     bool stale;                 /* answers changed since the run began */
     time_t checked_at;
     char *dns_err;              /* why the resolver could not be made */
-    struct tui_prev prev;
+
+    /* the state store: answers and each step's last result */
+    struct state *st;           /* NULL until a domain is known */
+    struct state *old_st;       /* as found when the domain was opened */
+    bool no_save;               /* the file could not be read: keep it */
+    struct state_diff diff;     /* old_st -> the first run of this visit */
+    bool have_diff;
+
+    struct preset_list *presets;    /* provider presets, or NULL */
 
     /* screens */
     enum scr_id cur;
@@ -295,6 +298,15 @@ void scr_step_results(const struct tui *t, struct tw_doc *d,
  * type is DNS_T_*; value is the rdata (TXT unquoted). */
 void scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
                  uint16_t type, const char *value);
+/* Open the state of t->domain: load the answers and the last results
+ * (a file set aside or unreadable is said in the notice line). */
+void tui_state_open(struct tui *t);
+/* Save the answers and the last results (no-op without a domain). */
+void tui_state_save(struct tui *t);
+/* The chosen provider preset, or NULL (own server, other, none). */
+const struct preset *tui_preset(const struct tui *t);
+/* "Your provider's guide: URL" for preset p (nothing if it has none). */
+void scr_guide(struct tw_doc *d, const struct preset *p);
 /* Update the answers' string (freeing the old one). */
 void tui_set_str(char **dst, const char *s);
 
