@@ -421,8 +421,6 @@ live_send(struct dns *d, struct entry *e, const char *name)
 
 /* ---- resolving an entry ------------------------------------------------- */
 
-static void resolve(struct dns *d, struct entry *e, const char *name);
-
 /* The live answer for the target of a zone CNAME chain arrived. */
 static void
 follow_cb(void *arg, const struct dns_answer *la)

@@ -161,8 +161,11 @@ size_t dns_answer_count(const struct dns_answer *a, uint16_t type);
 /* The strings of a TXT record joined with no separator, NUL-terminated;
  * *len (optional) gets the byte length.  Caller frees with free(). */
 char *dns_txt_join(const struct dns_rr *rr, size_t *len);
-/* A record in presentation form ("10 mx.example.com." for MX, quoted
- * strings for TXT, control bytes escaped).  Caller frees with free(). */
+/* A record's data in presentation form: targets with their trailing dot
+ * ("10 mx.example.com." for MX, "0 ." for a null MX), TXT as quoted
+ * strings separated by spaces with \" \\ and \DDD escapes (no string at
+ * all: "\# 0"), other types in the RFC 3597 form "\# LEN HEX".  Caller
+ * frees with free(). */
 char *dns_rr_format(const struct dns_rr *rr);
 
 #endif
