@@ -22,6 +22,10 @@ static const struct command commands[] = {
       N_("check a domain's mail DNS records, no screen") },
     { "explain", cli_explain,
       N_("explain a finding: why it matters, how to fix it") },
+    { "records", cli_records,
+      N_("print every record a domain needs, ready to publish") },
+    { "keygen", cli_keygen,
+      N_("make a DKIM key pair and print its DNS record") },
 };
 
 static void

@@ -96,5 +96,7 @@ const char *cli_status_word(enum check_status st);
 int cli_check(int argc, char **argv);
 int cli_explain(int argc, char **argv);
 int cli_wizard(int argc, char **argv);   /* cli_wizard.c */
+int cli_records(int argc, char **argv);  /* cli_records.c */
+int cli_keygen(int argc, char **argv);   /* cli_keygen.c */
 
 #endif

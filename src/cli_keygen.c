@@ -1,0 +1,283 @@
+/* cli_keygen.c - `mailready keygen`: make a DKIM key pair, write the
+ * private key safely, print the record and the signer configuration. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mailready/cli.h"
+#include "mailready/dns.h"
+#include "mailready/gen.h"
+#include "mailready/gen_dkim.h"
+#include "mailready/i18n.h"
+#include "mailready/util.h"
+
+#define KEYGEN_TTL 3600
+
+static void
+keygen_usage(FILE *fp)
+{
+    fprintf(fp, _("Usage: mailready keygen --domain DOMAIN --selector "
+                  "SELECTOR [OPTION]...\n"
+                  "\n"
+                  "Makes a DKIM key pair, writes the private key and prints "
+                  "the DNS record to\n"
+                  "publish, with the lines for OpenDKIM and rspamd.\n"
+                  "\n"
+                  "  --domain DOMAIN     the signing domain (d=)\n"
+                  "  --selector NAME     the selector (s=), e.g. the date "
+                  "as YYYYMM\n"
+                  "  --type rsa|ed25519  key type (default rsa)\n"
+                  "  --bits N            RSA size: 1024, 2048 (default), "
+                  "3072, 4096\n"
+                  "  --out DIR           directory for the private key\n"
+                  "\n"
+                  "The private key goes to DIR/SELECTOR.private in PEM "
+                  "(PKCS#8), mode 0600;\n"
+                  "an existing file is never overwritten.  DIR is created "
+                  "with mode 0700 if\n"
+                  "missing; the default is "
+                  "$XDG_DATA_HOME/mailready/keys/DOMAIN\n"
+                  "(~/.local/share/mailready/keys/DOMAIN when "
+                  "XDG_DATA_HOME is not set).\n"));
+}
+
+/* Characters that would break the KeyTable line or the rspamd string. */
+static bool
+path_config_safe(const char *p)
+{
+    for (; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c <= 0x20 || c == 0x7f || c == '"' || c == '\\' || c == ':' ||
+            c == '\'' || c == '#' || c == ';')
+            return false;
+    }
+    return true;
+}
+
+static void
+print_record(const struct gen_dkim_key *k, const char *domain,
+             const char *selector)
+{
+    struct gen_rr rr;
+    char *line;
+
+    rr.owner = gen_dkim_record_name(domain, selector);
+    rr.type = DNS_T_TXT;
+    rr.rdata = gen_dkim_record(k);
+    rr.note = NULL;
+    line = gen_rr_format(&rr, KEYGEN_TTL);
+    printf(_("Publish this DNS record:\n"
+             "  Name: %1$s\n"
+             "  Type: %2$s\n"), rr.owner, "TXT");
+    printf("\n%s\n", _("Zone file line (strings of at most 255 bytes):"));
+    printf("%s\n", line);
+    printf("\n%s\n", _("The value as one string, for web panels that split "
+                       "it themselves:"));
+    printf("%s\n", rr.rdata);
+    free(line);
+    free(rr.owner);
+    free(rr.rdata);
+}
+
+static void
+print_signers(const char *domain, const char *selector, const char *path)
+{
+    char *kt = gen_dkim_opendkim_keytable(domain, selector, path);
+    char *st = gen_dkim_opendkim_signingtable(domain, selector);
+    char *rs = gen_dkim_rspamd(domain, selector, path);
+
+    printf("\n%s\n%s\n", _("OpenDKIM KeyTable line:"), kt);
+    printf("\n%s\n%s\n", _("OpenDKIM SigningTable line (with SigningTable "
+                           "refile:FILE):"), st);
+    printf("\n%s\n%s", _("rspamd, in local.d/dkim_signing.conf:"), rs);
+    free(kt);
+    free(st);
+    free(rs);
+}
+
+/* The key directory, absolute; NULL after an error message. */
+static char *
+key_dir(const char *out, const char *domain)
+{
+    char *dir = NULL;
+    char cwd[PATH_MAX];
+
+    if (out == NULL) {
+        if (gen_dkim_default_dir(domain, &dir) != RC_OK) {
+            fprintf(stderr, _("mailready: neither XDG_DATA_HOME nor HOME "
+                              "is set; name the key directory with "
+                              "--out\n"));
+            return NULL;
+        }
+        return dir;
+    }
+    if (out[0] == '/')
+        return xstrdup(out);
+    if (getcwd(cwd, sizeof(cwd)) == NULL) {
+        fprintf(stderr, _("mailready: cannot find the current directory: "
+                          "%s\n"), strerror(errno));
+        return NULL;
+    }
+    return xasprintf("%s/%s", cwd, out);
+}
+
+static int
+keygen_run(const char *domain_arg, const char *selector, const char *type_s,
+           const char *bits_s, const char *out)
+{
+    enum gen_dkim_type type = GEN_DKIM_RSA;
+    struct gen_dkim_key *k = NULL;
+    char *alabel = NULL, *ulabel = NULL, *dir = NULL, *path = NULL;
+    char *failed = NULL;
+    unsigned long bits = 0;
+    int err = 0, ret = CLI_EXIT_ERROR;
+    enum rc rc;
+
+    if (!cli_domain(domain_arg, &alabel, &ulabel))
+        goto out;
+    if (!gen_dkim_selector_ok(selector)) {
+        char *vis = str_visible(selector, strnlen(selector, 100));
+
+        fprintf(stderr, _("mailready: '%s' is not a valid selector (letters, "
+                          "digits and '-', in labels separated by dots)\n"),
+                vis);
+        free(vis);
+        goto out;
+    }
+    if (type_s != NULL && !gen_dkim_type_parse(type_s, &type)) {
+        fprintf(stderr, _("mailready: --type takes rsa or ed25519\n"));
+        goto out;
+    }
+    if (bits_s != NULL) {
+        if (type != GEN_DKIM_RSA) {
+            fprintf(stderr, _("mailready: --bits is for RSA keys only\n"));
+            goto out;
+        }
+        if (!str_to_uint(bits_s, 0, 65536, &bits) ||
+            !gen_dkim_bits_ok((unsigned)bits)) {
+            fprintf(stderr, _("mailready: --bits takes 1024, 2048, 3072 or "
+                              "4096\n"));
+            goto out;
+        }
+    }
+    dir = key_dir(out, alabel);
+    if (dir == NULL)
+        goto out;
+    if (!path_config_safe(dir)) {
+        char *vis = str_visible(dir, strlen(dir));
+
+        fprintf(stderr, _("mailready: the key directory '%s' holds a space, "
+                          "quote, backslash, ':', '#' or ';', which would "
+                          "break the OpenDKIM and rspamd lines; choose "
+                          "another with --out\n"), vis);
+        free(vis);
+        goto out;
+    }
+    path = gen_dkim_key_path(dir, selector);
+    /* Refuse early (the write still uses O_EXCL). */
+    if (access(path, F_OK) == 0) {
+        fprintf(stderr, _("mailready: %s already exists; it is never "
+                          "overwritten. Choose another selector or "
+                          "directory.\n"), path);
+        goto out;
+    }
+    if (gen_dkim_mkdir(dir, &err, &failed) != RC_OK) {
+        fprintf(stderr, _("mailready: cannot create the directory %1$s: "
+                          "%2$s\n"), failed, strerror(err));
+        goto out;
+    }
+    rc = gen_dkim_keypair(type, (unsigned)bits, &k);
+    if (rc != RC_OK) {
+        fprintf(stderr, _("mailready: could not make the key: %s\n"),
+                _(rc_msgid(rc)));
+        goto out;
+    }
+    rc = gen_dkim_write_key(k, path, &err);
+    if (rc == RC_EXISTS) {
+        fprintf(stderr, _("mailready: %s already exists; it is never "
+                          "overwritten. Choose another selector or "
+                          "directory.\n"), path);
+        goto out;
+    }
+    if (rc != RC_OK) {
+        fprintf(stderr, _("mailready: could not write the key to %1$s: "
+                          "%2$s (nothing was left behind)\n"), path,
+                strerror(err));
+        goto out;
+    }
+    printf(_("Private key written to %s (mode 0600). Keep it secret; copy "
+             "it to the mail server's signer.\n\n"), path);
+    print_record(k, alabel, selector);
+    print_signers(alabel, selector, path);
+    if (type == GEN_DKIM_ED25519)
+        printf("\n%s\n", _("Note: not every receiver verifies Ed25519 "
+                           "signatures yet (RFC 8463). Sign with an RSA key "
+                           "as well, under a second selector."));
+    else if (k->bits < 2048)
+        printf("\n%s\n", _("Note: 1024 bits is the minimum receivers accept "
+                           "(RFC 8301); 2048 bits is recommended."));
+    ret = CLI_EXIT_OK;
+out:
+    gen_dkim_key_free(k);
+    free(alabel);
+    free(ulabel);
+    free(dir);
+    free(path);
+    free(failed);
+    return ret;
+}
+
+int
+cli_keygen(int argc, char **argv)
+{
+    const char *domain = NULL, *selector = NULL, *type = NULL;
+    const char *bits = NULL, *out = NULL, *v;
+    struct cli_common common;
+    int r;
+
+    cli_common_init(&common);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            keygen_usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--domain", &v)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            domain = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--selector",
+                                      &v)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            selector = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--type", &v)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            type = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--bits", &v)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            bits = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--out", &v)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            out = v;
+        } else if ((r = cli_common_opt(&common, argc, argv, &i)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+        } else {
+            fprintf(stderr, _("mailready: unknown option '%s' (see "
+                              "mailready keygen --help)\n"), argv[i]);
+            return CLI_EXIT_ERROR;
+        }
+    }
+    if (domain == NULL || selector == NULL) {
+        keygen_usage(stderr);
+        return CLI_EXIT_ERROR;
+    }
+    return keygen_run(domain, selector, type, bits, out);
+}

@@ -1,0 +1,650 @@
+/* cli_records.c - `mailready records`: every record a domain needs, as a
+ * zone snippet (bind), plain text for web panels, or JSON; and the text
+ * of the PTR request, written here with translated templates. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "mailready/cli.h"
+#include "mailready/dns.h"
+#include "mailready/gen_records.h"
+#include "mailready/i18n.h"
+#include "mailready/name.h"
+#include "mailready/strbuf.h"
+#include "mailready/util.h"
+
+#define RECORDS_MAX_LIST 16
+#define RECORDS_TTL_DEFAULT 3600
+
+enum records_format {
+    FMT_BIND,
+    FMT_TEXT,
+    FMT_JSON
+};
+
+struct records_args {
+    const char *domain;
+    const char *providers[RECORDS_MAX_LIST];
+    size_t n_providers;
+    const char *ips[RECORDS_MAX_LIST];
+    size_t n_ips;
+    const char *rua[RECORDS_MAX_LIST];
+    size_t n_rua;
+    const char *mx_host;
+    const char *stage;
+    const char *sp;
+    const char *spf_all;
+    bool strict;
+    bool list;
+    unsigned long ttl;
+    enum records_format fmt;
+    struct cli_common common;
+};
+
+static void
+records_usage(FILE *fp)
+{
+    fprintf(fp, _("Usage: mailready records DOMAIN [OPTION]...\n"
+                  "       mailready records --list-providers\n"
+                  "\n"
+                  "Prints every record DOMAIN needs (MX, SPF, DKIM from the "
+                  "providers, DMARC),\n"
+                  "as a zone snippet that named-checkzone accepts, and the "
+                  "request to send for\n"
+                  "a PTR record.\n"
+                  "\n"
+                  "  --provider ID          a provider that handles or sends "
+                  "the mail\n"
+                  "                         (repeatable; own = your own "
+                  "server)\n"
+                  "  --mx-host NAME         the MX host of your own server\n"
+                  "  --ip ADDR              an address or network your "
+                  "servers send from\n"
+                  "                         (repeatable)\n"
+                  "  --dmarc-stage STAGE    none (monitor, the default), "
+                  "quarantine or reject\n"
+                  "  --dmarc-sp STAGE       policy for subdomains (default: "
+                  "as the domain)\n"
+                  "  --dmarc-strict         strict DKIM and SPF alignment\n"
+                  "  --rua ADDR             where DMARC reports go: an "
+                  "address or mailto: URI\n"
+                  "                         (repeatable)\n"
+                  "  --spf-all soft|hard    end SPF in ~all (default) or "
+                  "-all\n"
+                  "  --ttl N                TTL of the zone lines (default "
+                  "3600)\n"
+                  "  --format bind|text|json  output format (default bind)\n"
+                  "  --list-providers       list the provider ids\n"
+                  "  --no-network           do not look up who runs the "
+                  "reverse zone\n"
+                  "  --resolver ADDR        DNS server for that lookup\n"
+                  "\n"
+                  "Without any provider, address or MX host the domain "
+                  "neither sends nor\n"
+                  "receives mail: it gets a null MX, %1$s and DMARC %2$s.\n"
+                  "DKIM keys for your own server: mailready keygen.\n"),
+            "\"v=spf1 -all\"", "p=reject");
+}
+
+static int
+add_list(const char **list, size_t *n, const char *v, const char *opt)
+{
+    if (*n >= RECORDS_MAX_LIST) {
+        fprintf(stderr, _("mailready: too many %s options (at most %zu)\n"),
+                opt, (size_t)RECORDS_MAX_LIST);
+        return -1;
+    }
+    list[(*n)++] = v;
+    return 1;
+}
+
+/* Parse one option at argv[*i]: 1 taken, 0 unknown, -1 error. */
+static int
+records_opt(struct records_args *a, int argc, char **argv, int *i)
+{
+    const char *v;
+    int r;
+
+    if (strcmp(argv[*i], "--list-providers") == 0) {
+        a->list = true;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--dmarc-strict") == 0) {
+        a->strict = true;
+        return 1;
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--provider", &v)) != 0)
+        return r < 0 ? r : add_list(a->providers, &a->n_providers, v,
+                                    "--provider");
+    if ((r = cli_opt_value(argc, argv, i, "--ip", &v)) != 0)
+        return r < 0 ? r : add_list(a->ips, &a->n_ips, v, "--ip");
+    if ((r = cli_opt_value(argc, argv, i, "--rua", &v)) != 0)
+        return r < 0 ? r : add_list(a->rua, &a->n_rua, v, "--rua");
+    if ((r = cli_opt_value(argc, argv, i, "--mx-host", &v)) != 0) {
+        a->mx_host = v;
+        return r;
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--dmarc-stage", &v)) != 0) {
+        a->stage = v;
+        return r;
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--dmarc-sp", &v)) != 0) {
+        a->sp = v;
+        return r;
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--spf-all", &v)) != 0) {
+        a->spf_all = v;
+        return r;
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--ttl", &v)) != 0) {
+        if (r < 0)
+            return r;
+        if (!str_to_uint(v, 60, 604800, &a->ttl)) {
+            fprintf(stderr, _("mailready: --ttl takes a number of seconds "
+                              "from 60 to 604800\n"));
+            return -1;
+        }
+        return 1;
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--format", &v)) != 0) {
+        if (r < 0)
+            return r;
+        if (strcmp(v, "bind") == 0)
+            a->fmt = FMT_BIND;
+        else if (strcmp(v, "text") == 0)
+            a->fmt = FMT_TEXT;
+        else if (strcmp(v, "json") == 0)
+            a->fmt = FMT_JSON;
+        else {
+            fprintf(stderr, _("mailready: --format takes bind, text or "
+                              "json\n"));
+            return -1;
+        }
+        return 1;
+    }
+    return cli_common_opt(&a->common, argc, argv, i);
+}
+
+/* Write text wrapped at 76 columns, each line after prefix ("; " makes
+ * zone-file comments, "" plain text); newlines in text are kept. */
+static void
+print_prefixed(FILE *fp, const char *prefix, const char *text)
+{
+    const char *p = text;
+
+    while (*p != '\0') {
+        const char *line = p, *brk = NULL;
+        int cols = 0;
+
+        while (*p != '\0' && *p != '\n' && cols < 74) {
+            if (*p == ' ')
+                brk = p;
+            if (((unsigned char)*p & 0xc0) != 0x80)
+                cols++;
+            p++;
+        }
+        if (*p != '\0' && *p != '\n' && brk != NULL)
+            p = brk;
+        if (p > line)
+            fprintf(fp, "%s%.*s\n", prefix, (int)(p - line), line);
+        else
+            fprintf(fp, "%.*s\n", (int)strcspn(prefix, " "), prefix);
+        if (*p == ' ' || *p == '\n')
+            p++;
+    }
+}
+
+static void
+print_comment(FILE *fp, const char *text)
+{
+    print_prefixed(fp, "; ", text);
+}
+
+static const char *
+sev_mark(enum sev s)
+{
+    switch (s) {
+    case SEV_FAIL:
+    case SEV_ERROR:
+        return "!!";
+    case SEV_WARN:
+        return "!";
+    default:
+        return "-";
+    }
+}
+
+/* Who runs the reverse zone of r: walk up from the reverse name asking
+ * for an SOA.  Stops at the first error (could not check: unknown). */
+struct soa_walk {
+    bool done;
+    bool found;
+    bool error;
+    char *zone, *mname, *rname;
+};
+
+static void
+soa_cb(void *arg, const struct dns_answer *a)
+{
+    struct soa_walk *w = arg;
+    const struct dns_rr *rr;
+
+    w->done = true;
+    if (dns_status_is_error(a->status)) {
+        w->error = true;
+        return;
+    }
+    rr = a->status == DNS_OK ? dns_answer_next(a, DNS_T_SOA, NULL) : NULL;
+    if (rr != NULL) {
+        w->found = true;
+        w->zone = xstrdup(rr->owner);
+        w->mname = xstrdup(rr->u.soa.mname);
+        w->rname = xstrdup(rr->u.soa.rname);
+    }
+}
+
+static void
+find_reverse_owner(struct dns *d, struct gen_ptr_request *r)
+{
+    struct soa_walk w;
+    const char *name = r->reverse;
+
+    memset(&w, 0, sizeof(w));
+    for (int step = 0; name != NULL && step < 40; step++) {
+        if (str_ieq(name, "in-addr.arpa") || str_ieq(name, "ip6.arpa"))
+            break;
+        w.done = false;
+        dns_query(d, name, DNS_T_SOA, soa_cb, &w);
+        dns_run(d);
+        if (w.found || w.error || !w.done)
+            break;
+        name = name_parent(name);
+    }
+    if (w.found)
+        gen_ptr_request_set_soa(r, w.zone, w.mname, w.rname);
+    free(w.zone);
+    free(w.mname);
+    free(w.rname);
+}
+
+/* The request, in the current language.  Caller frees. */
+static char *
+ptr_request_text(const struct gen_ptr_request *r)
+{
+    struct strbuf sb = STRBUF_INIT;
+
+    if (r->contact != NULL && r->zone != NULL) {
+        strbuf_addf(&sb, _("Send this to %1$s (the contact in the SOA "
+                           "record of %2$s, the reverse zone of the "
+                           "address):"), r->contact, r->zone);
+    } else {
+        strbuf_addf(&sb, _("Send this to whoever assigned %s to you (your "
+                           "ISP, hosting or cloud provider; many cloud "
+                           "providers let you set it yourself in their "
+                           "control panel):"), r->address);
+    }
+    strbuf_adds(&sb, "\n\n");
+    strbuf_addf(&sb, _("Subject: reverse DNS (PTR) for %s"), r->address);
+    strbuf_adds(&sb, "\n\n");
+    strbuf_adds(&sb, _("Hello,"));
+    strbuf_adds(&sb, "\n\n");
+    strbuf_addf(&sb, _("Please set the reverse DNS (PTR record) of the IP "
+                       "address %1$s, which you assigned to us, so that it "
+                       "returns the host name %2$s:"), r->address,
+                r->hostname);
+    strbuf_addf(&sb, "\n\n    %s. PTR %s.\n\n", r->reverse, r->hostname);
+    strbuf_addf(&sb, _("%1$s resolves to %2$s (its forward record), so "
+                       "forward and reverse DNS will match, as receiving "
+                       "mail servers expect."), r->hostname, r->address);
+    strbuf_adds(&sb, "\n\n");
+    strbuf_adds(&sb, _("Thank you."));
+    strbuf_addc(&sb, '\n');
+    return strbuf_detach(&sb);
+}
+
+static void
+print_bind(const struct records_args *a, const char *ulabel,
+           struct gen_records *g)
+{
+    char *head;
+
+    head = xasprintf(_("Records for %1$s, made by mailready %2$s. Names are "
+                       "absolute: paste the lines into the zone of %3$s."),
+                     ulabel, VERSION, a->domain);
+    print_comment(stdout, head);
+    free(head);
+    for (size_t i = 0; i < g->rrs.n; i++) {
+        char *line = gen_rr_format(&g->rrs.v[i], (unsigned)a->ttl);
+
+        printf("%s\n", line);
+        free(line);
+    }
+    if (g->notes.n > 0) {
+        printf(";\n");
+        print_comment(stdout, _("Notes:"));
+        for (size_t i = 0; i < g->notes.n; i++) {
+            char *msg = cli_finding_message(&g->notes.v[i]);
+            char *t = xasprintf("%s %s", sev_mark(g->notes.v[i].sev), msg);
+
+            print_comment(stdout, t);
+            free(t);
+            free(msg);
+        }
+    }
+    if (g->external.n > 0) {
+        printf(";\n");
+        print_comment(stdout, _("For other zones (their owners publish "
+                                "these, not you):"));
+        for (size_t i = 0; i < g->external.n; i++) {
+            char *line = gen_rr_format(&g->external.v[i], (unsigned)a->ttl);
+
+            printf("; %s\n", line);
+            free(line);
+        }
+    }
+    for (size_t i = 0; i < g->n_ptr; i++) {
+        char *t = ptr_request_text(g->ptr[i]);
+
+        printf(";\n");
+        print_comment(stdout, t);
+        free(t);
+    }
+}
+
+static void
+print_text(const struct records_args *a, const char *ulabel,
+           struct gen_records *g)
+{
+    printf(_("Records for %s (one value per record, unsplit, for web "
+             "panels):\n"), ulabel);
+    for (size_t i = 0; i < g->rrs.n; i++) {
+        const struct gen_rr *rr = &g->rrs.v[i];
+
+        printf("\n  %-6s %s.\n", gen_type_name(rr->type), rr->owner);
+        printf("         %s\n", rr->rdata);
+    }
+    if (g->external.n > 0) {
+        printf("\n%s\n", _("For other zones (their owners publish these, "
+                           "not you):"));
+        for (size_t i = 0; i < g->external.n; i++)
+            printf("\n  %-6s %s.\n         %s\n",
+                   gen_type_name(g->external.v[i].type),
+                   g->external.v[i].owner, g->external.v[i].rdata);
+    }
+    if (g->notes.n > 0) {
+        printf("\n%s\n", _("Notes:"));
+        for (size_t i = 0; i < g->notes.n; i++) {
+            char *msg = cli_finding_message(&g->notes.v[i]);
+            char *t = xasprintf("%s %s", sev_mark(g->notes.v[i].sev), msg);
+
+            cli_print_wrapped(stdout, t, 2, 78);
+            free(t);
+            free(msg);
+        }
+    }
+    for (size_t i = 0; i < g->n_ptr; i++) {
+        char *t = ptr_request_text(g->ptr[i]);
+
+        printf("\n");
+        print_prefixed(stdout, "", t);
+        free(t);
+    }
+    (void)a;
+}
+
+static json_t *
+rrs_json(const struct gen_rrs *l, unsigned ttl)
+{
+    json_t *arr = json_array();
+
+    for (size_t i = 0; i < l->n; i++) {
+        char *line = gen_rr_format(&l->v[i], ttl);
+
+        json_array_append_new(arr, json_pack(
+            "{s:s, s:s, s:I, s:s, s:s}", "name", l->v[i].owner,
+            "type", gen_type_name(l->v[i].type), "ttl", (json_int_t)ttl,
+            "value", l->v[i].rdata, "zone_line", line));
+        free(line);
+    }
+    return arr;
+}
+
+static void
+print_json(const struct records_args *a, const char *ulabel,
+           struct gen_records *g, bool ok)
+{
+    json_t *root = json_object(), *notes = json_array();
+    json_t *ptr = json_array();
+    char *s;
+
+    json_object_set_new(root, "domain", json_string(a->domain));
+    if (strcmp(ulabel, a->domain) != 0)
+        json_object_set_new(root, "domain_unicode", json_string(ulabel));
+    json_object_set_new(root, "ok", json_boolean(ok));
+    json_object_set_new(root, "records", rrs_json(&g->rrs,
+                                                  (unsigned)a->ttl));
+    json_object_set_new(root, "external", rrs_json(&g->external,
+                                                   (unsigned)a->ttl));
+    for (size_t i = 0; i < g->notes.n; i++) {
+        char *msg = cli_finding_message(&g->notes.v[i]);
+
+        json_array_append_new(notes, json_pack(
+            "{s:s, s:s, s:s}", "id", g->notes.v[i].id, "severity",
+            sev_name(g->notes.v[i].sev), "message", msg));
+        free(msg);
+    }
+    json_object_set_new(root, "notes", notes);
+    if (ok) {
+        json_object_set_new(root, "spf_lookups",
+                            json_integer((json_int_t)g->spf_lookups));
+        json_object_set_new(root, "spf_lookups_exact",
+                            json_boolean(g->spf_lookups_exact));
+    }
+    for (size_t i = 0; i < g->n_ptr; i++) {
+        const struct gen_ptr_request *r = g->ptr[i];
+        char *t = ptr_request_text(r);
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "address", r->address,
+                              "reverse_name", r->reverse, "hostname",
+                              r->hostname, "text", t);
+
+        if (r->zone != NULL)
+            json_object_set_new(o, "zone", json_string(r->zone));
+        if (r->contact != NULL)
+            json_object_set_new(o, "contact", json_string(r->contact));
+        if (r->nameserver != NULL)
+            json_object_set_new(o, "nameserver", json_string(r->nameserver));
+        json_array_append_new(ptr, o);
+        free(t);
+    }
+    json_object_set_new(root, "ptr_requests", ptr);
+    s = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    if (s != NULL)
+        printf("%s\n", s);
+    free(s);
+    json_decref(root);
+}
+
+static int
+list_providers(const struct preset_list *l, enum records_format fmt)
+{
+    static const char *const kinds[] = { "mailbox", "sending", "own" };
+
+    if (fmt == FMT_JSON) {
+        json_t *arr = json_array();
+        char *s;
+
+        for (size_t i = 0; i < l->n; i++) {
+            json_t *o = json_pack("{s:s, s:s, s:s}", "id", l->v[i].id,
+                                  "name", l->v[i].name, "kind",
+                                  kinds[l->v[i].kind]);
+
+            if (l->v[i].guide != NULL)
+                json_object_set_new(o, "guide", json_string(l->v[i].guide));
+            json_array_append_new(arr, o);
+        }
+        s = json_dumps(arr, JSON_INDENT(2));
+        if (s != NULL)
+            printf("%s\n", s);
+        free(s);
+        json_decref(arr);
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        const char *kind = l->v[i].kind == PRESET_MAILBOX ?
+                           _("mailboxes") :
+                           l->v[i].kind == PRESET_SENDING ?
+                           _("sending only") : _("your own server");
+
+        printf("%-14s %s (%s)\n", l->v[i].id, l->v[i].name, kind);
+        if (l->v[i].guide != NULL)
+            printf("%-14s %s\n", "", l->v[i].guide);
+    }
+    return CLI_EXIT_OK;
+}
+
+static bool
+parse_policy(const char *s, const char *opt, enum gen_dmarc_policy *p)
+{
+    if (gen_dmarc_policy_parse(s, p))
+        return true;
+    fprintf(stderr, _("mailready: %s takes none, quarantine or reject\n"),
+            opt);
+    return false;
+}
+
+static int
+records_run(struct records_args *a, const struct preset_list *pl)
+{
+    const struct preset *chosen[RECORDS_MAX_LIST];
+    struct gen_records_opts o;
+    struct gen_records g;
+    char *alabel = NULL, *ulabel = NULL;
+    bool failed = false;
+    enum rc rc;
+
+    if (!cli_domain(a->domain, &alabel, &ulabel))
+        return CLI_EXIT_ERROR;
+    memset(&o, 0, sizeof(o));
+    o.domain = alabel;
+    o.dmarc_sp = GEN_DMARC_INHERIT;
+    for (size_t i = 0; i < a->n_providers; i++) {
+        chosen[i] = preset_find(pl, a->providers[i]);
+        if (chosen[i] == NULL) {
+            char *vis = str_visible(a->providers[i],
+                                    strnlen(a->providers[i], 100));
+
+            fprintf(stderr, _("mailready: unknown provider '%s' (see "
+                              "mailready records --list-providers)\n"), vis);
+            free(vis);
+            failed = true;
+        }
+    }
+    if (a->stage != NULL) {
+        o.dmarc_stage_set = true;
+        failed |= !parse_policy(a->stage, "--dmarc-stage", &o.dmarc_p);
+    }
+    if (a->sp != NULL)
+        failed |= !parse_policy(a->sp, "--dmarc-sp", &o.dmarc_sp);
+    if (a->spf_all != NULL) {
+        if (strcmp(a->spf_all, "hard") == 0 || strcmp(a->spf_all,
+                                                      "-all") == 0) {
+            o.spf_hard_fail = true;
+        } else if (strcmp(a->spf_all, "soft") != 0 &&
+                   strcmp(a->spf_all, "~all") != 0) {
+            fprintf(stderr, _("mailready: --spf-all takes soft or hard\n"));
+            failed = true;
+        }
+    }
+    if (failed) {
+        free(alabel);
+        free(ulabel);
+        return CLI_EXIT_ERROR;
+    }
+    o.presets = chosen;
+    o.n_presets = a->n_providers;
+    o.mx_host = a->mx_host;
+    o.ips = a->ips;
+    o.n_ips = a->n_ips;
+    o.rua = a->rua;
+    o.n_rua = a->n_rua;
+    o.dmarc_strict = a->strict;
+    rc = gen_records_build(&o, &g);
+    if (rc == RC_OK && g.n_ptr > 0 && !a->common.offline) {
+        struct dns *d = cli_dns_new(&a->common);
+
+        if (d != NULL) {
+            for (size_t i = 0; i < g.n_ptr; i++)
+                find_reverse_owner(d, g.ptr[i]);
+            dns_free(d);
+        }
+    }
+    if (a->fmt == FMT_JSON) {
+        print_json(a, ulabel, &g, rc == RC_OK);
+    } else if (rc != RC_OK) {
+        for (size_t i = 0; i < g.notes.n; i++) {
+            if (g.notes.v[i].sev != SEV_FAIL)
+                continue;
+            char *msg = cli_finding_message(&g.notes.v[i]);
+
+            fprintf(stderr, "mailready: %s\n", msg);
+            free(msg);
+        }
+    } else if (a->fmt == FMT_TEXT) {
+        print_text(a, ulabel, &g);
+    } else {
+        print_bind(a, ulabel, &g);
+    }
+    gen_records_fini(&g);
+    free(alabel);
+    free(ulabel);
+    return rc == RC_OK ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+}
+
+int
+cli_records(int argc, char **argv)
+{
+    struct records_args a;
+    struct preset_list *pl = NULL;
+    char *path, *err = NULL;
+    int r;
+
+    memset(&a, 0, sizeof(a));
+    a.ttl = RECORDS_TTL_DEFAULT;
+    cli_common_init(&a.common);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            records_usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (argv[i][0] != '-' && a.domain == NULL) {
+            a.domain = argv[i];
+            continue;
+        }
+        r = records_opt(&a, argc, argv, &i);
+        if (r < 0)
+            return CLI_EXIT_ERROR;
+        if (r == 0) {
+            fprintf(stderr, _("mailready: unknown option '%s' (see "
+                              "mailready records --help)\n"), argv[i]);
+            return CLI_EXIT_ERROR;
+        }
+    }
+    if (!a.list && a.domain == NULL) {
+        records_usage(stderr);
+        return CLI_EXIT_ERROR;
+    }
+    path = preset_path(i18n_datadir());
+    if (preset_load(path, &pl, &err) != RC_OK) {
+        fprintf(stderr, _("mailready: cannot read the provider presets: "
+                          "%s\n"), err);
+        free(err);
+        free(path);
+        return CLI_EXIT_ERROR;
+    }
+    free(path);
+    r = a.list ? list_providers(pl, a.fmt) : records_run(&a, pl);
+    preset_list_free(pl);
+    return r;
+}
