@@ -15,6 +15,14 @@
 
 #define GEN_OWN_MX_PREF 10
 
+/* Notes are not check findings: they say what is left to do after the
+ * records are published, so their GEN_* ids are not in the finding
+ * catalog (mailready explain) and no check ever reports them.  The
+ * struct findings is reused only as a list of translatable messages. */
+#define note(r, sev, id, msgid, ...)                                      \
+    findings_addl(&(r)->notes, (sev), (id), (msgid), NULL, 0,            \
+                  ##__VA_ARGS__, (const char *)NULL)
+
 static void
 records_init(struct gen_records *r)
 {
@@ -52,7 +60,7 @@ find_receiver(const struct gen_records_opts *o, struct gen_records *r,
         if (!is_receiver(o->presets[i]))
             continue;
         if (*out != NULL && *out != o->presets[i]) {
-            finding_add(&r->notes, SEV_FAIL, "GEN_TWO_RECEIVERS",
+            note(r, SEV_FAIL, "GEN_TWO_RECEIVERS",
                         N_("%1$s and %2$s both receive mail; choose one "
                            "provider for the domain's mailboxes."),
                         (*out)->name, o->presets[i]->name);
@@ -73,7 +81,7 @@ add_mx(const struct gen_records_opts *o, const struct preset *recv,
         if (gen_mx_rdata(GEN_OWN_MX_PREF, o->mx_host, &rdata) != RC_OK) {
             char *vis = str_visible(o->mx_host, strnlen(o->mx_host, 300));
 
-            finding_add(&r->notes, SEV_FAIL, "GEN_MX_BAD",
+            note(r, SEV_FAIL, "GEN_MX_BAD",
                         N_("%s is not a valid mail host name."), vis);
             free(vis);
             return RC_INVALID;
@@ -85,13 +93,13 @@ add_mx(const struct gen_records_opts *o, const struct preset *recv,
     if (recv == NULL)
         return RC_OK;
     if (recv->kind == PRESET_OWN) {
-        finding_add(&r->notes, SEV_FAIL, "GEN_OWN_NO_MX_HOST",
+        note(r, SEV_FAIL, "GEN_OWN_NO_MX_HOST",
                     N_("For your own server, name its host with --mx-host "
                        "(for example mail.%s)."), o->domain);
         return RC_INVALID;
     }
     if (recv->n_mx == 0) {
-        finding_add(&r->notes, SEV_FAIL, "GEN_MX_UNKNOWN",
+        note(r, SEV_FAIL, "GEN_MX_UNKNOWN",
                     N_("The presets do not know the MX hosts of %s; copy "
                        "them from the provider and pass the first one with "
                        "--mx-host."), recv->name);
@@ -102,7 +110,7 @@ add_mx(const struct gen_records_opts *o, const struct preset *recv,
         enum rc rc = gen_mx_expand(recv->mx[i].host, o->domain, &host);
 
         if (rc == RC_UNSUPPORTED) {
-            finding_add(&r->notes, SEV_FAIL, "GEN_MX_TEMPLATE",
+            note(r, SEV_FAIL, "GEN_MX_TEMPLATE",
                         N_("How %1$s names the MX host of a domain that "
                            "contains '-' is not documented; copy it from "
                            "the provider's admin center and pass it with "
@@ -112,14 +120,14 @@ add_mx(const struct gen_records_opts *o, const struct preset *recv,
         if (rc != RC_OK || gen_mx_rdata(recv->mx[i].pref, host, &rdata)
                            != RC_OK) {
             free(host);
-            finding_add(&r->notes, SEV_FAIL, "GEN_MX_BAD",
+            note(r, SEV_FAIL, "GEN_MX_BAD",
                         N_("%s is not a valid mail host name."),
                         recv->mx[i].host);
             return RC_INVALID;
         }
         gen_rrs_add(&r->rrs, o->domain, DNS_T_MX, rdata, NULL);
         if (recv->mx_tenant_specific)
-            finding_add(&r->notes, SEV_WARN, "GEN_MX_TENANT",
+            note(r, SEV_WARN, "GEN_MX_TENANT",
                         N_("The MX host %1$s follows the usual pattern of "
                            "%2$s, but it is made for each tenant: compare "
                            "it with the provider's admin center before you "
@@ -160,12 +168,12 @@ add_host_addrs(const struct gen_records_opts *o, struct gen_records *r)
                         DNS_T_A, buf, NULL);
     }
     if (!name_is_subdomain(host, o->domain) && list.len > 0)
-        finding_add(&r->notes, SEV_INFO, "GEN_MX_OUTSIDE",
+        note(r, SEV_INFO, "GEN_MX_OUTSIDE",
                     N_("%1$s is outside %2$s, so its address records are "
                        "not here: make sure they give %3$s."), host,
                     o->domain, strbuf_str(&list));
     else if (name_is_subdomain(host, o->domain) && list.len == 0)
-        finding_add(&r->notes, SEV_WARN, "GEN_MX_NO_ADDR",
+        note(r, SEV_WARN, "GEN_MX_NO_ADDR",
                     N_("%s is in your zone but has no address: pass the "
                        "server's addresses with --ip to publish its A/AAAA "
                        "records."), host);
@@ -189,7 +197,7 @@ add_spf(const struct gen_records_opts *o, const struct preset *recv,
         if (p->kind == PRESET_OWN)
             continue;
         if (p->spf_include == NULL) {
-            finding_add(&r->notes, SEV_WARN, "GEN_SPF_UNKNOWN",
+            note(r, SEV_WARN, "GEN_SPF_UNKNOWN",
                         N_("The presets do not know the SPF value of %s: "
                            "copy it from the provider and add it to the "
                            "SPF record."), p->name);
@@ -198,7 +206,7 @@ add_spf(const struct gen_records_opts *o, const struct preset *recv,
         if (!p->spf_at_apex) {
             char *term = xasprintf("include:%s", p->spf_include);
 
-            finding_add(&r->notes, SEV_INFO, "GEN_SPF_RETURN_PATH",
+            note(r, SEV_INFO, "GEN_SPF_RETURN_PATH",
                         N_("%1$s sends with its own bounce domain: its SPF "
                            "term %2$s goes on that domain, not in this "
                            "record."), p->name, term);
@@ -223,7 +231,7 @@ add_spf(const struct gen_records_opts *o, const struct preset *recv,
     r->spf_lookups = s.lookups;
     r->spf_lookups_exact = s.lookups_exact;
     if (rc == RC_INVALID) {
-        finding_add(&r->notes, SEV_FAIL, "GEN_SPF_INPUT", s.why, s.bad);
+        note(r, SEV_FAIL, "GEN_SPF_INPUT", s.why, s.bad);
     } else if (rc == RC_TOOLONG) {
         struct strbuf drops = STRBUF_INIT;
         char count[16];
@@ -234,7 +242,7 @@ add_spf(const struct gen_records_opts *o, const struct preset *recv,
             strbuf_adds(&drops, s.drop[i]);
         }
         snprintf(count, sizeof(count), "%u", s.lookups);
-        finding_add(&r->notes, SEV_FAIL, "GEN_SPF_TOO_MANY",
+        note(r, SEV_FAIL, "GEN_SPF_TOO_MANY",
                     N_("This SPF record would need %1$s DNS lookups; the "
                        "limit is 10. Drop %2$s, or send that mail through "
                        "one of the other providers."), count,
@@ -270,7 +278,7 @@ note_dkim_own(const struct gen_records_opts *o, struct gen_records *r)
     char *cmd = xasprintf("mailready keygen --domain %s --selector mail",
                           o->domain);
 
-    finding_add(&r->notes, SEV_WARN, "GEN_DKIM_OWN",
+    note(r, SEV_WARN, "GEN_DKIM_OWN",
                 N_("DKIM for your own server: make a key with \"%s\" and "
                    "publish the record it prints."), cmd);
     free(cmd);
@@ -303,7 +311,7 @@ add_dkim(const struct gen_records_opts *o, const struct preset *recv,
             }
             continue;
         }
-        finding_add(&r->notes, SEV_WARN, "GEN_DKIM_CONSOLE",
+        note(r, SEV_WARN, "GEN_DKIM_CONSOLE",
                     N_("DKIM for %1$s: the provider makes the key; copy "
                        "the record it shows (%2$s) and publish it."),
                     p->name, p->dkim_console != NULL ? p->dkim_console :
@@ -328,7 +336,7 @@ add_dmarc(const struct gen_records_opts *o, bool mail, struct gen_records *r)
     dopt.strict_spf = o->dmarc_strict;
     rc = gen_dmarc_build(o->domain, &dopt, &d);
     if (rc != RC_OK) {
-        finding_add(&r->notes, SEV_FAIL, "GEN_DMARC_INPUT", d.why, d.bad);
+        note(r, SEV_FAIL, "GEN_DMARC_INPUT", d.why, d.bad);
         gen_dmarc_fini(&d);
         return rc;
     }
@@ -336,14 +344,14 @@ add_dmarc(const struct gen_records_opts *o, bool mail, struct gen_records *r)
     gen_rrs_add(&r->rrs, name, DNS_T_TXT, d.record, NULL);
     free(name);
     if (dopt.p == GEN_DMARC_NONE && o->n_rua == 0)
-        finding_add(&r->notes, SEV_WARN, "GEN_DMARC_NO_RUA",
+        note(r, SEV_WARN, "GEN_DMARC_NO_RUA",
                     N_("With %s and no report address (--rua) you get no "
                        "reports, so the monitoring stage shows you "
                        "nothing."), "p=none");
     for (size_t i = 0; i < d.n_auth; i++) {
         gen_rrs_add(&r->external, d.auth[i], DNS_T_TXT, GEN_DMARC_AUTH_TEXT,
                     NULL);
-        finding_add(&r->notes, SEV_INFO, "GEN_DMARC_EXTERNAL",
+        note(r, SEV_INFO, "GEN_DMARC_EXTERNAL",
                     N_("Reports go outside %1$s: unless that domain is "
                        "your own, its owner must publish %2$s, or "
                        "receivers will not send the reports there."),
@@ -364,7 +372,7 @@ add_ptr(const struct gen_records_opts *o, struct gen_records *r)
         if (!net_parse(o->ips[i], &ip))
             continue;       /* a network: no single PTR */
         if (o->mx_host == NULL) {
-            finding_add(&r->notes, SEV_INFO, "GEN_PTR_NO_HOST",
+            note(r, SEV_INFO, "GEN_PTR_NO_HOST",
                         N_("%s has no host name (--mx-host), so no PTR "
                            "request was written for it."), o->ips[i]);
             continue;
@@ -373,7 +381,7 @@ add_ptr(const struct gen_records_opts *o, struct gen_records *r)
             RC_OK) {
             char *vis = str_visible(o->ips[i], strnlen(o->ips[i], 100));
 
-            finding_add(&r->notes, SEV_FAIL, "GEN_PTR_INPUT", why, vis);
+            note(r, SEV_FAIL, "GEN_PTR_INPUT", why, vis);
             free(vis);
             return RC_INVALID;
         }
@@ -403,7 +411,7 @@ gen_records_build(const struct gen_records_opts *o, struct gen_records *r)
                                                    : GEN_DMARC_REJECT));
 
         gen_rrs_add(&r->rrs, o->domain, DNS_T_MX, GEN_MX_NULL, NULL);
-        finding_add(&r->notes, SEV_INFO, "GEN_NO_MAIL",
+        note(r, SEV_INFO, "GEN_NO_MAIL",
                     N_("%1$s sends and receives no mail: the null MX (%2$s) "
                        "and the SPF record %3$s say so, and DMARC %4$s "
                        "stops others from using its name."), o->domain,
@@ -414,7 +422,7 @@ gen_records_build(const struct gen_records_opts *o, struct gen_records *r)
         if (rc != RC_OK)
             return rc;
         if (!receives)
-            finding_add(&r->notes, SEV_WARN, "GEN_NO_MX",
+            note(r, SEV_WARN, "GEN_NO_MX",
                         N_("Nobody receives mail for %s, so no MX record "
                            "was made: replies and bounces to it will fail. "
                            "Add a --provider or --mx-host that receives "

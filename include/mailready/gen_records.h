@@ -37,7 +37,9 @@ struct gen_records {
     struct gen_rrs rrs;         /* to publish in the domain's zone */
     struct gen_rrs external;    /* to publish elsewhere (DMARC report
                                  * authorization at the destination) */
-    struct findings notes;      /* N_() notes: what is left to do.  On
+    struct findings notes;      /* N_() notes: what is left to do (GEN_*
+                                 * ids; not check findings, not in the
+                                 * catalog of mailready explain).  On
                                  * failure the SEV_FAIL note says why. */
     struct gen_ptr_request **ptr;   /* PTR requests, one per --ip */
     size_t n_ptr;
