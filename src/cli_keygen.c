@@ -209,8 +209,9 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
                 strerror(err));
         goto out;
     }
-    printf(_("Private key written to %s (mode 0600). Keep it secret; copy "
-             "it to the mail server's signer.\n\n"), path);
+    printf(_("Private key written to %s (mode 0600).\n"
+             "Keep it secret; copy it to the mail server's signer.\n\n"),
+           path);
     print_record(k, alabel, selector);
     print_signers(alabel, selector, path);
     if (type == GEN_DKIM_ED25519)
