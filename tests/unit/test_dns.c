@@ -542,6 +542,43 @@ live__poll_loop__like_the_wizard(void **state)
 }
 
 static void
+many_in_flight(void *arg, const struct dns_answer *a)
+{
+    int *ok = arg;
+
+    if (a->status == DNS_OK && dns_answer_count(a, DNS_T_MX) == 1)
+        (*ok)++;
+}
+
+static void
+live__many_in_flight__all_answered(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    int ok = 0;
+
+    (void)state;
+    responder_start(&rs, MODE_MX);
+    d = dns_at(rs.port, 3000, NULL);
+    for (int i = 0; i < 300; i++) {
+        char name[32];
+
+        snprintf(name, sizeof(name), "n%d.test", i);
+        dns_query(d, name, DNS_T_MX, many_in_flight, &ok);
+        dns_query(d, name, DNS_T_MX, many_in_flight, &ok);
+    }
+    assert_int_equal(dns_pending(d), 600);
+    dns_run(d);
+    assert_int_equal(dns_pending(d), 0);
+    assert_int_equal(ok, 600);
+    dns_free(d);
+    responder_stop(&rs);
+    /* One per name, more only if the burst overflowed a socket buffer
+     * and c-ares asked again. */
+    assert_true(rs.n_udp >= 300 && rs.n_udp < 600);
+}
+
+static void
 resolvers__parsed(void **state)
 {
     static const char *const good[] = {
@@ -649,6 +686,7 @@ main(void)
         cmocka_unit_test(live__servfail__status),
         cmocka_unit_test(live__late_answer__ignored),
         cmocka_unit_test(live__poll_loop__like_the_wizard),
+        cmocka_unit_test(live__many_in_flight__all_answered),
         cmocka_unit_test(resolvers__parsed),
         cmocka_unit_test(zone_cname__followed_live),
         cmocka_unit_test(zone_cname__live_servfail__kept),
