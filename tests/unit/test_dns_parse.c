@@ -541,6 +541,96 @@ build_query__edns(void **state)
     assert_false(dns_build_query("a..b", DNS_T_A, 0, q, &n));
 }
 
+/* ---- packets from tests/data/dns (see gen-packets.py there) ---------- */
+
+static struct dns_answer *
+parse_file(const char *base)
+{
+    char path[256];
+    unsigned char buf[4096];
+    const char *dir = getenv("MAILREADY_TESTDATA");
+    size_t n;
+    FILE *fp;
+
+    snprintf(path, sizeof(path), "%s/dns/%s", dir ? dir : "tests/data",
+             base);
+    fp = fopen(path, "rb");
+    if (fp == NULL)
+        fail_msg("cannot open %s (run from the top of the tree)", path);
+    n = fread(buf, 1, sizeof(buf), fp);
+    fclose(fp);
+    return dns_parse(buf, n, NULL, 0);
+}
+
+static void
+data__mx_five__ok(void **state)
+{
+    struct dns_answer *a = parse_file("mx_five.bin");
+    const struct dns_rr *rr;
+    unsigned prefs[5] = { 5, 10, 20, 30, 40 };
+    size_t i = 0;
+
+    (void)state;
+    assert_int_equal(a->status, DNS_OK);
+    assert_string_equal(a->qname, "gmail.com");
+    assert_int_equal(a->nrr, 5);    /* additional section not kept */
+    for (rr = dns_answer_next(a, DNS_T_MX, NULL); rr;
+         rr = dns_answer_next(a, DNS_T_MX, rr), i++)
+        assert_int_equal(rr->u.mx.pref, prefs[i]);
+    assert_int_equal(i, 5);
+    assert_string_equal(a->rr[4].u.mx.host,
+                        "alt4.gmail-smtp-in.l.google.com");
+    dns_answer_free(a);
+}
+
+static void
+data__dkim_split__joined(void **state)
+{
+    struct dns_answer *a = parse_file("dkim_split.bin");
+    const struct dns_rr *rr = dns_answer_next(a, DNS_T_TXT, NULL);
+    size_t len;
+    char *s;
+
+    (void)state;
+    assert_int_equal(a->status, DNS_OK);
+    assert_non_null(rr);
+    assert_int_equal(rr->u.txt.n, 2);
+    assert_int_equal(rr->u.txt.len[0], 255);
+    assert_int_equal(rr->u.txt.len[1], 137);
+    s = dns_txt_join(rr, &len);
+    assert_int_equal(len, 392);
+    assert_memory_equal(s, "v=DKIM1; k=rsa; p=MMM", 21);
+    free(s);
+    dns_answer_free(a);
+}
+
+static void
+data__nxdomain_cname_servfail(void **state)
+{
+    struct dns_answer *a = parse_file("nxdomain_soa.bin");
+
+    (void)state;
+    assert_int_equal(a->status, DNS_NXDOMAIN);
+    assert_int_equal(a->nrr, 0);
+    assert_string_equal(a->qname, "nope.example.com");
+    dns_answer_free(a);
+
+    a = parse_file("cname_ad.bin");
+    assert_int_equal(a->status, DNS_OK);
+    assert_true(a->ad);
+    assert_int_equal(a->nrr, 4);
+    assert_string_equal(a->canon, "web.example.org");
+    assert_int_equal(dns_answer_count(a, DNS_T_A), 1);
+    assert_int_equal(a->rr[1].type, 46);
+    /* fixed fields, uncompressed signer, signature */
+    assert_int_equal(a->rr[1].u.raw.len, 18 + 13 + 64);
+    dns_answer_free(a);
+
+    a = parse_file("servfail_ede.bin");
+    assert_int_equal(a->status, DNS_SERVFAIL);
+    dns_answer_free(a);
+}
+
 static void
 status_names(void **state)
 {
@@ -572,6 +662,9 @@ main(void)
         cmocka_unit_test(parse__other_types__formatted),
         cmocka_unit_test(names__wire_and_canon),
         cmocka_unit_test(build_query__edns),
+        cmocka_unit_test(data__mx_five__ok),
+        cmocka_unit_test(data__dkim_split__joined),
+        cmocka_unit_test(data__nxdomain_cname_servfail),
         cmocka_unit_test(status_names),
     };
 
