@@ -590,7 +590,9 @@ dns_build_query(const char *name, uint16_t type, uint16_t edns_size,
     memset(buf, 0, 12);
     if (!dns_name_to_wire(name, buf + 12, &wlen))
         return false;
-    put16(buf + 2, 0x0100);         /* RD */
+    /* RD, and AD: a validating resolver then says whether the answer
+     * was validated (RFC 6840 5.7) without us asking for signatures. */
+    put16(buf + 2, 0x0120);
     put16(buf + 4, 1);
     p = 12 + wlen;
     put16(buf + p, type);

@@ -69,7 +69,7 @@ struct dns_rr *dns_answer_add(struct dns_answer *a);
 void dns_answer_finish(struct dns_answer *a, unsigned rcode);
 void dns_answer_free(struct dns_answer *a);
 
-/* A query packet for name/type, class IN, RD set, with an EDNS0 OPT
+/* A query packet for name/type, class IN, RD and AD set, with an EDNS0 OPT
  * record announcing edns_size (0: no OPT).  buf holds at least
  * DNS_QUERY_MAX bytes.  false for a bad name. */
 #define DNS_QUERY_MAX (12 + DNS_WIRE_NAME_MAX + 4 + 11)

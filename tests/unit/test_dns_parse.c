@@ -526,7 +526,7 @@ build_query__edns(void **state)
     unsigned char q[DNS_QUERY_MAX];
     size_t n;
     static const unsigned char want[] = {
-        0, 0, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1,
+        0, 0, 0x01, 0x20, 0, 1, 0, 0, 0, 0, 0, 1,
         7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
         0, 15, 0, 1,
         0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0,
