@@ -397,9 +397,8 @@ judge_key_problem(struct findings *fs, const char *where,
     free(k);
 }
 
-/* Judge one TXT record at a selector; returns true if it holds a usable
- * key. */
-static bool
+/* Judge one TXT record at a selector. */
+static void
 judge_record(struct check_result *res, const struct dkim_sel *s,
              const struct dns_rr *rr)
 {
@@ -411,7 +410,6 @@ judge_record(struct check_result *res, const struct dkim_sel *s,
     char *txt = dns_txt_join(rr, &len);
     char *where = vis(s->ans->canon);
     char *summary = NULL;
-    bool usable = false;
 
     if (dkim_key_record_parse(txt, len, &r, &err) != RC_OK) {
         finding_add(fs, SEV_FAIL, "DKIM_SYNTAX", err.msgid, where,
@@ -472,14 +470,12 @@ judge_record(struct check_result *res, const struct dkim_sel *s,
                     N_("The DKIM record at %1$s has t=y (testing): "
                        "verifiers may treat failures as if unsigned."),
                     where);
-    usable = r->email && r->sha256;
 out:
     dkim_key_record_free(r);
     dkim_error_fini(&err);
     free(summary);
     free(where);
     free(txt);
-    return usable;
 }
 
 /* Compare --dkim-key with the keys at the selectors. */
@@ -550,7 +546,7 @@ dkim_finish(struct check_ctx *ctx)
     struct findings *fs = &res->findings;
     struct check_spf_view spf;
     const struct dns_answer *first_err = NULL;
-    int keys = 0, found = 0;
+    int found = 0;
 
     check_spf_view(st->txt, &spf);
     if (spf.no_mail) {
@@ -619,11 +615,10 @@ dkim_finish(struct check_ctx *ctx)
                 if (!k)
                     continue;
             }
-            if (judge_record(res, s, rr))
-                keys++;
+            judge_record(res, s, rr);
         }
     }
-    st->keys_found = keys;
+    st->keys_found = found;
     if (ctx->opts->n_selectors == 0 && found == 0) {
         if (first_err != NULL) {
             check_add_dns_error(fs, first_err);

@@ -180,8 +180,10 @@ walk_entries(const struct dm_walk *w, struct dmarc_walk_entry *e)
 }
 
 /* The first error that could change the verdict: none once the domain's
- * own record was found; past an inherited record, none at a single-label
- * name (a TLD); any other up to the stop. */
+ * own record was found; never one at a single-label name (a TLD: those
+ * publish DMARC only as public suffixes, with psd=y, and a resolver that
+ * refuses such names must not make every domain "could not check"); any
+ * other up to the stop. */
 static const struct dns_answer *
 walk_first_error(const struct dm_walk *w, const struct dmarc_walk_entry *e,
                  const struct dmarc_walk_result *r)
@@ -189,9 +191,7 @@ walk_first_error(const struct dm_walk *w, const struct dmarc_walk_entry *e,
     if (r->policy == 0)
         return NULL;
     for (int i = 0; i <= r->stop; i++) {
-        if (e[i].state != DMARC_WALK_ERROR)
-            continue;
-        if (r->policy > 0 && i > r->policy &&
+        if (e[i].state != DMARC_WALK_ERROR ||
             name_label_count(e[i].name) == 1)
             continue;
         return w->ans[i];

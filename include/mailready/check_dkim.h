@@ -13,9 +13,10 @@ extern const struct finding_info check_dkim_findings[];
  * months before it, this many in all. */
 #define CHECK_DKIM_DATED_MONTHS 12
 
-/* After the DKIM step's finish(): how many usable keys (valid, not
- * revoked) it found at the selectors given or discovered; -1 if the step
- * did not run or could not tell. */
+/* After the DKIM step's finish(): at how many selectors (given or
+ * discovered) it found key records, usable or not (a broken key is the
+ * DKIM step's finding, not a missing key); -1 if the step did not run or
+ * could not tell. */
 int check_dkim_keys_found(const struct check_ctx *ctx);
 
 /* The domain's own SPF as seen in its TXT answer (NULL allowed). */
