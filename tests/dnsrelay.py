@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""dnsrelay.py - a delaying, dropping DNS relay on loopback (tests, stdlib).
+
+  dnsrelay.py --listen 127.0.0.1:PORT --upstream 127.0.0.1:PORT
+              [--delay-ms N] [--drop NAME/TYPE]... [--servfail NAME/TYPE]...
+              [--log FILE]
+  dnsrelay.py --listen 127.0.0.1:PORT --blackhole
+
+Listens on UDP and TCP.  Each query is handled on its own: it waits
+--delay-ms (an added round trip; concurrent queries are delayed side by
+side, never one after another), then is forwarded to --upstream over the
+same transport and the answer relayed back unchanged (a truncated UDP
+answer stays truncated, so the client retries over TCP through the relay).
+
+--drop NAME/TYPE      never answer that question (a real time-out)
+--servfail NAME/TYPE  answer SERVFAIL at once
+--blackhole           never answer anything (no upstream needed)
+NAME is matched without case and trailing dot, "*" matches any name;
+TYPE is a type name such as TXT, or "*".  Both options repeat.
+
+Prints "ready" on stdout once both sockets listen (with PORT 0 a free port
+is chosen and the line is "ready PORT").  Stops on SIGTERM or SIGINT.
+"""
+
+import argparse
+import asyncio
+import signal
+import socket
+import struct
+import sys
+import time
+
+sys.dont_write_bytecode = True
+import dnswire  # noqa: E402
+
+UPSTREAM_TIMEOUT = 10.0
+
+
+def hostport(text):
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError("expected ADDR:PORT, got %r" % text)
+    return host.strip("[]"), int(port)
+
+
+def rule(text):
+    name, sep, qtype = text.rpartition("/")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError("expected NAME/TYPE, got %r" % text)
+    name = name.rstrip(".").lower() if name != "*" else "*"
+    code = None if qtype == "*" else dnswire.type_code(qtype)
+    return name, code
+
+
+class Relay:
+    def __init__(self, args):
+        self.args = args
+        self.delay = args.delay_ms / 1000.0
+        self.log = open(args.log, "a", buffering=1) if args.log else None
+        self.t0 = time.monotonic()
+
+    def matches(self, rules, name, qtype):
+        name = name.rstrip(".").lower()
+        for rname, rtype in rules:
+            if rname in ("*", name) and rtype in (None, qtype):
+                return True
+        return False
+
+    def decide(self, query, proto):
+        """Return ('drop'|'servfail'|'forward', text for the log)."""
+        try:
+            _qid, name, qtype, _end = dnswire.parse_question(query)
+        except (ValueError, struct.error):
+            return "forward", "%s (unparsed query)" % proto
+        what = "%s %s %s" % (proto, name, dnswire.type_name(qtype))
+        if self.args.blackhole or self.matches(self.args.drop, name, qtype):
+            return "drop", what
+        if self.matches(self.args.servfail, name, qtype):
+            return "servfail", what
+        return "forward", what
+
+    def note(self, action, what):
+        if self.log:
+            self.log.write("%.3f %s %s\n" % (time.monotonic() - self.t0,
+                                             action, what))
+
+    async def answer(self, query, proto):
+        """The response to send for query, or None to stay silent."""
+        action, what = self.decide(query, proto)
+        self.note(action, what)
+        if action == "drop":
+            return None
+        if action == "servfail":
+            return dnswire.servfail_for(query)
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
+        try:
+            if proto == "udp":
+                resp = await self.forward_udp(query)
+            else:
+                resp = await self.forward_tcp(query)
+        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError) \
+                as e:
+            self.note("upstream-failed", "%s: %s" % (what, e))
+            return None
+        self.note("answered", what)
+        return resp
+
+    async def forward_udp(self, query):
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+
+        class Proto(asyncio.DatagramProtocol):
+            def datagram_received(self, data, addr):
+                if data[:2] == query[:2] and not fut.done():
+                    fut.set_result(data)
+
+            def error_received(self, exc):
+                if not fut.done():
+                    fut.set_exception(exc)
+
+        transport, _ = await loop.create_datagram_endpoint(
+            Proto, remote_addr=self.args.upstream)
+        try:
+            transport.sendto(query)
+            return await asyncio.wait_for(fut, UPSTREAM_TIMEOUT)
+        finally:
+            transport.close()
+
+    async def forward_tcp(self, query):
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(*self.args.upstream), UPSTREAM_TIMEOUT)
+        try:
+            writer.write(struct.pack("!H", len(query)) + query)
+            await writer.drain()
+            hdr = await asyncio.wait_for(reader.readexactly(2),
+                                         UPSTREAM_TIMEOUT)
+            n = struct.unpack("!H", hdr)[0]
+            return await asyncio.wait_for(reader.readexactly(n),
+                                          UPSTREAM_TIMEOUT)
+        finally:
+            writer.close()
+
+
+class UdpServer(asyncio.DatagramProtocol):
+    def __init__(self, relay):
+        self.relay = relay
+        self.transport = None
+        self.tasks = set()
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        task = asyncio.ensure_future(self.handle(data, addr))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def handle(self, data, addr):
+        resp = await self.relay.answer(data, "udp")
+        if resp is not None:
+            self.transport.sendto(resp, addr)
+
+
+async def tcp_client(relay, reader, writer):
+    lock = asyncio.Lock()
+    tasks = set()
+
+    async def one(query):
+        resp = await relay.answer(query, "tcp")
+        if resp is None:
+            return
+        async with lock:
+            writer.write(struct.pack("!H", len(resp)) + resp)
+            try:
+                await writer.drain()
+            except OSError:
+                pass
+
+    try:
+        while True:
+            hdr = await reader.readexactly(2)
+            query = await reader.readexactly(struct.unpack("!H", hdr)[0])
+            task = asyncio.ensure_future(one(query))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+    except (asyncio.IncompleteReadError, OSError):
+        pass
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
+    writer.close()
+
+
+def bind_both(host, port):
+    """Sockets for UDP and TCP on the same port (port 0: find one)."""
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for _ in range(100 if port == 0 else 1):
+        t = socket.socket(fam, socket.SOCK_STREAM)
+        t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        t.bind((host, port))
+        u = socket.socket(fam, socket.SOCK_DGRAM)
+        try:
+            u.bind((host, t.getsockname()[1]))
+        except OSError:
+            t.close()
+            u.close()
+            if port:
+                raise
+            continue
+        return u, t
+    raise OSError("no port free for both UDP and TCP")
+
+
+async def serve(args):
+    relay = Relay(args)
+    loop = asyncio.get_running_loop()
+    usock, tsock = bind_both(*args.listen)
+    port = usock.getsockname()[1]
+    udp, _ = await loop.create_datagram_endpoint(
+        lambda: UdpServer(relay), sock=usock)
+    tcp = await asyncio.start_server(
+        lambda r, w: tcp_client(relay, r, w), sock=tsock, backlog=512)
+    stop = loop.create_future()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: stop.done() or
+                                stop.set_result(None))
+    print("ready" if args.listen[1] else "ready %d" % port, flush=True)
+    await stop
+    udp.close()
+    tcp.close()
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="A delaying, dropping DNS relay for the tests.")
+    ap.add_argument("--listen", type=hostport, required=True)
+    ap.add_argument("--upstream", type=hostport)
+    ap.add_argument("--delay-ms", type=float, default=0)
+    ap.add_argument("--drop", type=rule, action="append", default=[])
+    ap.add_argument("--servfail", type=rule, action="append", default=[])
+    ap.add_argument("--blackhole", action="store_true")
+    ap.add_argument("--log")
+    args = ap.parse_args()
+    if not args.blackhole and not args.upstream:
+        ap.error("--upstream is required (or --blackhole)")
+    try:
+        asyncio.run(serve(args))
+    except OSError as e:
+        print("dnsrelay: %s" % e, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

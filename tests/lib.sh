@@ -1,0 +1,167 @@
+# lib.sh - assertions for the integration and wizard tests (bash; source it)
+#
+# The runner sets MAILREADY, RESOLVER, BLACKHOLE, TOP and a fresh T, and
+# MR_RESULTS (where each assertion is counted; default $T/results).
+#
+#   mr_check DOMAIN [ARGS...]   $MAILREADY check DOMAIN --resolver $RESOLVER
+#                               --json --timeout 2 ARGS: JSON in $T/out.json,
+#                               stderr in $T/err, status in $MR_RC, wall
+#                               time in $MR_MS (milliseconds)
+#   mr_run ARGS...              $MAILREADY ARGS: stdout $T/out, stderr
+#                               $T/err, status $MR_RC, time $MR_MS
+#   expect_rc N LABEL           $MR_RC is N
+#   expect_ids STEP "IDS" LABEL the finding ids of STEP in $T/out.json are
+#                               exactly IDS (a set; "" = none)
+#   expect_status STEP S LABEL  STEP's status is S (ok|warn|fail|error);
+#                               STEP "all" is the overall status
+#   expect_json 'EXPR' LABEL    the Python expression is true, j being the
+#                               parsed $T/out.json (also: step(n), ids(n),
+#                               finding(n, id), records(n), re)
+#   expect_grep REGEX FILE LABEL  grep -E REGEX FILE finds a line
+#   expect_true LABEL CMD...    the command succeeds
+#   mr_fail LABEL REASON        count a failure (a test that cannot run)
+#
+# Each assertion prints "ok - LABEL" or "not ok - LABEL" with what was found
+# and returns 0 either way, so one failure does not hide the next.  A test
+# passes when it made at least one assertion and none failed.
+
+: "${T:?lib.sh: T is not set (run the tests through tests/run-integration)}"
+: "${TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${MR_RESULTS:=$T/results}"
+_MR_LIBDIR=$TOP/tests
+. "$_MR_LIBDIR/nsd-lib.sh"
+
+_mr_now_ms() {
+    local s
+    s=$(date +%s%N)
+    echo $((s / 1000000))
+}
+
+_mr_result() {   # ok|fail LABEL [CONTEXT-FILE]
+    if [ "$1" = ok ]; then
+        printf 'ok - %s\n' "$2"
+        printf 'ok\t%s\n' "$2" >> "$MR_RESULTS"
+    else
+        printf 'not ok - %s\n' "$2"
+        printf 'not ok\t%s\n' "$2" >> "$MR_RESULTS"
+        if [ -n "${3:-}" ] && [ -s "$3" ]; then
+            sed 's/^/#  /' "$3" | head -n 80
+        fi
+    fi
+    return 0
+}
+
+_mr_ctx_err() {  # append the last command's stderr to a context file
+    if [ -s "$T/err" ]; then
+        echo "stderr of the last command:"
+        head -n 20 "$T/err"
+    fi
+}
+
+mr_fail() {
+    local label=$1
+    shift
+    echo "$*" > "$T/ctx"
+    _mr_result fail "$label" "$T/ctx"
+}
+
+mr_check() {
+    local domain=$1 t0
+    shift
+    if [ -z "${MAILREADY:-}" ] || [ ! -x "$MAILREADY" ]; then
+        echo "mr_check: no mailready binary at '${MAILREADY:-}'" > "$T/err"
+        : > "$T/out.json"
+        MR_RC=127
+        return 0
+    fi
+    t0=$(_mr_now_ms)
+    MR_RC=0
+    "$MAILREADY" check "$domain" --resolver "$RESOLVER" --json \
+        --timeout 2 "$@" > "$T/out.json" 2> "$T/err" || MR_RC=$?
+    MR_MS=$(( $(_mr_now_ms) - t0 ))
+    return 0
+}
+
+mr_run() {
+    local t0
+    if [ -z "${MAILREADY:-}" ] || [ ! -x "$MAILREADY" ]; then
+        echo "mr_run: no mailready binary at '${MAILREADY:-}'" > "$T/err"
+        : > "$T/out"
+        MR_RC=127
+        return 0
+    fi
+    t0=$(_mr_now_ms)
+    MR_RC=0
+    "$MAILREADY" "$@" > "$T/out" 2> "$T/err" || MR_RC=$?
+    MR_MS=$(( $(_mr_now_ms) - t0 ))
+    return 0
+}
+
+expect_rc() {
+    local want=$1 label=$2
+    if [ "${MR_RC:-unset}" = "$want" ]; then
+        _mr_result ok "$label"
+    else
+        { echo "exit status ${MR_RC:-unset}, want $want"
+          _mr_ctx_err
+          if [ -s "$T/out.json" ]; then
+              echo "JSON status: $(python3 -c 'import json,sys
+try: print(json.load(open(sys.argv[1])).get("status"))
+except Exception as e: print("unreadable:", e)' "$T/out.json")"
+          fi; } > "$T/ctx"
+        _mr_result fail "$label" "$T/ctx"
+    fi
+}
+
+_mr_expect_py() {    # LABEL ARGS-for-expect.py...
+    local label=$1
+    shift
+    if python3 "$_MR_LIBDIR/expect.py" "$T/out.json" "$@" 2> "$T/ctx"; then
+        _mr_result ok "$label"
+    else
+        _mr_ctx_err >> "$T/ctx"
+        _mr_result fail "$label" "$T/ctx"
+    fi
+}
+
+expect_ids() {
+    _mr_expect_py "$3" ids "$1" "$2"
+}
+
+expect_status() {
+    case $2 in
+    ok|warn|fail|error) ;;
+    *) mr_fail "$3" "expect_status: bad status '$2'"; return 0 ;;
+    esac
+    _mr_expect_py "$3" status "$1" "$2"
+}
+
+expect_json() {
+    _mr_expect_py "$2" expr "$1"
+}
+
+expect_grep() {
+    local re=$1 file=$2 label=$3
+    if [ -f "$file" ] && grep -E -q -e "$re" "$file"; then
+        _mr_result ok "$label"
+    else
+        { if [ -f "$file" ]; then
+              echo "no line matches /$re/ in $file, which holds:"
+              head -n 40 "$file"
+          else
+              echo "no file $file"
+          fi; } > "$T/ctx"
+        _mr_result fail "$label" "$T/ctx"
+    fi
+}
+
+expect_true() {
+    local label=$1
+    shift
+    if "$@" > "$T/ctx" 2>&1; then
+        _mr_result ok "$label"
+    else
+        echo "failed ($?): $*" >> "$T/ctx"
+        _mr_result fail "$label" "$T/ctx"
+    fi
+}
