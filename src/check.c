@@ -8,11 +8,13 @@
 #include "mailready/check_dmarc.h"
 #include "mailready/check_mx.h"
 #include "mailready/check_ptr.h"
+#include "mailready/check_spf.h"
 #include "mailready/util.h"
 
 /* Steps, in the order of the wizard.  A step not built yet has NULL. */
 static const struct check_step_ops *const step_ops[STEP_COUNT] = {
     [STEP_MX] = &check_mx_ops,
+    [STEP_SPF] = &check_spf_ops,
     [STEP_DKIM] = &check_dkim_ops,
     [STEP_DMARC] = &check_dmarc_ops,
     [STEP_PTR] = &check_ptr_ops,
@@ -59,6 +61,7 @@ static const struct finding_info general_findings[] = {
 static const struct finding_info *const finding_tables[] = {
     general_findings,
     check_mx_findings,
+    check_spf_findings,
     check_dkim_findings,
     check_dmarc_findings,
     check_ptr_findings,

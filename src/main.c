@@ -20,6 +20,8 @@ static const struct command commands[] = {
       N_("walk through the checks and fixes on screen (the default)") },
     { "check", cli_check,
       N_("check a domain's mail DNS records, no screen") },
+    { "spf", cli_spf,
+      N_("may this server send for this domain? (SPF check_host)") },
     { "explain", cli_explain,
       N_("explain a finding: why it matters, how to fix it") },
     { "records", cli_records,

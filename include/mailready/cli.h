@@ -94,6 +94,7 @@ const char *cli_status_word(enum check_status st);
 
 /* Commands: argv[0] is the command name. */
 int cli_check(int argc, char **argv);
+int cli_spf(int argc, char **argv);
 int cli_explain(int argc, char **argv);
 int cli_wizard(int argc, char **argv);   /* cli_wizard.c */
 int cli_records(int argc, char **argv);  /* cli_records.c */

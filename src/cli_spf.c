@@ -1,0 +1,289 @@
+/* cli_spf.c - `mailready spf --ip IP [--sender ADDR] [--helo NAME]
+ * [DOMAIN]`: may this server send for this domain?  Runs check_host()
+ * (RFC 7208 §4) and prints the result, the deciding term, the explanation
+ * and the lookup counts. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailready/check_spf.h"
+#include "mailready/cli.h"
+#include "mailready/i18n.h"
+#include "mailready/util.h"
+
+static void
+spf_usage(FILE *fp)
+{
+    fputs(_("Usage: mailready spf --ip IP [--sender ADDRESS] [--helo NAME] "
+            "[DOMAIN] [OPTION]...\n"
+            "Evaluate SPF (RFC 7208 check_host) for a client address: may "
+            "this server\n"
+            "send mail for the domain?  The domain is DOMAIN, else the "
+            "sender's domain,\n"
+            "else the HELO name.  --sender \"\" is the null reverse path "
+            "(postmaster@HELO).\n"
+            "\n"
+            "  --ip IP              the address of the sending server\n"
+            "  --sender ADDRESS     the envelope sender (MAIL FROM)\n"
+            "  --helo NAME          the HELO/EHLO name of the server\n"
+            "  --json               machine-readable output\n"
+            "  --resolver ADDR[:PORT]  DNS server to ask (repeatable)\n"
+            "  --zone-file FILE     answer names in this zone from the file "
+            "(repeatable)\n"
+            "  --timeout SECONDS    wait this long for one DNS answer "
+            "(default 5)\n"
+            "  --trace              print every DNS query and SPF term to "
+            "stderr\n"
+            "  --lang es|en         language of the report\n"
+            "\n"
+            "Exit status: 0 pass, 1 softfail, neutral or none, 2 fail or "
+            "permerror,\n"
+            "3 temperror or bad input.\n"), fp);
+}
+
+static int
+result_exit(enum spf_result r)
+{
+    switch (r) {
+    case SPF_RES_PASS:
+        return 0;
+    case SPF_RES_SOFTFAIL:
+    case SPF_RES_NEUTRAL:
+    case SPF_RES_NONE:
+        return 1;
+    case SPF_RES_FAIL:
+    case SPF_RES_PERMERROR:
+        return 2;
+    case SPF_RES_TEMPERROR:
+        return 3;
+    }
+    return 3;
+}
+
+static const char *
+result_meaning(enum spf_result r)
+{
+    switch (r) {
+    case SPF_RES_PASS:
+        return _("This server may send mail for the domain.");
+    case SPF_RES_FAIL:
+        return _("This server may not send mail for the domain.");
+    case SPF_RES_SOFTFAIL:
+        return _("This server is probably not allowed to send mail for the "
+                 "domain.");
+    case SPF_RES_NEUTRAL:
+        return _("The domain says nothing about this server.");
+    case SPF_RES_NONE:
+        return _("The domain has no SPF record (or is not a valid domain "
+                 "name).");
+    case SPF_RES_PERMERROR:
+        return _("The domain's SPF record is broken: receivers cannot use "
+                 "it.");
+    case SPF_RES_TEMPERROR:
+        return _("A DNS error stopped the check: try again later.");
+    }
+    return "";
+}
+
+/* The reason of a permerror/temperror, translated; caller frees. */
+static char *
+verdict_why(const struct spf_verdict *v)
+{
+    char *a[3];
+    char *s;
+
+    if (v->why == NULL)
+        return NULL;
+    for (int i = 0; i < 3; i++)
+        a[i] = str_visible(v->why_args[i], strlen(v->why_args[i]));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    s = xasprintf(_(v->why), a[0], a[1], a[2]);
+#pragma GCC diagnostic pop
+    for (int i = 0; i < 3; i++)
+        free(a[i]);
+    return s;
+}
+
+static char *
+vis(const char *s)
+{
+    return s != NULL ? str_visible(s, strlen(s)) : NULL;
+}
+
+static void
+print_text(const struct spf_verdict *v, const char *domain, const char *ip)
+{
+    char *why = verdict_why(v);
+    char *mech = vis(v->mechanism), *md = vis(v->mech_domain);
+    char *exp = vis(v->explanation), *d = vis(domain);
+    char n1[24], n2[24];
+
+    printf(_("SPF result for %1$s from %2$s: %3$s\n"), d, ip,
+           spf_result_name(v->result));
+    printf("  %s\n", result_meaning(v->result));
+    if (mech != NULL && md != NULL)
+        printf(_("  Deciding term: %1$s (in the record of %2$s)\n"), mech,
+               md);
+    else if (v->result == SPF_RES_NEUTRAL)
+        printf(_("  No term matched: the default result applies.\n"));
+    if (why != NULL)
+        printf(_("  Reason: %s\n"), why);
+    if (exp != NULL)
+        printf(_("  Explanation: %s\n"), exp);
+    snprintf(n1, sizeof(n1), "%u", v->lookups);
+    snprintf(n2, sizeof(n2), "%u", v->void_lookups);
+    printf(_("  DNS lookups: %1$s of 10, void lookups: %2$s of 2\n"), n1,
+           n2);
+    free(why);
+    free(mech);
+    free(md);
+    free(exp);
+    free(d);
+}
+
+static void
+print_json(const struct spf_verdict *v, const char *domain, const char *ip,
+           const char *sender, const char *helo)
+{
+    json_t *o = json_object();
+    char *why = verdict_why(v);
+    char *s;
+
+    json_object_set_new(o, "result",
+                        json_string(spf_result_name(v->result)));
+    s = vis(v->mechanism);
+    json_object_set_new(o, "mechanism",
+                        s != NULL ? json_string(s) : json_null());
+    free(s);
+    if (v->mech_domain != NULL) {
+        s = vis(v->mech_domain);
+        json_object_set_new(o, "mechanism_domain", json_string(s));
+        free(s);
+    }
+    if (v->explanation != NULL) {
+        s = vis(v->explanation);
+        json_object_set_new(o, "explanation", json_string(s));
+        free(s);
+    }
+    json_object_set_new(o, "lookups", json_integer(v->lookups));
+    json_object_set_new(o, "void_lookups", json_integer(v->void_lookups));
+    if (why != NULL)
+        json_object_set_new(o, "problem", json_string(why));
+    s = vis(domain);
+    json_object_set_new(o, "domain", json_string(s));
+    free(s);
+    json_object_set_new(o, "ip", json_string(ip));
+    s = vis(sender);
+    json_object_set_new(o, "sender", json_string(s));
+    free(s);
+    s = vis(helo);
+    json_object_set_new(o, "helo", json_string(s));
+    free(s);
+    json_dumpf(o, stdout, JSON_INDENT(2));
+    fputc('\n', stdout);
+    json_decref(o);
+    free(why);
+}
+
+int
+cli_spf(int argc, char **argv)
+{
+    struct cli_common com;
+    struct spf_request req;
+    const char *ip_arg = NULL, *sender = NULL, *helo = NULL;
+    const char *domain_arg = NULL;
+    char *alabel = NULL, *ulabel = NULL, *sender_buf = NULL;
+    char *local = NULL, *sdomain = NULL;
+    const char *domain;
+    struct dns *dns = NULL;
+    struct spf_eval *ev = NULL;
+    const struct spf_verdict *v;
+    int ret = CLI_EXIT_ERROR;
+
+    cli_common_init(&com);
+    memset(&req, 0, sizeof(req));
+    for (int i = 1; i < argc; i++) {
+        int r;
+
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            spf_usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        if ((r = cli_common_opt(&com, argc, argv, &i)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--ip", &ip_arg)) != 0 ||
+            (r = cli_opt_value(argc, argv, &i, "--sender", &sender)) != 0 ||
+            (r = cli_opt_value(argc, argv, &i, "--helo", &helo)) != 0) {
+            if (r < 0)
+                return CLI_EXIT_ERROR;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, _("mailready: unknown option '%s' (try "
+                              "mailready spf --help)\n"), argv[i]);
+            return CLI_EXIT_ERROR;
+        }
+        if (domain_arg != NULL) {
+            fprintf(stderr, _("mailready: spf takes one DOMAIN\n"));
+            return CLI_EXIT_ERROR;
+        }
+        domain_arg = argv[i];
+    }
+    if (ip_arg == NULL) {
+        fprintf(stderr, _("mailready: spf needs --ip IP (try mailready spf "
+                          "--help)\n"));
+        return CLI_EXIT_ERROR;
+    }
+    if (!net_parse(ip_arg, &req.ip)) {
+        fprintf(stderr, _("mailready: '%s' is not an IPv4 or IPv6 "
+                          "address\n"), ip_arg);
+        return CLI_EXIT_ERROR;
+    }
+    if (domain_arg == NULL && (sender == NULL || sender[0] == '\0') &&
+        (helo == NULL || helo[0] == '\0')) {
+        fprintf(stderr, _("mailready: spf needs a DOMAIN, --sender or "
+                          "--helo\n"));
+        return CLI_EXIT_ERROR;
+    }
+    if (domain_arg != NULL && !cli_domain(domain_arg, &alabel, &ulabel))
+        return CLI_EXIT_ERROR;
+    if (sender == NULL && alabel != NULL) {
+        sender_buf = xasprintf("postmaster@%s", alabel);
+        sender = sender_buf;
+    }
+    if (helo == NULL)
+        helo = alabel != NULL ? alabel : "";
+    /* the domain evaluated: DOMAIN, else the sender's, else HELO's */
+    spf_sender_split(sender != NULL && sender[0] != '\0' ? sender : helo,
+                     &local, &sdomain);
+    domain = alabel != NULL ? alabel : sdomain;
+
+    dns = cli_dns_new(&com);
+    if (dns == NULL)
+        goto out;
+    req.domain = domain;
+    req.sender = sender;
+    req.helo = helo;
+    req.trace = com.trace ? stderr : NULL;
+    ev = check_spf_eval_start(dns, &req);
+    dns_run(dns);
+    v = check_spf_eval_verdict(ev);
+    if (com.json)
+        print_json(v, domain, ip_arg, sender != NULL ? sender : "", helo);
+    else
+        print_text(v, ulabel != NULL ? ulabel : domain, ip_arg);
+    ret = result_exit(v->result);
+out:
+    check_spf_eval_free(ev);
+    dns_free(dns);
+    free(alabel);
+    free(ulabel);
+    free(sender_buf);
+    free(local);
+    free(sdomain);
+    return ret;
+}
