@@ -14,8 +14,7 @@
 static void
 spf_usage(FILE *fp)
 {
-    fputs(_("Usage: mailready spf --ip IP [--sender ADDRESS] [--helo NAME] "
-            "[DOMAIN] [OPTION]...\n"
+    fputs(_("Usage: mailready spf --ip IP [OPTION]... [DOMAIN]\n"
             "Evaluate SPF (RFC 7208 check_host) for a client address: may "
             "this server\n"
             "send mail for the domain?  The domain is DOMAIN, else the "
