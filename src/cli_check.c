@@ -44,83 +44,6 @@ check_usage(FILE *fp)
             "check.\n"), fp);
 }
 
-/* With --save or --since-last, the saved answers stand in for options
- * not given, so that runs compare like with like.  Saved values are
- * checked again (the file may have been edited). */
-static void
-answers_defaults(const struct state_answers *a, const char **ips,
-                 size_t *nips, size_t maxips, const char **sels,
-                 size_t *nsels, size_t maxsels, struct check_opts *opts)
-{
-    if (*nips == 0) {
-        for (size_t i = 0; i < a->server_ips.n && *nips < maxips; i++) {
-            struct ipaddr ip;
-
-            if (net_parse(a->server_ips.v[i], &ip))
-                ips[(*nips)++] = a->server_ips.v[i];
-        }
-    }
-    if (*nsels == 0) {
-        for (size_t i = 0; i < a->selectors.n && *nsels < maxsels; i++) {
-            char *al = NULL, *ul = NULL;
-            const char *why = NULL;
-
-            if (name_normalize(a->selectors.v[i], true, true, &al, &ul,
-                               &why) == RC_OK)
-                sels[(*nsels)++] = a->selectors.v[i];
-            free(al);
-            free(ul);
-        }
-    }
-    if (opts->hostname == NULL && a->hostname != NULL &&
-        name_is_hostname(a->hostname))
-        opts->hostname = a->hostname;
-}
-
-/* Keep what this run was given as the admin's answers. */
-static void
-answers_store(struct state_answers *a, const struct check_opts *opts)
-{
-    struct state_strs keys = { NULL, 0 };
-    char *abs = NULL;
-
-    if (opts->n_server_ips > 0) {
-        state_strs_clear(&a->server_ips);
-        for (size_t i = 0; i < opts->n_server_ips; i++)
-            state_strs_add(&a->server_ips, opts->server_ips[i]);
-    }
-    if (opts->hostname != NULL && (a->hostname == NULL ||
-                                   strcmp(a->hostname, opts->hostname))) {
-        char *h = xstrdup(opts->hostname);
-        free(a->hostname);
-        a->hostname = h;
-    }
-    if (opts->n_selectors == 0)
-        return;
-    /* A selector keeps its saved key path unless --dkim-key gives one. */
-    for (size_t i = 0; i < opts->n_selectors; i++) {
-        const char *key = "";
-
-        if (opts->dkim_key != NULL) {
-            if (abs == NULL)
-                abs = realpath(opts->dkim_key, NULL);
-            key = abs != NULL ? abs : opts->dkim_key;
-        } else {
-            for (size_t k = 0; k < a->selectors.n && k < a->dkim_keys.n;
-                 k++)
-                if (strcmp(a->selectors.v[k], opts->selectors[i]) == 0)
-                    key = a->dkim_keys.v[k];
-        }
-        state_strs_add(&keys, key);
-    }
-    free(abs);
-    state_strs_clear(&a->selectors);
-    for (size_t i = 0; i < opts->n_selectors; i++)
-        state_strs_add(&a->selectors, opts->selectors[i]);
-    state_strs_clear(&a->dkim_keys);
-    a->dkim_keys = keys;
-}
-
 int
 cli_check(int argc, char **argv)
 {
@@ -240,8 +163,9 @@ cli_check(int argc, char **argv)
     if (save || since_last) {
         old = cli_state_load(&com, alabel, &can_save);
         if (old != NULL)
-            answers_defaults(&old->answers, ips, &nips, ARRAY_LEN(ips),
-                             sels, &nsels, ARRAY_LEN(sels), &opts);
+            cli_answers_defaults(&old->answers, ips, &nips,
+                                 ARRAY_LEN(ips), sels, &nsels,
+                                 ARRAY_LEN(sels), &opts);
     }
 
     dns = cli_dns_new(&com);
@@ -264,7 +188,7 @@ cli_check(int argc, char **argv)
     if (save || since_last) {
         cur = old != NULL ? state_clone(old) : state_new(alabel);
         state_update_from_ctx(cur, &ctx, now);
-        answers_store(&cur->answers, &opts);
+        cli_answers_store(&cur->answers, &opts);
     }
     if (since_last && com.json) {
         json_t *j = cli_since_json(old, cur, ulabel, status);

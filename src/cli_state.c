@@ -7,6 +7,8 @@
 
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
+#include "mailready/name.h"
+#include "mailready/net.h"
 #include "mailready/state.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
@@ -87,6 +89,80 @@ cli_state_save(const struct cli_common *c, const struct state *st)
     }
     free(err);
     return false;
+}
+
+void
+cli_answers_defaults(const struct state_answers *a, const char **ips,
+                     size_t *nips, size_t maxips, const char **sels,
+                     size_t *nsels, size_t maxsels,
+                     struct check_opts *opts)
+{
+    if (*nips == 0) {
+        for (size_t i = 0; i < a->server_ips.n && *nips < maxips; i++) {
+            struct ipaddr ip;
+
+            if (net_parse(a->server_ips.v[i], &ip))
+                ips[(*nips)++] = a->server_ips.v[i];
+        }
+    }
+    if (*nsels == 0) {
+        for (size_t i = 0; i < a->selectors.n && *nsels < maxsels; i++) {
+            char *al = NULL, *ul = NULL;
+            const char *why = NULL;
+
+            if (name_normalize(a->selectors.v[i], true, true, &al, &ul,
+                               &why) == RC_OK)
+                sels[(*nsels)++] = a->selectors.v[i];
+            free(al);
+            free(ul);
+        }
+    }
+    if (opts->hostname == NULL && a->hostname != NULL &&
+        name_is_hostname(a->hostname))
+        opts->hostname = a->hostname;
+}
+
+void
+cli_answers_store(struct state_answers *a, const struct check_opts *opts)
+{
+    struct state_strs keys = { NULL, 0 };
+    char *abs = NULL;
+
+    if (opts->n_server_ips > 0) {
+        state_strs_clear(&a->server_ips);
+        for (size_t i = 0; i < opts->n_server_ips; i++)
+            state_strs_add(&a->server_ips, opts->server_ips[i]);
+    }
+    if (opts->hostname != NULL && (a->hostname == NULL ||
+                                   strcmp(a->hostname, opts->hostname))) {
+        char *h = xstrdup(opts->hostname);
+        free(a->hostname);
+        a->hostname = h;
+    }
+    if (opts->n_selectors == 0)
+        return;
+    /* A selector keeps its saved key path unless --dkim-key gives one. */
+    for (size_t i = 0; i < opts->n_selectors; i++) {
+        const char *key = "";
+
+        if (opts->dkim_key != NULL) {
+            if (abs == NULL)
+                abs = realpath(opts->dkim_key, NULL);
+            key = abs != NULL ? abs : opts->dkim_key;
+        } else {
+            for (size_t k = 0; k < a->selectors.n && k < a->dkim_keys.n;
+                 k++)
+                if (strcmp(a->selectors.v[k], opts->selectors[i]) == 0)
+                    key = a->dkim_keys.v[k];
+        }
+        state_strs_add(&keys, key);
+    }
+    free(abs);
+    state_strs_clear(&a->selectors);
+    for (size_t i = 0; i < opts->n_selectors; i++)
+        state_strs_add(&a->selectors, opts->selectors[i]);
+    state_strs_clear(&a->dkim_keys);
+    a->dkim_keys = keys;
 }
 
 static const char *

@@ -144,6 +144,69 @@ gen_dkim_keypair(enum gen_dkim_type type, unsigned bits,
     return RC_OK;
 }
 
+enum rc
+gen_dkim_key_load(const char *path, struct gen_dkim_key **out)
+{
+    unsigned char buf[65536];
+    size_t len = 0;
+    ssize_t n;
+    BIO *bio = NULL;
+    EVP_PKEY *pkey = NULL;
+    struct gen_dkim_key *k = NULL;
+    enum rc rc;
+    int fd;
+
+    *out = NULL;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return RC_IO;
+    while (len < sizeof(buf)) {
+        n = read(fd, buf + len, sizeof(buf) - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    if (len == 0 || len == sizeof(buf)) {
+        rc = len == 0 ? RC_PARSE : RC_TOOLONG;
+        goto out;
+    }
+    bio = BIO_new_mem_buf(buf, (int)len);
+    if (bio == NULL) {
+        rc = RC_CRYPTO;
+        goto out;
+    }
+    pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    if (pkey == NULL) {
+        rc = RC_PARSE;
+        goto out;
+    }
+    k = xcalloc(1, sizeof(*k));
+    if (EVP_PKEY_is_a(pkey, "RSA")) {
+        k->type = GEN_DKIM_RSA;
+        k->bits = (unsigned)EVP_PKEY_get_bits(pkey);
+    } else if (EVP_PKEY_is_a(pkey, "ED25519")) {
+        k->type = GEN_DKIM_ED25519;
+        k->bits = 256;
+    } else {
+        rc = RC_UNSUPPORTED;
+        goto out;
+    }
+    rc = public_p(pkey, k->type, &k->p);
+    if (rc == RC_OK) {
+        *out = k;
+        k = NULL;
+    }
+out:
+    gen_dkim_key_free(k);
+    EVP_PKEY_free(pkey);
+    BIO_free(bio);
+    OPENSSL_cleanse(buf, sizeof(buf));
+    return rc;
+}
+
 void
 gen_dkim_key_free(struct gen_dkim_key *k)
 {

@@ -28,6 +28,8 @@ static const struct command commands[] = {
       N_("print every record a domain needs, ready to publish") },
     { "keygen", cli_keygen,
       N_("make a DKIM key pair and print its DNS record") },
+    { "export", cli_export,
+      N_("write a printable checklist with the records to publish") },
 };
 
 static void

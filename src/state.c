@@ -944,45 +944,34 @@ write_all(int fd, const char *p, size_t n)
 }
 
 enum rc
-state_save(const char *dir, const struct state *st, char **err)
+state_write_file(const char *path, const char *data, size_t len,
+                 unsigned mode, char **err)
 {
-    char *owned = NULL, *path = NULL, *tmp = NULL, *text = NULL;
-    const char *use, *failed = NULL;
-    json_t *j = NULL;
+    char *dir = dir_of(path), *tmp = NULL;
+    const char *base = strrchr(path, '/');
+    const char *failed = NULL;
     int fd = -1, e = 0;
     enum rc rc = RC_IO;
 
     if (err != NULL)
         *err = NULL;
-    if (pick_dir(dir, &owned, &use) != RC_OK) {
-        if (err != NULL)
-            *err = xstrdup("neither XDG_STATE_HOME nor HOME is set");
-        return RC_NOTFOUND;
-    }
-    if (state_path(use, st->domain, &path) != RC_OK) {
-        rc = RC_INVALID;
+    base = base != NULL ? base + 1 : path;
+    if (base[0] == '\0') {
+        e = EISDIR;
+        failed = path;
         goto out;
     }
-    if (mkdir_p(use) != 0) {
-        e = errno;
-        failed = use;
-        goto out;
-    }
-    j = state_to_json(st);
-    text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (text == NULL) {
-        rc = RC_NOMEM;
-        goto out;
-    }
-    tmp = xasprintf("%s/.%s.json.XXXXXX", use, st->domain);
+    tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
     fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
         e = errno;
         failed = tmp;
+        free(tmp);
+        tmp = NULL;
         goto out;
     }
-    if (fchmod(fd, 0600) != 0 || !write_all(fd, text, strlen(text)) ||
-        !write_all(fd, "\n", 1) || fsync(fd) != 0) {
+    if (fchmod(fd, (mode_t)mode) != 0 || !write_all(fd, data, len) ||
+        fsync(fd) != 0) {
         e = errno;
         failed = tmp;
         goto out;
@@ -1001,17 +990,61 @@ state_save(const char *dir, const struct state *st, char **err)
     }
     free(tmp);
     tmp = NULL;
-    fsync_dir(use);
+    fsync_dir(dir);
     rc = RC_OK;
 out:
+    if (rc != RC_OK && err != NULL)
+        *err = xasprintf("%s: %s", failed != NULL ? failed : path,
+                         strerror(e));
     if (fd >= 0)
         close(fd);
-    if (tmp != NULL)
+    if (tmp != NULL) {
         unlink(tmp);
-    if (rc != RC_OK && err != NULL && *err == NULL)
-        *err = failed != NULL ? xasprintf("%s: %s", failed, strerror(e)) :
-            xstrdup(rc_msgid(rc));
-    free(tmp);
+        free(tmp);
+    }
+    free(dir);
+    return rc;
+}
+
+enum rc
+state_save(const char *dir, const struct state *st, char **err)
+{
+    char *owned = NULL, *path = NULL, *text = NULL;
+    const char *use;
+    json_t *j = NULL;
+    enum rc rc;
+
+    if (err != NULL)
+        *err = NULL;
+    if (pick_dir(dir, &owned, &use) != RC_OK) {
+        if (err != NULL)
+            *err = xstrdup("neither XDG_STATE_HOME nor HOME is set");
+        return RC_NOTFOUND;
+    }
+    rc = state_path(use, st->domain, &path);
+    if (rc != RC_OK) {
+        if (err != NULL)
+            *err = xstrdup(rc_msgid(rc));
+        goto out;
+    }
+    if (mkdir_p(use) != 0) {
+        if (err != NULL)
+            *err = xasprintf("%s: %s", use, strerror(errno));
+        rc = RC_IO;
+        goto out;
+    }
+    j = state_to_json(st);
+    text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (text == NULL) {
+        rc = RC_NOMEM;
+        goto out;
+    }
+    size_t len = strlen(text);
+    text = xrealloc(text, len + 2);
+    text[len++] = '\n';
+    text[len] = '\0';
+    rc = state_write_file(path, text, len, 0600, err);
+out:
     free(text);
     json_decref(j);
     free(path);

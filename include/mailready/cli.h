@@ -80,6 +80,19 @@ struct state;
  * left in place, so that it is not saved over. */
 struct state *cli_state_load(const struct cli_common *c, const char *alabel,
                              bool *can_save);
+/* The saved answers stand in for the options not given (server
+ * addresses, selectors, host name), so that runs compare like with like;
+ * saved values are checked again (the file may have been edited).  The
+ * strings stay owned by a. */
+struct state_answers;
+void cli_answers_defaults(const struct state_answers *a, const char **ips,
+                          size_t *nips, size_t maxips, const char **sels,
+                          size_t *nsels, size_t maxsels,
+                          struct check_opts *opts);
+/* Keep what a run was given (server addresses, host name, selectors and
+ * the --dkim-key path, made absolute) as the admin's answers. */
+void cli_answers_store(struct state_answers *a,
+                       const struct check_opts *opts);
 /* Save st; prints the error and returns false on failure. */
 bool cli_state_save(const struct cli_common *c, const struct state *st);
 /* --since-last: what changed from old (NULL: nothing saved) to cur.  Text
@@ -93,6 +106,7 @@ json_t *cli_since_json(const struct state *old, const struct state *cur,
 const char *cli_status_word(enum check_status st);
 
 /* Commands: argv[0] is the command name. */
+int cli_export(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_spf(int argc, char **argv);
 int cli_explain(int argc, char **argv);

@@ -40,6 +40,13 @@ enum rc gen_dkim_keypair(enum gen_dkim_type type, unsigned bits,
                          struct gen_dkim_key **out);
 void gen_dkim_key_free(struct gen_dkim_key *k);
 
+/* Read the PEM private key in path (RSA or Ed25519, at most 64 KiB) and
+ * fill type, bits and p from its public half; pem is left NULL (the
+ * private key is not kept).  RC_IO if the file cannot be read,
+ * RC_PARSE if it holds no private key, RC_UNSUPPORTED for another key
+ * type.  *out: caller frees with gen_dkim_key_free(). */
+enum rc gen_dkim_key_load(const char *path, struct gen_dkim_key **out);
+
 /* true if sel is a valid selector (RFC 6376 §3.1: dot-separated labels
  * of letters, digits and '-', each 1..63) of at most 63 bytes in all; it
  * is also used as a file name, so nothing else is allowed. */

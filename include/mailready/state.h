@@ -135,6 +135,14 @@ enum rc state_load(const char *dir, const char *domain, struct state **out,
  * and errno text in English. */
 enum rc state_save(const char *dir, const struct state *st, char **err);
 
+/* Write data to path atomically: a temporary file in the same directory,
+ * with mode (fchmod, not masked), written, fsync'd and renamed over path;
+ * then the directory is fsync'd.  The directory must exist.  On failure
+ * path is untouched, no temporary file is left, and *err (optional;
+ * caller frees) names the failing path and the errno text. */
+enum rc state_write_file(const char *path, const char *data, size_t len,
+                         unsigned mode, char **err);
+
 /* Serialise / parse without touching files (state_load() and
  * state_save() use these).  state_from_json: RC_PARSE for wrong types,
  * RC_UNSUPPORTED for a newer version; *out NULL on error. */
