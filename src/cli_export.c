@@ -91,16 +91,6 @@ export_usage(FILE *fp)
 
 /* ---- the model ------------------------------------------------------- */
 
-static char *
-note_text(const struct export_note *n)
-{
-    const char *a[EXPORT_NOTE_ARGS];
-
-    for (int i = 0; i < EXPORT_NOTE_ARGS; i++)
-        a[i] = i < n->nargs ? n->args[i] : "";
-    return xasprintf(_(n->msgid), a[0], a[1], a[2]);
-}
-
 static void
 item_add_note(struct ex_item *it, char *text)
 {
@@ -158,9 +148,8 @@ doc_build(struct ex_doc *doc, const struct state *st,
             it->rrs = &plan->rrs[i];
         if (plan->elsewhere[i].n > 0)
             it->elsewhere = &plan->elsewhere[i];
-        for (size_t k = 0; k < plan->n_notes; k++)
-            if (plan->notes[k].step == (enum check_step)i)
-                item_add_note(it, note_text(&plan->notes[k]));
+        for (size_t k = 0; k < plan->notes[i].n; k++)
+            item_add_note(it, cli_finding_message(&plan->notes[i].v[k]));
     }
     doc->overall = state_status(st);
     for (size_t i = 0; i < doc->n; i++)

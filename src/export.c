@@ -8,34 +8,14 @@
 #include "mailready/export.h"
 #include "mailready/gen_dkim.h"
 #include "mailready/gen_dmarc.h"
-#include "mailready/gen_mx.h"
 #include "mailready/gen_ptr.h"
-#include "mailready/gen_spf.h"
+#include "mailready/gen_records.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
-/* Add a note; the variadic arguments are const char * ending in NULL. */
-static void
-note(struct export_plan *p, enum check_step step, const char *msgid, ...)
-{
-    struct export_note *n;
-    const char *a;
-    va_list ap;
-
-    p->notes = xreallocarray(p->notes, p->n_notes + 1, sizeof(*p->notes));
-    n = &p->notes[p->n_notes++];
-    memset(n, 0, sizeof(*n));
-    n->step = step;
-    n->msgid = msgid;
-    va_start(ap, msgid);
-    while ((a = va_arg(ap, const char *)) != NULL)
-        if (n->nargs < EXPORT_NOTE_ARGS)
-            n->args[n->nargs++] = str_visible(a, strnlen(a, 1024));
-    va_end(ap);
-}
-
-#define NOTE(p, step, msgid, ...) \
-    note((p), (step), (msgid), ##__VA_ARGS__, (const char *)NULL)
+#define NOTE(p, step, sev, id, msgid, ...)                               \
+    findings_addl(&(p)->notes[(step)], (sev), (id), (msgid), NULL, 0,   \
+                  ##__VA_ARGS__, (const char *)NULL)
 
 /* The presets named in the answers, in order; unknown ids are noted. */
 static size_t
@@ -50,10 +30,13 @@ answered_presets(const struct state_answers *a,
             preset_find(presets, a->providers.v[i]) : NULL;
 
         if (pr == NULL) {
-            NOTE(p, STEP_MX, N_("The saved answers name the provider %1$s, "
-                                "which this version of mailready does not "
-                                "know; it is left out of the records."),
-                 a->providers.v[i]);
+            char *vis = str_visible(a->providers.v[i],
+                                    strnlen(a->providers.v[i], 100));
+            NOTE(p, STEP_MX, SEV_WARN, "EXPORT_UNKNOWN_PROVIDER",
+                 N_("The saved answers name the provider %s, which this "
+                    "version of mailready does not know; it is left out "
+                    "of the records."), vis);
+            free(vis);
             continue;
         }
         out[n++] = pr;
@@ -61,121 +44,12 @@ answered_presets(const struct state_answers *a,
     return n;
 }
 
-static void
-plan_mx(const char *domain, const struct state_answers *a,
-        const struct preset *const *pr, size_t npr, struct export_plan *p)
+/* DKIM records from the saved private key files; returns how many. */
+static size_t
+plan_dkim_keys(const char *domain, const struct state_answers *a,
+               struct export_plan *p)
 {
-    bool any = false, mailbox = false;
-
-    for (size_t i = 0; i < npr; i++) {
-        if (pr[i]->kind != PRESET_MAILBOX)
-            continue;
-        mailbox = true;
-        for (size_t k = 0; k < pr[i]->n_mx; k++) {
-            char *host = NULL, *rdata = NULL;
-
-            if (gen_mx_expand(pr[i]->mx[k].host, domain, &host) != RC_OK ||
-                gen_mx_rdata(pr[i]->mx[k].pref, host, &rdata) != RC_OK) {
-                NOTE(p, STEP_MX, N_("The mail server name of %1$s differs "
-                                    "from account to account: copy the MX "
-                                    "record from the provider's "
-                                    "console."), pr[i]->name);
-                free(host);
-                break;
-            }
-            gen_rrs_add(&p->rrs[STEP_MX], domain, DNS_T_MX, rdata, NULL);
-            any = true;
-            free(host);
-            free(rdata);
-        }
-        if (pr[i]->n_mx == 0)
-            NOTE(p, STEP_MX, N_("The MX records of %1$s are not known to "
-                                "mailready: copy them from the provider's "
-                                "console."), pr[i]->name);
-    }
-    if (!mailbox && a->hostname != NULL) {
-        char *rdata = NULL;
-
-        if (gen_mx_rdata(10, a->hostname, &rdata) == RC_OK) {
-            gen_rrs_add(&p->rrs[STEP_MX], domain, DNS_T_MX, rdata, NULL);
-            any = true;
-        }
-        free(rdata);
-    }
-    if (!any && !mailbox)
-        NOTE(p, STEP_MX, N_("Neither a mail provider nor your mail "
-                            "server's host name is known, so no MX record "
-                            "is suggested: run the wizard or pass "
-                            "--hostname."));
-}
-
-static void
-plan_spf(const char *domain, const struct state_answers *a,
-         const struct preset *const *pr, size_t npr, struct export_plan *p)
-{
-    struct gen_spf_include inc[64];
-    const char *ips[64];
-    struct gen_spf_opts o;
-    struct gen_spf s;
-    size_t ninc = 0, nips = 0;
-    enum rc rc;
-
-    for (size_t i = 0; i < npr && ninc < ARRAY_LEN(inc); i++) {
-        if (pr[i]->spf_include == NULL || !pr[i]->spf_at_apex)
-            continue;
-        inc[ninc].domain = pr[i]->spf_include;
-        inc[ninc].lookups = pr[i]->spf_lookups;
-        ninc++;
-    }
-    for (size_t i = 0; i < a->includes.n && ninc < ARRAY_LEN(inc); i++) {
-        inc[ninc].domain = a->includes.v[i];
-        inc[ninc].lookups = 0;
-        ninc++;
-    }
-    for (size_t i = 0; i < a->server_ips.n && nips < ARRAY_LEN(ips); i++)
-        ips[nips++] = a->server_ips.v[i];
-    if (ninc == 0 && nips == 0) {
-        NOTE(p, STEP_SPF, N_("No provider or sending address is known, so "
-                             "no SPF record is suggested: run the wizard "
-                             "or pass --server-ip."));
-        return;
-    }
-    memset(&o, 0, sizeof(o));
-    o.includes = inc;
-    o.n_includes = ninc;
-    o.ips = ips;
-    o.n_ips = nips;
-    rc = gen_spf_build(&o, &s);
-    if (rc == RC_OK) {
-        gen_rrs_add(&p->rrs[STEP_SPF], domain, DNS_T_TXT, s.record,
-                    N_("Replace any other SPF record (v=spf1) of the "
-                       "domain: there must be only one."));
-        if (!s.lookups_exact)
-            NOTE(p, STEP_SPF, N_("The DNS lookups of some includes are "
-                                 "not known; check the record with "
-                                 "mailready check after publishing it."));
-    } else if (rc == RC_TOOLONG) {
-        char n[16];
-        struct strbuf drop = STRBUF_INIT;
-
-        snprintf(n, sizeof(n), "%u", s.lookups);
-        for (size_t i = 0; i < s.n_drop; i++)
-            strbuf_addf(&drop, "%s%s", i > 0 ? ", " : "", s.drop[i]);
-        NOTE(p, STEP_SPF, N_("An SPF record for these senders would need "
-                             "%1$s DNS lookups, more than the 10 allowed; "
-                             "drop %2$s."), n, strbuf_str(&drop));
-        strbuf_fini(&drop);
-    } else if (s.why != NULL) {
-        NOTE(p, STEP_SPF, s.why, s.bad != NULL ? s.bad : "");
-    }
-    gen_spf_fini(&s);
-}
-
-static void
-plan_dkim(const char *domain, const struct state_answers *a,
-          const struct preset *const *pr, size_t npr, struct export_plan *p)
-{
-    bool any = false;
+    size_t n = 0;
 
     for (size_t i = 0; i < a->selectors.n; i++) {
         const char *path = i < a->dkim_keys.n ? a->dkim_keys.v[i] : "";
@@ -184,105 +58,40 @@ plan_dkim(const char *domain, const struct state_answers *a,
         if (path[0] == '\0' || !gen_dkim_selector_ok(a->selectors.v[i]))
             continue;
         if (gen_dkim_key_load(path, &k) != RC_OK) {
-            NOTE(p, STEP_DKIM, N_("The DKIM key file %1$s (selector %2$s) "
-                                  "could not be read or holds no private "
-                                  "key, so its record is not shown."),
-                 path, a->selectors.v[i]);
+            char *vis = str_visible(path, strnlen(path, 4096));
+            NOTE(p, STEP_DKIM, SEV_FAIL, "EXPORT_DKIM_KEY_UNREADABLE",
+                 N_("The DKIM key file %1$s (selector %2$s) could not be "
+                    "read or holds no private key, so its record is not "
+                    "shown."), vis, a->selectors.v[i]);
+            free(vis);
             continue;
         }
         char *name = gen_dkim_record_name(domain, a->selectors.v[i]);
         char *rec = gen_dkim_record(k);
         gen_rrs_add(&p->rrs[STEP_DKIM], name, DNS_T_TXT, rec, NULL);
-        any = true;
+        n++;
         free(name);
         free(rec);
         gen_dkim_key_free(k);
     }
-    for (size_t i = 0; i < npr; i++) {
-        for (size_t k = 0; k < pr[i]->n_dkim_cnames; k++) {
-            const struct preset_cname *c = &pr[i]->dkim_cnames[k];
-            char *name = gen_dkim_record_name(domain, c->selector);
-            char *target = xasprintf("%s.", c->target);
-
-            gen_rrs_add(&p->rrs[STEP_DKIM], name, DNS_T_CNAME, target,
-                        NULL);
-            any = true;
-            free(name);
-            free(target);
-        }
-        if (pr[i]->n_dkim_cnames == 0 && pr[i]->dkim_console != NULL) {
-            NOTE(p, STEP_DKIM, N_("%1$s makes the DKIM key: copy the "
-                                  "record it shows in %2$s."),
-                 pr[i]->name, pr[i]->dkim_console);
-            any = true;
-        }
-    }
-    if (!any)
-        NOTE(p, STEP_DKIM, N_("No DKIM key is known: make one with the "
-                              "wizard, then publish the record it "
-                              "shows."));
+    return n;
 }
 
-static void
-plan_dmarc(const char *domain, const struct state_answers *a,
-           struct export_plan *p)
-{
-    struct gen_dmarc_opts o;
-    struct gen_dmarc d;
-    enum gen_dmarc_policy pol = GEN_DMARC_NONE;
-    const char *rua[32];
-    size_t nrua = 0;
-
-    if (a->dmarc_policy != NULL &&
-        !gen_dmarc_policy_parse(a->dmarc_policy, &pol))
-        pol = GEN_DMARC_NONE;
-    for (size_t i = 0; i < a->dmarc_rua.n && nrua < ARRAY_LEN(rua); i++)
-        rua[nrua++] = a->dmarc_rua.v[i];
-    memset(&o, 0, sizeof(o));
-    o.p = pol;
-    o.sp = GEN_DMARC_INHERIT;
-    o.rua = rua;
-    o.n_rua = nrua;
-    if (gen_dmarc_build(domain, &o, &d) == RC_OK) {
-        char *name = xasprintf("_dmarc.%s", domain);
-
-        gen_rrs_add(&p->rrs[STEP_DMARC], name, DNS_T_TXT, d.record,
-                    N_("Replace any other DMARC record of the domain."));
-        free(name);
-        for (size_t i = 0; i < d.n_auth; i++)
-            gen_rrs_add(&p->elsewhere[STEP_DMARC], d.auth[i], DNS_T_TXT,
-                        GEN_DMARC_AUTH_TEXT,
-                        N_("Published in the zone of the report address's "
-                           "domain, to accept reports about this one."));
-        if (nrua == 0)
-            NOTE(p, STEP_DMARC, N_("Add a report address (rua) to learn "
-                                   "who sends mail as your domain before "
-                                   "you make the policy stricter."));
-    } else if (d.why != NULL) {
-        NOTE(p, STEP_DMARC, d.why, d.bad != NULL ? d.bad : "");
-    }
-    gen_dmarc_fini(&d);
-}
-
+/* PTR requests for a sending server whose host name is not the MX. */
 static void
 plan_ptr(const struct state_answers *a, struct export_plan *p)
 {
-    if (a->server_ips.n == 0)
-        return;
-    if (a->hostname == NULL) {
-        NOTE(p, STEP_PTR, N_("Your mail server's host name is not known, "
-                             "so the reverse DNS (PTR) to ask for is not "
-                             "shown: run the wizard or pass --hostname."));
-        return;
-    }
     for (size_t i = 0; i < a->server_ips.n; i++) {
         struct gen_ptr_request *r = NULL;
         const char *why = NULL;
 
         if (gen_ptr_request_new(a->server_ips.v[i], a->hostname, &r,
                                 &why) != RC_OK) {
+            char *vis = str_visible(a->server_ips.v[i],
+                                    strnlen(a->server_ips.v[i], 100));
             if (why != NULL)
-                NOTE(p, STEP_PTR, why, a->server_ips.v[i]);
+                NOTE(p, STEP_PTR, SEV_FAIL, "EXPORT_PTR_INPUT", why, vis);
+            free(vis);
             continue;
         }
         char *target = xasprintf("%s.", r->hostname);
@@ -294,26 +103,166 @@ plan_ptr(const struct state_answers *a, struct export_plan *p)
     }
 }
 
+static bool
+extra_bool(const struct state_answers *a, const char *key)
+{
+    return json_is_true(json_object_get(a->extras, key));
+}
+
+static const char *
+extra_str(const struct state_answers *a, const char *key)
+{
+    return json_string_value(json_object_get(a->extras, key));
+}
+
+/* The step a generated record belongs to. */
+static enum check_step
+rr_step(const struct gen_rr *rr, const char *domain)
+{
+    if (rr->type == DNS_T_MX || rr->type == DNS_T_A ||
+        rr->type == DNS_T_AAAA)
+        return STEP_MX;
+    if (strncmp(rr->owner, "_dmarc.", 7) == 0 ||
+        strstr(rr->owner, "._report._dmarc.") != NULL)
+        return STEP_DMARC;
+    if (strstr(rr->owner, "._domainkey.") != NULL)
+        return STEP_DKIM;
+    if (rr->type == DNS_T_TXT && str_ieq(rr->owner, domain) &&
+        str_nieq(rr->rdata, "v=spf1", 6))
+        return STEP_SPF;
+    return STEP_MX;
+}
+
+/* The step a generator's note belongs to, by its id. */
+static enum check_step
+note_step(const char *id)
+{
+    if (strncmp(id, "GEN_SPF_", 8) == 0)
+        return STEP_SPF;
+    if (strncmp(id, "GEN_DKIM_", 9) == 0)
+        return STEP_DKIM;
+    if (strncmp(id, "GEN_DMARC_", 10) == 0)
+        return STEP_DMARC;
+    if (strncmp(id, "GEN_PTR_", 8) == 0)
+        return STEP_PTR;
+    return STEP_MX;
+}
+
+static void
+copy_note(struct findings *to, const struct finding *f)
+{
+    const char *a[FINDING_MAX_ARGS];
+
+    for (int i = 0; i < FINDING_MAX_ARGS; i++)
+        a[i] = i < f->nargs ? f->args[i] : NULL;
+    /* findings_addl stops at the first NULL argument. */
+    findings_addl(to, f->sev, f->id, f->msgid, f->msgid_plural, f->n,
+                  a[0], a[1], a[2], a[3], a[4], a[5], (const char *)NULL);
+}
+
 void
 export_plan_build(const char *domain, const struct state_answers *a,
                   const struct preset_list *presets,
                   struct export_plan *out)
 {
     const struct preset *pr[32];
-    size_t npr;
+    const char *rua[32];
+    struct gen_records_opts o;
+    struct gen_records r;
+    size_t npr, nrua = 0, nkeys;
+    bool recv = false;
 
     memset(out, 0, sizeof(*out));
     out->ttl = EXPORT_TTL;
     for (int i = 0; i < STEP_COUNT; i++) {
         gen_rrs_init(&out->rrs[i]);
         gen_rrs_init(&out->elsewhere[i]);
+        findings_init(&out->notes[i]);
     }
     npr = answered_presets(a, presets, out, pr, ARRAY_LEN(pr));
-    plan_mx(domain, a, pr, npr, out);
-    plan_spf(domain, a, pr, npr, out);
-    plan_dkim(domain, a, pr, npr, out);
-    plan_dmarc(domain, a, out);
-    plan_ptr(a, out);
+    nkeys = plan_dkim_keys(domain, a, out);
+    for (size_t i = 0; i < npr; i++)
+        if (pr[i]->kind == PRESET_MAILBOX)
+            recv = true;
+
+    memset(&o, 0, sizeof(o));
+    o.domain = domain;
+    o.presets = pr;
+    o.n_presets = npr;
+    o.mx_host = extra_str(a, "mx_host");
+    /* The host name is the mail host unless a provider receives. */
+    if (o.mx_host == NULL && !recv)
+        o.mx_host = a->hostname;
+    o.ips = (const char *const *)a->server_ips.v;
+    o.n_ips = a->server_ips.n;
+    if (a->dmarc_policy != NULL &&
+        gen_dmarc_policy_parse(a->dmarc_policy, &o.dmarc_p))
+        o.dmarc_stage_set = true;
+    o.dmarc_sp = GEN_DMARC_INHERIT;
+    o.dmarc_strict = extra_bool(a, "dmarc_strict");
+    for (size_t i = 0; i < a->dmarc_rua.n && nrua < ARRAY_LEN(rua); i++)
+        rua[nrua++] = a->dmarc_rua.v[i];
+    o.rua = rua;
+    o.n_rua = nrua;
+    o.spf_hard_fail = extra_bool(a, "spf_hard_fail");
+
+    /* Nothing answered: the generators would read that as a domain
+     * without mail (null MX); say what is missing instead. */
+    if (npr == 0 && o.mx_host == NULL && o.n_ips == 0 &&
+        !extra_bool(a, "no_mail")) {
+        NOTE(out, STEP_MX, SEV_WARN, "EXPORT_NO_ANSWERS",
+             N_("Neither a mail provider nor your own mail server is "
+                "known, so no MX or SPF record is suggested: run the "
+                "wizard, or pass --server-ip and --hostname."));
+        if (nkeys == 0)
+            NOTE(out, STEP_DKIM, SEV_WARN, "EXPORT_NO_DKIM_KEY",
+                 N_("No DKIM key is known: make one with mailready keygen "
+                    "or the wizard, then publish the record it shows."));
+        return;
+    }
+    gen_records_build(&o, &r);
+    for (size_t i = 0; i < r.rrs.n; i++) {
+        const struct gen_rr *rr = &r.rrs.v[i];
+        enum check_step st = rr_step(rr, domain);
+        const char *note = NULL;
+
+        if (st == STEP_SPF)
+            note = N_("Replace any other SPF record (v=spf1) of the "
+                      "domain: there must be only one.");
+        else if (st == STEP_DMARC)
+            note = N_("Replace any other DMARC record of the domain.");
+        gen_rrs_add(&out->rrs[st], rr->owner, rr->type, rr->rdata,
+                    rr->note != NULL ? rr->note : note);
+    }
+    for (size_t i = 0; i < r.external.n; i++)
+        gen_rrs_add(&out->elsewhere[STEP_DMARC], r.external.v[i].owner,
+                    r.external.v[i].type, r.external.v[i].rdata,
+                    N_("Published in the zone of the report address's "
+                       "domain, to accept reports about this one."));
+    for (size_t i = 0; i < r.n_ptr; i++) {
+        char *target = xasprintf("%s.", r.ptr[i]->hostname);
+
+        gen_rrs_add(&out->elsewhere[STEP_PTR], r.ptr[i]->reverse,
+                    DNS_T_PTR, target,
+                    N_("Set by whoever runs the address (your hosting "
+                       "provider or ISP), not in your zone: ask them."));
+        free(target);
+    }
+    for (size_t i = 0; i < r.notes.n; i++) {
+        const struct finding *f = &r.notes.v[i];
+
+        /* A key file already gives the DKIM record; the host name gives
+         * the PTR requests (below). */
+        if (nkeys > 0 && strcmp(f->id, "GEN_DKIM_OWN") == 0)
+            continue;
+        if (o.mx_host == NULL && a->hostname != NULL &&
+            strcmp(f->id, "GEN_PTR_NO_HOST") == 0)
+            continue;
+        copy_note(&out->notes[note_step(f->id)], f);
+    }
+    if (o.mx_host == NULL && a->hostname != NULL)
+        plan_ptr(a, out);
+    gen_records_fini(&r);
 }
 
 void
@@ -322,13 +271,8 @@ export_plan_fini(struct export_plan *p)
     for (int i = 0; i < STEP_COUNT; i++) {
         gen_rrs_fini(&p->rrs[i]);
         gen_rrs_fini(&p->elsewhere[i]);
+        findings_fini(&p->notes[i]);
     }
-    for (size_t i = 0; i < p->n_notes; i++)
-        for (int k = 0; k < p->notes[i].nargs; k++)
-            free(p->notes[i].args[k]);
-    free(p->notes);
-    p->notes = NULL;
-    p->n_notes = 0;
 }
 
 char *

@@ -22,15 +22,6 @@
  * columns; resolvers join the strings of a TXT record. */
 #define EXPORT_ZONE_CHUNK 60
 
-#define EXPORT_NOTE_ARGS 3
-
-struct export_note {
-    enum check_step step;
-    const char *msgid;              /* N_(), %s or %N$s */
-    char *args[EXPORT_NOTE_ARGS];   /* owned, visible-safe */
-    int nargs;
-};
-
 struct export_plan {
     struct gen_rrs rrs[STEP_COUNT];         /* for the domain's own zone */
     struct gen_rrs elsewhere[STEP_COUNT];   /* published by someone else:
@@ -38,14 +29,21 @@ struct export_plan {
                                              * address, DMARC report
                                              * authorisation by the report
                                              * address's domain */
-    struct export_note *notes;
-    size_t n_notes;
+    struct findings notes[STEP_COUNT];      /* what is left to do by hand:
+                                             * the generators' GEN_* notes
+                                             * and EXPORT_* ones; N_()
+                                             * msgids, not in the finding
+                                             * catalog */
     unsigned ttl;
 };
 
-/* Build the plan for domain (A-label) from answers; presets may be NULL
- * (no provider is then known).  Never fails: what cannot be built becomes
- * a note.  Release with export_plan_fini(). */
+/* Build the plan for domain (A-label) from the answers, with the record
+ * assembly of gen_records.c (providers, addresses, mail host, DMARC
+ * choices) and the DKIM records of the saved key files.  presets may be
+ * NULL (no provider is then known).  Answers that say nothing about the
+ * mail setup give no records (never a guessed null MX), only notes.
+ * Never fails: what cannot be built becomes a note.  Release with
+ * export_plan_fini(). */
 void export_plan_build(const char *domain, const struct state_answers *a,
                        const struct preset_list *presets,
                        struct export_plan *out);

@@ -620,9 +620,47 @@ state__diff__classes(void **unused)
                         "newly_broken");
 }
 
-int
-main(void)
+/* `test_state --save-loop DIR DOMAIN`: save a big state to DIR over and
+ * over, each time with the next counter in extras and records of a
+ * matching size, until killed (tests/integration/t_state_kill.sh kills it
+ * with SIGKILL at random moments and checks the file every time). */
+static int
+save_loop(const char *dir, const char *domain)
 {
+    struct state *s = state_new(domain);
+    char *blob = xmalloc(4001);
+
+    memset(blob, 'x', 4000);
+    blob[4000] = '\0';
+    set_step(s, STEP_MX, ST_FAIL, "MX_MISSING");
+    for (long n = 1; ; n++) {
+        char *err = NULL;
+
+        json_object_set_new(s->answers.extras, "counter", json_integer(n));
+        json_array_clear(s->steps[STEP_MX].records);
+        /* 200..299 records of 4000 bytes: about 1 MB per save. */
+        for (long k = 0; k < 200 + n % 100; k++)
+            json_array_append_new(s->steps[STEP_MX].records,
+                                  json_string(blob));
+        if (state_save(dir, s, &err) != RC_OK) {
+            fprintf(stderr, "save: %s\n", err);
+            free(err);
+            return 1;
+        }
+        if (n == 1) {
+            /* Tell the test that a complete file exists. */
+            puts("saved");
+            fflush(stdout);
+        }
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "--save-loop") == 0)
+        return save_loop(argv[2], argv[3]);
+
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(state__round_trip__keeps_everything),
         cmocka_unit_test(state__missing__is_notfound),
