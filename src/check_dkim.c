@@ -705,7 +705,7 @@ const struct finding_info check_dkim_findings[] = {
       N_("The DKIM key is too short."),
       N_("RFC 8301 requires at least 1024-bit RSA keys and recommends "
          "2048; receivers reject or distrust shorter ones."),
-      N_("Generate a 2048-bit RSA key (mailready gen dkim), publish it at "
+      N_("Generate a 2048-bit RSA key (mailready keygen), publish it at "
          "a new selector and switch signing to it.") },
     { "DKIM_HASH_SHA1", "dkim",
       N_("The DKIM key allows only SHA-1."),
@@ -722,7 +722,7 @@ const struct finding_info check_dkim_findings[] = {
       N_("The private key does not match the published key."),
       N_("Mail signed with this private key fails DKIM, because receivers "
          "check it against the key in DNS."),
-      N_("Publish the public key of this private key (mailready gen dkim "
+      N_("Publish the public key of this private key (mailready keygen "
          "can print it), or configure the signer with the private key "
          "that belongs to the published one.") },
     { "DKIM_KEY_MATCHES", "dkim",

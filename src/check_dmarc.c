@@ -691,7 +691,7 @@ const struct finding_info check_dmarc_findings[] = {
          "senders."),
       N_("Publish a TXT record at _dmarc.YOUR-DOMAIN, for a start "
          "\"v=DMARC1; p=none; rua=mailto:dmarc-reports@YOUR-DOMAIN\" "
-         "(mailready gen dmarc), read the reports, then move to "
+         "(mailready records), read the reports, then move to "
          "p=quarantine and p=reject.") },
     { "DMARC_MULTIPLE", "dmarc",
       N_("More than one DMARC record."),
