@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "mailready/cli.h"
+#include "mailready/gen_dkim.h"
 #include "mailready/i18n.h"
 #include "mailready/name.h"
 #include "mailready/net.h"
@@ -113,24 +114,21 @@ cli_wizard(int argc, char **argv)
             continue;
         }
         if ((r = cli_opt_value(argc, argv, &i, "--selector", &v)) != 0) {
-            char *a = NULL, *u = NULL;
-            const char *why = NULL;
-
             if (r < 0)
                 goto out;
-            if (name_normalize(v, true, true, &a, &u, &why) != RC_OK) {
-                fprintf(stderr, _("mailready: '%1$s' is not a valid DKIM "
-                                  "selector: %2$s\n"), v, _(why));
+            /* The date form (202611) is a good selector: RFC 6376 §3.1
+             * allows all-digit labels. */
+            if (!gen_dkim_selector_ok(v)) {
+                fprintf(stderr, _("mailready: '%s' is not a valid DKIM "
+                                  "selector\n"), v);
                 goto out;
             }
-            free(u);
             if (t.ans.nsel == TUI_MAX_SELECTORS) {
-                free(a);
                 fprintf(stderr, _("mailready: too many --selector "
                                   "options\n"));
                 goto out;
             }
-            t.ans.selectors[t.ans.nsel++] = a;
+            t.ans.selectors[t.ans.nsel++] = xstrdup(v);
             continue;
         }
         if ((r = cli_opt_value(argc, argv, &i, "--hostname", &v)) != 0) {

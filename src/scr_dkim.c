@@ -131,6 +131,12 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
                   "server, press g to make a key pair here."));
         return;
     }
+    if (t->sk.error != NULL) {
+        char *m = xasprintf(_(t->sk.error), t->sk.error_arg != NULL
+                                            ? t->sk.error_arg : "");
+        tw_item(d, tui_status_sym(t, ST_FAIL), TS_FAIL, TS_FAIL, 2, m);
+        free(m);
+    }
     for (size_t i = 0; i < KT__COUNT; i++)
         items[i] = _(types[i]);
     tw_text(d, t->sk.focus == 1 ? TS_BOLD : TS_NORMAL, 2,
@@ -144,13 +150,6 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
         tw_field(d, 2, _("Selector (a name for this key; the date is a "
                          "good choice), then Enter to make the key:"),
                  &t->sk.selector, true);
-    if (t->sk.error != NULL) {
-        char *m = xasprintf(_(t->sk.error), t->sk.error_arg != NULL
-                                            ? t->sk.error_arg : "");
-        tw_blank(d);
-        tw_item(d, tui_status_sym(t, ST_FAIL), TS_FAIL, TS_FAIL, 0, m);
-        free(m);
-    }
     tw_blank(d);
     tw_text(d, TS_DIM, 0, _("Esc cancels."));
 }

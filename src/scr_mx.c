@@ -109,16 +109,11 @@ scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
     char *m;
 
     (void)t;
-    m = xasprintf(_("Name:  %s"), owner);
+    m = xasprintf(_("Name: %1$s   Type: %2$s"), owner, gen_type_name(type));
     tw_text(d, TS_NORMAL, 2, m);
     free(m);
-    m = xasprintf(_("Type:  %s"), gen_type_name(type));
-    tw_text(d, TS_NORMAL, 2, m);
-    free(m);
-    tw_text(d, TS_NORMAL, 2, _("Value:"));
-    tw_record(d, 4, value);
-    tw_text(d, TS_DIM, 2, _("As a line for a zone file:"));
-    tw_record(d, 4, line);
+    tw_item(d, _("Value:"), TS_NORMAL, TS_RECORD, 2, value);
+    tw_item(d, _("Zone file:"), TS_DIM, TS_DIM, 2, line);
     free(line);
 }
 

@@ -1021,7 +1021,10 @@ tui_run(struct tui *t)
 
             dirty = true;
             if (key == TK_FN(KEY_RESIZE)) {
-                do_resize(t);
+                /* curses queues this after resizeterm(): only take the
+                 * new size (resizing again would queue another). */
+                t->rows = LINES;
+                t->cols = COLS;
                 continue;
             }
             if (confirm_quit) {

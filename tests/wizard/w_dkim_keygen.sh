@@ -1,0 +1,56 @@
+# A DKIM key made in the wizard, saved 0600 and never overwritten, then
+# found valid once the test publishes it and the wizard re-checks (each
+# re-check reads the zone files again).
+. "$TOP/tests/wizard/wiz-lib.sh"
+
+mkdir -p "$T/z"
+cp "$WZ_DIR"/*.zone "$T/z/"
+# The domain without its key.
+grep -v -e '_domainkey' -e '^ *"a2Cn' "$WZ_DIR/wizard-ok.test.zone" \
+    > "$T/z/wizard-ok.test.zone"
+wz_zones "$T/z"
+
+wz_start wizard-ok.test "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
+    --hostname mail.wizard-ok.test
+screen_has "the wizard starts" "Step 1: where"
+tm_send 3
+screen_has "the DKIM step" "Step 3: signing"
+screen_has "no key yet" "No DKIM key was found"
+tm_send g
+screen_has "key type menu" "> RSA 2048 bits"
+tm_send Enter
+screen_has "selector field with the date form" "> 20[0-9]{4}"
+tm_send C-u "wiztest" Enter
+screen_has "the key is made" "Your new key"
+screen_has "the record name" "wiztest\._domainkey\.wizard-ok\.test"
+key="$T/data/mailready/keys/wizard-ok.test/wiztest.private"
+expect_true "the private key file exists" test -s "$key"
+expect_true "the key file is mode 0600" \
+    test "$(stat -c %a "$key")" = 600
+screen_has "the re-check does not find it yet" "Verdict: problems found"
+
+# Publish the key: the record from the key file, as 255-byte strings.
+p=$(openssl pkey -in "$key" -pubout -outform DER 2>/dev/null | base64 -w0)
+expect_true "the public key can be read from the key file" test -n "$p"
+python3 - "$T/z/wizard-ok.test.zone" "v=DKIM1; k=rsa; p=$p" <<'PY'
+import sys
+path, rec = sys.argv[1], sys.argv[2]
+parts = [rec[i:i + 255] for i in range(0, len(rec), 255)]
+with open(path, 'a') as f:
+    f.write('wiztest._domainkey IN TXT ( %s )\n'
+            % ' '.join('"%s"' % s for s in parts))
+PY
+tm_send r
+screen_has "after publishing, DKIM is OK" "Verdict: OK"
+screen_has "and DNS carries exactly this key" "matches the published DKIM key"
+
+# A second key with the same selector must not replace the first.
+before=$(sha256sum < "$key")
+tm_send g Enter C-u "wiztest" Enter
+screen_has "the same selector is refused" "already exists"
+expect_true "the key file is unchanged" \
+    test "$(sha256sum < "$key")" = "$before"
+tm_send Escape q
+expect_true "q quits" wz_gone
+expect_true "the key is remembered" \
+    grep -q 'wiztest' "$T/state/wizard-ok.test.json"

@@ -1,0 +1,65 @@
+# wiz-lib.sh - what the wizard tests share (bash; source it after the
+# runner has sourced lib.sh and tmux-lib.sh).
+#
+#   WZ_ZONES        --no-network and a --zone-file for every fixture zone
+#                   in tests/wizard/zones (answers without any server)
+#   wz_zones DIR    the same, for the zones in DIR
+#   wz_start ARGS   run `mailready wizard ARGS` in tmux with a private
+#                   HOME, XDG data directory and --state-dir under $T
+#   screen_has LABEL REGEX     assert: the screen shows REGEX (waits)
+#   screen_lacks LABEL REGEX   assert: the screen does not show REGEX now
+#   wz_gone         wait until the wizard has exited (5 s); false if not
+#
+# The zones: wizard-ok.test passes every check (server 185.117.82.25,
+# DKIM selector 202401); wizard-bad.test has an MX alias, SPF "+all", no
+# DMARC, no DKIM and no PTR for 185.117.82.26; test. makes _dmarc.test
+# NXDOMAIN for the DMARC tree walk.
+
+WZ_DIR=$TOP/tests/wizard/zones
+
+wz_zones() {
+    local f
+    WZ_ZONES=(--no-network)
+    for f in "$1"/*.zone; do
+        WZ_ZONES+=(--zone-file "$f")
+    done
+}
+wz_zones "$WZ_DIR"
+
+wz_start() {
+    mkdir -p "$T/home" "$T/data" "$T/state"
+    tm_start env HOME="$T/home" XDG_DATA_HOME="$T/data" \
+        XDG_STATE_HOME="$T/home/state" MAILREADY_DATADIR="$TOP/data" \
+        MAILREADY_HELPDIR="$TOP/help" "$MAILREADY" wizard "$@" \
+        --state-dir "$T/state"
+}
+
+screen_has() {
+    expect_true "$1" tm_wait_for "$2"
+}
+
+_wz_lacks() {
+    local s
+    s=$(tm_screen)
+    if printf '%s\n' "$s" | grep -Eq -- "$1"; then
+        printf 'the screen shows /%s/:\n%s\n' "$1" "$s"
+        return 1
+    fi
+    return 0
+}
+
+screen_lacks() {
+    expect_true "$1" _wz_lacks "$2"
+}
+
+wz_gone() {
+    local n=0
+    while [ $n -lt 50 ]; do
+        pgrep -f -- "^[^ ]*mailready wizard .*--state-dir $T/state" \
+            >/dev/null 2>&1 || return 0
+        sleep 0.1
+        n=$((n + 1))
+    done
+    echo "the wizard is still running"
+    return 1
+}
