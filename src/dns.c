@@ -34,6 +34,7 @@
 struct waiter {
     dns_cb cb;
     void *arg;
+    bool internal;          /* a zone CNAME chain waiting for live DNS */
     struct waiter *next;
 };
 
@@ -86,7 +87,7 @@ struct dns {
     struct entry *all;
     struct entry *qhead, **qtail;
     struct entry *inflight;
-    size_t npending;
+    size_t npending;            /* callers' callbacks not run yet */
     size_t nqueries;
     double t0;
     ares_socket_t socks[ARES_GETSOCK_MAXNUM];
@@ -300,16 +301,19 @@ entry_answer(struct dns *d, struct entry *e, struct dns_answer *a)
 }
 
 static void
-add_waiter(struct dns *d, struct entry *e, dns_cb cb, void *arg)
+add_waiter(struct dns *d, struct entry *e, dns_cb cb, void *arg,
+           bool internal)
 {
     struct waiter *w = xmalloc(sizeof(*w));
 
     w->cb = cb;
     w->arg = arg;
+    w->internal = internal;
     w->next = NULL;
     *e->wtail = w;
     e->wtail = &w->next;
-    d->npending++;
+    if (!internal)
+        d->npending++;
     queue_entry(d, e);
 }
 
@@ -338,7 +342,8 @@ deliver(struct dns *d)
         e->wtail = &e->waiters;
         for (; w != NULL; w = next) {
             next = w->next;
-            d->npending--;
+            if (!w->internal)
+                d->npending--;
             w->cb(w->arg, e->ans);
             free(w);
         }
@@ -421,6 +426,9 @@ live_send(struct dns *d, struct entry *e, const char *name)
 
 /* ---- resolving an entry ------------------------------------------------- */
 
+static void query(struct dns *d, const char *name, uint16_t type,
+                  dns_cb cb, void *arg, bool internal);
+
 /* The live answer for the target of a zone CNAME chain arrived. */
 static void
 follow_cb(void *arg, const struct dns_answer *la)
@@ -487,7 +495,7 @@ resolve(struct dns *d, struct entry *e, const char *name)
             e->partial = a;
             inflight_add(d, e);
             e->deadline = INFINITY;
-            dns_query(d, follow, e->type, follow_cb, e);
+            query(d, follow, e->type, follow_cb, e, true);
         }
         free(follow);
         return;
@@ -754,9 +762,9 @@ dns_force_status(struct dns *d, const char *name, uint16_t type,
         table_remove(d, e);
 }
 
-void
-dns_query(struct dns *d, const char *name, uint16_t type, dns_cb cb,
-          void *arg)
+static void
+query(struct dns *d, const char *name, uint16_t type, dns_cb cb, void *arg,
+      bool internal)
 {
     char key[DNS_NAME_BUF], canon[DNS_NAME_BUF];
     struct entry *e;
@@ -772,20 +780,27 @@ dns_query(struct dns *d, const char *name, uint16_t type, dns_cb cb,
             a->qname = xstrndup(name, DNS_NAME_MAX);
             a->canon = a->qname;
         }
-        add_waiter(d, e, cb, arg);
+        add_waiter(d, e, cb, arg, internal);
         entry_answer(d, e, a);
         return;
     }
     dns_name_canon(canon, true, key, sizeof(key));
     e = table_find(d, key, type);
     if (e != NULL) {
-        add_waiter(d, e, cb, arg);
+        add_waiter(d, e, cb, arg, internal);
         return;
     }
     e = entry_new(d, key, type);
     e->name = xstrdup(canon);
-    add_waiter(d, e, cb, arg);
+    add_waiter(d, e, cb, arg, internal);
     resolve(d, e, canon);
+}
+
+void
+dns_query(struct dns *d, const char *name, uint16_t type, dns_cb cb,
+          void *arg)
+{
+    query(d, name, type, cb, arg, false);
 }
 
 size_t

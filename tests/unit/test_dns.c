@@ -366,6 +366,45 @@ live__blackhole__timeout_in_time(void **state)
 }
 
 static void
+never_called(void *arg, const struct dns_answer *a)
+{
+    (void)arg;
+    (void)a;
+    fail_msg("a callback ran after dns_free()");
+}
+
+static void
+live__free_with_queries_out__clean(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    struct dns *d = dns_at(port, 5000, NULL);
+    struct got g = { 0, NULL };
+    char *err = NULL;
+
+    (void)state;
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN z.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "out 300 CNAME elsewhere.test.\n", NULL, &err), RC_OK);
+    dns_query(d, "a.test", DNS_T_MX, never_called, NULL);
+    dns_query(d, "out.z.test", DNS_T_A, never_called, NULL);
+    dns_query(d, "z.test", DNS_T_SOA, got_cb, &g);
+    /* Let the queries leave, but not be answered. */
+    for (int i = 0; i < 3; i++) {
+        struct pollfd fds[16];
+        int n = dns_pollfds(d, fds, 16);
+
+        poll(fds, (nfds_t)n, 10);
+        dns_process(d, fds, n);
+    }
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(dns_pending(d), 2);
+    dns_free(d);
+    close(s);
+}
+
+static void
 live__canned_mx__ok(void **state)
 {
     struct responder rs;
@@ -680,6 +719,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(live__blackhole__timeout_in_time),
+        cmocka_unit_test(live__free_with_queries_out__clean),
         cmocka_unit_test(live__canned_mx__ok),
         cmocka_unit_test(live__truncated__retried_over_tcp),
         cmocka_unit_test(live__big_udp__no_tcp),
