@@ -159,7 +159,8 @@ responder_main(void *arg)
     struct {
         unsigned char q[600];
         size_t qlen;
-        struct sockaddr_in from;
+        struct sockaddr_storage from;
+        socklen_t fromlen;
         struct timespec due;
         bool used;
     } later[8];
@@ -188,11 +189,11 @@ responder_main(void *arg)
             later[i].used = false;
             n = respond(rs, later[i].q, later[i].qlen, false, r);
             sendto(rs->udp, r, n, 0, (struct sockaddr *)&later[i].from,
-                   sizeof(later[i].from));
+                   later[i].fromlen);
         }
         if (p[0].revents & POLLIN) {
             unsigned char q[600], r[2048];
-            struct sockaddr_in from;
+            struct sockaddr_storage from;
             socklen_t fl = sizeof(from);
             ssize_t k = recvfrom(rs->udp, q, sizeof(q), 0,
                                  (struct sockaddr *)&from, &fl);
@@ -208,6 +209,7 @@ responder_main(void *arg)
                         memcpy(later[i].q, q, (size_t)k);
                         later[i].qlen = (size_t)k;
                         later[i].from = from;
+                        later[i].fromlen = fl;
                         later[i].due = now;
                         later[i].due.tv_nsec += 150 * 1000000L;
                         if (later[i].due.tv_nsec >= 1000000000L) {
@@ -236,45 +238,83 @@ responder_main(void *arg)
     return NULL;
 }
 
-/* A UDP socket on 127.0.0.1 (port 0: any); *port gets the port. */
-static int
-udp_socket(int *port)
+/* The loopback address of family with port. */
+static socklen_t
+loopback(int family, int port, struct sockaddr_storage *ss)
 {
-    struct sockaddr_in sa;
-    socklen_t sl = sizeof(sa);
-    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    memset(ss, 0, sizeof(*ss));
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 
-    assert_true(s >= 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sa.sin_port = htons((uint16_t)*port);
-    assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
-    assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &sl), 0);
-    *port = ntohs(sa.sin_port);
+        s6->sin6_family = AF_INET6;
+        s6->sin6_addr = in6addr_loopback;
+        s6->sin6_port = htons((uint16_t)port);
+        return sizeof(*s6);
+    }
+    {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+        s4->sin_family = AF_INET;
+        s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        s4->sin_port = htons((uint16_t)port);
+        return sizeof(*s4);
+    }
+}
+
+/* A UDP socket on the loopback address of family (port 0: any); *port
+ * gets the port.  -1 if that family has no loopback here. */
+static int
+udp_socket_af(int family, int *port)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = loopback(family, *port, &ss);
+    int s = socket(family, SOCK_DGRAM, 0);
+
+    if (s < 0)
+        return -1;
+    if (bind(s, (struct sockaddr *)&ss, sl) != 0 ||
+        getsockname(s, (struct sockaddr *)&ss, &sl) != 0) {
+        close(s);
+        return -1;
+    }
+    *port = family == AF_INET6
+            ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+            : ntohs(((struct sockaddr_in *)&ss)->sin_port);
     return s;
 }
 
-static void
-responder_start(struct responder *rs, enum mode mode)
+static int
+udp_socket(int *port)
 {
-    struct sockaddr_in sa;
+    int s = udp_socket_af(AF_INET, port);
+
+    assert_true(s >= 0);
+    return s;
+}
+
+/* Start a responder on the loopback of family; false if there is none. */
+static bool
+responder_start_af(struct responder *rs, enum mode mode, int family)
+{
+    struct sockaddr_storage ss;
     int one = 1;
 
     memset(rs, 0, sizeof(*rs));
     rs->mode = mode;
+    rs->udp = rs->tcp = -1;
     /* Find a port free for both UDP and TCP. */
     for (int tries = 0; tries < 50; tries++) {
+        socklen_t sl;
+
         rs->port = 0;
-        rs->udp = udp_socket(&rs->port);
-        rs->tcp = socket(AF_INET, SOCK_STREAM, 0);
+        rs->udp = udp_socket_af(family, &rs->port);
+        if (rs->udp < 0)
+            return false;
+        rs->tcp = socket(family, SOCK_STREAM, 0);
         assert_true(rs->tcp >= 0);
         setsockopt(rs->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        memset(&sa, 0, sizeof(sa));
-        sa.sin_family = AF_INET;
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        sa.sin_port = htons((uint16_t)rs->port);
-        if (bind(rs->tcp, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+        sl = loopback(family, rs->port, &ss);
+        if (bind(rs->tcp, (struct sockaddr *)&ss, sl) == 0 &&
             listen(rs->tcp, 8) == 0)
             break;
         close(rs->udp);
@@ -284,6 +324,13 @@ responder_start(struct responder *rs, enum mode mode)
     assert_true(rs->tcp >= 0);
     assert_int_equal(pipe(rs->stop_pipe), 0);
     assert_int_equal(pthread_create(&rs->th, NULL, responder_main, rs), 0);
+    return true;
+}
+
+static void
+responder_start(struct responder *rs, enum mode mode)
+{
+    assert_true(responder_start_af(rs, mode, AF_INET));
 }
 
 static void
@@ -618,6 +665,33 @@ live__many_in_flight__all_answered(void **state)
 }
 
 static void
+live__ipv6_resolver__ok(void **state)
+{
+    struct responder rs;
+    char addr[64];
+    const char *res[2] = { addr, NULL };
+    struct dns_opts o = { .resolvers = res, .n_resolvers = 1,
+                          .timeout_ms = 2000 };
+    struct dns *d = NULL;
+    struct got g = { 0, NULL };
+    char *err = NULL;
+
+    (void)state;
+    if (!responder_start_af(&rs, MODE_TC, AF_INET6))
+        skip();
+    /* [::1]:PORT, and TCP after truncation over IPv6 too. */
+    snprintf(addr, sizeof(addr), "[::1]:%d", rs.port);
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    dns_query(d, "big.test", DNS_T_TXT, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.a->status, DNS_OK);
+    assert_int_equal(dns_answer_count(g.a, DNS_T_TXT), 1);
+    dns_free(d);
+    responder_stop(&rs);
+    assert_true(rs.n_tcp >= 1);
+}
+
+static void
 resolvers__parsed(void **state)
 {
     static const char *const good[] = {
@@ -727,6 +801,7 @@ main(void)
         cmocka_unit_test(live__late_answer__ignored),
         cmocka_unit_test(live__poll_loop__like_the_wizard),
         cmocka_unit_test(live__many_in_flight__all_answered),
+        cmocka_unit_test(live__ipv6_resolver__ok),
         cmocka_unit_test(resolvers__parsed),
         cmocka_unit_test(zone_cname__followed_live),
         cmocka_unit_test(zone_cname__live_servfail__kept),
