@@ -1975,8 +1975,10 @@ spf_finish(struct check_ctx *ctx)
     }
     tree_display(root, &sb, 0);
     if (root->state == NODE_OK)
-        strbuf_addf(&sb, "total: %u DNS lookups (limit %d)\n",
+        strbuf_addf(&sb, "total: %u DNS lookups (limit %d)",
                     root->subtotal, SPF_MAX_LOOKUPS);
+    while (sb.len > 0 && sb.s[sb.len - 1] == '\n')
+        sb.s[--sb.len] = '\0';
     o = tree_json(root);
     json_object_set_new(o, "total_lookups", json_integer(root->subtotal));
     json_object_set_new(o, "display", json_string(strbuf_str(&sb)));

@@ -149,13 +149,27 @@ cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
 {
     const char *p = text;
     int col = indent;
+    int start = indent;         /* column where the line's words start */
 
     fprintf(fp, "%*s", indent, "");
+    while (*p != '\n' && *p == ' ' && col < width / 2) {
+        fputc(' ', fp);
+        col++;
+        p++;
+    }
+    start = col;
     while (*p != '\0') {
         if (*p == '\n') {
             fprintf(fp, "\n%*s", indent, "");
             col = indent;
             p++;
+            /* keep a line's own indentation (trees in "display") */
+            while (*p == ' ' && col < width / 2) {
+                fputc(' ', fp);
+                col++;
+                p++;
+            }
+            start = col;
             continue;
         }
         const char *w = p;
@@ -165,10 +179,10 @@ cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
                 wcols++;
             w++;
         }
-        if (col > indent && col + 1 + wcols > width) {
-            fprintf(fp, "\n%*s", indent, "");
-            col = indent;
-        } else if (col > indent) {
+        if (col > start && col + 1 + wcols > width) {
+            fprintf(fp, "\n%*s", start, "");
+            col = start;
+        } else if (col > start) {
             fputc(' ', fp);
             col++;
         }

@@ -165,6 +165,9 @@ def run(sdir, mailready, resolver):
                 p.stderr.decode("utf-8", "replace").strip()[:200]))
             continue
         why = []
+        err = p.stderr.decode("utf-8", "replace")
+        if "Sanitizer" in err or "runtime error" in err:
+            why.append("sanitizer: %s" % err.strip()[:300])
         if out.get("result") not in t["result"]:
             why.append("result %s, expected %s" % (
                 out.get("result"), "|".join(t["result"])))
