@@ -6,7 +6,9 @@
 #   mr_check DOMAIN [ARGS...]   $MAILREADY check DOMAIN --resolver $RESOLVER
 #                               --json --timeout 2 ARGS: JSON in $T/out.json,
 #                               stderr in $T/err, status in $MR_RC, wall
-#                               time in $MR_MS (milliseconds)
+#                               time in $MR_MS (milliseconds).  MR_RESOLVER
+#                               and MR_TIMEOUT replace $RESOLVER and 2 (e.g.
+#                               MR_RESOLVER=$BLACKHOLE mr_check ...)
 #   mr_run ARGS...              $MAILREADY ARGS: stdout $T/out, stderr
 #                               $T/err, status $MR_RC, time $MR_MS
 #   expect_rc N LABEL           $MR_RC is N
@@ -76,8 +78,9 @@ mr_check() {
     fi
     t0=$(_mr_now_ms)
     MR_RC=0
-    "$MAILREADY" check "$domain" --resolver "$RESOLVER" --json \
-        --timeout 2 "$@" > "$T/out.json" 2> "$T/err" || MR_RC=$?
+    "$MAILREADY" check "$domain" --resolver "${MR_RESOLVER:-$RESOLVER}" \
+        --json --timeout "${MR_TIMEOUT:-2}" "$@" \
+        > "$T/out.json" 2> "$T/err" || MR_RC=$?
     MR_MS=$(( $(_mr_now_ms) - t0 ))
     return 0
 }
