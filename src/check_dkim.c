@@ -316,9 +316,11 @@ add_key_record(struct check_result *res, const struct dkim_sel *s,
     json_object_set_new(o, "name", json_string(name));
     if (!name_eq(s->ans->canon, s->qname)) {
         json_object_set_new(o, "cname", json_string(canon));
-        disp = xasprintf("%s -> %s: %s\n  %s", name, canon, summary, rec);
+        disp = xasprintf("%s -> %s%s%s\n  %s", name, canon,
+                         summary[0] != '\0' ? ": " : "", summary, rec);
     } else {
-        disp = xasprintf("%s: %s\n  %s", name, summary, rec);
+        disp = xasprintf("%s%s%s\n  %s", name,
+                         summary[0] != '\0' ? ": " : "", summary, rec);
     }
     json_object_set_new(o, "record", json_string(rec));
     json_object_set_new(o, "key", json_string(summary));
@@ -414,7 +416,7 @@ judge_record(struct check_result *res, const struct dkim_sel *s,
     if (dkim_key_record_parse(txt, len, &r, &err) != RC_OK) {
         finding_add(fs, SEV_FAIL, "DKIM_SYNTAX", err.msgid, where,
                     err.detail != NULL ? err.detail : "");
-        add_key_record(res, s, txt, len, "invalid");
+        add_key_record(res, s, txt, len, "");
         goto out;
     }
     if (!r->email) {
@@ -429,13 +431,13 @@ judge_record(struct check_result *res, const struct dkim_sel *s,
         finding_add(fs, SEV_WARN, "DKIM_KEY_REVOKED",
                     N_("The DKIM key at %1$s is revoked (empty p=): mail "
                        "signed with this selector fails DKIM."), where);
-        add_key_record(res, s, txt, len, "revoked");
+        add_key_record(res, s, txt, len, "");
         goto out;
     }
     dkim_key_decode(r->type, r->p, &ki);
     if (ki.problem != DKIM_KEY_OK) {
         judge_key_problem(fs, where, r, &ki, rr);
-        add_key_record(res, s, txt, len, "invalid");
+        add_key_record(res, s, txt, len, "");
         goto out;
     }
     if (r->type == DKIM_KEY_RSA)

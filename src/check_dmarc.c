@@ -474,10 +474,7 @@ add_policy_record(struct dmarc_state *st, struct check_result *res,
     char *name = xasprintf("_dmarc.%s", pol);
     char *vname = vis(name), *text = vis(st->rec_text);
     char *org = vis(st->r.org);
-    char *disp = xasprintf("%s: %s\n  policy %s; organizational domain %s",
-                           vname, text,
-                           applied == DMARC_P_ABSENT ? "-" :
-                           dmarc_policy_name(applied), org);
+    char *disp = xasprintf("%s: %s", vname, text);
 
     json_object_set_new(o, "name", json_string(vname));
     json_object_set_new(o, "record", json_string(text));
@@ -550,9 +547,9 @@ dmarc_finish(struct check_ctx *ctx)
     }
     err = walk_first_error(&st->main, st->e, &st->r);
     if (err != NULL) {
+        /* The policy that applies is not known for sure: say only that. */
         check_add_dns_error(fs, err);
-        if (st->r.policy < 0)
-            goto out;
+        goto out;
     }
     if (st->r.policy < 0) {
         const struct dns_answer *a = st->main.ans[0];

@@ -525,6 +525,32 @@ answer_has(const struct dns_answer *ans, const struct ipaddr *ip)
     return false;
 }
 
+/* What the PTR name resolves to, for the report: its addresses of the
+ * family asked, or the answer's status. */
+static void
+add_forward(struct strbuf *sb, const struct dns_answer *ans, int family)
+{
+    uint16_t type = family == AF_INET ? DNS_T_A : DNS_T_AAAA;
+    const struct dns_rr *rr = NULL;
+    int n = 0;
+
+    if (ans == NULL || ans->status != DNS_OK ||
+        dns_answer_count(ans, type) == 0) {
+        strbuf_adds(sb, ans == NULL ? "?" :
+                    dns_status_name(ans->status == DNS_OK ? DNS_NODATA :
+                                    ans->status));
+        return;
+    }
+    while ((rr = dns_answer_next(ans, type, rr)) != NULL && n < 4) {
+        struct ipaddr x;
+        char buf[64];
+
+        net_from_bytes(&x, family, rr->u.addr);
+        strbuf_addf(sb, "%s%s", n++ > 0 ? ", " : "",
+                    net_format(&x, buf, sizeof(buf)));
+    }
+}
+
 /* PTR_MISSING with who can set it (the reverse zone's SOA). */
 static void
 report_missing(struct findings *fs, const struct ptr_addr *a,
@@ -617,7 +643,8 @@ check_addr(struct check_ctx *ctx, struct check_result *res,
     }
     if (a->nfwd == 0) {
         report_missing(fs, a, want);
-        strbuf_addf(&disp, "%s: %s", a->text, "no PTR");
+        strbuf_addf(&disp, "%s PTR: %s", a->rev,
+                    dns_status_name(a->ptr->status));
         goto out;
     }
     for (size_t i = 0; i < a->nfwd; i++) {
@@ -643,8 +670,9 @@ check_addr(struct check_ctx *ctx, struct check_result *res,
         if (names.len > 0)
             strbuf_adds(&names, ", ");
         strbuf_adds(&names, f->name);
-        strbuf_addf(&disp, "%s%s PTR %s%s", i > 0 ? "\n" : "", a->rev,
-                    f->name, ok ? " (forward-confirmed)" : "");
+        strbuf_addf(&disp, "%s%s PTR %s -> ", i > 0 ? "\n" : "", a->rev,
+                    f->name);
+        add_forward(&disp, f->ans, a->ip.family);
     }
     if (a->nfwd > 1) {
         char *n = vis(strbuf_str(&names));

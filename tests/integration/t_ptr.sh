@@ -10,6 +10,7 @@ expect_ids ptr "" "clean"
 expect_status ptr ok "clean: ok"
 expect_json 'len([c for c in j["checks"] if c["step"] == "ptr"][0]["records"]) == 2' "clean: v4 and v6"
 expect_rc 0 "clean: exit 0"
+expect_status all ok "clean: every step ok"
 
 mr_check ptr-missing.test
 expect_ids ptr "PTR_MISSING" "missing (v4 and v6)"
@@ -40,3 +41,4 @@ mr_check audit-parked.test
 expect_ids ptr "PTR_NOT_NEEDED" "parked"
 expect_status ptr ok "parked: ok"
 expect_rc 0 "parked: exit 0"
+expect_status all ok "parked: every step ok"
