@@ -11,7 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <math.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +28,8 @@
 #define DNS_QUERY_CAP 5000
 /* EDNS0 UDP payload size we announce (DNS flag day 2020). */
 #define DNS_EDNS_SIZE 1232
+/* A deadline that never comes (a zone CNAME waiting for live DNS). */
+#define NEVER DBL_MAX
 /* Shortest per-try timeout we give c-ares. */
 #define DNS_MIN_TRY_MS 50
 
@@ -494,7 +496,7 @@ resolve(struct dns *d, struct entry *e, const char *name)
         } else {
             e->partial = a;
             inflight_add(d, e);
-            e->deadline = INFINITY;
+            e->deadline = NEVER;
             query(d, follow, e->type, follow_cb, e, true);
         }
         free(follow);
@@ -841,9 +843,10 @@ dns_pollfds(struct dns *d, struct pollfd *fds, int max)
 int
 dns_timeout_ms(struct dns *d, int max_ms)
 {
-    double t = max_ms < 0 ? INFINITY : (double)max_ms;
+    double t = max_ms < 0 ? NEVER : (double)max_ms;
     double now = now_ms();
     struct timeval tv;
+    int ms;
 
     if (d->qhead != NULL)
         return 0;
@@ -857,13 +860,12 @@ dns_timeout_ms(struct dns *d, int max_ms)
         if (at < t)
             t = at;
     }
-    if (t < 0)
+    if (t <= 0)
         return 0;
-    if (isinf(t))
-        return -1;
-    if (t > (double)INT32_MAX)
-        return INT32_MAX;
-    return (int)ceil(t);
+    if (t >= (double)INT32_MAX)
+        return max_ms < 0 && t == NEVER ? -1 : INT32_MAX;
+    ms = (int)t;
+    return (double)ms < t ? ms + 1 : ms;     /* round up: no busy loop */
 }
 
 static bool

@@ -207,12 +207,12 @@ dns_name_canon(const char *name, bool lower, char *out, size_t outsz)
         out[0] = '\0';
     if (!dns_name_to_wire(name, wire, &wlen))
         return false;
+    /* Length bytes are at most 63 ('?'), below 'A': lower-casing the
+     * whole wire form only touches label bytes. */
     if (lower)
         for (size_t i = 0; i < wlen; i++)
             if (wire[i] >= 'A' && wire[i] <= 'Z')
                 wire[i] = (unsigned char)(wire[i] - 'A' + 'a');
-    /* Lower-casing can turn a length byte into... nothing: lengths are
-     * at most 63 ('?'), below 'A', so they are never touched. */
     return dns_name_read(wire, wlen, &off, out, outsz);
 }
 
