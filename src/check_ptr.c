@@ -23,6 +23,7 @@
 #define PTR_MAX_HOSTS 32
 #define PTR_MAX_NAMES 8         /* PTR names followed per address */
 #define PTR_MAX_SOA 33          /* levels of a reverse name */
+#define PTR_MAX_HOPS 8
 
 /* --- generic names --- */
 
@@ -282,6 +283,7 @@ struct ptr_addr {
     char text[64];
     char rev[80];
     bool given;                     /* from --server-ip */
+    int hops;                       /* CNAMEs followed for the PTR */
     char *hosts[PTR_MAX_HOSTS];     /* MX hosts that led to it */
     size_t nhosts;
     const struct dns_answer *ptr;
@@ -353,6 +355,15 @@ on_ptr(void *arg, const struct dns_answer *ans)
     uint16_t type = a->ip.family == AF_INET ? DNS_T_A : DNS_T_AAAA;
 
     a->ptr = ans;
+    /* RFC 2317 classless delegation: a CNAME into another zone, which an
+     * authoritative server answers alone.  Ask at its target. */
+    if ((ans->status == DNS_OK || ans->status == DNS_NODATA) &&
+        dns_answer_count(ans, DNS_T_PTR) == 0 &&
+        !name_eq(ans->canon, ans->qname) && a->hops < PTR_MAX_HOPS) {
+        a->hops++;
+        dns_query(a->st->ctx->dns, ans->canon, DNS_T_PTR, on_ptr, a);
+        return;
+    }
     if (ans->status == DNS_NXDOMAIN || ans->status == DNS_NODATA ||
         (ans->status == DNS_OK && dns_answer_count(ans, DNS_T_PTR) == 0)) {
         ask_soa(a);

@@ -42,3 +42,9 @@ expect_ids ptr "PTR_NOT_NEEDED" "parked"
 expect_status ptr ok "parked: ok"
 expect_rc 0 "parked: exit 0"
 expect_status all ok "parked: every step ok"
+
+# RFC 2317 classless delegation: the PTR is a CNAME into another zone.
+mr_check ptr-classless.test
+expect_ids ptr "" "classless delegation followed"
+expect_json 'any("PTR mx.ptr-classless.test -> 81.169.201.70" in r for r in records("ptr"))' \
+    "classless: PTR found and confirmed"

@@ -285,11 +285,25 @@ zone("ptr-noip.test",
      % (V4, txt("v=DKIM1; k=rsa; p=" + shared)),
      "No MX at all: no mail server address to check.")
 rev4[65] = "ptr-noip.test"
+rev4[70] = "(classless)"
+
+ptr_zone("ptr-classless.test", 70, "RFC 2317 classless delegation: the "
+         "PTR of .70 is a CNAME into 64-127.201.169.81.in-addr.arpa.")
+with open(os.path.join(ZONES, "64-127." + REV4 + ".zone"), "w") as f:
+    f.write("; RFC 2317 classless sub-zone for ptr-classless.test.\n"
+            "; Written by tests/data/audit/gen-fixtures.py.\n"
+            "$ORIGIN 64-127.%s.\n$TTL 300\n"
+            "@ SOA ns1.rev-hoster.test. noc.rev-hoster.test. 1 7200 3600 "
+            "1209600 300\n@ NS ns1.rev-hoster.test.\n"
+            "70 PTR mx.ptr-classless.test.\n" % REV4)
 
 # --- reverse zones ------------------------------------------------------
 body = ""
 for n in sorted(rev4):
     if n == 60:
+        continue
+    if n == 70:
+        body += "70 CNAME 70.64-127.%s.\n" % REV4
         continue
     names = rev4[n] if isinstance(rev4[n], list) else [rev4[n]]
     for name in names:
