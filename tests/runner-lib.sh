@@ -50,10 +50,24 @@ _runner_kill_tests() {
     kill -KILL $all 2>/dev/null
 }
 
+# Stop the private tmux servers of the tests under DIR (tmux servers
+# detach from their parent, so they are found by their socket).
+_runner_kill_tmux() {
+    local s
+    command -v tmux > /dev/null 2>&1 || return 0
+    for s in $(find "$1" -name 'tmux.sock' -type s 2>/dev/null) \
+             $(cat $(find "$1" -name 'tmux.sock.path' 2>/dev/null) \
+               2>/dev/null); do
+        tmux -S "$s" kill-server > /dev/null 2>&1
+    done
+    return 0
+}
+
 runner_cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     _runner_kill_tests
+    [ -n "${RUNNER_WORK:-}" ] && _runner_kill_tmux "$RUNNER_WORK"
     [ -n "${BLACKHOLE_PID:-}" ] && relay_stop "$BLACKHOLE_PID"
     BLACKHOLE_PID=
     nsd_stop
@@ -131,8 +145,12 @@ _runner_one() {
             exit 0
         fi
         rc=0
-        timeout -k 5 "${MR_TEST_TIMEOUT:-300}" bash "$script" \
-            > "$T/log" 2>&1 < /dev/null || rc=$?
+        # RUNNER_PRELUDE: files sourced before the script (the wizard
+        # tests get lib.sh and tmux-lib.sh).
+        timeout -k 5 "${MR_TEST_TIMEOUT:-300}" bash -c '
+            for f in ${RUNNER_PRELUDE:-}; do . "$f" || exit 1; done
+            . "$0"' "$script" > "$T/log" 2>&1 < /dev/null || rc=$?
+        _runner_kill_tmux "$T"
         if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
             printf 'not ok\t%s timed out after %s s\n' "$name" \
                 "${MR_TEST_TIMEOUT:-300}" >> "$MR_RESULTS"
