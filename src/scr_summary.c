@@ -1,7 +1,11 @@
 /* scr_summary.c - the summary (every item's state, what is left, the
  * checklist export) and the "what changed since last time" screen. */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mailready/i18n.h"
 #include "mailready/tui.h"
@@ -72,8 +76,18 @@ summary_draw(const struct tui *t, struct tw_doc *d)
             left++;
         }
     }
-    if (left == 0 && t->checked)
+    bool all = true;
+    for (int s = 0; s < STEP_COUNT; s++)
+        if (!tui_step_known(t, s))
+            all = false;
+    if (left == 0 && t->checked && all)
         tw_text(d, TS_OK, 2, _("Nothing: every check passes."));
+    else if (left == 0 && t->checked)
+        tw_text(d, TS_NORMAL, 2, _("Nothing from the checks that ran."));
+    tw_blank(d);
+    tw_text(d, TS_NORMAL, 0, _("Press e to write a printable checklist "
+                               "with every record to publish (text and "
+                               "HTML, in the current directory)."));
     if (t->checked) {
         char when[32];
         util_rfc3339((long long)t->checked_at, when);
@@ -84,10 +98,89 @@ summary_draw(const struct tui *t, struct tw_doc *d)
     }
 }
 
+/* Run `mailready export` on the saved state (the same code as the
+ * command), with its messages kept off the screen. */
+static bool
+export_one(struct tui *t, const char *format, const char *path)
+{
+    const char *argv[16];
+    int argc = 0, saved_out, saved_err, devnull, r;
+
+    argv[argc++] = "export";
+    argv[argc++] = t->domain;
+    argv[argc++] = "--offline";
+    argv[argc++] = "--format";
+    argv[argc++] = format;
+    argv[argc++] = "--output";
+    argv[argc++] = path;
+    argv[argc++] = "--lang";
+    argv[argc++] = i18n_lang();
+    if (t->com->state_dir != NULL) {
+        argv[argc++] = "--state-dir";
+        argv[argc++] = t->com->state_dir;
+    }
+    argv[argc] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    saved_out = dup(STDOUT_FILENO);
+    saved_err = dup(STDERR_FILENO);
+    if (devnull >= 0) {
+        dup2(devnull, STDOUT_FILENO);
+        dup2(devnull, STDERR_FILENO);
+    }
+    r = cli_export(argc, (char **)argv);
+    fflush(stdout);
+    fflush(stderr);
+    if (saved_out >= 0) {
+        dup2(saved_out, STDOUT_FILENO);
+        close(saved_out);
+    }
+    if (saved_err >= 0) {
+        dup2(saved_err, STDERR_FILENO);
+        close(saved_err);
+    }
+    if (devnull >= 0)
+        close(devnull);
+    /* The language may have been set again by --lang: it is the same. */
+    return r == CLI_EXIT_OK;
+}
+
+static unsigned
+summary_key(struct tui *t, int key)
+{
+    char cwd[PATH_MAX];
+    char *txt, *html, *m;
+
+    if (key != 'e' || t->domain == NULL)
+        return ACT_NONE;
+    if (t->running) {
+        tui_notice(t, _("Wait for the check to finish, then export."));
+        return ACT_REDRAW;
+    }
+    tui_state_save(t);
+    if (getcwd(cwd, sizeof(cwd)) == NULL)
+        str_copy(cwd, ".", sizeof(cwd));
+    txt = xasprintf("%s/mailready-%s.txt", cwd, t->domain);
+    html = xasprintf("%s/mailready-%s.html", cwd, t->domain);
+    if (export_one(t, "txt", txt) && export_one(t, "html", html))
+        m = xasprintf(_("Checklist written to %1$s and %2$s (for "
+                        "printing)."), txt, html);
+    else
+        m = xasprintf(_("The checklist could not be written to %s."),
+                      cwd);
+    tui_notice(t, m);
+    free(m);
+    free(txt);
+    free(html);
+    return ACT_REDRAW;
+}
+
 const struct screen_ops scr_summary_ops = {
     .id = "summary",
     .title = N_("Summary"),
     .draw = summary_draw,
+    .key = summary_key,
 };
 
 /* ---- what changed since the last visit ------------------------------- */

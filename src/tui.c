@@ -23,6 +23,8 @@
 /* Smallest terminal we draw into. */
 #define TUI_MIN_ROWS 10
 #define TUI_MIN_COLS 40
+/* Most rows a notice takes. */
+#define TUI_NOTICE_LINES 3
 
 /* The only mutable globals: what signal handlers and the die() hook need. */
 static volatile sig_atomic_t g_winch, g_sigint, g_sigterm;
@@ -669,7 +671,15 @@ draw_status(const struct tui *t, const struct tw_doc *d, bool more_up,
     bool in = input_mode(d);
 
     if (t->notice != NULL) {
-        put(t, t->rows - 2, 1, TS_BOLD, t->notice);
+        struct tw_doc nd;
+        tw_doc_init(&nd, t->cols - 2);
+        tw_text(&nd, TS_BOLD, 0, t->notice);
+        int n = (int)nd.n > TUI_NOTICE_LINES ? TUI_NOTICE_LINES : (int)nd.n;
+        for (int i = 0; i < n; i++)
+            for (size_t k = 0; k < nd.v[i].n; k++)
+                put(t, t->rows - 1 - n + i, 1 + nd.v[i].segs[k].col,
+                    TS_BOLD, nd.v[i].segs[k].text);
+        tw_doc_fini(&nd);
     } else if (more_up || more_down) {
         const char *m = more_down ? _("more below: PgDn or ↓")
                                   : _("top: PgUp or ↑");
@@ -704,6 +714,25 @@ draw_status(const struct tui *t, const struct tw_doc *d, bool more_up,
     }
 }
 
+/* Rows the notice takes above the status line (at least the one row of
+ * the scroll hint). */
+static int
+notice_lines(const struct tui *t)
+{
+    struct tw_doc nd;
+    int n;
+
+    if (t->notice == NULL)
+        return 1;
+    tw_doc_init(&nd, t->cols - 2);
+    tw_text(&nd, TS_BOLD, 0, t->notice);
+    n = (int)nd.n;
+    tw_doc_fini(&nd);
+    if (n < 1)
+        n = 1;
+    return n > TUI_NOTICE_LINES ? TUI_NOTICE_LINES : n;
+}
+
 static void
 render(struct tui *t, struct tw_doc *doc)
 {
@@ -730,7 +759,7 @@ render(struct tui *t, struct tw_doc *doc)
 
     tw_doc_reset(doc, t->cols - 2);
     ops->draw(t, doc);
-    h = t->rows - top - 2;
+    h = t->rows - top - 1 - notice_lines(t);
     /* Bring the focus into view when it moved (so that the page keys
      * can still scroll away from it). */
     if (doc->focus >= 0 && (doc->focus != t->last_focus
@@ -1051,7 +1080,7 @@ tui_run(struct tui *t)
             if (screens[t->cur]->key != NULL)
                 act = screens[t->cur]->key(t, key);
             if (act == ACT_NONE)
-                act = global_key(t, key, t->rows - 5);
+                act = global_key(t, key, t->rows - 4 - notice_lines(t));
             if (!apply(t, act))
                 done = true;
             if (act & ACT_SAVE)
