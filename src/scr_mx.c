@@ -72,8 +72,16 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
         tw_text(d, TS_DIM, 2, _("(nothing)"));
     for (size_t k = 0; k < nrec; k++) {
         const char *txt = record_text(json_array_get(res->records, k));
-        if (txt != NULL)
-            tw_record(d, 2, txt);
+        /* A display text may hold several lines. */
+        while (txt != NULL) {
+            const char *nl = strchr(txt, '\n');
+            char *line = xstrndup(txt, nl != NULL ? (size_t)(nl - txt)
+                                                  : strlen(txt));
+            if (line[0] != '\0' || nl != NULL)
+                tw_record(d, 2, line);
+            free(line);
+            txt = nl != NULL && nl[1] != '\0' ? nl + 1 : NULL;
+        }
     }
     if (res->findings.n > 0) {
         tw_blank(d);

@@ -17,6 +17,8 @@ screen_has "MX: the alias is explained" "is an alias \(CNAME\)"
 screen_has "MX: the record to publish" "10 server\.wizard-bad\.test\."
 tm_send n
 screen_has "step 2 is SPF" "Step 2: who may send your mail"
+screen_has "SPF: +all is a failure" "ends in \+all"
+tm_send NPage
 screen_has "SPF: record from the server's address" \
     "v=spf1 ip4:185\.117\.82\.26 ~all"
 tm_send n

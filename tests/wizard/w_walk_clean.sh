@@ -8,6 +8,8 @@ screen_has "MX is OK" "Verdict: OK"
 screen_has "the step list shows MX passed" "1 MX ✔"
 tm_send n
 screen_has "step 2 is SPF" "Step 2: who may send your mail"
+screen_has "SPF is OK" "Verdict: OK"
+tm_send NPage
 screen_has "SPF: the record for the server" \
     "v=spf1 ip4:185\.117\.82\.25 ~all"
 tm_send n
@@ -25,10 +27,12 @@ screen_has "PTR: nothing to ask" "Nothing to ask"
 tm_send n
 screen_has "the summary" "Where your domain stands"
 screen_has "summary: MX OK" "✔ 1 Mail servers \(MX\): OK"
+screen_has "summary: SPF OK" "✔ 2 Allowed senders \(SPF\): OK"
 screen_has "summary: DKIM OK" "✔ 3 Signatures \(DKIM\): OK"
 screen_has "summary: DMARC OK" "✔ 4 Policy \(DMARC\): OK"
 screen_has "summary: PTR OK" "✔ 5 Reverse DNS \(PTR\): OK"
 screen_lacks "summary: no problems" "problems found|could not check"
+screen_has "summary: nothing left" "Nothing: every check passes"
 tm_send 2
 screen_has "2 jumps back to SPF" "Step 2: who may send"
 tm_send q
