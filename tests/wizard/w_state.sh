@@ -30,7 +30,7 @@ screen_has "DMARC is fixed" "Policy \(DMARC\): fixed"
 screen_has "MX still to do" "Mail servers \(MX\): still to do"
 tm_send Enter
 screen_has "then the first step not done" "Step 1: where"
-tm_send 2
+tm_send 2 NPage
 screen_has "the saved address is used" "ip4:185\.117\.82\.26"
 tm_send 4
 screen_has "the saved DMARC answer is used" "◀ send failing mail to spam"
