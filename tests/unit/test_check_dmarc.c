@@ -24,7 +24,11 @@ static const char zone[] =
     "sub.own A 45.67.89.3\n"
     "sub.own TXT \"v=spf1 mx -all\"\n"
     "_dmarc TXT \"v=DMARC1; p=reject\"\n"
-    "s1._domainkey.own TXT \"v=DKIM1; k=rsa; p=\"\n";
+    "s1._domainkey.own TXT \"v=DKIM1; k=rsa; p=\"\n"
+    "nm1 TXT \"v=spf1   -ALL \"\n"
+    "nm2 TXT \"v=spf1 redirect=d.test\"\n"
+    "nm3 TXT \"v=spf1 -all\"\nnm3 TXT \"v=spf1 mx -all\"\n"
+    "nm4 TXT \"v=spf1 ~all\"\n";
 
 struct force {
     const char *name;
@@ -161,6 +165,28 @@ dkim__discovery_and_no_mail(void **state)
 }
 
 static void
+spf_view__no_mail_only_for_exactly_minus_all(void **state)
+{
+    static const struct {
+        const char *domain;
+        const char *ids;
+    } cases[] = {
+        { "nm1.d.test", "DKIM_NOT_NEEDED" },    /* spaces, case */
+        { "nm2.d.test", "DKIM_NO_SELECTOR" },   /* redirect */
+        { "nm3.d.test", "DKIM_NO_SELECTOR" },   /* two SPF records */
+        { "nm4.d.test", "DKIM_NO_SELECTOR" },   /* ~all */
+    };
+    char ids[256];
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        run(cases[i].domain, 1u << STEP_DKIM, STEP_DKIM, NULL, 0, NULL, ids,
+            sizeof(ids));
+        assert_string_equal(ids, cases[i].ids);
+    }
+}
+
+static void
 dkim__selector_list__file_and_dated(void **state)
 {
     char **v;
@@ -200,6 +226,7 @@ main(void)
         cmocka_unit_test(dmarc__inherited_and_parent_timeout),
         cmocka_unit_test(dkim__given_selector_errors_and_revoked),
         cmocka_unit_test(dkim__discovery_and_no_mail),
+        cmocka_unit_test(spf_view__no_mail_only_for_exactly_minus_all),
         cmocka_unit_test(dkim__selector_list__file_and_dated),
     };
 
