@@ -1301,8 +1301,18 @@ struct void_probe {
     int answers;
 };
 
+/* A lint query in flight; st becomes NULL when the state is freed first
+ * (a re-check in the wizard) and the answer is then dropped. */
+struct lint_ask {
+    struct spf_state *st;
+    void (*fn)(void *p, const struct dns_answer *a);
+    void *p;
+    struct lint_ask *prev, *next;
+};
+
 struct spf_state {
     struct check_ctx *ctx;
+    struct lint_ask *asks;
     struct tree_node *root;
     size_t nnodes;
     struct void_probe **probes;
@@ -1313,6 +1323,41 @@ struct spf_state {
 };
 
 static void tree_fetch(struct tree_node *n);
+
+static void
+lint_cb(void *arg, const struct dns_answer *a)
+{
+    struct lint_ask *q = arg;
+    struct spf_state *st = q->st;
+
+    if (st != NULL) {
+        if (q->prev != NULL)
+            q->prev->next = q->next;
+        else
+            st->asks = q->next;
+        if (q->next != NULL)
+            q->next->prev = q->prev;
+        q->fn(q->p, a);
+    }
+    free(q);
+}
+
+/* dns_query() for the lint: name is already escaped. */
+static void
+lint_query(struct spf_state *st, const char *name, uint16_t type,
+           void (*fn)(void *p, const struct dns_answer *a), void *p)
+{
+    struct lint_ask *q = xcalloc(1, sizeof(*q));
+
+    q->st = st;
+    q->fn = fn;
+    q->p = p;
+    q->next = st->asks;
+    if (st->asks != NULL)
+        st->asks->prev = q;
+    st->asks = q;
+    dns_query(st->ctx->dns, name, type, lint_cb, q);
+}
 
 static struct tree_node *
 node_new(struct spf_state *st, struct tree_node *parent, const char *domain,
@@ -1405,12 +1450,12 @@ probe_add(struct tree_node *n, const struct spf_term *t, const char *name)
     st->probes[st->nprobes++] = p;
     if (t->mech == SPF_MECH_A) {
         p->pending = 2;
-        dns_query(st->ctx->dns, esc, DNS_T_A, on_probe, p);
-        dns_query(st->ctx->dns, esc, DNS_T_AAAA, on_probe, p);
+        lint_query(st, esc, DNS_T_A, on_probe, p);
+        lint_query(st, esc, DNS_T_AAAA, on_probe, p);
     } else {
         p->pending = 1;
-        dns_query(st->ctx->dns, esc,
-                  t->mech == SPF_MECH_MX ? DNS_T_MX : DNS_T_A, on_probe, p);
+        lint_query(st, esc, t->mech == SPF_MECH_MX ? DNS_T_MX : DNS_T_A,
+                   on_probe, p);
     }
     free(esc);
 }
@@ -1522,7 +1567,7 @@ tree_fetch(struct tree_node *n)
     char *esc = spf_name_escape(n->domain);
 
     n->state = NODE_PENDING;
-    dns_query(n->st->ctx->dns, esc, DNS_T_TXT, on_tree_txt, n);
+    lint_query(n->st, esc, DNS_T_TXT, on_tree_txt, n);
     free(esc);
 }
 
@@ -1562,6 +1607,8 @@ spf_free_state(void *p)
 {
     struct spf_state *st = p;
 
+    for (struct lint_ask *q = st->asks; q != NULL; q = q->next)
+        q->st = NULL;
     node_free(st->root);
     for (size_t i = 0; i < st->nprobes; i++)
         free(st->probes[i]);

@@ -624,6 +624,29 @@ step__each_lint_finding(void **state)
     json_decref(r);
 }
 
+/* A re-check (or the end) while the step's queries are in flight. */
+static void
+step__freed_with_queries_in_flight(void **state)
+{
+    struct dns *d = fake_dns("@ TXT \"v=spf1 a include:o.test -all\"\n",
+                             "@ TXT \"v=spf1 mx -all\"\n", NULL, 0);
+    struct check_opts co;
+    struct check_ctx ctx;
+    const char *ips[1] = { "1.2.3.4" };
+
+    (void)state;
+    memset(&co, 0, sizeof(co));
+    co.domain = "t.test";
+    co.server_ips = ips;
+    co.n_server_ips = 1;
+    check_ctx_init(&ctx, d, &co);
+    check_run_start(&ctx, 1u << STEP_SPF);
+    check_run_start(&ctx, 1u << STEP_SPF);     /* again, at once */
+    check_ctx_fini(&ctx);
+    dns_run(d);
+    dns_free(d);
+}
+
 static void
 step__record_too_long(void **state)
 {
@@ -660,6 +683,7 @@ main(void)
         cmocka_unit_test(step__include_tree_whole_past_the_limit),
         cmocka_unit_test(step__each_lint_finding),
         cmocka_unit_test(step__record_too_long),
+        cmocka_unit_test(step__freed_with_queries_in_flight),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
