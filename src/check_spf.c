@@ -1819,8 +1819,11 @@ lint_node(struct tree_node *n, struct findings *fs,
                 finding_add(fs, SEV_WARN, "SPF_PTR_MECHANISM",
                             N_("The SPF record of %1$s uses %2$s; RFC 7208 "
                                "says not to use ptr."), d, tt);
+            /* +all in an included record passes everyone through an
+             * include that passes (no qualifier or "+") */
             if (t->mech == SPF_MECH_ALL && t->qualifier == SPF_RES_PASS &&
-                n != policy && n->parent != NULL)
+                n != policy && n->parent != NULL &&
+                strchr("-~?", n->via[0]) == NULL)
                 finding_add(fs, SEV_FAIL, "SPF_PLUS_ALL",
                             N_("The SPF record of %1$s ends in %2$s: every "
                                "server on the Internet may send mail as "

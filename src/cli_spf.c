@@ -9,6 +9,7 @@
 #include "mailready/check_spf.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
+#include "mailready/name.h"
 #include "mailready/util.h"
 
 static void
@@ -38,6 +39,29 @@ spf_usage(FILE *fp)
             "Exit status: 0 pass, 1 softfail, neutral or none, 2 fail or "
             "permerror,\n"
             "3 temperror or bad input.\n"), fp);
+}
+
+/* A Unicode domain in s (a name, or the part after the last '@') as its
+ * A-label; NULL when s is ASCII or not a valid name (check_host() then
+ * judges it as it is).  Caller frees. */
+static char *
+idn_alabel(const char *s)
+{
+    const char *at = strrchr(s, '@');
+    const char *d = at != NULL ? at + 1 : s;
+    char *a = NULL, *u = NULL, *out = NULL;
+    const char *why = NULL;
+    bool ascii = true;
+
+    for (const unsigned char *p = (const unsigned char *)d; *p; p++)
+        if (*p >= 0x80)
+            ascii = false;
+    if (ascii || name_normalize(d, true, true, &a, &u, &why) != RC_OK)
+        return NULL;
+    out = xasprintf("%.*s%s", (int)(d - s), s, a);
+    free(a);
+    free(u);
+    return out;
 }
 
 static int
@@ -193,7 +217,7 @@ cli_spf(int argc, char **argv)
     const char *ip_arg = NULL, *sender = NULL, *helo = NULL;
     const char *domain_arg = NULL;
     char *alabel = NULL, *ulabel = NULL, *sender_buf = NULL;
-    char *local = NULL, *sdomain = NULL;
+    char *local = NULL, *sdomain = NULL, *sender_idn = NULL, *helo_idn = NULL;
     const char *domain;
     struct dns *dns = NULL;
     struct spf_eval *ev = NULL;
@@ -256,6 +280,12 @@ cli_spf(int argc, char **argv)
     }
     if (helo == NULL)
         helo = alabel != NULL ? alabel : "";
+    /* RFC 7208 works on A-labels: a Unicode sender or HELO domain is
+     * converted; the address is kept as given otherwise */
+    if (sender != NULL && (sender_idn = idn_alabel(sender)) != NULL)
+        sender = sender_idn;
+    if ((helo_idn = idn_alabel(helo)) != NULL)
+        helo = helo_idn;
     /* the domain evaluated: DOMAIN, else the sender's, else HELO's */
     spf_sender_split(sender != NULL && sender[0] != '\0' ? sender : helo,
                      &local, &sdomain);
@@ -282,6 +312,8 @@ out:
     free(alabel);
     free(ulabel);
     free(sender_buf);
+    free(sender_idn);
+    free(helo_idn);
     free(local);
     free(sdomain);
     return ret;
