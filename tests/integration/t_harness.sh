@@ -64,3 +64,9 @@ expect_grep '^NOERROR TC$' "$T/probe" "the relay keeps truncation"
 probe "127.0.0.1:$RELAY_PORT" big.harness-self.test TXT --tcp
 expect_grep 'TXT "c' "$T/probe" "and relays TCP"
 relay_stop
+
+# The domain of `make bench` is clean in every step (exit 0); if a check
+# starts to find something there, the bench would time a different run.
+mr_check bench-clean.test
+expect_status all ok "bench-clean.test: every step ok"
+expect_rc 0 "bench-clean.test: exit status 0"

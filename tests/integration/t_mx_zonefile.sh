@@ -70,6 +70,19 @@ for zf in "$TOP"/tests/zones/mx-*.zone; do
 done
 expect_true "compared $n domains" test "$n" -ge 20
 
+# The bench domain, every step, with its forward and reverse zones as files.
+z=$TOP/tests/zones
+mr_check bench-clean.test
+cp "$T/out.json" "$T/served.json"
+mr_check bench-clean.test --zone-file "$z/bench-clean.test.zone" \
+    --zone-file "$z/69.2.81.in-addr.arpa.zone" \
+    --zone-file "$z/7.1.c.0.8.f.4.0.1.0.a.2.ip6.arpa.zone"
+cp "$T/out.json" "$T/both.json"
+expect_true "bench-clean.test (3 zone files): identical to served" \
+    same all "$T/served.json" "$T/both.json"
+expect_json 'all(c["status"] == "ok" for c in j["checks"])' \
+    "bench-clean.test from zone files: every step ok"
+
 # A zone file that does not parse is refused with its line, exit 3.
 printf '$ORIGIN broken.test.\n@ SOA ns1 h 1 2 3 4 5\n@ MX ten mx\n' \
     > "$T/broken.test.zone"
