@@ -171,5 +171,5 @@ mr_run records "$D" --mx-host "mail.$D" --ip "$IP" --no-network --lang es
 expect_rc 0 "records --lang es: exit 0"
 expect_grep '^; Registros para gen-roundtrip\.test' "$T/out" \
     "records --lang es: Spanish header"
-expect_grep '^; Asunto: DNS inverso \(PTR\) para 37\.120\.178\.42$' "$T/out" \
+expect_grep '^; Asunto: DNS inverso \(PTR\) .*37\.120\.178\.42$' "$T/out" \
     "records --lang es: Spanish PTR request"

@@ -21,6 +21,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "mailready/dkim.h"
 #include "mailready/dns.h"
 #include "mailready/gen.h"
 #include "mailready/gen_dkim.h"
@@ -171,6 +172,21 @@ roundtrip(enum gen_dkim_type type, unsigned bits)
                              38), 0);
     txt = txt_of_line(line);
     assert_string_equal(txt, rec);
+    /* The DKIM check's own parser reads the record as published. */
+    struct dkim_key_record *kr = NULL;
+    struct dkim_key_info info;
+    struct dkim_error derr;
+    memset(&derr, 0, sizeof(derr));
+    assert_int_equal(dkim_key_record_parse(txt, strlen(txt), &kr, &derr),
+                     RC_OK);
+    assert_int_equal(kr->type, ed ? DKIM_KEY_ED25519 : DKIM_KEY_RSA);
+    assert_string_equal(kr->p, k->p);
+    dkim_key_decode(kr->type, kr->p, &info);
+    assert_int_equal(info.problem, DKIM_KEY_OK);
+    assert_int_equal(info.form, ed ? DKIM_FORM_RAW : DKIM_FORM_SPKI);
+    assert_int_equal(info.bits, ed ? 256 : bits);
+    dkim_key_record_free(kr);
+    dkim_error_fini(&derr);
     pub = pubkey_of_record(txt);
     if (!ed)
         assert_int_equal(EVP_PKEY_get_bits(pub), (int)bits);
