@@ -99,14 +99,11 @@ name_normalize(const char *in, bool allow_underscore, bool allow_single,
         str_lower(a);
     } else {
         char *out = NULL;
+        /* Non-transitional only: a transitional retry would map away
+         * what made the name invalid (a ZWJ out of context) and check
+         * another domain than the one typed. */
         int r = idn2_to_ascii_8z(start, &out,
                                  IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-        if (r != IDN2_OK) {
-            /* UTS#46 non-transitional can fail where transitional works
-             * (e.g. deviation characters); try that once. */
-            r = idn2_to_ascii_8z(start, &out,
-                                 IDN2_TRANSITIONAL | IDN2_NFC_INPUT);
-        }
         if (r != IDN2_OK) {
             free(out);
             *why_msgid = N_("the name is not a valid internationalised "

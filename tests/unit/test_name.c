@@ -53,6 +53,20 @@ name__unicode__converted_to_alabel(void **state)
     expect_ok("ESPAÑA.example", "xn--espaa-rta.example", "españa.example");
     expect_ok("xn--espaa-rta.example", "xn--espaa-rta.example",
               "españa.example");
+    /* Deviation characters are kept (non-transitional). */
+    expect_ok("faß.de", "xn--fa-hia.de", "faß.de");
+}
+
+static void
+name__invalid_idn__rejected_not_remapped(void **state)
+{
+    (void)state;
+    /* A ZWJ or ZWNJ out of context (RFC 5892 CONTEXTJ) is an error, not
+     * a different domain ("x.com", "ab.com"). */
+    expect_bad("\xe2\x80\x8dx.com");
+    expect_bad("a\xe2\x80\x8c" "b.com");
+    expect_bad("\xcc\x80x.com");          /* leading combining mark */
+    expect_bad("ex\xe2\x80\xae" "ample.com");    /* RLO */
 }
 
 static void
@@ -126,6 +140,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(name__case_and_trailing_dot__normalised),
         cmocka_unit_test(name__unicode__converted_to_alabel),
+        cmocka_unit_test(name__invalid_idn__rejected_not_remapped),
         cmocka_unit_test(name__bad_names__rejected),
         cmocka_unit_test(name__underscore__allowed_when_asked),
         cmocka_unit_test(name__helpers__labels_parent_eq),
