@@ -295,10 +295,14 @@ export_zone_record(const struct gen_rr *rr, unsigned ttl, size_t chunk,
     struct strbuf sb = STRBUF_INIT;
     size_t len;
 
+    char *line = gen_rr_format(rr, ttl);
+
     if (chunk == 0 || chunk > GEN_TXT_CHUNK)
         chunk = GEN_TXT_CHUNK;
-    if (rr->type != DNS_T_TXT || strlen(rr->rdata) <= chunk)
-        return gen_rr_format(rr, ttl);
+    if (rr->type != DNS_T_TXT || (strlen(line) <= EXPORT_ZONE_WIDTH &&
+                                  strlen(rr->rdata) <= chunk))
+        return line;
+    free(line);
     strbuf_addf(&sb, "%s.", rr->owner);
     if (ttl != 0)
         strbuf_addf(&sb, " %u", ttl);

@@ -21,6 +21,7 @@
 /* Longest string per line in the zone snippet, so that it fits 80
  * columns; resolvers join the strings of a TXT record. */
 #define EXPORT_ZONE_CHUNK 60
+#define EXPORT_ZONE_WIDTH 78
 
 struct export_plan {
     struct gen_rrs rrs[STEP_COUNT];         /* for the domain's own zone */
@@ -54,10 +55,11 @@ void export_plan_fini(struct export_plan *p);
  * a trailing dot.  Caller frees. */
 char *export_relative_name(const char *owner, const char *domain);
 
-/* The record in master-file form, "OWNER. TTL IN TYPE RDATA".  TXT data
- * longer than chunk bytes is split into strings of at most chunk bytes
- * inside parentheses, one string a line indented by indent spaces, so
- * that the snippet fits a page (chunk <= GEN_TXT_CHUNK).  Caller frees. */
+/* The record in master-file form, "OWNER. TTL IN TYPE RDATA".  When that
+ * line is longer than EXPORT_ZONE_WIDTH, TXT data is split into strings
+ * of at most chunk bytes inside parentheses, one string a line indented
+ * by indent spaces, so that the snippet fits a page (chunk <=
+ * GEN_TXT_CHUNK).  Caller frees. */
 char *export_zone_record(const struct gen_rr *rr, unsigned ttl,
                          size_t chunk, int indent);
 

@@ -623,17 +623,26 @@ state__diff__classes(void **unused)
 /* `test_state --save-loop DIR DOMAIN`: save a big state to DIR over and
  * over, each time with the next counter in extras and records of a
  * matching size, until killed (tests/integration/t_state_kill.sh kills it
- * with SIGKILL at random moments and checks the file every time). */
+ * with SIGKILL at random moments and checks the file every time).  The
+ * counter goes on from the file found, if any. */
 static int
 save_loop(const char *dir, const char *domain)
 {
-    struct state *s = state_new(domain);
+    struct state *s = state_new(domain), *old = NULL;
     char *blob = xmalloc(4001);
+    long n = 1;
 
+    /* Go on from the counter of the file there, so that every complete
+     * save has a larger one. */
+    if (state_load(dir, domain, &old, NULL) == RC_OK) {
+        n = (long)json_integer_value(json_object_get(old->answers.extras,
+                                                     "counter")) + 1;
+        state_free(old);
+    }
     memset(blob, 'x', 4000);
     blob[4000] = '\0';
     set_step(s, STEP_MX, ST_FAIL, "MX_MISSING");
-    for (long n = 1; ; n++) {
+    for (long first = n; ; n++) {
         char *err = NULL;
 
         json_object_set_new(s->answers.extras, "counter", json_integer(n));
@@ -647,7 +656,7 @@ save_loop(const char *dir, const char *domain)
             free(err);
             return 1;
         }
-        if (n == 1) {
+        if (n == first) {
             /* Tell the test that a complete file exists. */
             puts("saved");
             fflush(stdout);
@@ -655,11 +664,46 @@ save_loop(const char *dir, const char *domain)
     }
 }
 
+/* `test_state --load DIR DOMAIN`: load with state_load() and check that
+ * the file is one complete save of save_loop(); prints the counter.
+ * Exit 0 if so, 1 if not (and the file was set aside). */
+static int
+load_check(const char *dir, const char *domain)
+{
+    struct state *s = NULL;
+    char *aside = NULL;
+    enum rc rc = state_load(dir, domain, &s, &aside);
+    json_int_t n;
+    size_t want;
+
+    if (rc != RC_OK) {
+        printf("load: %s, set aside at %s\n", rc_name(rc),
+               aside != NULL ? aside : "(nowhere)");
+        free(aside);
+        return 1;
+    }
+    n = json_integer_value(json_object_get(s->answers.extras, "counter"));
+    want = 200 + (size_t)(n % 100);
+    if (n < 1 || json_array_size(s->steps[STEP_MX].records) != want ||
+        s->steps[STEP_MX].n_findings != 1) {
+        printf("load: counter %lld with %zu records, want %zu\n",
+               (long long)n, json_array_size(s->steps[STEP_MX].records),
+               want);
+        state_free(s);
+        return 1;
+    }
+    printf("ok %lld\n", (long long)n);
+    state_free(s);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--save-loop") == 0)
         return save_loop(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "--load") == 0)
+        return load_check(argv[2], argv[3]);
 
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(state__round_trip__keeps_everything),

@@ -1,0 +1,155 @@
+#!/bin/bash
+# t_state_kill.sh - atomic saves: a writer that saves the state file over
+# and over (about 1 MB a save, so a kill often lands mid-write) is killed
+# with SIGKILL at a random moment, 200 times; after every kill the file
+# must load as one complete save (the old one or the new one, never a
+# mixture), checked with the real loader and with Python's JSON parser.
+# Then the same with the real binary: `mailready check --save` in a loop,
+# killed 50 times.
+set -u
+. "$TOP/tests/lib.sh"
+
+W=$TOP/tests/unit/test_state
+if [ ! -x "$W" ]; then
+    make -C "$TOP" --no-print-directory tests/unit/test_state \
+        > "$T/make.log" 2>&1
+fi
+if [ ! -x "$W" ]; then
+    mr_fail "kill loop: the writer tests/unit/test_state" \
+        "cannot build it: $(tail -n 5 "$T/make.log")"
+    exit 0
+fi
+
+S=$T/kill
+D=kill.test
+KILLS=200
+
+# A delay in [0, 60) ms, as a sleep(1) argument.
+rand_delay() {
+    printf '0.%03d' $((RANDOM % 60))
+}
+
+# Start the writer in its own process group and wait until a first
+# complete file exists.
+"$W" --save-loop "$S" "$D" > "$T/w.out" 2> "$T/w.err" &
+pid=$!
+for _ in $(seq 1 100); do
+    grep -q saved "$T/w.out" 2>/dev/null && break
+    sleep 0.05
+done
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+expect_true "kill loop: the writer made a first file" test -s "$S/$D.json"
+
+good=0 bad=0 midwrite=0 last=0 advanced=0
+for i in $(seq 1 "$KILLS"); do
+    "$W" --save-loop "$S" "$D" > /dev/null 2> "$T/w.err" &
+    pid=$!
+    sleep "$(rand_delay)"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    # A temporary file left behind means the kill came between mkstemp()
+    # and rename(): mid-write.
+    tmps=$(find "$S" -maxdepth 1 -name ".$D.json.*" | wc -l)
+    if [ "$tmps" -gt 0 ]; then
+        midwrite=$((midwrite + 1))
+        find "$S" -maxdepth 1 -name ".$D.json.*" -delete
+    fi
+    if out=$("$W" --load "$S" "$D") &&
+        python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["format"] == "mailready-state" and j["version"] == 1
+n = j["answers"]["extras"]["counter"]
+assert len(j["steps"]["mx"]["records"]) == 200 + n % 100' \
+            "$S/$D.json" 2> "$T/py.err"; then
+        good=$((good + 1))
+        n=${out#ok }
+        # The old save or a newer one: the counter never goes back.
+        if [ "$n" -lt "$last" ]; then
+            echo "kill $i: counter went back from $last to $n" \
+                >> "$T/bad.log"
+        fi
+        [ "$n" -gt "$last" ] && advanced=$((advanced + 1))
+        last=$n
+    else
+        bad=$((bad + 1))
+        echo "kill $i: $out $(cat "$T/py.err")" >> "$T/bad.log"
+        # Start again from a good file for the next round.
+        rm -f "$S/$D.json"*
+        "$W" --save-loop "$S" "$D" > "$T/w.out" 2>/dev/null &
+        pid=$!
+        sleep 0.3
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    fi
+done
+echo "# kill loop: $KILLS kills, $good files complete, $bad broken," \
+    "$midwrite kills mid-write, $advanced rounds saved something new," \
+    "last save $last"
+expect_true "kill loop: the state file loads after all $KILLS kills" \
+    test "$good" = "$KILLS"
+if [ -s "$T/bad.log" ]; then
+    mr_fail "kill loop: broken files" "$(head -n 5 "$T/bad.log")"
+fi
+expect_true "kill loop: some kills landed mid-write ($midwrite)" \
+    test "$midwrite" -gt 0
+expect_true "kill loop: new saves landed in many rounds ($advanced)" \
+    test "$advanced" -gt 10
+expect_true "kill loop: nothing was set aside as corrupt" \
+    test -z "$(find "$S" -name "*.corrupt-*" -o -name "*.newer-*")"
+expect_true "kill loop: file mode 0600" \
+    test "$(stat -c %a "$S/$D.json")" = 600
+
+# --- the real binary: check --save in a loop --------------------------------
+Z=$T/k.zone
+cat > "$Z" <<EOF
+\$ORIGIN $D.
+\$TTL 300
+@ SOA ns.$D. h.$D. 1 7200 3600 1209600 300
+@ NS ns.$D.
+ns A 45.67.89.2
+@ MX 10 mx.$D.
+mx A 45.67.89.25
+EOF
+S2=$T/kill2
+cat > "$T/loop.sh" <<EOF
+#!/bin/bash
+while :; do
+    "$MAILREADY" check $D --zone-file "$Z" --no-network --save \
+        --state-dir "$S2" > /dev/null 2>&1
+done
+EOF
+chmod +x "$T/loop.sh"
+"$MAILREADY" check "$D" --zone-file "$Z" --no-network --save \
+    --state-dir "$S2" > /dev/null 2>&1
+good2=0
+for i in $(seq 1 50); do
+    setsid "$T/loop.sh" &
+    pid=$!
+    sleep "$(rand_delay)"
+    # The group, once setsid has made it; the process itself if the kill
+    # came first.
+    kill -KILL -- "-$pid" 2>/dev/null
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    # The group is gone before the file is looked at.
+    for _ in $(seq 1 50); do
+        pgrep -g "$pid" > /dev/null 2>&1 || break
+        sleep 0.02
+    done
+    if python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["steps"]["mx"]["status"] == "ok"' "$S2/$D.json" 2>/dev/null; then
+        good2=$((good2 + 1))
+    fi
+done
+expect_true "check --save loop: the state parses after all 50 kills" \
+    test "$good2" = 50
+plain=0
+"$MAILREADY" check "$D" --zone-file "$Z" --no-network > /dev/null 2>&1 ||
+    plain=$?
+mr_run check "$D" --zone-file "$Z" --no-network --state-dir "$S2" \
+    --since-last
+expect_rc "$plain" "check --save loop: the saved state still loads"
+expect_true "check --save loop: nothing changed since the last save" \
+    test ! -s "$T/out"
