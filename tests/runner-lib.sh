@@ -139,8 +139,8 @@ _runner_one() {
         : > "$MR_RESULTS"
         cd "$TOP" || exit 1
         if [ -n "$RUNNER_SETUP_ERROR" ]; then
-            printf 'not ok\tcannot run: %s\n' "$RUNNER_SETUP_ERROR" \
-                > "$MR_RESULTS"
+            printf 'not ok\tcannot run: %s\n' \
+                "$(echo "$RUNNER_SETUP_ERROR" | head -n 1)" > "$MR_RESULTS"
             echo "not ok - cannot run: $RUNNER_SETUP_ERROR" > "$T/log"
             exit 0
         fi
