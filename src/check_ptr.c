@@ -681,8 +681,12 @@ check_addr(struct check_ctx *ctx, struct check_result *res,
         if (names.len > 0)
             strbuf_adds(&names, ", ");
         strbuf_adds(&names, f->name);
-        strbuf_addf(&disp, "%s%s PTR %s -> ", i > 0 ? "\n" : "", a->rev,
-                    f->name);
+        /* One record per PTR name (a record is one line). */
+        if (disp.len > 0) {
+            check_add_record(res, strbuf_str(&disp));
+            strbuf_reset(&disp);
+        }
+        strbuf_addf(&disp, "%s PTR %s -> ", a->rev, f->name);
         add_forward(&disp, f->ans, a->ip.family);
     }
     if (a->nfwd > 1) {

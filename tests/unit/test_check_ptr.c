@@ -184,6 +184,9 @@ step__findings_per_address(void **state)
     /* Two PTRs; mx.p.test confirms; no hostname to match. */
     run_ptr(multi, 1, NULL, "", &r);
     assert_string_equal(r.ids, "PTR_MULTIPLE");
+    /* One record (one line) per PTR name, no escaped newline. */
+    assert_null(strstr(r.records, "\\x0A"));
+    assert_non_null(strstr(r.records, "\", \"11.89.67.45.in-addr.arpa PTR"));
     run_ptr(unconf, 1, NULL, "", &r);
     assert_string_equal(r.ids, "PTR_NOT_CONFIRMED");
     assert_int_equal(r.st, ST_FAIL);
