@@ -173,3 +173,16 @@ expect_grep '^; Registros para gen-roundtrip\.test' "$T/out" \
     "records --lang es: Spanish header"
 expect_grep '^; Asunto: DNS inverso \(PTR\) .*37\.120\.178\.42$' "$T/out" \
     "records --lang es: Spanish PTR request"
+
+# --- who runs the reverse zone: the SOA found by walking up ------------------
+mr_run records gen-clean.test --mx-host mail.gen-clean.test --ip "$IP" \
+    --resolver "$RESOLVER" --timeout 2
+expect_rc 0 "PTR owner lookup: exit 0"
+expect_grep '^; Send this to noc@rev-isp\.test \(the contact in the SOA record of$' \
+    "$T/out" "PTR owner lookup: request addressed to the reverse zone's SOA contact"
+mr_run records gen-clean.test --mx-host mail.gen-clean.test --ip "$IP" \
+    --resolver "$BLACKHOLE" --timeout 1 --format json
+cp "$T/out" "$T/out.json"
+expect_rc 0 "PTR owner lookup, no answer: still exit 0"
+expect_json '"contact" not in j["ptr_requests"][0]' \
+    "PTR owner lookup, no answer: no contact invented"
