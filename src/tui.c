@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -578,15 +579,57 @@ tui_keys_doc(struct tw_doc *d)
 
 /* ---- drawing --------------------------------------------------------- */
 
+/* Text for a terminal that is not UTF-8: the few symbols we use in
+ * ASCII, any other non-ASCII character as '?'.  Caller frees. */
+static char *
+ascii_of(const char *s)
+{
+    static const struct { const char *u, *a; } map[] = {
+        { "…", "..." }, { "·", "-" }, { "◀", "<" }, { "▶", ">" },
+        { "↑", "^" }, { "↓", "v" }, { "←", "<" }, { "→", ">" },
+        { "«", "\"" }, { "»", "\"" }, { "¿", "" }, { "¡", "" },
+        { "á", "a" }, { "é", "e" }, { "í", "i" }, { "ó", "o" },
+        { "ú", "u" }, { "ü", "u" }, { "ñ", "n" }, { "Á", "A" },
+        { "É", "E" }, { "Í", "I" }, { "Ó", "O" }, { "Ú", "U" },
+        { "Ñ", "N" },
+    };
+    struct strbuf sb = STRBUF_INIT;
+
+    while (*s != '\0') {
+        unsigned char c = (unsigned char)*s;
+        size_t n = 1;
+
+        if (c < 0x80) {
+            strbuf_addc(&sb, (char)c);
+            s++;
+            continue;
+        }
+        while ((s[n] & 0xc0) == 0x80 && n < 4)
+            n++;
+        const char *rep = "?";
+        for (size_t i = 0; i < ARRAY_LEN(map); i++)
+            if (strlen(map[i].u) == n && memcmp(map[i].u, s, n) == 0)
+                rep = map[i].a;
+        strbuf_adds(&sb, rep);
+        s += n;
+    }
+    return strbuf_detach(&sb);
+}
+
 static void
 put(const struct tui *t, int y, int x, enum tui_style st, const char *s)
 {
+    char *a = NULL;
+
     if (y < 0 || y >= t->rows || x >= t->cols - 1)
         return;
+    if (!t->utf8)
+        s = a = ascii_of(s);
     size_t n = tw_fit(s, t->cols - 1 - x);
     attrset(style_attr(t, st));
     mvaddnstr(y, x, s, (int)n);
     attrset(A_NORMAL);
+    free(a);
 }
 
 static const enum scr_id step_screens[] = {
@@ -602,18 +645,13 @@ draw_header(const struct tui *t)
     attrset(style_attr(t, TS_TITLE));
     mvhline(0, 0, ' ', t->cols);
     attrset(A_NORMAL);
-    if (sd != NULL && strcmp(sd, t->domain) != 0)
+    if (sd != NULL && strcmp(sd, t->domain) != 0 && t->utf8)
         title = xasprintf("mailready · %s (%s)", sd, t->domain);
     else if (sd != NULL)
-        title = xasprintf("mailready · %s", sd);
+        title = xasprintf("mailready · %s", t->utf8 ? sd : t->domain);
     else
         title = xstrdup("mailready");
-    put(t, 0, 1, TS_TITLE, t->utf8 ? title : "mailready");
-    if (!t->utf8 && sd != NULL) {
-        char *a = xasprintf("mailready - %s", t->domain);
-        put(t, 0, 1, TS_TITLE, a);
-        free(a);
-    }
+    put(t, 0, 1, TS_TITLE, title);
     free(title);
     put(t, 0, t->cols - 5, TS_TITLE, i18n_lang());
 
@@ -630,8 +668,13 @@ draw_header(const struct tui *t)
             if (t->running) {
                 sym = tw_spinner(t->tick, t->utf8);
             } else if (tui_step_known(t, cs)) {
+                static const char *const short_sym[] = {
+                    [ST_OK] = "+", [ST_WARN] = "!", [ST_ERROR] = "?",
+                    [ST_FAIL] = "X"
+                };
                 enum check_status ss = tui_step_status(t, cs);
-                sym = tui_status_sym(t, ss);
+                /* One column each, so that the list fits 80 columns. */
+                sym = t->utf8 ? tui_status_sym(t, ss) : short_sym[ss];
                 st = tui_status_style(ss);
             } else {
                 sym = "-";
@@ -948,6 +991,7 @@ int
 tui_run(struct tui *t)
 {
     struct tw_doc doc;
+    SCREEN *scr;
     bool dirty = true, confirm_quit = false, done = false;
 
     tw_doc_init(&doc, 78);
@@ -955,8 +999,21 @@ tui_run(struct tui *t)
     t->color = cli_color(stdout);
     signals_setup();
     util_set_die_hook(tui_restore);
-    if (initscr() == NULL)
-        die("%s", _("cannot start the terminal screen"));
+    {
+        const char *term = getenv("TERM");
+        /* newterm(), unlike initscr(), returns when the terminal is
+         * unknown, so that we can say so. */
+        scr = newterm(NULL, stdout, stdin);
+        if (scr == NULL) {
+            signals_fini();
+            util_set_die_hook(NULL);
+            fprintf(stderr, _("mailready: unknown terminal type "
+                              "TERM='%s'; try TERM=xterm\n"),
+                    term != NULL ? term : "");
+            return CLI_EXIT_ERROR;
+        }
+    }
+    set_term(scr);
     g_curses_on = true;
     raw();
     noecho();
@@ -1091,6 +1148,7 @@ tui_run(struct tui *t)
     save_if_dirty(t);
     tw_doc_fini(&doc);
     tui_restore();
+    delscreen(scr);
     signals_fini();
     util_set_die_hook(NULL);
     if (t->running) {

@@ -4,6 +4,8 @@
 #   WZ_ZONES        --no-network and a --zone-file for every fixture zone
 #                   in tests/wizard/zones (answers without any server)
 #   wz_zones DIR    the same, for the zones in DIR
+#   wz_fresh        stop the terminal of an earlier tm_start (call it
+#                   before starting another one in the same test)
 #   wz_start ARGS   run `mailready wizard ARGS` in tmux with a private
 #                   HOME, XDG data directory and --state-dir under $T
 #   screen_has LABEL REGEX     assert: the screen shows REGEX (waits)
@@ -27,8 +29,20 @@ wz_zones() {
 }
 wz_zones "$WZ_DIR"
 
+# Before a second tm_start in one test: let the old tmux server go first
+# (its socket is removed when it has exited), or the new one cannot start.
+wz_fresh() {
+    local n=0
+    tm_kill
+    while [ -S "${TM_SOCKET:-}" ] && [ $n -lt 30 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+}
+
 wz_start() {
     mkdir -p "$T/home" "$T/data" "$T/state"
+    wz_fresh
     tm_start env HOME="$T/home" XDG_DATA_HOME="$T/data" \
         XDG_STATE_HOME="$T/home/state" MAILREADY_DATADIR="$TOP/data" \
         MAILREADY_HELPDIR="$TOP/help" "$MAILREADY" wizard "$@" \
