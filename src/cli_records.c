@@ -520,12 +520,22 @@ records_run(struct records_args *a, const struct preset_list *pl)
     const struct preset *chosen[RECORDS_MAX_LIST];
     struct gen_records_opts o;
     struct gen_records g;
-    char *alabel = NULL, *ulabel = NULL;
+    char *alabel = NULL, *ulabel = NULL, *mx_a = NULL, *mx_u = NULL;
     bool failed = false;
     enum rc rc;
 
     if (!cli_domain(a->domain, &alabel, &ulabel))
         return CLI_EXIT_ERROR;
+    a->domain = alabel;     /* the output names the A-label */
+    if (a->mx_host != NULL) {
+        /* A Unicode host name becomes its A-label, like the domain. */
+        if (!cli_domain(a->mx_host, &mx_a, &mx_u)) {
+            free(alabel);
+            free(ulabel);
+            return CLI_EXIT_ERROR;
+        }
+        free(mx_u);
+    }
     memset(&o, 0, sizeof(o));
     o.domain = alabel;
     o.dmarc_sp = GEN_DMARC_INHERIT;
@@ -560,11 +570,12 @@ records_run(struct records_args *a, const struct preset_list *pl)
     if (failed) {
         free(alabel);
         free(ulabel);
+        free(mx_a);
         return CLI_EXIT_ERROR;
     }
     o.presets = chosen;
     o.n_presets = a->n_providers;
-    o.mx_host = a->mx_host;
+    o.mx_host = mx_a;
     o.ips = a->ips;
     o.n_ips = a->n_ips;
     o.rua = a->rua;
@@ -599,6 +610,7 @@ records_run(struct records_args *a, const struct preset_list *pl)
     gen_records_fini(&g);
     free(alabel);
     free(ulabel);
+    free(mx_a);
     return rc == RC_OK ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 }
 
