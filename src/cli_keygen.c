@@ -84,7 +84,8 @@ print_record(const struct gen_dkim_key *k, const char *domain,
 }
 
 static void
-print_signers(const char *domain, const char *selector, const char *path)
+print_signers(const char *domain, const char *selector, const char *path,
+              enum gen_dkim_type type)
 {
     char *kt = gen_dkim_opendkim_keytable(domain, selector, path);
     char *st = gen_dkim_opendkim_signingtable(domain, selector);
@@ -93,7 +94,16 @@ print_signers(const char *domain, const char *selector, const char *path)
     printf("\n%s\n%s\n", _("OpenDKIM KeyTable line:"), kt);
     printf("\n%s\n%s\n", _("OpenDKIM SigningTable line (with SigningTable "
                            "refile:FILE):"), st);
-    printf("\n%s\n%s", _("rspamd, in local.d/dkim_signing.conf:"), rs);
+    if (type == GEN_DKIM_ED25519) {
+        /* rspamd reads Ed25519 keys in its own format, not PEM
+         * (rspamd issue 4630), so a block naming this file would fail. */
+        printf("\n%s\n", _("rspamd cannot read an Ed25519 key in PEM "
+                           "form: for rspamd, make the Ed25519 key with "
+                           "\"rspamadm dkim_keygen -t ed25519\", or use an "
+                           "RSA key."));
+    } else {
+        printf("\n%s\n%s", _("rspamd, in local.d/dkim_signing.conf:"), rs);
+    }
     free(kt);
     free(st);
     free(rs);
@@ -213,7 +223,7 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
              "Keep it secret; copy it to the mail server's signer.\n\n"),
            path);
     print_record(k, alabel, selector);
-    print_signers(alabel, selector, path);
+    print_signers(alabel, selector, path, type);
     if (type == GEN_DKIM_ED25519)
         printf("\n%s\n", _("Note: not every receiver verifies Ed25519 "
                            "signatures yet (RFC 8463). Sign with an RSA key "

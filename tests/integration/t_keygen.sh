@@ -108,6 +108,10 @@ expect_grep '^v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=$' "$T/out" \
     "keygen ed25519: p= is 32 raw bytes in base64"
 expect_true "keygen ed25519: printed key verifies a signature" \
     sign_verify "$KE" ed25519
+expect_grep 'rspamadm dkim_keygen -t ed25519' "$T/out" \
+    "keygen ed25519: says rspamd cannot read the PEM key"
+expect_true "keygen ed25519: no rspamd block naming the PEM file" \
+    bash -c "! grep -q '^    path = ' '$T/out'"
 unset XDG_DATA_HOME
 
 # --- bad input --------------------------------------------------------------
