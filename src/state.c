@@ -1,5 +1,6 @@
 /* state.c - the per-domain state file: load, atomic save, update from a
  * check run, and the difference between two states.  See state.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -964,8 +965,9 @@ state_write_file(const char *path, const char *data, size_t len,
     tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
     fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
+        /* Nothing was made: the directory is what cannot be written. */
         e = errno;
-        failed = tmp;
+        failed = dir;
         free(tmp);
         tmp = NULL;
         goto out;
@@ -1006,6 +1008,35 @@ out:
     return rc;
 }
 
+/* Temporary files older than this are left over from a writer that was
+ * killed mid-save; a live writer's file is seconds old. */
+#define STALE_TMP_SECONDS 3600
+
+/* Remove DIR/.DOMAIN.json.XXXXXX files left by killed writers. */
+static void
+remove_stale_tmp(const char *dir, const char *domain)
+{
+    char *prefix = xasprintf(".%s.json.", domain);
+    size_t plen = strlen(prefix);
+    time_t now = time(NULL);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        struct stat sb;
+
+        if (strncmp(e->d_name, prefix, plen) != 0 ||
+            strlen(e->d_name) != plen + 6)
+            continue;
+        if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(sb.st_mode) && sb.st_mtime < now - STALE_TMP_SECONDS)
+            (void)unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d != NULL)
+        closedir(d);
+    free(prefix);
+}
+
 enum rc
 state_save(const char *dir, const struct state *st, char **err)
 {
@@ -1033,6 +1064,7 @@ state_save(const char *dir, const struct state *st, char **err)
         rc = RC_IO;
         goto out;
     }
+    remove_stale_tmp(use, st->domain);
     j = state_to_json(st);
     text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (text == NULL) {

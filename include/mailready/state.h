@@ -130,7 +130,9 @@ enum rc state_load(const char *dir, const char *domain, struct state **out,
                    char **aside_path);
 
 /* Write st to dir (NULL: the default), creating the directory (0700)
- * and its missing parents.  Atomic (see above).  On failure the old file
+ * and its missing parents.  Atomic (see above).  Temporary files of this
+ * domain older than an hour (left by a writer killed mid-save) are
+ * removed first.  On failure the old file
  * is untouched and *err (optional; caller frees) names the failing path
  * and errno text in English. */
 enum rc state_save(const char *dir, const struct state *st, char **err);

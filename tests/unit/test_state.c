@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +226,34 @@ state__round_trip__keeps_everything(void **unused)
     state_free(r);
     state_free(s);
     free(path);
+    free(dir);
+}
+
+static void
+state__save__removes_stale_temporary_files(void **unused)
+{
+    char *dir = test_dir("stale");
+    char *old = xasprintf("%s/.s.test.json.AbC123", dir);
+    char *fresh = xasprintf("%s/.s.test.json.XyZ789", dir);
+    char *other = xasprintf("%s/.o.test.json.AbC123", dir);
+    struct timespec ts[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+    struct state *s = state_new("s.test");
+
+    (void)unused;
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_file(old, "half a sa");
+    write_file(fresh, "being written");
+    write_file(other, "another domain");
+    assert_int_equal(utimensat(AT_FDCWD, old, ts, 0), 0);
+    assert_int_equal(utimensat(AT_FDCWD, other, ts, 0), 0);
+    assert_int_equal(state_save(dir, s, NULL), RC_OK);
+    assert_int_equal(access(old, F_OK), -1);
+    assert_int_equal(access(fresh, F_OK), 0);
+    assert_int_equal(access(other, F_OK), 0);
+    state_free(s);
+    free(old);
+    free(fresh);
+    free(other);
     free(dir);
 }
 
@@ -708,6 +737,7 @@ main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(state__round_trip__keeps_everything),
         cmocka_unit_test(state__missing__is_notfound),
+        cmocka_unit_test(state__save__removes_stale_temporary_files),
         cmocka_unit_test(state__corrupt_json__set_aside),
         cmocka_unit_test(state__wrong_types__set_aside),
         cmocka_unit_test(state__unsafe_msgid__set_aside),
