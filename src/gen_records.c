@@ -61,9 +61,9 @@ find_receiver(const struct gen_records_opts *o, struct gen_records *r,
             continue;
         if (*out != NULL && *out != o->presets[i]) {
             note(r, SEV_FAIL, "GEN_TWO_RECEIVERS",
-                        N_("%1$s and %2$s both receive mail; choose one "
-                           "provider for the domain's mailboxes."),
-                        (*out)->name, o->presets[i]->name);
+                 N_("%1$s and %2$s both receive mail; choose one "
+                    "provider for the domain's mailboxes."),
+                 (*out)->name, o->presets[i]->name);
             return RC_INVALID;
         }
         *out = o->presets[i];
@@ -82,7 +82,7 @@ add_mx(const struct gen_records_opts *o, const struct preset *recv,
             char *vis = str_visible(o->mx_host, strnlen(o->mx_host, 300));
 
             note(r, SEV_FAIL, "GEN_MX_BAD",
-                        N_("%s is not a valid mail host name."), vis);
+                 N_("%s is not a valid mail host name."), vis);
             free(vis);
             return RC_INVALID;
         }
@@ -94,15 +94,15 @@ add_mx(const struct gen_records_opts *o, const struct preset *recv,
         return RC_OK;
     if (recv->kind == PRESET_OWN) {
         note(r, SEV_FAIL, "GEN_OWN_NO_MX_HOST",
-                    N_("For your own server, name its host with --mx-host "
-                       "(for example mail.%s)."), o->domain);
+             N_("For your own server, name its host with --mx-host "
+                "(for example mail.%s)."), o->domain);
         return RC_INVALID;
     }
     if (recv->n_mx == 0) {
         note(r, SEV_FAIL, "GEN_MX_UNKNOWN",
-                    N_("The presets do not know the MX hosts of %s; copy "
-                       "them from the provider and pass the first one with "
-                       "--mx-host."), recv->name);
+             N_("The presets do not know the MX hosts of %s; copy "
+                "them from the provider and pass the first one with "
+                "--mx-host."), recv->name);
         return RC_INVALID;
     }
     for (size_t i = 0; i < recv->n_mx; i++) {
@@ -111,27 +111,27 @@ add_mx(const struct gen_records_opts *o, const struct preset *recv,
 
         if (rc == RC_UNSUPPORTED) {
             note(r, SEV_FAIL, "GEN_MX_TEMPLATE",
-                        N_("How %1$s names the MX host of a domain that "
-                           "contains '-' is not documented; copy it from "
-                           "the provider's admin center and pass it with "
-                           "--mx-host."), recv->name);
+                 N_("How %1$s names the MX host of a domain that "
+                    "contains '-' is not documented; copy it from "
+                    "the provider's admin center and pass it with "
+                    "--mx-host."), recv->name);
             return RC_INVALID;
         }
         if (rc != RC_OK || gen_mx_rdata(recv->mx[i].pref, host, &rdata)
                            != RC_OK) {
             free(host);
             note(r, SEV_FAIL, "GEN_MX_BAD",
-                        N_("%s is not a valid mail host name."),
-                        recv->mx[i].host);
+                 N_("%s is not a valid mail host name."),
+                 recv->mx[i].host);
             return RC_INVALID;
         }
         gen_rrs_add(&r->rrs, o->domain, DNS_T_MX, rdata, NULL);
         if (recv->mx_tenant_specific)
             note(r, SEV_WARN, "GEN_MX_TENANT",
-                        N_("The MX host %1$s follows the usual pattern of "
-                           "%2$s, but it is made for each tenant: compare "
-                           "it with the provider's admin center before you "
-                           "publish it."), host, recv->name);
+                 N_("The MX host %1$s follows the usual pattern of "
+                    "%2$s, but it is made for each tenant: compare "
+                    "it with the provider's admin center before you "
+                    "publish it."), host, recv->name);
         free(host);
         free(rdata);
     }
@@ -169,14 +169,14 @@ add_host_addrs(const struct gen_records_opts *o, struct gen_records *r)
     }
     if (!name_is_subdomain(host, o->domain) && list.len > 0)
         note(r, SEV_INFO, "GEN_MX_OUTSIDE",
-                    N_("%1$s is outside %2$s, so its address records are "
-                       "not here: make sure they give %3$s."), host,
-                    o->domain, strbuf_str(&list));
+             N_("%1$s is outside %2$s, so its address records are "
+                "not here: make sure they give %3$s."), host,
+             o->domain, strbuf_str(&list));
     else if (name_is_subdomain(host, o->domain) && list.len == 0)
         note(r, SEV_WARN, "GEN_MX_NO_ADDR",
-                    N_("%s is in your zone but has no address: pass the "
-                       "server's addresses with --ip to publish its A/AAAA "
-                       "records."), host);
+             N_("%s is in your zone but has no address: pass the "
+                "server's addresses with --ip to publish its A/AAAA "
+                "records."), host);
     strbuf_fini(&list);
 }
 
@@ -198,18 +198,20 @@ add_spf(const struct gen_records_opts *o, const struct preset *recv,
             continue;
         if (p->spf_include == NULL) {
             note(r, SEV_WARN, "GEN_SPF_UNKNOWN",
-                        N_("The presets do not know the SPF value of %s: "
-                           "copy it from the provider and add it to the "
-                           "SPF record."), p->name);
+                 N_("The presets do not know an SPF value of %s. If it "
+                    "sends with your domain in the envelope sender (MAIL "
+                    "FROM), copy its SPF include from the provider and add "
+                    "it to the SPF record; if it uses its own bounce "
+                    "domain, nothing is needed here."), p->name);
             continue;
         }
         if (!p->spf_at_apex) {
             char *term = xasprintf("include:%s", p->spf_include);
 
             note(r, SEV_INFO, "GEN_SPF_RETURN_PATH",
-                        N_("%1$s sends with its own bounce domain: its SPF "
-                           "term %2$s goes on that domain, not in this "
-                           "record."), p->name, term);
+                 N_("%1$s sends with its own bounce domain: its SPF "
+                    "term %2$s goes on that domain, not in this "
+                    "record."), p->name, term);
             free(term);
             continue;
         }
@@ -243,10 +245,10 @@ add_spf(const struct gen_records_opts *o, const struct preset *recv,
         }
         snprintf(count, sizeof(count), "%u", s.lookups);
         note(r, SEV_FAIL, "GEN_SPF_TOO_MANY",
-                    N_("This SPF record would need %1$s DNS lookups; the "
-                       "limit is 10. Drop %2$s, or send that mail through "
-                       "one of the other providers."), count,
-                    strbuf_str(&drops));
+             N_("This SPF record would need %1$s DNS lookups; the "
+                "limit is 10. Drop %2$s, or send that mail through "
+                "one of the other providers."), count,
+             strbuf_str(&drops));
         strbuf_fini(&drops);
     } else {
         gen_rrs_add(&r->rrs, o->domain, DNS_T_TXT, s.record, NULL);
@@ -279,8 +281,8 @@ note_dkim_own(const struct gen_records_opts *o, struct gen_records *r)
                           o->domain);
 
     note(r, SEV_WARN, "GEN_DKIM_OWN",
-                N_("DKIM for your own server: make a key with \"%s\" and "
-                   "publish the record it prints."), cmd);
+         N_("DKIM for your own server: make a key with \"%s\" and "
+            "publish the record it prints."), cmd);
     free(cmd);
 }
 
@@ -312,10 +314,10 @@ add_dkim(const struct gen_records_opts *o, const struct preset *recv,
             continue;
         }
         note(r, SEV_WARN, "GEN_DKIM_CONSOLE",
-                    N_("DKIM for %1$s: the provider makes the key; copy "
-                       "the record it shows (%2$s) and publish it."),
-                    p->name, p->dkim_console != NULL ? p->dkim_console :
-                    p->name);
+             N_("DKIM for %1$s: the provider makes the key; copy "
+                "the record it shows (%2$s) and publish it."),
+             p->name, p->dkim_console != NULL ? p->dkim_console :
+             p->name);
     }
 }
 
@@ -345,17 +347,17 @@ add_dmarc(const struct gen_records_opts *o, bool mail, struct gen_records *r)
     free(name);
     if (dopt.p == GEN_DMARC_NONE && o->n_rua == 0)
         note(r, SEV_WARN, "GEN_DMARC_NO_RUA",
-                    N_("With %s and no report address (--rua) you get no "
-                       "reports, so the monitoring stage shows you "
-                       "nothing."), "p=none");
+             N_("With %s and no report address (--rua) you get no "
+                "reports, so the monitoring stage shows you "
+                "nothing."), "p=none");
     for (size_t i = 0; i < d.n_auth; i++) {
         gen_rrs_add(&r->external, d.auth[i], DNS_T_TXT, GEN_DMARC_AUTH_TEXT,
                     NULL);
         note(r, SEV_INFO, "GEN_DMARC_EXTERNAL",
-                    N_("Reports go outside %1$s: unless that domain is "
-                       "your own, its owner must publish %2$s, or "
-                       "receivers will not send the reports there."),
-                    o->domain, d.auth[i]);
+             N_("Reports go outside %1$s: unless that domain is "
+                "your own, its owner must publish %2$s, or "
+                "receivers will not send the reports there."),
+             o->domain, d.auth[i]);
     }
     gen_dmarc_fini(&d);
     return RC_OK;
@@ -373,8 +375,8 @@ add_ptr(const struct gen_records_opts *o, struct gen_records *r)
             continue;       /* a network: no single PTR */
         if (o->mx_host == NULL) {
             note(r, SEV_INFO, "GEN_PTR_NO_HOST",
-                        N_("%s has no host name (--mx-host), so no PTR "
-                           "request was written for it."), o->ips[i]);
+                 N_("%s has no host name (--mx-host), so no PTR "
+                    "request was written for it."), o->ips[i]);
             continue;
         }
         if (gen_ptr_request_new(o->ips[i], o->mx_host, &req, &why) !=
@@ -412,10 +414,10 @@ gen_records_build(const struct gen_records_opts *o, struct gen_records *r)
 
         gen_rrs_add(&r->rrs, o->domain, DNS_T_MX, GEN_MX_NULL, NULL);
         note(r, SEV_INFO, "GEN_NO_MAIL",
-                    N_("%1$s sends and receives no mail: the null MX (%2$s) "
-                       "and the SPF record %3$s say so, and DMARC %4$s "
-                       "stops others from using its name."), o->domain,
-                    GEN_MX_NULL, GEN_SPF_NO_MAIL, p);
+             N_("%1$s sends and receives no mail: the null MX (%2$s) "
+                "and the SPF record %3$s say so, and DMARC %4$s "
+                "stops others from using its name."), o->domain,
+             GEN_MX_NULL, GEN_SPF_NO_MAIL, p);
         free(p);
     } else {
         rc = add_mx(o, recv, r);
@@ -423,10 +425,10 @@ gen_records_build(const struct gen_records_opts *o, struct gen_records *r)
             return rc;
         if (!receives)
             note(r, SEV_WARN, "GEN_NO_MX",
-                        N_("Nobody receives mail for %s, so no MX record "
-                           "was made: replies and bounces to it will fail. "
-                           "Add a --provider or --mx-host that receives "
-                           "it."), o->domain);
+                 N_("Nobody receives mail for %s, so no MX record "
+                    "was made: replies and bounces to it will fail. "
+                    "Add a --provider or --mx-host that receives "
+                    "it."), o->domain);
         add_host_addrs(o, r);
     }
     rc = add_spf(o, recv, sends, r);
