@@ -186,3 +186,11 @@ cp "$T/out" "$T/out.json"
 expect_rc 0 "PTR owner lookup, no answer: still exit 0"
 expect_json '"contact" not in j["ptr_requests"][0]' \
     "PTR owner lookup, no answer: no contact invented"
+
+# --- JSON on failure: ok false, the reason as a note, exit 3 -----------------
+mr_run records gen-roundtrip.test --provider google --provider ovh \
+    --format json
+cp "$T/out" "$T/out.json"
+expect_rc 3 "json failure: exit 3"
+expect_json 'j["ok"] is False and any(n["id"] == "GEN_TWO_RECEIVERS" and n["severity"] == "fail" for n in j["notes"])' \
+    "json failure: ok false, the reason as a fail note"
