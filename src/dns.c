@@ -10,6 +10,7 @@
  * inside dns_query().
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <float.h>
 #include <stdlib.h>
@@ -764,6 +765,43 @@ dns_force_status(struct dns *d, const char *name, uint16_t type,
         table_remove(d, e);
 }
 
+/* true if name is well formed (labels of 1..63 bytes, escapes counted as
+ * one byte) but longer than 255 bytes in wire form: a name built by
+ * joining parts (_dmarc.DOMAIN, SELECTOR._domainkey.DOMAIN) that cannot
+ * exist in the DNS. */
+static bool
+name_too_long(const char *name)
+{
+    size_t wire = 1, label = 0;
+    const char *p = name;
+
+    while (*p != '\0') {
+        if (*p == '.') {
+            if (label == 0 || label > 63)
+                return false;
+            wire += label + 1;
+            label = 0;
+            p++;
+            continue;
+        }
+        if (p[0] == '\\' && isdigit((unsigned char)p[1]) &&
+            isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]))
+            p += 4;
+        else if (p[0] == '\\' && p[1] != '\0')
+            p += 2;
+        else if (p[0] == '\\')
+            return false;
+        else
+            p++;
+        label++;
+    }
+    if (label > 63)
+        return false;
+    if (label > 0)
+        wire += label + 1;
+    return wire > DNS_WIRE_NAME_MAX;
+}
+
 static void
 query(struct dns *d, const char *name, uint16_t type, dns_cb cb, void *arg,
       bool internal)
@@ -777,6 +815,8 @@ query(struct dns *d, const char *name, uint16_t type, dns_cb cb, void *arg,
 
         e = entry_new(d, NULL, type);
         a = dns_answer_new(name ? name : "", type);
+        if (name != NULL && name_too_long(name))
+            dns_answer_finish(a, 3);        /* cannot exist: NXDOMAIN */
         if (strlen(a->qname) > DNS_NAME_MAX) {
             free(a->qname);
             a->qname = xstrndup(name, DNS_NAME_MAX);

@@ -122,7 +122,9 @@ void dns_force_status(struct dns *d, const char *name, uint16_t type,
 
 /* Ask name/type.  The answer (borrowed, valid until dns_free()) is handed
  * to cb from dns_process()/dns_run(), never from within this call.  name
- * may end in a dot.  An over-long or empty name is answered DNS_ERROR. */
+ * may end in a dot.  An empty or malformed name (empty label, label over
+ * 63 bytes, bad escape) is answered DNS_ERROR; a well-formed name over 255
+ * bytes in wire form cannot exist and is answered DNS_NXDOMAIN. */
 void dns_query(struct dns *d, const char *name, uint16_t type,
                dns_cb cb, void *arg);
 

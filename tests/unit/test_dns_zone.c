@@ -413,6 +413,35 @@ zone__bad_names__error(void **state)
 }
 
 static void
+zone__name_too_long_to_exist__nxdomain(void **state)
+{
+    struct dns *d = new_dns();
+    /* _dmarc. and a name of 253 characters (63.63.63.48.example.test):
+     * 260 characters, too long to exist. */
+    static const size_t lens[] = { 63, 63, 63, 48 };
+    char name[300] = "_dmarc.";
+    size_t n = strlen(name);
+    const struct dns_answer *a;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(lens); i++) {
+        memset(name + n, (int)('a' + i), lens[i]);
+        n += lens[i];
+        name[n++] = '.';
+    }
+    str_copy(name + n, "example.test", sizeof(name) - n);
+    assert_int_equal(strlen(name), 260);
+    a = ask(d, name, DNS_T_TXT);
+    assert_int_equal(a->status, DNS_NXDOMAIN);
+    assert_int_equal(a->nrr, 0);
+    /* The name itself, 253 characters, is asked as usual. */
+    assert_int_equal(ask(d, name + 7, DNS_T_TXT)->status, DNS_NXDOMAIN);
+    /* A bad escape is still an error. */
+    assert_int_equal(ask(d, "a\\", DNS_T_A)->status, DNS_ERROR);
+    dns_free(d);
+}
+
+static void
 zone__query_cap__error(void **state)
 {
     struct dns *d = new_dns();
@@ -549,6 +578,7 @@ main(void)
         cmocka_unit_test(zone__reentrant_callbacks__all_delivered),
         cmocka_unit_test(zone__clear_cache__old_answers_stay_valid),
         cmocka_unit_test(zone__bad_names__error),
+        cmocka_unit_test(zone__name_too_long_to_exist__nxdomain),
         cmocka_unit_test(zone__query_cap__error),
         cmocka_unit_test(zone__parse_error__has_line),
         cmocka_unit_test(zone__zone_file__origin_from_name),
