@@ -119,6 +119,10 @@ server:
   hide-version: yes
   minimal-responses: no
   refuse-any: no
+  # No response rate limiting: a check asks dozens of NXDOMAIN questions
+  # (DKIM selector discovery) at once, and NSD's RRL would drop some.
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
 remote-control:
   control-enable: no
 CONF
