@@ -1889,7 +1889,10 @@ lint_all(const struct tree_node *root, struct findings *fs,
     free(d);
 }
 
-static void
+/* Void lookups found statically, over the whole tree: terms whose target
+ * is NXDOMAIN or has no record of the type asked ("a": neither A nor
+ * AAAA, so that no client family is blamed for the other's gap). */
+static unsigned
 lint_voids(const struct spf_state *st, struct findings *fs)
 {
     struct strbuf terms = STRBUF_INIT;
@@ -1911,7 +1914,7 @@ lint_voids(const struct spf_state *st, struct findings *fs)
     }
     if (n <= SPF_MAX_VOID_LOOKUPS) {
         strbuf_fini(&terms);
-        return;
+        return n;
     }
     snprintf(num, sizeof(num), "%u", n);
     d = visible(st->root->domain);
@@ -1926,6 +1929,7 @@ lint_voids(const struct spf_state *st, struct findings *fs)
     }
     free(d);
     strbuf_fini(&terms);
+    return n;
 }
 
 static void
@@ -1995,7 +1999,7 @@ spf_finish(struct check_ctx *ctx)
     struct spf_state *st = ctx->state[STEP_SPF];
     struct check_result *res = &ctx->res[STEP_SPF];
     struct tree_node *root;
-    unsigned running = 0;
+    unsigned running = 0, voids = 0;
     struct strbuf sb = STRBUF_INIT;
     json_t *o;
     char num[24], *d;
@@ -2014,7 +2018,7 @@ spf_finish(struct check_ctx *ctx)
                         N_("The SPF record of %1$s needs %2$s DNS lookups; "
                            "the limit is 10."), d, num);
         }
-        lint_voids(st, &res->findings);
+        voids = lint_voids(st, &res->findings);
         if (root->wire > UDP_PLAIN_MAX) {
             snprintf(num, sizeof(num), "%zu", root->wire);
             finding_add(&res->findings, SEV_WARN, "SPF_RECORD_TOO_LONG",
@@ -2031,6 +2035,7 @@ spf_finish(struct check_ctx *ctx)
         sb.s[--sb.len] = '\0';
     o = tree_json(root);
     json_object_set_new(o, "total_lookups", json_integer(root->subtotal));
+    json_object_set_new(o, "void_lookups", json_integer(voids));
     json_object_set_new(o, "display", json_string(strbuf_str(&sb)));
     json_array_insert_new(res->records, 0, o);
     strbuf_fini(&sb);
