@@ -412,7 +412,8 @@ spf__names__validity_and_escaping(void **state)
     assert_false(spf_name_queryable("mail.example...com"));
     assert_false(spf_name_queryable(""));
     e = spf_name_escape("macro%percent  space.ex\\am\"ple.com");
-    assert_string_equal(e, "macro%percent\\032\\032space.ex\\092am\\034ple.com");
+    assert_string_equal(e, "macro%percent\\032\\032space.ex\\092am"
+                           "\\034ple.com");
     free(e);
 }
 
