@@ -326,10 +326,16 @@ txt_value(struct strbuf *sb, const char *label, int indent, const char *v)
     size_t room = (size_t)(TXT_WIDTH - indent), len = strlen(v);
     size_t lc = cols(label, strlen(label));
 
-    if ((int)lc <= indent)
+    if ((int)lc <= indent) {
         strbuf_addf(sb, "%s%*s", label, indent - (int)lc, "");
-    else
-        strbuf_addf(sb, "%s\n%*s", label, indent, "");
+    } else {
+        size_t ll = strlen(label);
+
+        while (ll > 0 && label[ll - 1] == ' ')
+            ll--;
+        strbuf_add(sb, label, ll);
+        strbuf_addf(sb, "\n%*s", indent, "");
+    }
     for (size_t i = 0; i < len;) {
         size_t take = bytes_for(v + i, room);
 
@@ -358,26 +364,37 @@ txt_records(struct strbuf *sb, const struct ex_doc *doc,
          * line up; keep them short (at most 12 columns). */
         const char *ln = _("Name:"), *lt = _("Type:"), *ll = _("TTL:");
         const char *lv = _("Value:"), *lf = _("Full name:");
+        const char *all[] = { ln, lt, ll, lv, lf };
+        int col = 20;
+
+        /* Values start one column after the longest label. */
+        for (size_t a = 0; a < ARRAY_LEN(all); a++) {
+            int c = 6 + (int)cols(all[a], strlen(all[a])) + 1;
+            if (c > col)
+                col = c;
+        }
+        if (col > 40)
+            col = 40;
 
         snprintf(ttl, sizeof(ttl), "%u", doc->ttl);
         char *l1 = xasprintf("      %s ", ln);
-        txt_value(sb, l1, 20, rel);
+        txt_value(sb, l1, col, rel);
         free(l1);
         if (strcmp(rel, "@") == 0 || rel[strlen(rel) - 1] != '.') {
             char *full = xasprintf("%s.", rr->owner);
             char *l = xasprintf("      %s ", lf);
-            txt_value(sb, l, 20, full);
+            txt_value(sb, l, col, full);
             free(l);
             free(full);
         }
         char *l2 = xasprintf("      %s ", lt);
-        txt_value(sb, l2, 20, gen_type_name(rr->type));
+        txt_value(sb, l2, col, gen_type_name(rr->type));
         free(l2);
         char *l3 = xasprintf("      %s ", ll);
-        txt_value(sb, l3, 20, ttl);
+        txt_value(sb, l3, col, ttl);
         free(l3);
         char *l4 = xasprintf("      %s ", lv);
-        txt_value(sb, l4, 20, rr->rdata);
+        txt_value(sb, l4, col, rr->rdata);
         free(l4);
         if (nsplit > 0) {
             txt_wrap(sb, "", 6, _("Longer than 255 characters: a DNS "
@@ -988,6 +1005,66 @@ presets_load(void)
     return l;
 }
 
+static bool
+format_parse(const char *s, enum ex_format *out)
+{
+    enum ex_format f;
+
+    if (strcmp(s, "txt") == 0 || strcmp(s, "text") == 0)
+        f = EX_TXT;
+    else if (strcmp(s, "md") == 0 || strcmp(s, "markdown") == 0)
+        f = EX_MD;
+    else if (strcmp(s, "html") == 0)
+        f = EX_HTML;
+    else
+        return false;
+    if (out != NULL)
+        *out = f;
+    return true;
+}
+
+bool
+cli_export_write(const struct state *st, const char *alabel,
+                 const char *ulabel, const char *format, bool from_saved,
+                 const char *path)
+{
+    struct preset_list *presets;
+    struct export_plan plan;
+    struct ex_doc doc;
+    struct strbuf sb = STRBUF_INIT;
+    enum ex_format fmt = EX_TXT;
+    bool ok;
+
+    if (format != NULL && !format_parse(format, &fmt)) {
+        fprintf(stderr, _("mailready: --format takes txt, md or html, not "
+                          "'%s'\n"), format);
+        return false;
+    }
+    presets = presets_load();
+    export_plan_build(alabel, &st->answers, presets, &plan);
+    memset(&doc, 0, sizeof(doc));
+    doc.domain = alabel;
+    doc.shown = ulabel != NULL ? ulabel : alabel;
+    doc.made_at = (long long)time(NULL);
+    doc.offline = from_saved;
+    doc.state_at = st->checked_at;
+    doc.ttl = plan.ttl;
+    doc.utf8 = fmt != EX_TXT || cli_utf8();
+    doc_build(&doc, st, &plan);
+    if (fmt == EX_HTML)
+        render_html(&sb, &doc);
+    else if (fmt == EX_MD)
+        render_md(&sb, &doc);
+    else
+        render_txt(&sb, &doc);
+    ok = write_output(path, &sb);
+    strbuf_fini(&sb);
+    doc_fini(&doc);
+    export_plan_fini(&plan);
+    preset_list_free(presets);
+    return ok;
+}
+
 int
 cli_export(int argc, char **argv)
 {
@@ -996,12 +1073,11 @@ cli_export(int argc, char **argv)
     const char *ips[32], *sels[32];
     size_t nips = 0, nsels = 0;
     const char *domain_arg = NULL, *output = NULL;
-    enum ex_format fmt = EX_TXT;
     bool offline = false, can_save = true;
     char *alabel = NULL, *ulabel = NULL;
     struct dns *dns = NULL;
     struct state *old = NULL, *cur = NULL;
-    struct preset_list *presets = NULL;
+    const char *fmt_name = "txt";
     int ret = CLI_EXIT_ERROR;
 
     cli_common_init(&com);
@@ -1026,13 +1102,8 @@ cli_export(int argc, char **argv)
         if ((r = cli_opt_value(argc, argv, &i, "--format", &v)) != 0) {
             if (r < 0)
                 return CLI_EXIT_ERROR;
-            if (strcmp(v, "txt") == 0 || strcmp(v, "text") == 0) {
-                fmt = EX_TXT;
-            } else if (strcmp(v, "md") == 0 ||
-                       strcmp(v, "markdown") == 0) {
-                fmt = EX_MD;
-            } else if (strcmp(v, "html") == 0) {
-                fmt = EX_HTML;
+            if (format_parse(v, NULL)) {
+                fmt_name = v;
             } else {
                 fprintf(stderr, _("mailready: --format takes txt, md or "
                                   "html, not '%s'\n"), v);
@@ -1142,34 +1213,9 @@ cli_export(int argc, char **argv)
     }
     cli_answers_store(&cur->answers, &opts);
 
-    struct export_plan plan;
-    struct ex_doc doc;
-    struct strbuf sb = STRBUF_INIT;
-
-    presets = presets_load();
-    export_plan_build(alabel, &cur->answers, presets, &plan);
-    memset(&doc, 0, sizeof(doc));
-    doc.domain = alabel;
-    doc.shown = ulabel != NULL ? ulabel : alabel;
-    doc.made_at = (long long)time(NULL);
-    doc.offline = offline;
-    doc.state_at = cur->checked_at;
-    doc.ttl = plan.ttl;
-    doc.utf8 = fmt != EX_TXT || cli_utf8();
-    doc_build(&doc, cur, &plan);
-    if (fmt == EX_HTML)
-        render_html(&sb, &doc);
-    else if (fmt == EX_MD)
-        render_md(&sb, &doc);
-    else
-        render_txt(&sb, &doc);
-    if (write_output(output, &sb))
+    if (cli_export_write(cur, alabel, ulabel, fmt_name, offline, output))
         ret = CLI_EXIT_OK;
-    strbuf_fini(&sb);
-    doc_fini(&doc);
-    export_plan_fini(&plan);
 out:
-    preset_list_free(presets);
     state_free(old);
     state_free(cur);
     dns_free(dns);

@@ -105,6 +105,15 @@ json_t *cli_since_json(const struct state *old, const struct state *cur,
  * "could not check". */
 const char *cli_status_word(enum check_status st);
 
+/* Write the checklist of st (cli_export.c): format "txt" (NULL), "md" or
+ * "html"; path NULL or "-" is standard output, else the file is written
+ * atomically.  from_saved says the state was not checked just now (the
+ * heading says so).  Prints the error and returns false on failure.  For
+ * `mailready export` and the wizard's summary. */
+bool cli_export_write(const struct state *st, const char *alabel,
+                      const char *ulabel, const char *format,
+                      bool from_saved, const char *path);
+
 /* Commands: argv[0] is the command name. */
 int cli_export(int argc, char **argv);
 int cli_check(int argc, char **argv);
