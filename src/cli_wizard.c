@@ -16,13 +16,16 @@
 static void
 wizard_usage(FILE *fp)
 {
-    fputs(_("Usage: mailready wizard [DOMAIN] [OPTION]...\n"
+    fprintf(fp, _("Usage: mailready wizard [DOMAIN] [OPTION]...\n"
             "Walk through MX, SPF, DKIM, DMARC and PTR for DOMAIN on "
             "screen.\n"
             "\n"
             "  --server-ip IP       an address your mail is sent from "
             "(repeatable)\n"
             "  --hostname NAME      your mail server's host name (PTR)\n"
+            "  --ip-url URL         where to learn this machine's public "
+            "address, if asked\n"
+            "                       (default %s)\n"
             "  --selector S         a DKIM selector to check (repeatable)\n"
             "  --resolver ADDR[:PORT]  DNS server to ask (repeatable)\n"
             "  --zone-file FILE     answer names in this zone from the file "
@@ -31,7 +34,8 @@ wizard_usage(FILE *fp)
             "  --timeout SECONDS    wait this long for one DNS answer "
             "(default 5)\n"
             "  --state-dir DIR      where progress is saved\n"
-            "  --lang es|en         language of the screens\n"), fp);
+            "  --lang es|en         language of the screens\n"),
+            HTTP_IP_URL_DEFAULT);
 }
 
 static void
@@ -81,6 +85,7 @@ cli_wizard(int argc, char **argv)
     cli_common_init(&com);
     memset(&t, 0, sizeof(t));
     t.com = &com;
+    t.ip_url = HTTP_IP_URL_DEFAULT;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
@@ -129,6 +134,18 @@ cli_wizard(int argc, char **argv)
                 goto out;
             }
             t.ans.selectors[t.ans.nsel++] = xstrdup(v);
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--ip-url", &v)) != 0) {
+            if (r < 0)
+                goto out;
+            if (strncmp(v, "https://", 8) != 0
+                && strncmp(v, "http://", 7) != 0) {
+                fprintf(stderr, _("mailready: --ip-url takes an http:// or "
+                                  "https:// URL, not '%s'\n"), v);
+                goto out;
+            }
+            t.ip_url = v;
             continue;
         }
         if ((r = cli_opt_value(argc, argv, &i, "--hostname", &v)) != 0) {

@@ -70,6 +70,7 @@ provider_enter(struct tui *t)
     size_t n = entry_count(t);
 
     t->sp.focus = 0;
+    t->sp.ask_detect = false;
     t->sp.error = NULL;
     t->sp.sel = 0;
     for (size_t i = 0; t->ans.provider != NULL && i < n; i++)
@@ -121,6 +122,21 @@ provider_draw(const struct tui *t, struct tw_doc *d)
         tw_blank(d);
         tw_text(d, TS_DIM, 0, _("Tab moves between the fields; Esc goes "
                                 "back to the list."));
+        if (t->sp.ask_detect) {
+            char *m = xasprintf(_("Ask %s for the public address of the "
+                                  "machine running mailready? Do it only "
+                                  "on your mail server. (y/n)"), t->ip_url);
+            tw_blank(d);
+            d->focus = (int)d->n;
+            tw_text(d, TS_BOLD, 0, m);
+            free(m);
+        } else if (t->ip_url != NULL && t->http == NULL) {
+            char *m = xasprintf(_("F3: if you run mailready on the mail "
+                                  "server, learn its public address from "
+                                  "%s (asks first)."), t->ip_url);
+            tw_text(d, TS_DIM, 0, m);
+            free(m);
+        }
     }
     if (t->sp.error != NULL) {
         char *m = xasprintf(_(t->sp.error),
@@ -242,6 +258,18 @@ provider_key(struct tui *t, int key)
         }
     }
     struct tw_edit *e = t->sp.focus == 1 ? &t->sp.ips : &t->sp.host;
+    if (t->sp.ask_detect) {
+        t->sp.ask_detect = false;
+        /* "y" in English, "s" (sí) in Spanish. */
+        if (key == 'y' || key == 'Y' || key == 's' || key == 'S')
+            tui_detect_start(t);
+        return ACT_REDRAW;
+    }
+    if (key == TK_FN(KEY_F(3)) && t->ip_url != NULL && t->http == NULL) {
+        t->sp.ask_detect = true;
+        t->sp.focus = 1;
+        return ACT_REDRAW;
+    }
     switch (key) {
     case TK_ESC:
         t->sp.focus = 0;

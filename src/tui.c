@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mailready/i18n.h"
+#include "mailready/net.h"
 #include "mailready/strbuf.h"
 #include "mailready/tui.h"
 #include "mailready/util.h"
@@ -554,6 +555,64 @@ tui_recheck(struct tui *t)
     check_run_start(&t->ctx, CHECK_ALL_STEPS);
 }
 
+/* Longest answer we take from the address service. */
+#define TUI_DETECT_MAX 128
+
+void
+tui_detect_start(struct tui *t)
+{
+    if (t->http != NULL || t->ip_url == NULL)
+        return;
+    if (http_get_start(t->ip_url, t->com->timeout_s * 1000, TUI_DETECT_MAX,
+                       &t->http) != RC_OK) {
+        char *m = xasprintf(_("Cannot ask %s."), t->ip_url);
+        tui_notice(t, m);
+        free(m);
+        return;
+    }
+    char *m = xasprintf(_("Asking %s for this server's public address…"),
+                        t->ip_url);
+    tui_notice(t, m);
+    free(m);
+}
+
+/* The address service answered (or failed): add the address. */
+static void
+detect_done(struct tui *t)
+{
+    const char *body = NULL, *err = NULL;
+    struct ipaddr ip;
+    char *m = NULL;
+
+    if (http_result(t->http, &body, &err) != RC_OK) {
+        m = xasprintf(_("Could not learn the public address: %s"), err);
+    } else {
+        size_t a = strspn(body, " \t\r\n"), n = strcspn(body + a, " \t\r\n");
+        char *addr = xstrndup(body + a, n);
+        char *vis = str_visible(addr, strlen(addr));
+        if (!net_parse(addr, &ip) || !net_is_global(&ip, NULL)) {
+            m = xasprintf(_("The answer of %1$s is not a public address: "
+                            "%2$s"), t->ip_url, vis);
+        } else {
+            struct tw_edit *e = &t->sp.ips;
+            if (strstr(e->buf, addr) == NULL) {
+                char *nv = xasprintf("%s%s%s", e->buf, e->len > 0 ? " " : "",
+                                     addr);
+                tw_edit_set(e, nv);
+                free(nv);
+            }
+            m = xasprintf(_("This server's public address is %s: added to "
+                            "the list."), vis);
+        }
+        free(vis);
+        free(addr);
+    }
+    tui_notice(t, m);
+    free(m);
+    http_free(t->http);
+    t->http = NULL;
+}
+
 void
 tui_keys_doc(struct tw_doc *d)
 {
@@ -891,8 +950,6 @@ apply(struct tui *t, unsigned act)
         open_help(t);
     else if (act & ACT_CHANGES)
         go(t, SCR_CHANGES);
-    else if (act & ACT_SUMMARY)
-        go(t, SCR_SUMMARY);
     else if (act & ACT_NEXT) {
         if (t->cur == SCR_HELP)
             go(t, t->help_return);
@@ -1048,9 +1105,17 @@ tui_run(struct tui *t)
         fds[1].fd = g_sigpipe[0];
         fds[1].events = POLLIN;
         if (t->running) {
-            ndns = dns_pollfds(t->dns, fds + 2, TUI_MAX_FDS - 2);
+            ndns = dns_pollfds(t->dns, fds + 2, TUI_MAX_FDS / 2);
             nfds += ndns;
             timeout = dns_timeout_ms(t->dns, TUI_TICK_MS);
+        }
+        int nhttp = 0;
+        if (t->http != NULL) {
+            nhttp = http_pollfds(t->http, fds + nfds, TUI_MAX_FDS - nfds);
+            int ht = http_timeout_ms(t->http, TUI_TICK_MS);
+            nfds += nhttp;
+            if (timeout < 0 || ht < timeout)
+                timeout = ht;
         }
         int pr = poll(fds, (nfds_t)nfds, timeout);
         if (pr < 0 && errno != EINTR)
@@ -1073,6 +1138,11 @@ tui_run(struct tui *t)
                     tui_recheck(t);
             }
             t->tick++;
+            dirty = true;
+        }
+        if (t->http != NULL
+            && http_process(t->http, fds + 2 + ndns, nhttp)) {
+            detect_done(t);
             dirty = true;
         }
         if (fds[1].revents & POLLIN) {
@@ -1158,5 +1228,7 @@ tui_run(struct tui *t)
         t->dns = NULL;
     }
     run_drop(t);
+    http_free(t->http);
+    t->http = NULL;
     return CLI_EXIT_OK;
 }

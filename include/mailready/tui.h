@@ -18,6 +18,7 @@
 
 #include "mailready/check.h"
 #include "mailready/cli.h"
+#include "mailready/http.h"
 #include "mailready/preset.h"
 #include "mailready/state.h"
 
@@ -129,9 +130,7 @@ enum {
     ACT_HELP = 1 << 6,
     ACT_LANG = 1 << 7,          /* switch es/en */
     ACT_SAVE = 1 << 8,          /* answers changed: save the state */
-    ACT_STEPS = 1 << 9,         /* open the step list */
-    ACT_SUMMARY = 1 << 10,      /* go to the summary */
-    ACT_CHANGES = 1 << 11       /* show what changed since last time */
+    ACT_CHANGES = 1 << 9        /* show what changed since last time */
 };
 
 /* ---- screens ---------------------------------------------------------- */
@@ -203,6 +202,7 @@ struct tui_scr_domain {
 struct tui_scr_provider {
     size_t sel;                 /* menu entry */
     int focus;                  /* 0 menu, 1 addresses, 2 host name */
+    bool ask_detect;            /* asking before contacting the URL */
     struct tw_edit ips, host;
     const char *error;          /* N_() */
     char *error_arg;
@@ -251,6 +251,10 @@ struct tui {
     bool have_diff;
 
     struct preset_list *presets;    /* provider presets, or NULL */
+
+    /* the optional public-address detection (libcurl) */
+    const char *ip_url;
+    struct http *http;          /* a request in flight, or NULL */
 
     /* screens */
     enum scr_id cur;
@@ -303,6 +307,9 @@ void scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
 void tui_state_open(struct tui *t);
 /* Save the answers and the last results (no-op without a domain). */
 void tui_state_save(struct tui *t);
+/* Ask t->ip_url for this machine's public address, in the background;
+ * the answer is added to the provider screen's address field. */
+void tui_detect_start(struct tui *t);
 /* The chosen provider preset, or NULL (own server, other, none). */
 const struct preset *tui_preset(const struct tui *t);
 /* "Your provider's guide: URL" for preset p (nothing if it has none). */

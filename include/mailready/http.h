@@ -1,0 +1,42 @@
+/* http.h - one small HTTP(S) GET in the background with libcurl, driven
+ * from the caller's poll() loop.  The wizard uses it, when the admin
+ * agrees, to learn the server's public address from a configurable URL.
+ * Core: no translation; errors are English text. */
+#ifndef MAILREADY_HTTP_H
+#define MAILREADY_HTTP_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mailready/rc.h"
+
+/* The default address-echo service (answers with the caller's address as
+ * plain text). */
+#define HTTP_IP_URL_DEFAULT "https://api.ipify.org"
+
+struct http;
+
+/* Start GET url (http or https only), giving up after timeout_ms and
+ * keeping at most max_body bytes (a longer body is an error).  Never
+ * blocks.  *out: caller frees with http_free(); RC_INVALID for a URL
+ * libcurl refuses, RC_NOMEM if libcurl cannot start. */
+enum rc http_get_start(const char *url, unsigned timeout_ms,
+                       size_t max_body, struct http **out);
+
+/* Poll integration, as for dns.h: fill up to max entries and return how
+ * many; how long poll() may sleep (at most max_ms); after poll(), process
+ * with the same array.  http_process() returns true once the transfer is
+ * over. */
+int http_pollfds(struct http *h, struct pollfd *fds, int max);
+int http_timeout_ms(struct http *h, int max_ms);
+bool http_process(struct http *h, const struct pollfd *fds, int nfds);
+
+/* Once over: RC_OK with *body (NUL-terminated, borrowed until
+ * http_free()), else an error with *err (English, borrowed). */
+enum rc http_result(const struct http *h, const char **body,
+                    const char **err);
+
+void http_free(struct http *h);
+
+#endif
