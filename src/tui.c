@@ -942,7 +942,10 @@ apply(struct tui *t, unsigned act)
         if (t->cur == SCR_HELP && screens[SCR_HELP]->enter != NULL)
             screens[SCR_HELP]->enter(t);
     }
-    if (act & ACT_RECHECK)
+    if ((act & ACT_RECHECK) && t->running)
+        tui_notice(t, _("Already checking: the results come in a "
+                        "moment."));
+    else if (act & ACT_RECHECK)
         tui_recheck(t);
     if (act & ACT_QUIT)
         return false;

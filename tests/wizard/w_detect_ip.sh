@@ -22,7 +22,8 @@ screen_has "no answers yet: the provider question" "My own mail server"
 tm_send Enter
 screen_has "the detection is offered" "F3: if you run mailready on the mail"
 tm_send F3
-screen_has "it asks first" "Ask http://127\.0\.0\.1:$port/ip for the public address"
+screen_has "it asks first" \
+    "Ask http://127\.0\.0\.1:$port/ip for the public address"
 tm_send n
 screen_lacks "n: nothing asked" "Asking http"
 expect_true "n: the service was not contacted" \

@@ -16,7 +16,8 @@ screen_has "step 1 in Spanish, with accents" "Paso 1: dónde se entrega"
 screen_has "verdict in Spanish" "Resultado: avisos"
 screen_has "status line in Spanish" "siguiente"
 tm_send n n n
-screen_has "DMARC step in Spanish" "Paso 4: tu política contra la suplantación"
+screen_has "DMARC step in Spanish" \
+    "Paso 4: tu política contra la suplantación"
 tm_send n
 screen_has "PTR step in Spanish" "Paso 5: el nombre de tu servidor"
 tm_send n
