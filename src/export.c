@@ -50,6 +50,7 @@ plan_dkim_keys(const char *domain, const struct state_answers *a,
                struct export_plan *p)
 {
     size_t n = 0;
+    bool seen_key = false;
 
     for (size_t i = 0; i < a->selectors.n; i++) {
         const char *path = i < a->dkim_keys.n ? a->dkim_keys.v[i] : "";
@@ -57,7 +58,23 @@ plan_dkim_keys(const char *domain, const struct state_answers *a,
 
         if (path[0] == '\0' || !gen_dkim_selector_ok(a->selectors.v[i]))
             continue;
+        bool first_key = !seen_key;
+        seen_key = true;
         if (gen_dkim_key_load(path, &k) != RC_OK) {
+            /* The wizard keeps the record it showed for its key. */
+            const char *rec = json_string_value(json_object_get(
+                json_object_get(a->extras, "wizard"), "dkim_record"));
+
+            /* ... for the first selector with a key, the wizard's own. */
+            if (first_key && rec != NULL && str_nieq(rec, "v=DKIM1;", 8) &&
+                strlen(rec) < 8192) {
+                char *name = gen_dkim_record_name(domain,
+                                                  a->selectors.v[i]);
+                gen_rrs_add(&p->rrs[STEP_DKIM], name, DNS_T_TXT, rec, NULL);
+                free(name);
+                n++;
+                continue;
+            }
             char *vis = str_visible(path, strnlen(path, 4096));
             NOTE(p, STEP_DKIM, SEV_FAIL, "EXPORT_DKIM_KEY_UNREADABLE",
                  N_("The DKIM key file %1$s (selector %2$s) could not be "
@@ -103,16 +120,27 @@ plan_ptr(const struct state_answers *a, struct export_plan *p)
     }
 }
 
+/* An extra answer: top level, or where the wizard keeps its own. */
+static json_t *
+extra(const struct state_answers *a, const char *key)
+{
+    json_t *v = json_object_get(a->extras, key);
+
+    if (v == NULL)
+        v = json_object_get(json_object_get(a->extras, "wizard"), key);
+    return v;
+}
+
 static bool
 extra_bool(const struct state_answers *a, const char *key)
 {
-    return json_is_true(json_object_get(a->extras, key));
+    return json_is_true(extra(a, key));
 }
 
 static const char *
 extra_str(const struct state_answers *a, const char *key)
 {
-    return json_string_value(json_object_get(a->extras, key));
+    return json_string_value(extra(a, key));
 }
 
 /* The step a generated record belongs to. */
@@ -199,6 +227,11 @@ export_plan_build(const char *domain, const struct state_answers *a,
         gen_dmarc_policy_parse(a->dmarc_policy, &o.dmarc_p))
         o.dmarc_stage_set = true;
     o.dmarc_sp = GEN_DMARC_INHERIT;
+    /* The wizard's subdomain choice: 0 as the domain, 1 none, 2
+     * quarantine, 3 reject. */
+    json_int_t sp = json_integer_value(extra(a, "dmarc_sp"));
+    if (sp >= 1 && sp <= 3)
+        o.dmarc_sp = (enum gen_dmarc_policy)(GEN_DMARC_NONE + (int)sp - 1);
     o.dmarc_strict = extra_bool(a, "dmarc_strict");
     for (size_t i = 0; i < a->dmarc_rua.n && nrua < ARRAY_LEN(rua); i++)
         rua[nrua++] = a->dmarc_rua.v[i];

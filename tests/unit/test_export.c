@@ -174,6 +174,38 @@ export__unknown_provider__noted(void **unused)
 }
 
 static void
+export__wizard_extras__used(void **unused)
+{
+    struct state *s = state_new("d.example");
+    struct export_plan p;
+    json_t *w = json_object();
+
+    (void)unused;
+    state_strs_add(&s->answers.server_ips, "45.67.89.13");
+    s->answers.hostname = xstrdup("mail.d.example");
+    s->answers.dmarc_policy = xstrdup("reject");
+    /* The key file is gone, the wizard's copy of its record is not. */
+    state_strs_add(&s->answers.selectors, "w1");
+    state_strs_add(&s->answers.dkim_keys, "/nonexistent/w1.private");
+    json_object_set_new(w, "dmarc_sp", json_integer(2));
+    json_object_set_new(w, "dmarc_strict", json_true());
+    json_object_set_new(w, "dkim_record",
+                        json_string("v=DKIM1; k=ed25519; p=AAAA"));
+    json_object_set_new(s->answers.extras, "wizard", w);
+    export_plan_build("d.example", &s->answers, presets, &p);
+    assert_string_equal(rr_get(&p.rrs[STEP_DMARC], "_dmarc.d.example",
+                               DNS_T_TXT),
+                        "v=DMARC1; p=reject; sp=quarantine; adkim=s; "
+                        "aspf=s");
+    assert_string_equal(rr_get(&p.rrs[STEP_DKIM], "w1._domainkey.d.example",
+                               DNS_T_TXT), "v=DKIM1; k=ed25519; p=AAAA");
+    assert_false(findings_has(&p.notes[STEP_DKIM],
+                              "EXPORT_DKIM_KEY_UNREADABLE"));
+    export_plan_fini(&p);
+    state_free(s);
+}
+
+static void
 export__relative_name(void **unused)
 {
     char *r;
@@ -252,6 +284,7 @@ main(void)
         cmocka_unit_test(export__own_server__records_per_step),
         cmocka_unit_test(export__provider_and_key_file__dkim_record),
         cmocka_unit_test(export__unknown_provider__noted),
+        cmocka_unit_test(export__wizard_extras__used),
         cmocka_unit_test(export__relative_name),
         cmocka_unit_test(export__zone_record__fits_the_page),
     };
