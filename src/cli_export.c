@@ -237,7 +237,7 @@ legend(bool utf8)
                      cli_status_tag(ST_ERROR, utf8));
 }
 
-/* ---- plain text --------------------------------------------------------- */
+/* ---- plain text ------------------------------------------------------- */
 
 /* Characters (not bytes) in s[0..n). */
 static size_t
@@ -521,7 +521,7 @@ render_txt(struct strbuf *sb, const struct ex_doc *doc)
     free(title);
 }
 
-/* ---- Markdown ----------------------------------------------------------- */
+/* ---- Markdown --------------------------------------------------------- */
 
 /* Text safe in Markdown prose (forges render GFM). */
 static void
@@ -711,7 +711,7 @@ render_md(struct strbuf *sb, const struct ex_doc *doc)
     free(title);
 }
 
-/* ---- HTML ----------------------------------------------------------------- */
+/* ---- HTML ------------------------------------------------------------- */
 
 static void
 html_text(struct strbuf *sb, const char *s)
