@@ -198,3 +198,28 @@ expect_grep 'cannot write the checklist' "$T/err" \
     "export -o into a missing directory: says so"
 mr_run export "$D" "${ARGS[@]}" --format pdf
 expect_rc 3 "export --format pdf: exit 3"
+
+# --- DNS data is hostile: nothing from it becomes markup ---------------------------
+H=hostile-export.test
+cat > "$T/h.zone" <<EOF2
+\$ORIGIN $H.
+\$TTL 300
+@ SOA ns.$H. h.$H. 1 7200 3600 1209600 300
+@ NS ns.$H.
+ns A 45.67.89.2
+@ MX 10 mx.$H.
+mx A 45.67.89.25
+@ TXT "v=spf1 include:<script>x</script>.example -all"
+_dmarc TXT "v=DMARC1; p=<img src=x onerror=alert(1)>"
+EOF2
+mr_run export "$H" --zone-file "$T/h.zone" --no-network --state-dir "$S" \
+    --lang en --format html -o "$T/h.html"
+expect_rc 0 "hostile zone: export html exit 0"
+expect_grep '&lt;script&gt;x&lt;/script&gt;' "$T/h.html" \
+    "hostile zone: the DNS text is shown, escaped"
+expect_true "hostile zone: no markup from DNS in the HTML" \
+    test "$(grep -c '<script\|<img' "$T/h.html")" = 0
+mr_run export "$H" --zone-file "$T/h.zone" --no-network --state-dir "$S" \
+    --lang en --format md
+expect_grep '\\<script\\>x\\</script\\>' "$T/out" \
+    "hostile zone: escaped in Markdown too"
