@@ -201,6 +201,13 @@ item_done(const struct ex_item *it)
     return it->present && it->st == ST_OK;
 }
 
+/* A passing step lists only remarks, not things to do. */
+static const char *
+list_heading(const struct ex_item *it)
+{
+    return item_done(it) ? _("Nothing to do; notes:") : _("What to do:");
+}
+
 /* Every record to publish in the domain's zone, in step order. */
 static bool
 doc_has_records(const struct ex_doc *doc)
@@ -478,7 +485,7 @@ render_txt(struct strbuf *sb, const struct ex_doc *doc)
             }
         }
         if (it->nf > 0 || it->nnotes > 0) {
-            txt_wrap(sb, "", 4, _("What to do:"));
+            txt_wrap(sb, "", 4, list_heading(it));
             for (size_t k = 0; k < it->nf; k++) {
                 char *tag = xasprintf("%s ", cli_sev_tag(it->f[k].sev,
                                                          doc->utf8));
@@ -655,7 +662,7 @@ render_md(struct strbuf *sb, const struct ex_doc *doc)
         strbuf_adds(sb, "\n\n");
         if (it->nf > 0 || it->nnotes > 0) {
             strbuf_adds(sb, "**");
-            md_text(sb, _("What to do:"));
+            md_text(sb, list_heading(it));
             strbuf_adds(sb, "**\n\n");
             for (size_t k = 0; k < it->nf; k++) {
                 strbuf_addf(sb, "- %s ", cli_sev_tag(it->f[k].sev,
@@ -897,7 +904,7 @@ render_html(struct strbuf *sb, const struct ex_doc *doc)
         strbuf_adds(sb, "</p>\n");
         if (it->nf > 0 || it->nnotes > 0) {
             strbuf_adds(sb, "<h3>");
-            html_text(sb, _("What to do:"));
+            html_text(sb, list_heading(it));
             strbuf_adds(sb, "</h3>\n<ul>\n");
             for (size_t k = 0; k < it->nf; k++) {
                 strbuf_addf(sb, "<li><span class=\"sym\">%s</span> ",
