@@ -1,5 +1,6 @@
 /* main.c - command dispatch, --help, --version, --demo. */
 #include <glob.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,28 @@ run_demo(int argc, char **argv)
     return r;
 }
 
+/* No argument may hold a control character: many messages quote the
+ * arguments, and a terminal must never get one raw. */
+static bool
+args_printable(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const unsigned char *p = (const unsigned char *)argv[i];
+
+        for (; *p != '\0'; p++) {
+            if (*p < 0x20 || *p == 0x7f) {
+                char *vis = str_visible(argv[i], strnlen(argv[i], 300));
+
+                fprintf(stderr, _("mailready: an argument holds a control "
+                                  "character: '%s'\n"), vis);
+                free(vis);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -110,6 +133,8 @@ main(int argc, char **argv)
             lang = argv[i + 1];
     }
     i18n_init(lang);
+    if (!args_printable(argc, argv))
+        return CLI_EXIT_ERROR;
 
     if (argc < 2) {
         for (size_t i = 0; i < ARRAY_LEN(commands); i++)
