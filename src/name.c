@@ -126,9 +126,18 @@ name_normalize(const char *in, bool allow_underscore, bool allow_single,
     if (strstr(a, "xn--") != NULL) {
         char *out = NULL;
 
-        if (idn2_to_unicode_8z8z(a, &out, 0) == IDN2_OK && out != NULL) {
+        char *back = NULL;
+
+        /* A valid A-label decodes to a valid U-label that encodes back to
+         * it (RFC 5891 §5.4): "xn--ab-ba" is "a" U+0080 "b", a control
+         * character that must not reach a terminal. */
+        if (idn2_to_unicode_8z8z(a, &out, 0) == IDN2_OK && out != NULL &&
+            idn2_to_ascii_8z(out, &back, IDN2_NONTRANSITIONAL) ==
+                IDN2_OK && back != NULL && str_ieq(back, a)) {
             u = xstrdup(out);
+            idn2_free(back);
         } else {
+            idn2_free(back);
             free(a);
             free(work);
             free(out);

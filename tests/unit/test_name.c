@@ -67,6 +67,10 @@ name__invalid_idn__rejected_not_remapped(void **state)
     expect_bad("a\xe2\x80\x8c" "b.com");
     expect_bad("\xcc\x80x.com");          /* leading combining mark */
     expect_bad("ex\xe2\x80\xae" "ample.com");    /* RLO */
+    /* A-labels that decode to a C1 control, an RLO, an isolate. */
+    expect_bad("xn--ab-ba.com");
+    expect_bad("xn--ample-kz3b.com");
+    expect_bad("xn--x-wln.com");
 }
 
 static void
@@ -111,6 +115,12 @@ name__underscore__allowed_when_asked(void **state)
     free(a);
     free(u);
     assert_int_equal(name_normalize("s1", true, true, &a, &u, &why), RC_OK);
+    free(a);
+    free(u);
+    /* With an A-label: its U-label check does not trip on the '_'. */
+    assert_int_equal(name_normalize("_dmarc.xn--espaa-rta.example", true,
+                                    false, &a, &u, &why), RC_OK);
+    assert_string_equal(u, "_dmarc.españa.example");
     free(a);
     free(u);
 }
