@@ -41,7 +41,8 @@ wizard_usage(FILE *fp)
 static void
 answers_fini(struct tui_answers *a)
 {
-    free(a->provider);
+    for (size_t i = 0; i < a->nprov; i++)
+        free(a->providers[i]);
     for (size_t i = 0; i < a->nips; i++)
         free(a->ips[i]);
     free(a->hostname);
@@ -188,11 +189,14 @@ cli_wizard(int argc, char **argv)
         free(path);
     }
     tui_state_open(&t);
-    if (t.ans.nips > 0 && t.ans.provider == NULL)
-        t.ans.provider = xstrdup("own");
+    if (t.ans.nips > 0 && !t.ans.answered) {
+        if (t.ans.nprov == 0)
+            t.ans.providers[t.ans.nprov++] = xstrdup("own");
+        t.ans.answered = true;
+    }
     if (t.domain == NULL)
         t.cur = SCR_DOMAIN;
-    else if (t.ans.provider == NULL)
+    else if (!t.ans.answered)
         t.cur = SCR_PROVIDER;
     else if (t.old_st != NULL)
         t.cur = SCR_CHANGES;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "mailready/dns.h"
+#include "mailready/export.h"
 #include "mailready/gen_dkim.h"
 #include "mailready/i18n.h"
 #include "mailready/tui.h"
@@ -59,7 +60,7 @@ draw_key(const struct tui *t, struct tw_doc *d)
                             "others in quoted parts of at most 255 "
                             "characters, as in the zone file line."));
     tw_blank(d);
-    if (a->provider != NULL && strcmp(a->provider, "own") == 0) {
+    if (tui_has_provider(t, "own")) {
         char *kt = gen_dkim_opendkim_keytable(t->domain, a->dkim_selector,
                                               a->dkim_key_path);
         char *st = gen_dkim_opendkim_signingtable(t->domain,
@@ -100,28 +101,35 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
                                 "selector)."));
         return;
     }
-    const struct preset *p = tui_preset(t);
-    if (p != NULL && p->kind != PRESET_OWN && t->sk.focus == 0) {
-        tw_text(d, TS_BOLD, 0, _("Your provider's key"));
-        if (p->dkim_console != NULL) {
-            char *m = xasprintf(_("%1$s shows the DKIM record to publish "
-                                  "in its console: %2$s"), p->name,
-                                p->dkim_console);
+    if (t->sk.focus == 0) {
+        /* The providers' part: CNAMEs to their keys, where their console
+         * shows the record (the export's plan). */
+        struct export_plan plan;
+        bool any = false;
+        tui_plan(t, &plan);
+        for (size_t i = 0; i < plan.rrs[STEP_DKIM].n; i++) {
+            const struct gen_rr *rr = &plan.rrs[STEP_DKIM].v[i];
+            if (rr->type != DNS_T_CNAME)
+                continue;
+            if (!any)
+                tw_text(d, TS_BOLD, 0, _("Your provider's key"));
+            any = true;
+            scr_publish(t, d, rr->owner, rr->type, rr->rdata);
+        }
+        for (size_t i = 0; i < plan.notes[STEP_DKIM].n; i++) {
+            const struct finding *f = &plan.notes[STEP_DKIM].v[i];
+            if (strcmp(f->id, "GEN_DKIM_CONSOLE") != 0)
+                continue;
+            char *m = cli_finding_message(f);
+            if (!any)
+                tw_text(d, TS_BOLD, 0, _("Your provider's key"));
+            any = true;
             tw_text(d, TS_NORMAL, 2, m);
             free(m);
         }
-        for (size_t i = 0; i < p->n_dkim_cnames; i++) {
-            char *name = gen_dkim_record_name(t->domain,
-                                              p->dkim_cnames[i].selector);
-            char *target = xasprintf("%s.", p->dkim_cnames[i].target);
-            scr_publish(t, d, name, DNS_T_CNAME, target);
-            free(target);
-            free(name);
-        }
-        if (p->dkim_note != NULL)
-            tw_text(d, TS_DIM, 2, p->dkim_note);
-        scr_guide(d, p);
-        tw_blank(d);
+        export_plan_fini(&plan);
+        if (any)
+            tw_blank(d);
     }
     tw_text(d, TS_BOLD, 0, _("Make a key"));
     if (t->sk.focus == 0) {

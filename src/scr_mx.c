@@ -6,6 +6,7 @@
 #include "mailready/dns.h"
 #include "mailready/gen.h"
 #include "mailready/gen_mx.h"
+#include "mailready/export.h"
 #include "mailready/i18n.h"
 #include "mailready/tui.h"
 #include "mailready/util.h"
@@ -126,49 +127,43 @@ scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
 }
 
 void
-scr_guide(struct tw_doc *d, const struct preset *p)
+scr_plan_step(const struct tui *t, struct tw_doc *d,
+              const struct export_plan *plan, enum check_step step)
 {
-    if (p == NULL || p->guide == NULL)
-        return;
-    char *m = xasprintf(_("%1$s's guide: %2$s"), p->name, p->guide);
-    tw_text(d, TS_DIM, 2, m);
-    free(m);
-}
+    const struct gen_rrs *rrs = &plan->rrs[step];
+    const struct gen_rrs *ext = &plan->elsewhere[step];
+    const struct findings *notes = &plan->notes[step];
 
-static void
-draw_preset_mx(const struct tui *t, struct tw_doc *d, const struct preset *p)
-{
-    bool any = false;
-
-    if (p->n_mx == 0 || p->mx_tenant_specific) {
-        char *m = xasprintf(_("%s shows the MX record for your domain in "
-                              "its console: publish exactly that."),
-                            p->name);
-        tw_text(d, TS_NORMAL, 0, m);
+    if (rrs->n > 0)
+        tw_text(d, TS_BOLD, 0, P_("Publish this record in your zone:",
+                                  "Publish these records in your zone:",
+                                  rrs->n));
+    for (size_t i = 0; i < rrs->n; i++) {
+        scr_publish(t, d, rrs->v[i].owner, rrs->v[i].type,
+                    rrs->v[i].rdata);
+        if (rrs->v[i].note != NULL)
+            tw_text(d, TS_DIM, 2, _(rrs->v[i].note));
+    }
+    if (ext->n > 0) {
+        tw_blank(d);
+        tw_text(d, TS_BOLD, 0, _("Published by someone else:"));
+    }
+    for (size_t i = 0; i < ext->n; i++) {
+        scr_publish(t, d, ext->v[i].owner, ext->v[i].type,
+                    ext->v[i].rdata);
+        if (ext->v[i].note != NULL)
+            tw_text(d, TS_DIM, 2, _(ext->v[i].note));
+    }
+    if (notes->n > 0)
+        tw_blank(d);
+    for (size_t i = 0; i < notes->n; i++) {
+        char *m = cli_finding_message(&notes->v[i]);
+        tw_item(d, cli_sev_tag(notes->v[i].sev, t->utf8),
+                notes->v[i].sev == SEV_INFO ? TS_INFO
+                : notes->v[i].sev == SEV_FAIL ? TS_FAIL : TS_WARN,
+                TS_NORMAL, 0, m);
         free(m);
     }
-    for (size_t i = 0; !p->mx_tenant_specific && i < p->n_mx; i++) {
-        char *host = NULL, *rdata = NULL;
-
-        if (gen_mx_expand(p->mx[i].host, t->domain, &host) != RC_OK
-            || gen_mx_rdata(p->mx[i].pref, host, &rdata) != RC_OK) {
-            char *m = xasprintf(_("Copy this MX value from %s's console "
-                                  "(it cannot be worked out for your "
-                                  "domain)."), p->name);
-            tw_text(d, TS_NORMAL, 0, m);
-            free(m);
-        } else {
-            if (!any)
-                tw_text(d, TS_BOLD, 0, _("Publish these records:"));
-            any = true;
-            scr_publish(t, d, t->domain, DNS_T_MX, rdata);
-        }
-        free(host);
-        free(rdata);
-    }
-    if (p->mx_note != NULL)
-        tw_text(d, TS_DIM, 2, p->mx_note);
-    scr_guide(d, p);
 }
 
 static void
@@ -181,32 +176,17 @@ mx_draw(const struct tui *t, struct tw_doc *d)
                         "no mail should say so with a null MX."));
     scr_step_results(t, d, STEP_MX);
     tw_blank(d);
-    if (t->ans.provider != NULL && strcmp(t->ans.provider, "own") == 0) {
-        char *rdata = NULL;
-
-        if (t->ans.hostname == NULL
-            || gen_mx_rdata(10, t->ans.hostname, &rdata) != RC_OK) {
-            tw_text(d, TS_NORMAL, 0,
-                    _("Give your server's host name on the second screen "
-                      "to get the MX record to publish."));
-            return;
-        }
-        tw_text(d, TS_BOLD, 0, _("Publish this record:"));
-        scr_publish(t, d, t->domain, DNS_T_MX, rdata);
-        tw_text(d, TS_DIM, 2, _("Remove other MX records that do not "
-                                "lead to your server."));
-        free(rdata);
-        return;
-    }
-    const struct preset *p = tui_preset(t);
-    if (p != NULL && p->kind == PRESET_MAILBOX) {
-        draw_preset_mx(t, d, p);
+    struct export_plan plan;
+    tui_plan(t, &plan);
+    scr_plan_step(t, d, &plan, STEP_MX);
+    export_plan_fini(&plan);
+    if (t->ans.nprov == 0) {
         tw_blank(d);
+        tw_text(d, TS_NORMAL, 0,
+                _("A domain that receives no mail at all should publish a "
+                  "null MX instead:"));
+        scr_publish(t, d, t->domain, DNS_T_MX, GEN_MX_NULL);
     }
-    tw_text(d, TS_NORMAL, 0,
-            _("A domain that receives no mail at all should publish a "
-              "null MX instead:"));
-    scr_publish(t, d, t->domain, DNS_T_MX, GEN_MX_NULL);
 }
 
 const struct screen_ops scr_mx_ops = {

@@ -72,12 +72,16 @@ provider_enter(struct tui *t)
     t->sp.focus = 0;
     t->sp.ask_detect = false;
     t->sp.error = NULL;
-    t->sp.sel = 0;
-    for (size_t i = 0; t->ans.provider != NULL && i < n; i++)
-        if (strcmp(entry_id(t, i), t->ans.provider) == 0)
+    t->sp.sel = n - 2;
+    memset(t->sp.marked, 0, sizeof(t->sp.marked));
+    for (size_t i = 0; i < n && i < ARRAY_LEN(t->sp.marked); i++) {
+        if (tui_has_provider(t, entry_id(t, i))) {
+            t->sp.marked[i] = true;
             t->sp.sel = i;
-    if (t->ans.provider == NULL)
-        t->sp.sel = n - 2;
+        }
+    }
+    if (t->ans.answered && t->ans.nprov == 0)
+        t->sp.marked[n - 1] = true;
     ips_format(&t->ans, &sb);
     tw_edit_set(&t->sp.ips, strbuf_str(&sb));
     tw_edit_set(&t->sp.host, t->ans.hostname);
@@ -93,24 +97,37 @@ provider_draw(const struct tui *t, struct tw_doc *d)
 
     for (size_t i = 0; i < n; i++) {
         const struct preset *p = entry_preset(t, i);
+        const char *name;
+        char *tmp = NULL;
+
         if (p != NULL && p->kind == PRESET_SENDING)
-            items[i] = owned[i] = xasprintf(_("%s (sends only)"), p->name);
+            name = tmp = xasprintf(_("%s (sends only)"), p->name);
         else if (p != NULL)
-            items[i] = p->name;
+            name = p->name;
         else if (entry_is_own(t, i))
-            items[i] = _("My own mail server (Postfix, Exim, mailcow...)");
+            name = _("My own mail server (Postfix, Exim, mailcow...)");
         else
-            items[i] = _("Another provider, or I do not know yet");
+            name = _("Another provider, or I do not know yet");
+        items[i] = owned[i] = xasprintf("[%s] %s",
+                                        i < ARRAY_LEN(t->sp.marked)
+                                        && t->sp.marked[i] ? "x" : " ",
+                                        name);
+        free(tmp);
     }
     tw_text(d, TS_NORMAL, 0,
-            _("How is mail for this domain sent and received? Choose with "
-              "the arrow keys and Enter."));
+            _("Who handles mail for this domain? Mark each service with "
+              "the space bar (a mailbox provider and a sending service, "
+              "say), then press Enter. Enter alone takes the highlighted "
+              "one."));
     tw_blank(d);
-    if (t->sp.focus == 0)
+    if (t->sp.focus == 0) {
         tw_menu(d, 0, items, n, t->sp.sel);
-    else
-        tw_item(d, ">", TS_BOLD, TS_BOLD, 0, items[t->sp.sel]);
-    if (entry_is_own(t, t->sp.sel) && t->sp.focus > 0) {
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (i < ARRAY_LEN(t->sp.marked) && t->sp.marked[i])
+                tw_item(d, ">", TS_BOLD, TS_BOLD, 0, items[i]);
+    }
+    if (t->sp.focus > 0) {
         tw_blank(d);
         tw_field(d, 0, _("Your server's public IP addresses (IPv4 and "
                          "IPv6), separated by spaces:"), &t->sp.ips,
@@ -229,10 +246,53 @@ take_host(struct tui *t)
     return true;
 }
 
+/* Mark entry i (on), keeping "other" exclusive. */
+static void
+mark(struct tui *t, size_t i, bool on)
+{
+    size_t n = entry_count(t);
+
+    if (i >= n || i >= ARRAY_LEN(t->sp.marked))
+        return;
+    if (on && i == n - 1)
+        memset(t->sp.marked, 0, sizeof(t->sp.marked));
+    else if (on)
+        t->sp.marked[n - 1] = false;
+    t->sp.marked[i] = on;
+}
+
+static bool
+own_marked(const struct tui *t)
+{
+    size_t n = entry_count(t);
+
+    return n - 2 < ARRAY_LEN(t->sp.marked) && t->sp.marked[n - 2];
+}
+
+/* Take the marked services as the answer. */
+static unsigned
+commit(struct tui *t)
+{
+    size_t n = entry_count(t);
+
+    for (size_t i = 0; i < t->ans.nprov; i++)
+        free(t->ans.providers[i]);
+    t->ans.nprov = 0;
+    for (size_t i = 0; i + 1 < n && i < ARRAY_LEN(t->sp.marked)
+                       && t->ans.nprov < TUI_MAX_PROVIDERS; i++)
+        if (t->sp.marked[i])
+            t->ans.providers[t->ans.nprov++] = xstrdup(entry_id(t, i));
+    t->ans.answered = true;
+    t->stale = true;
+    return ACT_NEXT | ACT_SAVE | ACT_REDRAW;
+}
+
 static unsigned
 provider_key(struct tui *t, int key)
 {
     if (t->sp.focus == 0) {
+        bool any = false;
+
         switch (key) {
         case TK_FN(KEY_UP):
         case 'k':
@@ -244,15 +304,21 @@ provider_key(struct tui *t, int key)
             if (t->sp.sel + 1 < entry_count(t))
                 t->sp.sel++;
             return ACT_REDRAW;
+        case ' ':
+            if (t->sp.sel < ARRAY_LEN(t->sp.marked))
+                mark(t, t->sp.sel, !t->sp.marked[t->sp.sel]);
+            return ACT_REDRAW;
         case TK_ENTER:
             t->sp.error = NULL;
-            if (entry_is_own(t, t->sp.sel)) {
+            for (size_t i = 0; i < ARRAY_LEN(t->sp.marked); i++)
+                any = any || t->sp.marked[i];
+            if (!any)
+                mark(t, t->sp.sel, true);
+            if (own_marked(t)) {
                 t->sp.focus = 1;
                 return ACT_REDRAW;
             }
-            tui_set_str(&t->ans.provider, entry_id(t, t->sp.sel));
-            t->stale = true;
-            return ACT_NEXT | ACT_SAVE | ACT_REDRAW;
+            return commit(t);
         default:
             return ACT_NONE;
         }
@@ -295,9 +361,7 @@ provider_key(struct tui *t, int key)
         }
         if (!take_host(t))
             return ACT_REDRAW;
-        tui_set_str(&t->ans.provider, "own");
-        t->stale = true;
-        return ACT_NEXT | ACT_SAVE | ACT_REDRAW;
+        return commit(t);
     default:
         break;
     }

@@ -318,14 +318,14 @@ check_opts_build(struct tui *t)
         if (a->dkim_selector == NULL
             || strcmp(a->selectors[i], a->dkim_selector) != 0)
             t->opt_sels[ns++] = a->selectors[i];
-    /* The provider's own selectors, when nothing else is known. */
-    const struct preset *p = tui_preset(t);
-    for (size_t i = 0; ns == 0 && p != NULL && i < p->n_dkim_selectors
-                       && i < TUI_MAX_SELECTORS; i++)
-        t->opt_sels[i] = p->dkim_selectors[i];
-    if (ns == 0 && p != NULL)
-        ns = p->n_dkim_selectors < TUI_MAX_SELECTORS
-             ? p->n_dkim_selectors : TUI_MAX_SELECTORS;
+    /* The providers' own selectors, when nothing else is known. */
+    if (ns == 0) {
+        const struct preset *p;
+        for (size_t k = 0; (p = tui_preset_at(t, k)) != NULL; k++)
+            for (size_t i = 0; i < p->n_dkim_selectors
+                               && ns < TUI_MAX_SELECTORS; i++)
+                t->opt_sels[ns++] = p->dkim_selectors[i];
+    }
     t->opts.selectors = t->opt_sels;
     t->opts.n_selectors = ns;
     t->opts.hostname = a->hostname;
@@ -335,11 +335,28 @@ check_opts_build(struct tui *t)
 /* ---- the state store ------------------------------------------------- */
 
 const struct preset *
-tui_preset(const struct tui *t)
+tui_preset_at(const struct tui *t, size_t i)
 {
-    if (t->presets == NULL || t->ans.provider == NULL)
-        return NULL;
-    return preset_find(t->presets, t->ans.provider);
+    size_t k = 0;
+
+    for (size_t j = 0; t->presets != NULL && j < t->ans.nprov; j++) {
+        const struct preset *p = preset_find(t->presets,
+                                             t->ans.providers[j]);
+        if (p == NULL)
+            continue;
+        if (k++ == i)
+            return p;
+    }
+    return NULL;
+}
+
+bool
+tui_has_provider(const struct tui *t, const char *id)
+{
+    for (size_t j = 0; j < t->ans.nprov; j++)
+        if (strcmp(t->ans.providers[j], id) == 0)
+            return true;
+    return false;
 }
 
 static void
@@ -356,8 +373,7 @@ static const char *const dmarc_stages[] = { "none", "quarantine",
 static void
 answers_to_state(const struct tui_answers *a, struct state_answers *s)
 {
-    strs_set(&s->providers, a->provider != NULL ? &a->provider : NULL,
-             a->provider != NULL ? 1 : 0);
+    strs_set(&s->providers, a->providers, a->nprov);
     strs_set(&s->server_ips, a->ips, a->nips);
     free(s->hostname);
     s->hostname = a->hostname != NULL ? xstrdup(a->hostname) : NULL;
@@ -391,14 +407,21 @@ answers_to_state(const struct tui_answers *a, struct state_answers *s)
         json_object_set_new(w, "dkim_type", json_string(a->dkim_type));
     if (a->dkim_record != NULL)
         json_object_set_new(w, "dkim_record", json_string(a->dkim_record));
+    json_object_set_new(w, "answered", json_boolean(a->answered));
     json_object_set_new(s->extras, "wizard", w);
+    /* What the export reads (export.c). */
+    json_object_set_new(s->extras, "dmarc_strict",
+                        json_boolean(a->dmarc_strict));
 }
 
 static void
 answers_from_state(const struct state_answers *s, struct tui_answers *a)
 {
+    if (a->nprov == 0)
+        for (size_t i = 0; i < s->providers.n && i < TUI_MAX_PROVIDERS; i++)
+            a->providers[a->nprov++] = xstrdup(s->providers.v[i]);
     if (s->providers.n > 0)
-        tui_set_str(&a->provider, s->providers.v[0]);
+        a->answered = true;
     if (s->server_ips.n > 0 && a->nips == 0)
         for (size_t i = 0; i < s->server_ips.n && i < TUI_MAX_IPS; i++)
             a->ips[a->nips++] = xstrdup(s->server_ips.v[i]);
@@ -419,6 +442,8 @@ answers_from_state(const struct state_answers *s, struct tui_answers *a)
     if (s->dmarc_rua.n > 0)
         tui_set_str(&a->dmarc_rua, s->dmarc_rua.v[0]);
     json_t *w = json_object_get(s->extras, "wizard");
+    if (json_is_true(json_object_get(w, "answered")))
+        a->answered = true;
     json_int_t sp = json_integer_value(json_object_get(w, "dmarc_sp"));
     a->dmarc_sp = sp >= 0 && sp <= 3 ? (int)sp : 0;
     a->dmarc_strict = json_is_true(json_object_get(w, "dmarc_strict"));
@@ -492,6 +517,16 @@ tui_state_save(struct tui *t)
     }
     free(err);
     t->ans_dirty = false;
+}
+
+void
+tui_plan(const struct tui *t, struct export_plan *out)
+{
+    struct state *st = state_new(t->domain);
+
+    answers_to_state(&t->ans, &st->answers);
+    export_plan_build(t->domain, &st->answers, t->presets, out);
+    state_free(st);
 }
 
 /* A run finished: keep its results, compare with the last visit once. */
@@ -1021,6 +1056,28 @@ global_key(struct tui *t, int key, int body_h)
     return ACT_NONE;
 }
 
+/* The common xterm/vt220/rxvt forms of the keys we use, for terminal
+ * descriptions that lack them; anything else is ignored (TK_FN(0)). */
+static int
+escape_key(const char *seq)
+{
+    static const struct { const char *seq; int key; } map[] = {
+        { "[A", KEY_UP }, { "OA", KEY_UP }, { "[B", KEY_DOWN },
+        { "OB", KEY_DOWN }, { "[C", KEY_RIGHT }, { "OC", KEY_RIGHT },
+        { "[D", KEY_LEFT }, { "OD", KEY_LEFT }, { "[H", KEY_HOME },
+        { "OH", KEY_HOME }, { "[1~", KEY_HOME }, { "[7~", KEY_HOME },
+        { "[F", KEY_END }, { "OF", KEY_END }, { "[4~", KEY_END },
+        { "[8~", KEY_END }, { "[5~", KEY_PPAGE }, { "[6~", KEY_NPAGE },
+        { "[3~", KEY_DC }, { "OP", KEY_F(1) }, { "[11~", KEY_F(1) },
+        { "[Z", KEY_BTAB },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(map); i++)
+        if (strcmp(seq, map[i].seq) == 0)
+            return TK_FN(map[i].key);
+    return TK_FN(0);
+}
+
 /* Read one key: a code point, or TK_FN(function key); -1 if none. */
 static int
 read_key(void)
@@ -1037,6 +1094,39 @@ read_key(void)
     }
     if (wc == '\r')
         return TK_ENTER;
+    if (wc == TK_ESC) {
+        /* An escape sequence curses does not know (a function key of
+         * another terminal type): swallow it, so that its characters
+         * ("[4~") are not taken as keys.  A lone Esc has nothing after
+         * it. */
+        wint_t c;
+        int n = 0;
+
+        r = get_wch(&c);
+        if (r == ERR)
+            return TK_ESC;
+        if (r == OK && (c == '[' || c == 'O')) {
+            char seq[20];
+            size_t len = 0;
+
+            seq[len++] = (char)c;
+            while (n++ < 16 && get_wch(&c) == OK) {
+                if (c < 0x20 || c > 0x7e)
+                    break;
+                seq[len++] = (char)c;
+                if (c >= 0x40 && c <= 0x7e)
+                    break;
+            }
+            seq[len] = '\0';
+            return escape_key(seq);
+        }
+        /* Esc, then another key typed at once: both count. */
+        if (r == KEY_CODE_YES)
+            ungetch((int)c);
+        else
+            unget_wch((wchar_t)c);
+        return TK_ESC;
+    }
     return (int)wc;
 }
 

@@ -18,6 +18,7 @@
 
 #include "mailready/check.h"
 #include "mailready/cli.h"
+#include "mailready/export.h"
 #include "mailready/http.h"
 #include "mailready/preset.h"
 #include "mailready/state.h"
@@ -175,8 +176,13 @@ extern const struct screen_ops scr_help_ops;
 #define TUI_MAX_SELECTORS 8
 
 /* The admin's answers (saved with the state store). */
+#define TUI_MAX_PROVIDERS 8
+
 struct tui_answers {
-    char *provider;             /* preset id, "own", or NULL */
+    bool answered;              /* the provider question was answered */
+    char *providers[TUI_MAX_PROVIDERS];    /* preset ids ("own" for
+                                             * one's own server) */
+    size_t nprov;
     char *ips[TUI_MAX_IPS];     /* own server's public addresses */
     size_t nips;
     char *hostname;             /* own server's host name, or NULL */
@@ -201,6 +207,7 @@ struct tui_scr_domain {
 
 struct tui_scr_provider {
     size_t sel;                 /* menu entry */
+    bool marked[64];            /* entries marked with the space bar */
     int focus;                  /* 0 menu, 1 addresses, 2 host name */
     bool ask_detect;            /* asking before contacting the URL */
     struct tw_edit ips, host;
@@ -310,10 +317,18 @@ void tui_state_save(struct tui *t);
 /* Ask t->ip_url for this machine's public address, in the background;
  * the answer is added to the provider screen's address field. */
 void tui_detect_start(struct tui *t);
-/* The chosen provider preset, or NULL (own server, other, none). */
-const struct preset *tui_preset(const struct tui *t);
-/* "Your provider's guide: URL" for preset p (nothing if it has none). */
-void scr_guide(struct tw_doc *d, const struct preset *p);
+/* The chosen provider presets (the own server included), i = 0, 1, ...
+ * until NULL. */
+const struct preset *tui_preset_at(const struct tui *t, size_t i);
+/* Whether the answers name this preset id ("own"...). */
+bool tui_has_provider(const struct tui *t, const char *id);
+/* What to publish, from the answers (the export's plan: the same records
+ * as `mailready export` and `mailready records`).  Release with
+ * export_plan_fini(). */
+void tui_plan(const struct tui *t, struct export_plan *out);
+/* Show the plan's records and notes of a step (scr_mx.c). */
+void scr_plan_step(const struct tui *t, struct tw_doc *d,
+                   const struct export_plan *plan, enum check_step step);
 /* Update the answers' string (freeing the old one). */
 void tui_set_str(char **dst, const char *s);
 

@@ -7,7 +7,7 @@ screen_has "the first screen asks for the domain" "Your domain"
 screen_has "the status line lists the keys" "F1 help"
 tm_send "wizard-bad.test" Enter
 screen_has "then how mail is handled, with the presets" "Google Workspace"
-screen_has "and the own server entry, chosen" "> My own mail server"
+screen_has "and the own server entry, chosen" "> \[ \] My own mail server"
 tm_send Enter
 screen_has "own server: the address field" "public IP addresses"
 tm_send "185.117.82.26" Enter "server.wizard-bad.test" Enter
