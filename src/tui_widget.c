@@ -99,6 +99,11 @@ utf8_len(const unsigned char *p, size_t n)
     if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000)
         || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
+    /* Bidi overrides and isolates could reorder what the admin reads:
+     * treated as invalid, so tw_safe() shows their bytes as \xNN (as
+     * str_visible() does). */
+    if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+        return 0;
     return k;
 }
 
