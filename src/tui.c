@@ -68,30 +68,27 @@ struct tui_keydef {
 };
 
 static const struct tui_keydef keydefs[] = {
-    /* TRANSLATORS: ≤10 columns */
     { ACT_NEXT, 'n', TK_FN(KEY_F(6)), 0, "n", "F6", N_("next"),
       N_("Go to the next step."), true },
-    /* TRANSLATORS: ≤10 columns */
     { ACT_BACK, 'b', TK_FN(KEY_F(7)), 0, "b", "F7", N_("back"),
       N_("Go back to the previous step."), true },
-    /* TRANSLATORS: ≤10 columns */
     { ACT_RECHECK, 'r', TK_FN(KEY_F(5)), 0, "r", "F5", N_("re-check"),
       N_("Check DNS again, for example after you published a record "
          "or when a server did not answer."), true },
-    /* TRANSLATORS: ≤10 columns */
-    { KA_GOTO, '1', 0, 0, "1-6", NULL, N_("step"),
-      N_("Jump to a step: 1 MX, 2 SPF, 3 DKIM, 4 DMARC, 5 PTR, "
-         "6 summary."), true },
-    /* TRANSLATORS: ≤10 columns */
     { ACT_HELP, '?', TK_FN(KEY_F(1)), 'h', "?", "F1", N_("help"),
       N_("Explain this step and list the keys."), true },
-    /* TRANSLATORS: ≤10 columns; the name of the other language */
     { ACT_LANG, 'l', TK_FN(KEY_F(9)), 0, "l", "F9", N_("español"),
       N_("Switch between English and Spanish."), true },
-    /* TRANSLATORS: ≤10 columns */
     { ACT_QUIT, 'q', TK_FN(KEY_F(10)), 0, "q", "F10", N_("quit"),
       N_("Quit. Your answers and the last results are saved; Ctrl-C "
          "asks first."), true },
+    { ACT_COPY, 'c', TK_FN(KEY_F(4)), 0, "c", "F4", N_("copy"),
+      N_("Print this screen as plain text, each record on one line, so "
+         "that it can be copied from the terminal; Enter comes back."),
+      true },
+    { KA_GOTO, '1', 0, 0, "1-6", NULL, N_("step"),
+      N_("Jump to a step: 1 MX, 2 SPF, 3 DKIM, 4 DMARC, 5 PTR, "
+         "6 summary."), true },
     { KA_SCROLL_UP, TK_FN(KEY_UP), 0, 'k', "↑", NULL, N_("scroll"),
       N_("Scroll up one line (or move in a list)."), false },
     { KA_SCROLL_DOWN, TK_FN(KEY_DOWN), 0, 'j', "↓", NULL, N_("scroll"),
@@ -101,7 +98,15 @@ static const struct tui_keydef keydefs[] = {
     { KA_PAGE_DOWN, TK_FN(KEY_NPAGE), 0, ' ', "PgDn", NULL,
       N_("page down"), N_("Scroll down one page (also the space bar)."),
       false },
-};
+
+    /* TRANSLATORS: ≤10 columns */
+    /* TRANSLATORS: ≤10 columns */
+    /* TRANSLATORS: ≤10 columns */
+    /* TRANSLATORS: ≤10 columns */
+    /* TRANSLATORS: ≤10 columns */
+    /* TRANSLATORS: ≤10 columns */
+    /* TRANSLATORS: ≤10 columns; the name of the other language */
+    /* TRANSLATORS: ≤10 columns */};
 
 /* ---- signals and terminal restore ------------------------------------ */
 
@@ -932,6 +937,50 @@ render(struct tui *t, struct tw_doc *doc)
     refresh();
 }
 
+/* ---- copy mode: the screen as plain text --------------------------- */
+
+static void do_resize(struct tui *t);
+
+/* Widest line in copy mode: records are never wrapped by us (the
+ * terminal's own soft wrap keeps them one line for copying). */
+#define TUI_COPY_WIDTH 100000
+
+static void
+copy_enter(struct tui *t)
+{
+    struct tw_doc d;
+    const struct screen_ops *ops = screens[t->cur];
+
+    tw_doc_init(&d, TUI_COPY_WIDTH);
+    ops->draw(t, &d);
+    def_prog_mode();
+    endwin();
+    printf("\n== %s ==\n\n", _(ops->title));
+    for (size_t i = 0; i < d.n; i++) {
+        int col = 0;
+        for (size_t k = 0; k < d.v[i].n; k++) {
+            const struct tw_seg *sg = &d.v[i].segs[k];
+            if (sg->col > col)
+                printf("%*s", sg->col - col, "");
+            fputs(sg->text, stdout);
+            col = sg->col + tw_width(sg->text);
+        }
+        putchar('\n');
+    }
+    printf("\n%s\n", _("-- Press Enter to go back to the wizard. --"));
+    fflush(stdout);
+    tw_doc_fini(&d);
+    t->copy_mode = true;
+}
+
+static void
+copy_leave(struct tui *t)
+{
+    t->copy_mode = false;
+    reset_prog_mode();
+    do_resize(t);
+}
+
 /* ---- navigation ------------------------------------------------------ */
 
 static void
@@ -984,6 +1033,10 @@ apply(struct tui *t, unsigned act)
         tui_recheck(t);
     if (act & ACT_QUIT)
         return false;
+    if (act & ACT_COPY) {
+        copy_enter(t);
+        return true;
+    }
     if (act & ACT_HELP)
         open_help(t);
     else if (act & ACT_CHANGES)
@@ -1189,7 +1242,7 @@ tui_run(struct tui *t)
         struct pollfd fds[TUI_MAX_FDS];
         int nfds = 2, ndns = 0, timeout = -1;
 
-        if (dirty) {
+        if (dirty && !t->copy_mode) {
             render(t, &doc);
             dirty = false;
         }
@@ -1243,7 +1296,7 @@ tui_run(struct tui *t)
             while (read(g_sigpipe[0], buf, sizeof(buf)) > 0)
                 ;
         }
-        if (g_winch) {
+        if (g_winch && !t->copy_mode) {
             g_winch = 0;
             do_resize(t);
             dirty = true;
@@ -1254,6 +1307,8 @@ tui_run(struct tui *t)
         }
         if (g_sigint) {
             g_sigint = 0;
+            if (t->copy_mode)
+                copy_leave(t);
             confirm_quit = true;
             tui_notice(t, _("Quit mailready? Your answers are saved. "
                             "(y/n)"));
@@ -1261,6 +1316,19 @@ tui_run(struct tui *t)
         }
         if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
             continue;
+        if (t->copy_mode) {
+            /* The terminal is in its normal mode: a line ends it. */
+            char buf[256];
+            ssize_t nr = read(STDIN_FILENO, buf, sizeof(buf));
+            if (nr <= 0 || memchr(buf, '\n', (size_t)nr) != NULL
+                || memchr(buf, '\r', (size_t)nr) != NULL) {
+                copy_leave(t);
+                dirty = true;
+            }
+            if (nr <= 0)
+                break;
+            continue;
+        }
         if (fds[0].revents & (POLLHUP | POLLERR)
             && !(fds[0].revents & POLLIN))
             break;

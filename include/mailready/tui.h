@@ -131,7 +131,8 @@ enum {
     ACT_HELP = 1 << 6,
     ACT_LANG = 1 << 7,          /* switch es/en */
     ACT_SAVE = 1 << 8,          /* answers changed: save the state */
-    ACT_CHANGES = 1 << 9        /* show what changed since last time */
+    ACT_CHANGES = 1 << 9,       /* show what changed since last time */
+    ACT_COPY = 1 << 10          /* print the screen unwrapped, to copy */
 };
 
 /* ---- screens ---------------------------------------------------------- */
@@ -278,6 +279,7 @@ struct tui {
     char *help_text;            /* loaded help for SCR_HELP */
     bool help_keys;             /* help shows the key list */
     char *notice;               /* one-line message in the status area */
+    bool copy_mode;             /* the screen is printed as plain text */
 };
 
 /* ---- tui.c services for screens -------------------------------------- */

@@ -44,6 +44,17 @@ tm_send r
 screen_has "after publishing, DKIM is OK" "Verdict: OK"
 screen_has "and DNS carries exactly this key" "matches the published DKIM key"
 
+# c prints the screen as plain text: the record on one line, to copy.
+_wz_joined_has() {   # the screen with the terminal's soft wraps joined
+    _tm capture-pane -p -J -S -300 -t "$TM_SESSION" | grep -qF -- "$1"
+}
+tm_send c
+screen_has "c: the plain text view" "Press Enter to go back to the wizard"
+expect_true "c: the whole record on one line" \
+    _wz_joined_has "Value: v=DKIM1; k=rsa; p=$p"
+tm_send Enter
+screen_has "Enter: back in the wizard" "Step 3: signing"
+
 # A second key with the same selector must not replace the first.
 before=$(sha256sum < "$key")
 tm_send g Enter C-u "wiztest" Enter
