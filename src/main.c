@@ -98,13 +98,23 @@ run_demo(int argc, char **argv)
     return r;
 }
 
+/* Longest argument: a path (PATH_MAX) is the longest anything needs. */
+#define ARG_MAX_BYTES 4096
+
 /* No argument may hold a control character: many messages quote the
- * arguments, and a terminal must never get one raw. */
+ * arguments, and a terminal must never get one raw.  Nor may one be
+ * longer than ARG_MAX_BYTES, so that messages stay short. */
 static bool
 args_printable(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const unsigned char *p = (const unsigned char *)argv[i];
+
+        if (strnlen(argv[i], ARG_MAX_BYTES + 1) > ARG_MAX_BYTES) {
+            fprintf(stderr, _("mailready: an argument is too long (more "
+                              "than 4096 bytes)\n"));
+            return false;
+        }
 
         for (; *p != '\0'; p++) {
             if (*p < 0x20 || *p == 0x7f) {

@@ -237,3 +237,9 @@ clean "$T/err" text "--selector with control characters: clean message"
 mr_run check example.com --resolver "$RESOLVER" --server-ip "$(printf '1.2.3.4\033[2J')"
 sane "--server-ip with control characters: exit 3" 3
 clean "$T/err" text "--server-ip with control characters: clean message"
+# An argument of 100 000 bytes: one short line, not the argument back.
+mr_run check example.com --resolver "$RESOLVER" \
+    --selector "$(head -c 100000 /dev/zero | tr '\0' s)"
+sane "--selector of 100000 bytes: exit 3" 3
+expect_true "--selector of 100000 bytes: one line under 200 bytes" \
+    test "$(wc -l < "$T/err")" -eq 1 -a "$(wc -c < "$T/err")" -lt 200
