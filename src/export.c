@@ -227,6 +227,10 @@ export_plan_build(const char *domain, const struct state_answers *a,
         gen_dmarc_policy_parse(a->dmarc_policy, &o.dmarc_p))
         o.dmarc_stage_set = true;
     o.dmarc_sp = GEN_DMARC_INHERIT;
+    /* The wizard's subdomain answer ("none", "quarantine", "reject"). */
+    if (extra_str(a, "dmarc_sp") != NULL &&
+        !gen_dmarc_policy_parse(extra_str(a, "dmarc_sp"), &o.dmarc_sp))
+        o.dmarc_sp = GEN_DMARC_INHERIT;
     /* The wizard's subdomain choice: 0 as the domain, 1 none, 2
      * quarantine, 3 reject. */
     json_int_t sp = json_integer_value(extra(a, "dmarc_sp"));

@@ -176,10 +176,18 @@ mx_draw(const struct tui *t, struct tw_doc *d)
                         "no mail should say so with a null MX."));
     scr_step_results(t, d, STEP_MX);
     tw_blank(d);
-    struct export_plan plan;
-    tui_plan(t, &plan);
-    scr_plan_step(t, d, &plan, STEP_MX);
-    export_plan_fini(&plan);
+    if (tui_has_provider(t, "own") && t->ans.hostname == NULL) {
+        /* The records of one's own server need its name. */
+        tw_text(d, TS_NORMAL, 0,
+                _("Give your server's host name on the second screen "
+                  "(press b until you get there) to get the records to "
+                  "publish."));
+    } else {
+        struct export_plan plan;
+        tui_plan(t, &plan);
+        scr_plan_step(t, d, &plan, STEP_MX);
+        export_plan_fini(&plan);
+    }
     if (t->ans.nprov == 0) {
         tw_blank(d);
         tw_text(d, TS_NORMAL, 0,

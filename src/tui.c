@@ -417,6 +417,11 @@ answers_to_state(const struct tui_answers *a, struct state_answers *s)
     /* What the export reads (export.c). */
     json_object_set_new(s->extras, "dmarc_strict",
                         json_boolean(a->dmarc_strict));
+    if (a->dmarc_sp >= 1 && a->dmarc_sp <= 3)
+        json_object_set_new(s->extras, "dmarc_sp",
+                            json_string(dmarc_stages[a->dmarc_sp - 1]));
+    else
+        json_object_del(s->extras, "dmarc_sp");
 }
 
 static void
