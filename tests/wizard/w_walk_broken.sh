@@ -5,7 +5,14 @@
 wz_start "${WZ_ZONES[@]}"
 screen_has "the first screen asks for the domain" "Your domain"
 screen_has "the status line lists the keys" "F1 help"
-tm_send "wizard-bad.test" Enter
+tm_type "señal.test"
+screen_has "a Unicode name is shown with its A-label" \
+    "In DNS this name is written xn--seal-[a-z0-9]+\.test"
+tm_send C-u
+tm_type "not a domain"
+tm_send Enter
+screen_has "a bad name is refused with the reason" "✘ "
+tm_send C-u "wizard-bad.test" Enter
 screen_has "then how mail is handled, with the presets" "Google Workspace"
 screen_has "and the own server entry, chosen" "> \[ \] My own mail server"
 tm_send Enter
