@@ -277,7 +277,6 @@ struct tui {
     struct tui_scr_dkim sk;
     struct tui_scr_dmarc sm;
     char *help_text;            /* loaded help for SCR_HELP */
-    bool help_keys;             /* help shows the key list */
     char *notice;               /* one-line message in the status area */
     bool copy_mode;             /* the screen is printed as plain text */
 };
