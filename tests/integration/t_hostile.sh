@@ -27,7 +27,7 @@ COMMON=(--resolver "$RESOLVER" --timeout 2 --lang en)
 # MODE text: no C0 but \n, no DEL, valid UTF-8, no C1 code point, no bidi
 # override or isolate.  MODE json: the same, it parses as JSON, and no
 # decoded string holds one of those either (\u001b is no better).  MODE
-# html: the same, and no tag from DNS (<script) appears unescaped.
+# html: the same, and no active tag or attribute (<script>, on*=) from DNS.
 clean() {
     local file=$1 mode=$2 label=$3
     if python3 - "$file" "$mode" > "$T/ctx" 2>&1 <<'PY'
@@ -70,8 +70,16 @@ if mode == "json":
                     break
     except ValueError as e:
         bad.append("not JSON: %s" % e)
-if mode == "html" and "<script" in s.lower():
-    bad.append("unescaped <script> in the HTML")
+if mode == "html":
+    from html.parser import HTMLParser
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed", "img"):
+                bad.append("<%s> in the HTML" % tag)
+            for k, v in attrs:
+                if k.startswith("on") or "javascript:" in (v or ""):
+                    bad.append("active attribute %s=%r" % (k, v))
+    P().feed(s)
 for line in bad:
     print(line)
 sys.exit(1 if bad else 0)
