@@ -99,6 +99,14 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
         tw_item(d, cli_sev_tag(f->sev, t->utf8),
                 f->sev == SEV_INFO ? TS_INFO : tui_status_style(fs),
                 TS_NORMAL, 2, msg);
+        const struct finding_info *fi = finding_info_find(f->id);
+        if (f->sev != SEV_INFO && fi != NULL && fi->why != NULL
+            && fi->why[0] != '\0') {
+            char *wl = xasprintf(_("Why it matters: %s"), _(fi->why));
+            tw_text(d, TS_DIM, 3 + tw_width(cli_sev_tag(f->sev, t->utf8)),
+                    wl);
+            free(wl);
+        }
         if (fix != NULL) {
             char *fl = xasprintf(_("Fix: %s"), fix);
             tw_text(d, TS_DIM, 3 + tw_width(cli_sev_tag(f->sev, t->utf8)),

@@ -909,20 +909,29 @@ render(struct tui *t, struct tw_doc *doc)
     h = t->rows - top - 1 - notice_lines(t);
     /* Bring the focus into view when it moved (so that the page keys
      * can still scroll away from it). */
-    if (doc->focus >= 0 && (doc->focus != t->last_focus
-                            || t->rows != t->last_rows)) {
-        t->last_focus = doc->focus;
-        t->last_rows = t->rows;
+    /* The focus (a question, a field) is brought into view when the
+     * admin acts on this screen, and a field being typed in stays in
+     * view across a resize; otherwise a screen opens at its top (the
+     * verdict) and scrolls only when asked. */
+    if (doc->focus >= 0 && (t->focus_follow
+                            || (t->rows != t->last_rows && t->focus_seen
+                                && doc->cur_line >= 0))) {
         if (doc->focus < t->scroll)
             t->scroll = doc->focus;
         if (doc->focus >= t->scroll + h)
             t->scroll = doc->focus - h + 1;
     }
+    if (doc->focus < 0 && t->had_focus && t->focus_follow)
+        t->scroll = 0;          /* the question was answered */
+    t->focus_follow = false;
+    t->had_focus = doc->focus >= 0;
+    t->last_rows = t->rows;
     int maxs = (int)doc->n - h;
     if (t->scroll > maxs)
         t->scroll = maxs;
     if (t->scroll < 0)
         t->scroll = 0;
+    t->focus_seen = doc->focus >= t->scroll && doc->focus < t->scroll + h;
     for (int i = 0; i < h && (size_t)(t->scroll + i) < doc->n; i++) {
         const struct tw_line *l = &doc->v[t->scroll + i];
         for (size_t s = 0; s < l->n; s++)
@@ -995,7 +1004,8 @@ go(struct tui *t, enum scr_id s)
         return;
     t->cur = s;
     t->scroll = 0;
-    t->last_focus = -1;
+    t->had_focus = false;
+    t->focus_follow = false;
     if (screens[s]->enter != NULL)
         screens[s]->enter(t);
 }
@@ -1372,6 +1382,8 @@ tui_run(struct tui *t)
             act = ACT_NONE;
             if (screens[t->cur]->key != NULL)
                 act = screens[t->cur]->key(t, key);
+            if (act != ACT_NONE)
+                t->focus_follow = true;
             if (act == ACT_NONE)
                 act = global_key(t, key, t->rows - 4 - notice_lines(t));
             if (!apply(t, act))

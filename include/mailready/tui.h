@@ -268,7 +268,10 @@ struct tui {
     enum scr_id cur;
     enum scr_id help_return;    /* screen to go back to from help */
     int scroll;                 /* first visible line of the body */
-    int last_focus, last_rows;  /* focus line kept in view last time */
+    int last_rows;              /* rows at the last drawing */
+    bool focus_seen;            /* the focus line was in view */
+    bool had_focus;             /* the screen had a focus line */
+    bool focus_follow;          /* a key acted: show the focus */
     unsigned tick;              /* spinner frame */
     bool utf8, color;
     int rows, cols;

@@ -28,7 +28,7 @@ screen_has "step 3 is DKIM" "Step 3: signing your mail"
 tm_send n
 screen_has "step 4 is DMARC" "Step 4: your policy against forgery"
 screen_has "DMARC: the RLO in a tag shown as \\xE2\\x80\\xAE, escaped once" \
-    '"\\xE2\\x80\\xAEadkim=s"'
+    '\\xE2\\x80\\xAEadkim=s'
 screen_lacks "DMARC: no escape escaped twice" '\\\\x'
 tm_send NPage
 tm_send n

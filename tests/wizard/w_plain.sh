@@ -15,6 +15,7 @@ screen_has "ASCII step list within 80 columns" \
 screen_has "ASCII verdict" "\[warn\] Verdict: warnings"
 tm_send 4
 screen_has "ASCII failure tag" "\[FAIL\] Verdict: problems found"
+tm_send NPage
 screen_has "ASCII arrows for the questions" "< only watch and get reports"
 screen_lacks "no UTF-8 symbols" "✔|✘|▲|◀|…"
 tm_send q

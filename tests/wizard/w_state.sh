@@ -32,7 +32,7 @@ tm_send Enter
 screen_has "then the first step not done" "Step 1: where"
 tm_send 2 NPage
 screen_has "the saved address is used" "ip4:185\.117\.82\.26"
-tm_send 4
+tm_send 4 NPage
 screen_has "the saved DMARC answer is used" "◀ send failing mail to spam"
 tm_send q
 expect_true "q quits" wz_gone

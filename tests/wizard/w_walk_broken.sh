@@ -21,6 +21,7 @@ tm_send "185.117.82.26" Enter "server.wizard-bad.test" Enter
 screen_has "step 1 is MX" "Step 1: where your mail is delivered"
 screen_has "MX verdict: warnings" "Verdict: warnings"
 screen_has "MX: the alias is explained" "is an alias \(CNAME\)"
+tm_send NPage
 screen_has "MX: the record to publish" "10 server\.wizard-bad\.test\."
 tm_send n
 screen_has "step 2 is SPF" "Step 2: who may send your mail"
@@ -31,6 +32,7 @@ screen_has "SPF: record from the server's address" \
 tm_send n
 screen_has "step 3 is DKIM" "Step 3: signing your mail"
 screen_has "DKIM: no key found" "No DKIM key was found"
+tm_send End
 screen_has "DKIM: offers to make a key" "press g to make a key pair"
 tm_send n
 screen_has "step 4 is DMARC" "Step 4: your policy against forgery"
