@@ -49,8 +49,7 @@ cli_check(int argc, char **argv)
 {
     struct cli_common com;
     struct check_opts opts;
-    const char *ips[32], *sels[32];
-    size_t nips = 0, nsels = 0;
+    struct cli_target tg;
     const char *domain_arg = NULL;
     char *alabel = NULL, *ulabel = NULL;
     struct dns *dns = NULL;
@@ -60,8 +59,8 @@ cli_check(int argc, char **argv)
 
     cli_common_init(&com);
     memset(&opts, 0, sizeof(opts));
+    memset(&tg, 0, sizeof(tg));
     for (int i = 1; i < argc; i++) {
-        const char *v;
         int r;
 
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -81,60 +80,9 @@ cli_check(int argc, char **argv)
             since_last = true;
             continue;
         }
-        if ((r = cli_opt_value(argc, argv, &i, "--server-ip", &v)) != 0) {
-            struct ipaddr ip;
-
+        if ((r = cli_target_opt(&tg, argc, argv, &i)) != 0) {
             if (r < 0)
                 return CLI_EXIT_ERROR;
-            if (!net_parse(v, &ip)) {
-                fprintf(stderr, _("mailready: '%s' is not an IPv4 or IPv6 "
-                                  "address\n"), v);
-                return CLI_EXIT_ERROR;
-            }
-            if (nips == ARRAY_LEN(ips)) {
-                fprintf(stderr, _("mailready: too many --server-ip "
-                                  "options\n"));
-                return CLI_EXIT_ERROR;
-            }
-            ips[nips++] = v;
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--selector", &v)) != 0) {
-            char *a = NULL, *u = NULL;
-            const char *why = NULL;
-
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            if (name_normalize(v, true, true, &a, &u, &why) != RC_OK) {
-                fprintf(stderr, _("mailready: '%1$s' is not a valid DKIM "
-                                  "selector: %2$s\n"), v, _(why));
-                return CLI_EXIT_ERROR;
-            }
-            free(a);
-            free(u);
-            if (nsels == ARRAY_LEN(sels)) {
-                fprintf(stderr, _("mailready: too many --selector "
-                                  "options\n"));
-                return CLI_EXIT_ERROR;
-            }
-            sels[nsels++] = v;
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--hostname", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            if (!name_is_hostname(v)) {
-                fprintf(stderr, _("mailready: '%s' is not a valid host "
-                                  "name\n"), v);
-                return CLI_EXIT_ERROR;
-            }
-            opts.hostname = v;
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--dkim-key", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            opts.dkim_key = v;
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -152,30 +100,32 @@ cli_check(int argc, char **argv)
         check_usage(stderr);
         return CLI_EXIT_ERROR;
     }
-    if (opts.dkim_key != NULL && nsels != 1) {
+    if (tg.dkim_key != NULL && tg.nsels != 1) {
         fprintf(stderr, _("mailready: --dkim-key needs exactly one "
                           "--selector\n"));
         return CLI_EXIT_ERROR;
     }
     if (!cli_domain(domain_arg, &alabel, &ulabel))
         return CLI_EXIT_ERROR;
+    opts.hostname = tg.hostname;
+    opts.dkim_key = tg.dkim_key;
 
     if (save || since_last) {
         old = cli_state_load(&com, alabel, &can_save);
         if (old != NULL)
-            cli_answers_defaults(&old->answers, ips, &nips,
-                                 ARRAY_LEN(ips), sels, &nsels,
-                                 ARRAY_LEN(sels), &opts);
+            cli_answers_defaults(&old->answers, tg.ips, &tg.nips,
+                                 ARRAY_LEN(tg.ips), tg.sels, &tg.nsels,
+                                 ARRAY_LEN(tg.sels), &opts);
     }
 
     dns = cli_dns_new(&com);
     if (dns == NULL)
         goto out;
     opts.domain = alabel;
-    opts.server_ips = ips;
-    opts.n_server_ips = nips;
-    opts.selectors = sels;
-    opts.n_selectors = nsels;
+    opts.server_ips = tg.ips;
+    opts.n_server_ips = tg.nips;
+    opts.selectors = tg.sels;
+    opts.n_selectors = tg.nsels;
     opts.datadir = i18n_datadir();
 
     struct check_ctx ctx;

@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "mailready/cli.h"
+#include "mailready/gen_dkim.h"
 #include "mailready/i18n.h"
 #include "mailready/name.h"
+#include "mailready/net.h"
 #include "mailready/util.h"
 
 void
@@ -104,6 +106,55 @@ cli_common_opt(struct cli_common *c, int argc, char **argv, int *i)
     if ((r = cli_opt_value(argc, argv, i, "--state-dir", &v)) != 0) {
         if (r > 0)
             c->state_dir = v;
+        return r;
+    }
+    return 0;
+}
+
+int
+cli_target_opt(struct cli_target *t, int argc, char **argv, int *i)
+{
+    const char *v;
+    int r;
+
+    if ((r = cli_opt_value(argc, argv, i, "--server-ip", &v)) != 0) {
+        struct ipaddr ip;
+
+        if (r < 0)
+            return r;
+        if (!net_parse(v, &ip)) {
+            fprintf(stderr, _("mailready: '%s' is not an IPv4 or IPv6 "
+                              "address\n"), v);
+            return -1;
+        }
+        return add_to(t->ips, &t->nips, ARRAY_LEN(t->ips), v,
+                      "--server-ip");
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--selector", &v)) != 0) {
+        if (r < 0)
+            return r;
+        if (!gen_dkim_selector_ok(v)) {
+            fprintf(stderr, _("mailready: '%s' is not a valid DKIM "
+                              "selector\n"), v);
+            return -1;
+        }
+        return add_to(t->sels, &t->nsels, ARRAY_LEN(t->sels), v,
+                      "--selector");
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--hostname", &v)) != 0) {
+        if (r < 0)
+            return r;
+        if (!name_is_hostname(v)) {
+            fprintf(stderr, _("mailready: '%s' is not a valid host "
+                              "name\n"), v);
+            return -1;
+        }
+        t->hostname = v;
+        return 1;
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--dkim-key", &v)) != 0) {
+        if (r > 0)
+            t->dkim_key = v;
         return r;
     }
     return 0;

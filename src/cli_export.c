@@ -1077,8 +1077,7 @@ cli_export(int argc, char **argv)
 {
     struct cli_common com;
     struct check_opts opts;
-    const char *ips[32], *sels[32];
-    size_t nips = 0, nsels = 0;
+    struct cli_target tg;
     const char *domain_arg = NULL, *output = NULL;
     bool offline = false, can_save = true;
     char *alabel = NULL, *ulabel = NULL;
@@ -1089,6 +1088,7 @@ cli_export(int argc, char **argv)
 
     cli_common_init(&com);
     memset(&opts, 0, sizeof(opts));
+    memset(&tg, 0, sizeof(tg));
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
@@ -1125,49 +1125,9 @@ cli_export(int argc, char **argv)
             output = v;
             continue;
         }
-        if ((r = cli_opt_value(argc, argv, &i, "--server-ip", &v)) != 0) {
-            struct ipaddr ip;
-
+        if ((r = cli_target_opt(&tg, argc, argv, &i)) != 0) {
             if (r < 0)
                 return CLI_EXIT_ERROR;
-            if (!net_parse(v, &ip)) {
-                fprintf(stderr, _("mailready: '%s' is not an IPv4 or IPv6 "
-                                  "address\n"), v);
-                return CLI_EXIT_ERROR;
-            }
-            if (nips == ARRAY_LEN(ips)) {
-                fprintf(stderr, _("mailready: too many --server-ip "
-                                  "options\n"));
-                return CLI_EXIT_ERROR;
-            }
-            ips[nips++] = v;
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--selector", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            if (!gen_dkim_selector_ok(v)) {
-                fprintf(stderr, _("mailready: '%s' is not a valid DKIM "
-                                  "selector\n"), v);
-                return CLI_EXIT_ERROR;
-            }
-            if (nsels == ARRAY_LEN(sels)) {
-                fprintf(stderr, _("mailready: too many --selector "
-                                  "options\n"));
-                return CLI_EXIT_ERROR;
-            }
-            sels[nsels++] = v;
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--hostname", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            if (!name_is_hostname(v)) {
-                fprintf(stderr, _("mailready: '%s' is not a valid host "
-                                  "name\n"), v);
-                return CLI_EXIT_ERROR;
-            }
-            opts.hostname = v;
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -1187,16 +1147,19 @@ cli_export(int argc, char **argv)
     }
     if (!cli_domain(domain_arg, &alabel, &ulabel))
         return CLI_EXIT_ERROR;
+    opts.hostname = tg.hostname;
+    opts.dkim_key = tg.dkim_key;
 
     old = cli_state_load(&com, alabel, &can_save);
     if (old != NULL)
-        cli_answers_defaults(&old->answers, ips, &nips, ARRAY_LEN(ips),
-                             sels, &nsels, ARRAY_LEN(sels), &opts);
+        cli_answers_defaults(&old->answers, tg.ips, &tg.nips,
+                             ARRAY_LEN(tg.ips), tg.sels, &tg.nsels,
+                             ARRAY_LEN(tg.sels), &opts);
     opts.domain = alabel;
-    opts.server_ips = ips;
-    opts.n_server_ips = nips;
-    opts.selectors = sels;
-    opts.n_selectors = nsels;
+    opts.server_ips = tg.ips;
+    opts.n_server_ips = tg.nips;
+    opts.selectors = tg.sels;
+    opts.n_selectors = tg.nsels;
     opts.datadir = i18n_datadir();
     if (offline) {
         if (old == NULL || old->checked_at == 0) {

@@ -44,6 +44,21 @@ int cli_opt_value(int argc, char **argv, int *i, const char *name,
 /* Consume one common option at argv[*i] (see above for the return). */
 int cli_common_opt(struct cli_common *c, int argc, char **argv, int *i);
 
+/* What to check of a domain besides its name: --server-ip, --selector,
+ * --hostname, --dkim-key (check, export and the wizard take them). */
+struct cli_target {
+    const char *ips[32];
+    size_t nips;
+    const char *sels[32];
+    size_t nsels;
+    const char *hostname;
+    const char *dkim_key;
+};
+
+/* Consume one of those options at argv[*i] (return as cli_opt_value());
+ * values are checked: an address, a DKIM selector, a host name. */
+int cli_target_opt(struct cli_target *t, int argc, char **argv, int *i);
+
 /* Create the resolver from the common options; prints the error and
  * returns NULL on failure. */
 struct dns *cli_dns_new(const struct cli_common *c);
