@@ -126,22 +126,6 @@ color_of(enum check_status st)
     }
 }
 
-static enum check_status
-sev_to_status(enum sev s)
-{
-    switch (s) {
-    case SEV_WARN:
-        return ST_WARN;
-    case SEV_FAIL:
-        return ST_FAIL;
-    case SEV_ERROR:
-        return ST_ERROR;
-    case SEV_INFO:
-    default:
-        return ST_OK;
-    }
-}
-
 /* Print text indented, wrapping at width columns (by bytes of ASCII and
  * whole UTF-8 characters; a long word is never cut). */
 void
@@ -235,7 +219,7 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
                 cli_finding_fix(f->id);
 
             if (color)
-                fputs(color_of(sev_to_status(f->sev)), fp);
+                fputs(color_of(sev_status(f->sev)), fp);
             cli_print_wrapped(fp, line, 2, 78);
             if (color)
                 fputs("\033[0m", fp);

@@ -53,7 +53,7 @@ findings_addl(struct findings *fs, enum sev sev, const char *id,
     va_end(ap);
 }
 
-static enum check_status
+enum check_status
 sev_status(enum sev s)
 {
     switch (s) {

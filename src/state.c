@@ -239,22 +239,6 @@ state_status_parse(const char *s, enum check_status *out)
     return false;
 }
 
-static enum check_status
-sev_status(enum sev s)
-{
-    switch (s) {
-    case SEV_WARN:
-        return ST_WARN;
-    case SEV_FAIL:
-        return ST_FAIL;
-    case SEV_ERROR:
-        return ST_ERROR;
-    case SEV_INFO:
-    default:
-        return ST_OK;
-    }
-}
-
 static bool
 sev_parse(const char *s, enum sev *out)
 {

@@ -75,6 +75,8 @@ void findings_addl(struct findings *fs, enum sev sev, const char *id,
 enum check_status findings_status(const struct findings *fs);
 bool findings_has(const struct findings *fs, const char *id);
 
+/* The status one finding of severity s gives a step. */
+enum check_status sev_status(enum sev s);
 const char *sev_name(enum sev s);               /* "info" ... "error" */
 const char *check_status_name(enum check_status s);   /* "ok" ... */
 enum check_status check_status_worse(enum check_status a,
