@@ -58,12 +58,6 @@ word_in(const char *w, size_t n, const char *const *list, size_t count)
 }
 
 static bool
-is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool
 is_lower_alpha(int c)
 {
     return c >= 'a' && c <= 'z';
@@ -78,13 +72,13 @@ embeds_ipv4(const char *s, const unsigned char o[4])
     size_t nr = 0, len = strlen(s);
 
     for (size_t i = 0; i < len && nr < ARRAY_LEN(r);) {
-        if (!is_digit((unsigned char)s[i])) {
+        if (!ascii_is_digit((unsigned char)s[i])) {
             i++;
             continue;
         }
         size_t j = i;
         unsigned long v = 0;
-        while (j < len && is_digit((unsigned char)s[j])) {
+        while (j < len && ascii_is_digit((unsigned char)s[j])) {
             if (v < 100000000)
                 v = v * 10 + (unsigned long)(s[j] - '0');
             j++;
@@ -242,8 +236,8 @@ check_ptr_looks_generic(const char *name, const struct ipaddr *ip,
                                        ARRAY_LEN(weak_words))) {
                         weak++;
                     }
-                } else if (is_digit((unsigned char)s[k])) {
-                    while (j < end && is_digit((unsigned char)s[j]))
+                } else if (ascii_is_digit((unsigned char)s[k])) {
+                    while (j < end && ascii_is_digit((unsigned char)s[j]))
                         j++;
                     runs++;
                     if (j - k > maxrun)

@@ -45,18 +45,6 @@ is_wsp(int c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static bool
-is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* VALCHAR = %x21-3A / %x3C-7E */
 static bool
 is_valchar(int c)
@@ -124,14 +112,14 @@ dkim_tags_parse(const char *s, size_t len, struct dkim_tags *tags,
         /* Trim the name. */
         while (ne > ns && is_wsp((unsigned char)s[ne - 1]))
             ne--;
-        if (ne == ns || !is_alpha((unsigned char)s[ns])) {
+        if (ne == ns || !ascii_is_alpha((unsigned char)s[ns])) {
             set_error(err, N_("The DKIM record at %1$s has an invalid tag "
                               "name: %2$s"), s + ns, ne - ns);
             goto fail;
         }
         for (size_t k = ns; k < ne; k++) {
             int c = (unsigned char)s[k];
-            if (!is_alpha(c) && !is_digit(c) && c != '_') {
+            if (!ascii_is_alpha(c) && !ascii_is_digit(c) && c != '_') {
                 set_error(err, N_("The DKIM record at %1$s has an invalid "
                                   "tag name: %2$s"), s + ns, ne - ns);
                 goto fail;

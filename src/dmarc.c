@@ -16,18 +16,6 @@ is_wsp(int c)
     return c == ' ' || c == '\t';
 }
 
-static bool
-is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* Length of the version prefix "v" *WSP "=" *WSP "DMARC1" *WSP at s
  * (after leading blanks), followed by end or ';'; 0 if absent. */
 static size_t
@@ -176,7 +164,7 @@ parse_uri(const char *s, size_t len, struct dmarc_uri *u)
         if (s[k] != '!')
             continue;
         size_t j = k + 1, digits = 0;
-        while (j < len && is_digit((unsigned char)s[j])) {
+        while (j < len && ascii_is_digit((unsigned char)s[j])) {
             j++;
             digits++;
         }
@@ -198,14 +186,14 @@ parse_uri(const char *s, size_t len, struct dmarc_uri *u)
     }
     /* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
     colon = 0;
-    if (is_alpha((unsigned char)s[0])) {
+    if (ascii_is_alpha((unsigned char)s[0])) {
         for (i = 1; i < end; i++) {
             int c = (unsigned char)s[i];
             if (c == ':') {
                 colon = i;
                 break;
             }
-            if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' &&
+            if (!ascii_is_alpha(c) && !ascii_is_digit(c) && c != '+' && c != '-' &&
                 c != '.')
                 break;
         }
@@ -423,7 +411,7 @@ dmarc_record_parse(const char *txt, size_t len, struct dmarc_record **out)
         if (a == end)
             continue;
         ne = a;
-        while (ne < end && is_alpha((unsigned char)txt[ne]))
+        while (ne < end && ascii_is_alpha((unsigned char)txt[ne]))
             ne++;
         vs = ne;
         while (vs < end && is_wsp((unsigned char)txt[vs]))

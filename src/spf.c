@@ -82,24 +82,6 @@ spf_is_record(const char *s, size_t len)
 /* ---- macros (§7) ---- */
 
 static bool
-is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
-is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool
-is_alnum(int c)
-{
-    return is_alpha(c) || is_digit(c);
-}
-
-static bool
 is_delimiter(int c)
 {
     return c != '\0' && strchr(".-+,/_=", c) != NULL;
@@ -141,10 +123,10 @@ macro_token(const char *s, size_t len, bool exp_text, char *letter,
         return 0;
     *letter = s[2];
     i = 3;
-    if (i < len && is_digit(s[i])) {
+    if (i < len && ascii_is_digit(s[i])) {
         unsigned long v = 0;
 
-        while (i < len && is_digit(s[i])) {
+        while (i < len && ascii_is_digit(s[i])) {
             if (v < 100000)
                 v = v * 10 + (unsigned long)(s[i] - '0');
             i++;
@@ -219,16 +201,16 @@ toplabel_valid(const char *s, size_t len)
     if (len == 0)
         return false;
     for (size_t i = 0; i < len; i++) {
-        if (is_alpha(s[i]))
+        if (ascii_is_alpha(s[i]))
             alpha = true;
         else if (s[i] == '-')
             dash = true;
-        else if (!is_digit(s[i]))
+        else if (!ascii_is_digit(s[i]))
             return false;
     }
     if (!dash)
         return alpha;
-    return is_alnum(s[0]) && is_alnum(s[len - 1]);
+    return ascii_is_alnum(s[0]) && ascii_is_alnum(s[len - 1]);
 }
 
 bool
@@ -282,7 +264,7 @@ add_url_escaped(struct strbuf *sb, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
 
-        if (is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+        if (ascii_is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
             strbuf_addc(sb, (char)c);
         else
             strbuf_addf(sb, "%%%02X", c);
@@ -608,7 +590,7 @@ parse_prefix(const char *s, size_t len, int max)
     if (len == 0 || len > 3 || (s[0] == '0' && len > 1))
         return -1;
     for (size_t i = 0; i < len; i++) {
-        if (!is_digit(s[i]))
+        if (!ascii_is_digit(s[i]))
             return -1;
         v = v * 10 + (s[i] - '0');
     }
@@ -627,7 +609,7 @@ parse_ip4(const char *s, size_t len, struct ipaddr *out)
         size_t st = i;
         unsigned v = 0;
 
-        while (i < len && is_digit(s[i]) && i - st < 3) {
+        while (i < len && ascii_is_digit(s[i]) && i - st < 3) {
             v = v * 10 + (unsigned)(s[i] - '0');
             i++;
         }
@@ -665,7 +647,7 @@ take_dual_cidr(const char *s, size_t *len, int *c4, int *c6)
     size_t n = *len;
     size_t d = n;
 
-    while (d > 0 && is_digit(s[d - 1]))
+    while (d > 0 && ascii_is_digit(s[d - 1]))
         d--;
     if (d == n || d == 0 || s[d - 1] != '/')
         return true;            /* no length at the end */
@@ -675,7 +657,7 @@ take_dual_cidr(const char *s, size_t *len, int *c4, int *c6)
             return false;
         n = d - 2;
         d = n;
-        while (d > 0 && is_digit(s[d - 1]))
+        while (d > 0 && ascii_is_digit(s[d - 1]))
             d--;
         if (d == n || d == 0 || s[d - 1] != '/') {
             *len = n;
@@ -716,8 +698,8 @@ parse_term(const char *s, size_t len, struct spf_term *t)
 
     /* modifier = name "=" ...; name = ALPHA *( ALPHA / DIGIT / "-" /
      * "_" / "." ) */
-    if (is_alpha(s[0])) {
-        while (i < len && (is_alnum(s[i]) || s[i] == '-' || s[i] == '_' ||
+    if (ascii_is_alpha(s[0])) {
+        while (i < len && (ascii_is_alnum(s[i]) || s[i] == '-' || s[i] == '_' ||
                            s[i] == '.'))
             i++;
         if (i < len && s[i] == '=') {
@@ -754,7 +736,7 @@ parse_term(const char *s, size_t len, struct spf_term *t)
         i = 1;
     }
     nl = i;
-    while (nl < len && is_alnum(s[nl]))
+    while (nl < len && ascii_is_alnum(s[nl]))
         nl++;
     if (nl == i || !mech_from_name(s + i, nl - i, &t->mech))
         return E_UNKNOWN;

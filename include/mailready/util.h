@@ -24,6 +24,26 @@ void die(const char *fmt, ...)
 /* Registered by tui.c to restore the terminal before die() prints. */
 void util_set_die_hook(void (*hook)(void));
 
+/* ASCII character classes, independent of the locale (the <ctype.h> ones
+ * change with setlocale() and take only unsigned char values). */
+static inline bool
+ascii_is_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline bool
+ascii_is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline bool
+ascii_is_alnum(int c)
+{
+    return ascii_is_alpha(c) || ascii_is_digit(c);
+}
+
 /* ASCII-only, locale-independent helpers. */
 bool str_ieq(const char *a, const char *b);
 bool str_nieq(const char *a, const char *b, size_t n);
