@@ -282,10 +282,24 @@ dkim_key(struct tui *t, int key)
     }
 }
 
+/* A check finished: say so when it found the key made here in DNS. */
+static void
+dkim_on_result(struct tui *t)
+{
+    const struct check_result *res = tui_result(t, STEP_DKIM);
+
+    if (t->cur != SCR_DKIM || t->ans.dkim_key_path == NULL
+        || !tui_step_known(t, STEP_DKIM))
+        return;
+    if (findings_has(&res->findings, "DKIM_KEY_MATCHES"))
+        tui_notice(t, _("DNS now publishes exactly your new key."));
+}
+
 const struct screen_ops scr_dkim_ops = {
     .id = "dkim",
     .title = N_("Step 3: signing your mail (DKIM)"),
     .enter = dkim_enter,
     .draw = dkim_draw,
     .key = dkim_key,
+    .on_result = dkim_on_result,
 };

@@ -43,6 +43,7 @@ PY
 tm_send r
 screen_has "after publishing, DKIM is OK" "Verdict: OK"
 screen_has "and DNS carries exactly this key" "matches the published DKIM key"
+screen_has "said in the notice line" "DNS now publishes exactly your new key"
 
 # c prints the screen as plain text: the record on one line, to copy.
 _wz_joined_has() {   # the screen with the terminal's soft wraps joined
