@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mailready/i18n.h"
@@ -18,6 +19,18 @@ static const char *const step_titles[STEP_COUNT] = {
     [STEP_DMARC] = N_("Policy (DMARC)"),
     [STEP_PTR] = N_("Reverse DNS (PTR)"),
 };
+
+/* "2026-11-28 22:38 UTC" into buf[40]. */
+static void
+when_text(long long epoch, char buf[40])
+{
+    time_t tt = (time_t)epoch;
+    struct tm tm;
+
+    if (gmtime_r(&tt, &tm) == NULL
+        || strftime(buf, 40, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+        str_copy(buf, "?", 40);
+}
 
 /* Record types are DNS syntax: never translated. */
 static const char *const step_short[STEP_COUNT] = {
@@ -89,8 +102,8 @@ summary_draw(const struct tui *t, struct tw_doc *d)
                                "with every record to publish (text and "
                                "HTML, in the current directory)."));
     if (t->checked) {
-        char when[32];
-        util_rfc3339((long long)t->checked_at, when);
+        char when[40];
+        when_text((long long)t->checked_at, when);
         char *m = xasprintf(_("Last checked: %s"), when);
         tw_blank(d);
         tw_text(d, TS_DIM, 0, m);
@@ -188,9 +201,9 @@ const struct screen_ops scr_summary_ops = {
 static void
 changes_draw(const struct tui *t, struct tw_doc *d)
 {
-    char when[32];
+    char when[40];
 
-    util_rfc3339(t->old_st != NULL ? t->old_st->checked_at : 0, when);
+    when_text(t->old_st != NULL ? t->old_st->checked_at : 0, when);
     char *m = xasprintf(_("What changed since your last check (%s):"),
                         when);
     tw_text(d, TS_NORMAL, 0, m);

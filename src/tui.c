@@ -1079,7 +1079,8 @@ apply(struct tui *t, unsigned act)
 static unsigned
 global_key(struct tui *t, int key, int body_h)
 {
-    if (t->cur >= SCR_MX && t->cur <= SCR_SUMMARY && t->domain != NULL
+    if (((t->cur >= SCR_MX && t->cur <= SCR_SUMMARY)
+         || t->cur == SCR_CHANGES) && t->domain != NULL
         && key >= '1' && key <= '6') {
         go(t, step_screens[key - '1']);
         return ACT_REDRAW;
