@@ -80,11 +80,13 @@ cli_wizard(int argc, char **argv)
 {
     struct cli_common com;
     struct tui t;
+    struct cli_target tg;
     const char *domain_arg = NULL;
     int ret = CLI_EXIT_ERROR;
 
     cli_common_init(&com);
     memset(&t, 0, sizeof(t));
+    memset(&tg, 0, sizeof(tg));
     t.com = &com;
     t.ip_url = HTTP_IP_URL_DEFAULT;
     for (int i = 1; i < argc; i++) {
@@ -101,40 +103,9 @@ cli_wizard(int argc, char **argv)
                 goto out;
             continue;
         }
-        if ((r = cli_opt_value(argc, argv, &i, "--server-ip", &v)) != 0) {
-            struct ipaddr ip;
-
+        if ((r = cli_target_opt(&tg, argc, argv, &i)) != 0) {
             if (r < 0)
                 goto out;
-            if (!net_parse(v, &ip)) {
-                fprintf(stderr, _("mailready: '%s' is not an IPv4 or IPv6 "
-                                  "address\n"), v);
-                goto out;
-            }
-            if (t.ans.nips == TUI_MAX_IPS) {
-                fprintf(stderr, _("mailready: too many --server-ip "
-                                  "options\n"));
-                goto out;
-            }
-            t.ans.ips[t.ans.nips++] = xstrdup(v);
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--selector", &v)) != 0) {
-            if (r < 0)
-                goto out;
-            /* The date form (202611) is a good selector: RFC 6376 §3.1
-             * allows all-digit labels. */
-            if (!gen_dkim_selector_ok(v)) {
-                fprintf(stderr, _("mailready: '%s' is not a valid DKIM "
-                                  "selector\n"), v);
-                goto out;
-            }
-            if (t.ans.nsel == TUI_MAX_SELECTORS) {
-                fprintf(stderr, _("mailready: too many --selector "
-                                  "options\n"));
-                goto out;
-            }
-            t.ans.selectors[t.ans.nsel++] = xstrdup(v);
             continue;
         }
         if ((r = cli_opt_value(argc, argv, &i, "--ip-url", &v)) != 0) {
@@ -149,17 +120,6 @@ cli_wizard(int argc, char **argv)
             t.ip_url = v;
             continue;
         }
-        if ((r = cli_opt_value(argc, argv, &i, "--hostname", &v)) != 0) {
-            if (r < 0)
-                goto out;
-            if (!name_is_hostname(v)) {
-                fprintf(stderr, _("mailready: '%s' is not a valid host "
-                                  "name\n"), v);
-                goto out;
-            }
-            tui_set_str(&t.ans.hostname, v);
-            continue;
-        }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, _("mailready: unknown option '%s' for wizard "
                               "(see mailready wizard --help)\n"), argv[i]);
@@ -171,6 +131,24 @@ cli_wizard(int argc, char **argv)
         }
         domain_arg = argv[i];
     }
+    if (tg.dkim_key != NULL) {
+        fprintf(stderr, _("mailready: --dkim-key is an option of "
+                          "'mailready check'; the wizard finds its own "
+                          "key\n"));
+        goto out;
+    }
+    if (tg.nips > TUI_MAX_IPS || tg.nsels > TUI_MAX_SELECTORS) {
+        fprintf(stderr, _("mailready: the wizard takes at most %d "
+                          "--server-ip and %d --selector options\n"),
+                TUI_MAX_IPS, TUI_MAX_SELECTORS);
+        goto out;
+    }
+    for (size_t k = 0; k < tg.nips; k++)
+        t.ans.ips[t.ans.nips++] = xstrdup(tg.ips[k]);
+    for (size_t k = 0; k < tg.nsels; k++)
+        t.ans.selectors[t.ans.nsel++] = xstrdup(tg.sels[k]);
+    if (tg.hostname != NULL)
+        tui_set_str(&t.ans.hostname, tg.hostname);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, _("mailready: the wizard needs a terminal; use "
                           "'mailready check DOMAIN' in scripts\n"));

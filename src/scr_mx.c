@@ -8,6 +8,7 @@
 #include "mailready/gen_mx.h"
 #include "mailready/export.h"
 #include "mailready/i18n.h"
+#include "mailready/cli.h"
 #include "mailready/tui.h"
 #include "mailready/util.h"
 
@@ -56,7 +57,7 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
     res = tui_result(t, step);
     st = tui_step_status(t, step);
     {
-        char *m = xasprintf(_("Verdict: %s"), tui_status_word(st));
+        char *m = xasprintf(_("Verdict: %s"), cli_status_word(st));
         tw_item(d, tui_status_sym(t, st), tui_status_style(st),
                 tui_status_style(st), 0, m);
         free(m);

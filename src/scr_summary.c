@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "mailready/i18n.h"
+#include "mailready/cli.h"
 #include "mailready/tui.h"
 #include "mailready/util.h"
 
@@ -61,7 +62,7 @@ summary_draw(const struct tui *t, struct tw_doc *d)
         }
         enum check_status st = tui_step_status(t, s);
         line = xasprintf("%d %s: %s", s + 1, _(step_titles[s]),
-                         tui_status_word(st));
+                         cli_status_word(st));
         tw_item(d, tui_status_sym(t, st), tui_status_style(st),
                 tui_status_style(st), 0, line);
         free(line);

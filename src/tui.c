@@ -250,22 +250,6 @@ tui_status_style(enum check_status st)
     }
 }
 
-const char *
-tui_status_word(enum check_status st)
-{
-    switch (st) {
-    case ST_OK:
-        return _("OK");
-    case ST_WARN:
-        return _("warnings");
-    case ST_FAIL:
-        return _("problems found");
-    case ST_ERROR:
-    default:
-        return _("could not check");
-    }
-}
-
 /* ---- services for screens -------------------------------------------- */
 
 void

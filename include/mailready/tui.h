@@ -299,7 +299,6 @@ void tui_notice(struct tui *t, const char *text);
 /* Status symbol and style. */
 const char *tui_status_sym(const struct tui *t, enum check_status st);
 enum tui_style tui_status_style(enum check_status st);
-const char *tui_status_word(enum check_status st);
 /* The key list for the help screen, generated from the key table. */
 void tui_keys_doc(struct tw_doc *d);
 
