@@ -175,11 +175,12 @@ collect_addrs(const struct dns_answer *a, uint16_t type, struct strbuf *list,
 }
 
 /* Severity of a problem with one target: fail when no target can receive
- * mail, a warning when another one can. */
+ * mail, a warning when another one can, or might (its lookups failed: then
+ * the step is "could not check", never a failure on a guess). */
 static enum sev
-target_sev(int usable)
+target_sev(int usable, int unknown)
 {
-    return usable > 0 ? SEV_WARN : SEV_FAIL;
+    return usable > 0 || unknown > 0 ? SEV_WARN : SEV_FAIL;
 }
 
 /* An answer that is an error status (not NXDOMAIN/NODATA). */
@@ -193,7 +194,7 @@ static void
 finish_targets(struct mx_state *st, struct check_result *res)
 {
     struct findings *fs = &res->findings;
-    int usable = 0;
+    int usable = 0, unknown = 0;
     int global[MX_MAX_TARGETS] = { 0 }, local[MX_MAX_TARGETS] = { 0 };
     char bad[MX_MAX_TARGETS][64];
     const char *why[MX_MAX_TARGETS] = { NULL };
@@ -209,9 +210,10 @@ finish_targets(struct mx_state *st, struct check_result *res)
                       &local[i], bad[i], sizeof(bad[i]), &why[i]);
         collect_addrs(t->aaaa, DNS_T_AAAA, &lists[i], addrs, &global[i],
                       &local[i], bad[i], sizeof(bad[i]), &why[i]);
-        if (!t->ip_literal && global[i] > 0 && !is_err(t->a) &&
-            !is_err(t->aaaa))
+        if (!t->ip_literal && global[i] > 0)
             usable++;
+        else if (!t->ip_literal && (is_err(t->a) || is_err(t->aaaa)))
+            unknown++;
         char *vis = str_visible(t->host, strlen(t->host));
         char *disp = xasprintf("MX %u %s.%s%s%s", t->pref, vis,
                                lists[i].len ? " (" : "",
@@ -230,7 +232,7 @@ finish_targets(struct mx_state *st, struct check_result *res)
     for (size_t i = 0; i < st->nt; i++) {
         struct mx_target *t = &st->t[i];
         char *host = str_visible(t->host, strlen(t->host));
-        enum sev sev = target_sev(usable);
+        enum sev sev = target_sev(usable, unknown);
 
         if (t->ip_literal) {
             finding_add(fs, sev, "MX_TARGET_IP_LITERAL",

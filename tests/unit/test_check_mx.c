@@ -141,6 +141,13 @@ mx__dns_errors__could_not_check(void **state)
                             ids, sizeof(ids), "mx1.t.test", DNS_SERVFAIL),
                      ST_ERROR);
     assert_string_equal(ids, "DNS_SERVFAIL");
+    /* A broken backup is no failure while the primary could not be
+     * checked: the step is "could not check". */
+    assert_int_equal(run_mx("t.test", "@ MX 10 mx1\n@ MX 20 mx2\n"
+                            "mx1 A 45.67.89.10\nmx2 A 10.0.0.2\n",
+                            ids, sizeof(ids), "mx1.t.test", DNS_TIMEOUT),
+                     ST_ERROR);
+    assert_string_equal(ids, "DNS_TIMEOUT MX_TARGET_PRIVATE_ADDRESS");
 }
 
 int
