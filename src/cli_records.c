@@ -33,6 +33,8 @@ struct records_args {
     const char *rua[RECORDS_MAX_LIST];
     size_t n_rua;
     const char *mx_host;
+    const char *hostname;
+    bool send_only;
     const char *stage;
     const char *sp;
     const char *spf_all;
@@ -60,6 +62,16 @@ records_usage(FILE *fp)
                   "                         (repeatable; own = your own "
                   "server)\n"
                   "  --mx-host NAME         the MX host of your own server\n"
+                  "  --send-only            your own server only sends (a "
+                  "newsletter, a shop):\n"
+                  "                         MX records come from the mailbox "
+                  "provider, the SPF\n"
+                  "                         record gets its include and the "
+                  "--ip addresses\n"
+                  "  --hostname NAME        with --send-only: your server's "
+                  "host name (HELO),\n"
+                  "                         for its address records and PTR "
+                  "request\n"
                   "  --ip ADDR              an address or network your "
                   "servers send from\n"
                   "                         (repeatable)\n"
@@ -114,6 +126,14 @@ records_opt(struct records_args *a, int argc, char **argv, int *i)
     if (strcmp(argv[*i], "--dmarc-strict") == 0) {
         a->strict = true;
         return 1;
+    }
+    if (strcmp(argv[*i], "--send-only") == 0) {
+        a->send_only = true;
+        return 1;
+    }
+    if ((r = cli_opt_value(argc, argv, i, "--hostname", &v)) != 0) {
+        a->hostname = v;
+        return r;
     }
     if ((r = cli_opt_value(argc, argv, i, "--provider", &v)) != 0)
         return r < 0 ? r : add_list(a->providers, &a->n_providers, v,
@@ -521,6 +541,7 @@ records_run(struct records_args *a, const struct preset_list *pl)
     struct gen_records_opts o;
     struct gen_records g;
     char *alabel = NULL, *ulabel = NULL, *mx_a = NULL, *mx_u = NULL;
+    char *host_a = NULL, *host_u = NULL;
     bool failed = false;
     enum rc rc;
 
@@ -567,10 +588,22 @@ records_run(struct records_args *a, const struct preset_list *pl)
             failed = true;
         }
     }
+    if (a->hostname != NULL && !a->send_only) {
+        fprintf(stderr, _("mailready: --hostname goes with --send-only; "
+                          "name a server that receives mail with "
+                          "--mx-host\n"));
+        failed = true;
+    }
+    if (a->hostname != NULL && !failed) {
+        if (!cli_domain(a->hostname, &host_a, &host_u))
+            failed = true;
+        free(host_u);
+    }
     if (failed) {
         free(alabel);
         free(ulabel);
         free(mx_a);
+        free(host_a);
         return CLI_EXIT_ERROR;
     }
     o.presets = chosen;
@@ -581,6 +614,8 @@ records_run(struct records_args *a, const struct preset_list *pl)
     o.rua = a->rua;
     o.n_rua = a->n_rua;
     o.dmarc_strict = a->strict;
+    o.own_send_only = a->send_only;
+    o.send_host = host_a;
     rc = gen_records_build(&o, &g);
     if (rc == RC_OK && g.n_ptr > 0 && !a->common.offline) {
         struct dns *d = cli_dns_new(&a->common);
@@ -611,6 +646,7 @@ records_run(struct records_args *a, const struct preset_list *pl)
     free(alabel);
     free(ulabel);
     free(mx_a);
+    free(host_a);
     return rc == RC_OK ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 }
 

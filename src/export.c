@@ -218,8 +218,13 @@ export_plan_build(const char *domain, const struct state_answers *a,
     o.presets = pr;
     o.n_presets = npr;
     o.mx_host = extra_str(a, "mx_host");
-    /* The host name is the mail host unless a provider receives. */
-    if (o.mx_host == NULL && !recv)
+    /* One's own server that only sends: the host name is the sending
+     * host's (no MX); else it is the mail host unless a provider
+     * receives. */
+    o.own_send_only = extra_bool(a, "own_send_only");
+    if (o.own_send_only)
+        o.send_host = a->hostname;
+    else if (o.mx_host == NULL && !recv)
         o.mx_host = a->hostname;
     o.ips = (const char *const *)a->server_ips.v;
     o.n_ips = a->server_ips.n;
@@ -257,6 +262,9 @@ export_plan_build(const char *domain, const struct state_answers *a,
                     "or the wizard, then publish the record it shows."));
         return;
     }
+    /* The PTR requests of a host name the generators did not use. */
+    bool own_ptr = o.mx_host == NULL && o.send_host == NULL &&
+                   a->hostname != NULL;
     gen_records_build(&o, &r);
     for (size_t i = 0; i < r.rrs.n; i++) {
         const struct gen_rr *rr = &r.rrs.v[i];
@@ -292,12 +300,11 @@ export_plan_build(const char *domain, const struct state_answers *a,
          * the PTR requests (below). */
         if (nkeys > 0 && strcmp(f->id, "GEN_DKIM_OWN") == 0)
             continue;
-        if (o.mx_host == NULL && a->hostname != NULL &&
-            strcmp(f->id, "GEN_PTR_NO_HOST") == 0)
+        if (own_ptr && strcmp(f->id, "GEN_PTR_NO_HOST") == 0)
             continue;
         copy_note(&out->notes[note_step(f->id)], f);
     }
-    if (o.mx_host == NULL && a->hostname != NULL)
+    if (own_ptr)
         plan_ptr(a, out);
     gen_records_fini(&r);
 }

@@ -45,9 +45,18 @@ gen_records_fini(struct gen_records *r)
 }
 
 static bool
-is_receiver(const struct preset *p)
+is_receiver(const struct gen_records_opts *o, const struct preset *p)
 {
-    return p->kind == PRESET_MAILBOX || p->kind == PRESET_OWN;
+    return p->kind == PRESET_MAILBOX ||
+           (p->kind == PRESET_OWN && !o->own_send_only);
+}
+
+/* The own server's host name: the MX host, or the sending host when the
+ * server only sends. */
+static const char *
+own_host(const struct gen_records_opts *o)
+{
+    return o->own_send_only ? o->send_host : o->mx_host;
 }
 
 /* The receiving preset, or NULL; RC_INVALID if two. */
@@ -57,8 +66,22 @@ find_receiver(const struct gen_records_opts *o, struct gen_records *r,
 {
     *out = NULL;
     for (size_t i = 0; i < o->n_presets; i++) {
-        if (!is_receiver(o->presets[i]))
+        if (!is_receiver(o, o->presets[i]))
             continue;
+        if (*out != NULL && *out != o->presets[i] &&
+            (o->presets[i]->kind == PRESET_OWN ||
+             (*out)->kind == PRESET_OWN)) {
+            const struct preset *prov = o->presets[i]->kind == PRESET_OWN
+                                        ? *out : o->presets[i];
+
+            note(r, SEV_FAIL, "GEN_TWO_RECEIVERS",
+                 N_("%s and your own server would both receive mail. If "
+                    "your server only sends (newsletters, a shop), say "
+                    "so: --send-only, or in the wizard the entry for a "
+                    "server that only sends. Else choose one of them for "
+                    "the domain's mailboxes."), prov->name);
+            return RC_INVALID;
+        }
         if (*out != NULL && *out != o->presets[i]) {
             note(r, SEV_FAIL, "GEN_TWO_RECEIVERS",
                  N_("%1$s and %2$s both receive mail; choose one "
@@ -143,12 +166,13 @@ static void
 add_host_addrs(const struct gen_records_opts *o, struct gen_records *r)
 {
     struct strbuf list = STRBUF_INIT;
+    const char *name = own_host(o);
     char host[256];
     size_t len;
 
-    if (o->mx_host == NULL)
+    if (name == NULL)
         return;
-    str_copy(host, o->mx_host, sizeof(host));
+    str_copy(host, name, sizeof(host));
     len = strlen(host);
     if (len > 0 && host[len - 1] == '.')
         host[len - 1] = '\0';
@@ -229,6 +253,11 @@ add_spf(const struct gen_records_opts *o, const struct preset *recv,
             ((recv != NULL && recv->kind == PRESET_OWN) ||
              (recv == NULL && o->mx_host != NULL));
     so.hard_fail = o->spf_hard_fail || !sends;
+    if (o->own_send_only && o->n_ips == 0)
+        note(r, SEV_WARN, "GEN_SPF_OWN_NO_IP",
+             N_("Your own server sends mail, but its addresses are not "
+                "known, so the SPF record does not list it: give them "
+                "with --ip."));
     rc = gen_spf_build(&so, &s);
     r->spf_lookups = s.lookups;
     r->spf_lookups_exact = s.lookups_exact;
@@ -373,13 +402,18 @@ add_ptr(const struct gen_records_opts *o, struct gen_records *r)
 
         if (!net_parse(o->ips[i], &ip))
             continue;       /* a network: no single PTR */
-        if (o->mx_host == NULL) {
-            note(r, SEV_INFO, "GEN_PTR_NO_HOST",
-                 N_("%s has no host name (--mx-host), so no PTR "
-                    "request was written for it."), o->ips[i]);
+        if (own_host(o) == NULL) {
+            if (o->own_send_only)
+                note(r, SEV_INFO, "GEN_PTR_NO_HOST",
+                     N_("%s has no host name (--hostname), so no PTR "
+                        "request was written for it."), o->ips[i]);
+            else
+                note(r, SEV_INFO, "GEN_PTR_NO_HOST",
+                     N_("%s has no host name (--mx-host), so no PTR "
+                        "request was written for it."), o->ips[i]);
             continue;
         }
-        if (gen_ptr_request_new(o->ips[i], o->mx_host, &req, &why) !=
+        if (gen_ptr_request_new(o->ips[i], own_host(o), &req, &why) !=
             RC_OK) {
             char *vis = str_visible(o->ips[i], strnlen(o->ips[i], 100));
 
@@ -401,6 +435,24 @@ gen_records_build(const struct gen_records_opts *o, struct gen_records *r)
     enum rc rc;
 
     records_init(r);
+    if (o->own_send_only && o->send_host != NULL) {
+        char host[256];
+        size_t len;
+
+        str_copy(host, o->send_host, sizeof(host));
+        len = strlen(host);
+        if (len > 0 && host[len - 1] == '.')
+            host[len - 1] = '\0';
+        if (strlen(o->send_host) >= sizeof(host) || !gen_name_ok(host)) {
+            char *vis = str_visible(o->send_host,
+                                    strnlen(o->send_host, 300));
+
+            note(r, SEV_FAIL, "GEN_HOST_BAD",
+                 N_("%s is not a valid host name."), vis);
+            free(vis);
+            return RC_INVALID;
+        }
+    }
     rc = find_receiver(o, r, &recv);
     if (rc != RC_OK)
         return rc;

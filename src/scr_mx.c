@@ -185,7 +185,8 @@ mx_draw(const struct tui *t, struct tw_doc *d)
                         "no mail should say so with a null MX."));
     scr_step_results(t, d, STEP_MX);
     tw_blank(d);
-    if (tui_has_provider(t, "own") && t->ans.hostname == NULL) {
+    if (tui_has_provider(t, "own") && t->ans.hostname == NULL
+        && !t->ans.own_send_only) {
         /* The records of one's own server need its name. */
         tw_text(d, TS_NORMAL, 0,
                 _("Give your server's host name on the second screen "

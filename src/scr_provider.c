@@ -12,11 +12,12 @@
 #include "mailready/util.h"
 
 /* Menu entries: the presets other than "own" in file order, then the own
- * server, then "other".  Entry i's preset id, or "own" / "other". */
+ * server, the own server that only sends, then "other".  Entry i's preset
+ * id: "own" for both own entries, or "other". */
 static size_t
 entry_count(const struct tui *t)
 {
-    size_t n = 2;
+    size_t n = 3;
 
     for (size_t i = 0; t->presets != NULL && i < t->presets->n; i++)
         if (t->presets->v[i].kind != PRESET_OWN)
@@ -40,6 +41,12 @@ entry_preset(const struct tui *t, size_t sel)
 static bool
 entry_is_own(const struct tui *t, size_t sel)
 {
+    return sel == entry_count(t) - 3;
+}
+
+static bool
+entry_is_own_send(const struct tui *t, size_t sel)
+{
     return sel == entry_count(t) - 2;
 }
 
@@ -50,7 +57,8 @@ entry_id(const struct tui *t, size_t sel)
 
     if (p != NULL)
         return p->id;
-    return entry_is_own(t, sel) ? "own" : "other";
+    return entry_is_own(t, sel) || entry_is_own_send(t, sel) ? "own"
+                                                             : "other";
 }
 
 static void
@@ -72,9 +80,12 @@ provider_enter(struct tui *t)
     t->sp.focus = 0;
     t->sp.ask_detect = false;
     t->sp.error = NULL;
-    t->sp.sel = n - 2;
+    t->sp.sel = n - 3;
     memset(t->sp.marked, 0, sizeof(t->sp.marked));
     for (size_t i = 0; i < n && i < ARRAY_LEN(t->sp.marked); i++) {
+        if ((entry_is_own(t, i) && t->ans.own_send_only)
+            || (entry_is_own_send(t, i) && !t->ans.own_send_only))
+            continue;
         if (tui_has_provider(t, entry_id(t, i))) {
             t->sp.marked[i] = true;
             t->sp.sel = i;
@@ -106,6 +117,9 @@ provider_draw(const struct tui *t, struct tw_doc *d)
             name = p->name;
         else if (entry_is_own(t, i))
             name = _("My own mail server (Postfix, Exim, mailcow...)");
+        else if (entry_is_own_send(t, i))
+            name = _("My own server, which only sends (newsletters, a "
+                     "shop); the mailboxes are elsewhere");
         else
             name = _("Another provider, or I do not know yet");
         items[i] = owned[i] = xasprintf("[%s] %s",
@@ -258,6 +272,11 @@ mark(struct tui *t, size_t i, bool on)
         memset(t->sp.marked, 0, sizeof(t->sp.marked));
     else if (on)
         t->sp.marked[n - 1] = false;
+    /* One's own server either receives or only sends. */
+    if (on && entry_is_own(t, i) && n - 2 < ARRAY_LEN(t->sp.marked))
+        t->sp.marked[n - 2] = false;
+    if (on && entry_is_own_send(t, i))
+        t->sp.marked[n - 3] = false;
     t->sp.marked[i] = on;
 }
 
@@ -266,7 +285,8 @@ own_marked(const struct tui *t)
 {
     size_t n = entry_count(t);
 
-    return n - 2 < ARRAY_LEN(t->sp.marked) && t->sp.marked[n - 2];
+    return n - 2 < ARRAY_LEN(t->sp.marked)
+           && (t->sp.marked[n - 3] || t->sp.marked[n - 2]);
 }
 
 /* Take the marked services as the answer. */
@@ -282,6 +302,8 @@ commit(struct tui *t)
                        && t->ans.nprov < TUI_MAX_PROVIDERS; i++)
         if (t->sp.marked[i])
             t->ans.providers[t->ans.nprov++] = xstrdup(entry_id(t, i));
+    t->ans.own_send_only = n - 2 < ARRAY_LEN(t->sp.marked)
+                           && t->sp.marked[n - 2];
     t->ans.answered = true;
     t->stale = true;
     return ACT_NEXT | ACT_SAVE | ACT_REDRAW;

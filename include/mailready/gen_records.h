@@ -31,6 +31,16 @@ struct gen_records_opts {
     const char *const *rua;
     size_t n_rua;
     bool spf_hard_fail;                     /* -all instead of ~all */
+    bool own_send_only;                     /* one's own server (the
+                                             * "own" preset, ips) only
+                                             * sends: the MX comes from
+                                             * the mailbox provider, the
+                                             * SPF gets the provider's
+                                             * include and ips */
+    const char *send_host;                  /* with own_send_only: the
+                                             * sending server's host name
+                                             * (HELO), for its A/AAAA and
+                                             * PTR requests; or NULL */
 };
 
 struct gen_records {

@@ -187,6 +187,8 @@ struct tui_answers {
     char *ips[TUI_MAX_IPS];     /* own server's public addresses */
     size_t nips;
     char *hostname;             /* own server's host name, or NULL */
+    bool own_send_only;         /* the own server only sends: the
+                                 * mailbox provider receives */
     char *selectors[TUI_MAX_SELECTORS];    /* DKIM selectors to check */
     size_t nsel;
     char *dkim_selector;        /* the key made in the wizard */

@@ -37,6 +37,28 @@ cp "$T/out" "$T/out.json"
 expect_json 'len(j) == 11 and all(p["id"] and p["kind"] for p in j)' \
     "records --list-providers --format json: 11 providers"
 
+# --- a mailbox provider and one's own server that only sends -------------------
+mr_run records send-only.test --provider google --provider own --ip "$IP" \
+    --no-network
+expect_rc 3 "provider + own server: both would receive, refused"
+expect_grep "send-only" "$T/err" "provider + own server: --send-only named"
+mr_run records send-only.test --provider google --provider own --send-only \
+    --ip "$IP" --hostname news.send-only.test --no-network
+expect_rc 0 "send-only: exit 0"
+expect_grep '^send-only\.test\. 3600 IN MX 1 smtp\.google\.com\.$' "$T/out" \
+    "send-only: the provider's MX"
+expect_true "send-only: one MX only" \
+    test "$(grep -c ' IN MX ' "$T/out")" = 1
+expect_grep "^send-only\\.test\\. 3600 IN TXT \"v=spf1 ip4:$IP include:_spf\\.google\\.com ~all\"\$" \
+    "$T/out" "send-only: SPF with the include and the address"
+expect_grep "^news\\.send-only\\.test\\. 3600 IN A $IP\$" "$T/out" \
+    "send-only: the sending host's address"
+expect_grep "PTR news\\.send-only\\.test\\.\$" "$T/out" \
+    "send-only: the PTR request names the sending host"
+mr_run records send-only.test --provider google --hostname news.x.test \
+    --no-network
+expect_rc 3 "--hostname without --send-only: refused"
+
 # --- own server + keygen: zone file, named-checkzone, mailready check ---------
 D=gen-roundtrip.test
 mr_run keygen --domain "$D" --selector s2026 --out "$T/keys"

@@ -206,6 +206,35 @@ export__wizard_extras__used(void **unused)
 }
 
 static void
+export__own_send_only__provider_mx_and_ptr(void **unused)
+{
+    struct state *s = state_new("e.example");
+    struct export_plan p;
+
+    (void)unused;
+    state_strs_add(&s->answers.providers, "google");
+    state_strs_add(&s->answers.providers, "own");
+    state_strs_add(&s->answers.server_ips, "45.67.89.14");
+    s->answers.hostname = xstrdup("news.e.example");
+    json_object_set_new(s->answers.extras, "own_send_only", json_true());
+    export_plan_build("e.example", &s->answers, presets, &p);
+    assert_string_equal(rr_get(&p.rrs[STEP_MX], "e.example", DNS_T_MX),
+                        "1 smtp.google.com.");
+    assert_string_equal(rr_get(&p.rrs[STEP_MX], "news.e.example",
+                               DNS_T_A), "45.67.89.14");
+    assert_string_equal(rr_get(&p.rrs[STEP_SPF], "e.example", DNS_T_TXT),
+                        "v=spf1 ip4:45.67.89.14 include:_spf.google.com "
+                        "~all");
+    assert_string_equal(rr_get(&p.elsewhere[STEP_PTR],
+                               "14.89.67.45.in-addr.arpa", DNS_T_PTR),
+                        "news.e.example.");
+    assert_int_equal(p.elsewhere[STEP_PTR].n, 1);
+    assert_false(findings_has(&p.notes[STEP_MX], "GEN_TWO_RECEIVERS"));
+    export_plan_fini(&p);
+    state_free(s);
+}
+
+static void
 export__relative_name(void **unused)
 {
     char *r;
@@ -285,6 +314,7 @@ main(void)
         cmocka_unit_test(export__provider_and_key_file__dkim_record),
         cmocka_unit_test(export__unknown_provider__noted),
         cmocka_unit_test(export__wizard_extras__used),
+        cmocka_unit_test(export__own_send_only__provider_mx_and_ptr),
         cmocka_unit_test(export__relative_name),
         cmocka_unit_test(export__zone_record__fits_the_page),
     };

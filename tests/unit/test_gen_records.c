@@ -277,6 +277,57 @@ gen_records__external_rua__authorization_record(void **state)
     gen_records_fini(&r);
 }
 
+static void
+gen_records__provider_and_own_sender__provider_mx_spf_both(void **state)
+{
+    static const char *const ips[] = { "91.198.174.192" };
+    const struct preset *p[] = { preset_find(presets, "google"),
+                                 preset_find(presets, "own") };
+    struct gen_records_opts o;
+    struct gen_records r;
+
+    (void)state;
+    /* Without the flag two servers would receive: refused, and the
+     * note names the way out. */
+    opts_init(&o, p, 2);
+    o.ips = ips;
+    o.n_ips = 1;
+    assert_int_equal(gen_records_build(&o, &r), RC_INVALID);
+    assert_true(findings_has(&r.notes, "GEN_TWO_RECEIVERS"));
+    gen_records_fini(&r);
+
+    o.own_send_only = true;
+    o.send_host = "news.example.com";
+    assert_int_equal(gen_records_build(&o, &r), RC_OK);
+    assert_string_equal(rr_get(&r.rrs, "example.com", DNS_T_MX, 0),
+                        "1 smtp.google.com.");
+    assert_null(rr_get(&r.rrs, "example.com", DNS_T_MX, 1));
+    assert_string_equal(rr_get(&r.rrs, "example.com", DNS_T_TXT, 0),
+                        "v=spf1 ip4:91.198.174.192 "
+                        "include:_spf.google.com ~all");
+    /* The sending host: its address and PTR request, no MX. */
+    assert_string_equal(rr_get(&r.rrs, "news.example.com", DNS_T_A, 0),
+                        "91.198.174.192");
+    assert_int_equal(r.n_ptr, 1);
+    assert_string_equal(r.ptr[0]->hostname, "news.example.com");
+    assert_true(findings_has(&r.notes, "GEN_DKIM_OWN"));
+    assert_false(findings_has(&r.notes, "GEN_SPF_OWN_NO_IP"));
+    gen_records_fini(&r);
+
+    /* No address: the server cannot be listed, and the note says so. */
+    o.n_ips = 0;
+    o.send_host = "bad..name";
+    assert_int_equal(gen_records_build(&o, &r), RC_INVALID);
+    assert_true(findings_has(&r.notes, "GEN_HOST_BAD"));
+    gen_records_fini(&r);
+    o.send_host = NULL;
+    assert_int_equal(gen_records_build(&o, &r), RC_OK);
+    assert_string_equal(rr_get(&r.rrs, "example.com", DNS_T_TXT, 0),
+                        "v=spf1 include:_spf.google.com ~all");
+    assert_true(findings_has(&r.notes, "GEN_SPF_OWN_NO_IP"));
+    gen_records_fini(&r);
+}
+
 int
 main(void)
 {
@@ -286,6 +337,8 @@ main(void)
         cmocka_unit_test(gen_records__own_without_ips__spf_mx),
         cmocka_unit_test(gen_records__no_mail__null_mx_and_reject),
         cmocka_unit_test(gen_records__two_receivers__refused),
+        cmocka_unit_test(
+            gen_records__provider_and_own_sender__provider_mx_spf_both),
         cmocka_unit_test(gen_records__microsoft__template_or_mx_host),
         cmocka_unit_test(gen_records__sending_only__cnames_and_no_mx),
         cmocka_unit_test(gen_records__spf_over_limit__refused),
