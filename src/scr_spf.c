@@ -1,5 +1,6 @@
-/* scr_spf.c - the SPF step screen: what DNS holds, and the record the
- * generator builds from the admin's answers. */
+/* scr_spf.c - the SPF step screen: what DNS holds, how the record ends
+ * (~all while testing, -all when every sender is listed), and the record
+ * the generator builds from the admin's answers. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,40 @@
 #include "mailready/tui.h"
 #include "mailready/util.h"
 
+static const char *const ending_names[] = {
+    N_("mark it as suspicious, but deliver it (~all)"),
+    N_("refuse it (-all)"),
+};
+
+/* The ending question: what receivers do with mail from a server that
+ * is not on the list. */
+static void
+draw_ending(const struct tui *t, struct tw_doc *d)
+{
+    bool hard = t->ans.spf_hard_fail;
+    char *line = xasprintf(t->utf8 ? "◀ %s ▶" : "< %s >",
+                           _(ending_names[hard ? 1 : 0]));
+
+    tw_text(d, TS_BOLD, 0, _("What should receivers do with mail from a "
+                             "server that is not on the list? (←→ "
+                             "change)"));
+    d->focus = (int)d->n;
+    tw_item(d, ">", TS_SEL, TS_SEL, 2, line);
+    free(line);
+    if (hard)
+        tw_text(d, TS_DIM, 2,
+                _("Mail from any server you forgot to list is refused. "
+                  "Choose this once every service that sends as your "
+                  "domain is in the record."));
+    else
+        tw_text(d, TS_DIM, 2,
+                _("Best while you test: if you forgot a server that "
+                  "sends for you (a web shop, a newsletter tool), its "
+                  "mail is only marked, not lost. Switch to -all when the "
+                  "DMARC reports show that all your mail passes."));
+    tw_blank(d);
+}
+
 static void
 spf_draw(const struct tui *t, struct tw_doc *d)
 {
@@ -19,6 +54,8 @@ spf_draw(const struct tui *t, struct tw_doc *d)
                         "not on the list is suspicious or rejected."));
     scr_step_results(t, d, STEP_SPF);
     tw_blank(d);
+    if (t->ans.nprov > 0)
+        draw_ending(t, d);
     if (tui_has_provider(t, "own") && t->ans.hostname == NULL
         && !t->ans.own_send_only) {
         /* The records of one's own server need its name. */
@@ -40,15 +77,30 @@ spf_draw(const struct tui *t, struct tw_doc *d)
                   "should publish:"));
         scr_publish(t, d, t->domain, DNS_T_TXT, GEN_SPF_NO_MAIL);
     } else {
-        tw_text(d, TS_DIM, 2,
-                _("If other services also send mail as your domain "
-                  "(a newsletter tool, a web shop), add their include: "
-                  "before the ~all."));
+        char *m = xasprintf(_("If other services also send mail as your "
+                              "domain (a newsletter tool, a web shop), "
+                              "add their include: before the %s."),
+                            t->ans.spf_hard_fail ? "-all" : "~all");
+        tw_text(d, TS_DIM, 2, m);
+        free(m);
     }
+}
+
+static unsigned
+spf_key(struct tui *t, int key)
+{
+    if (t->ans.nprov == 0)
+        return ACT_NONE;
+    if (key == TK_FN(KEY_LEFT) || key == TK_FN(KEY_RIGHT)) {
+        t->ans.spf_hard_fail = !t->ans.spf_hard_fail;
+        return ACT_REDRAW | ACT_SAVE;
+    }
+    return ACT_NONE;
 }
 
 const struct screen_ops scr_spf_ops = {
     .id = "spf",
     .title = N_("Step 2: who may send your mail (SPF)"),
     .draw = spf_draw,
+    .key = spf_key,
 };

@@ -403,6 +403,8 @@ answers_to_state(const struct tui_answers *a, struct state_answers *s)
                         json_boolean(a->dmarc_strict));
     json_object_set_new(s->extras, "own_send_only",
                         json_boolean(a->own_send_only));
+    json_object_set_new(s->extras, "spf_hard_fail",
+                        json_boolean(a->spf_hard_fail));
     if (a->dmarc_sp >= 1 && a->dmarc_sp <= 3)
         json_object_set_new(s->extras, "dmarc_sp",
                             json_string(dmarc_stages[a->dmarc_sp - 1]));
@@ -445,6 +447,8 @@ answers_from_state(const struct state_answers *s, struct tui_answers *a)
     a->dmarc_strict = json_is_true(json_object_get(w, "dmarc_strict"));
     a->own_send_only = json_is_true(json_object_get(s->extras,
                                                     "own_send_only"));
+    a->spf_hard_fail = json_is_true(json_object_get(s->extras,
+                                                    "spf_hard_fail"));
     const char *v = json_string_value(json_object_get(w, "dkim_type"));
     if (v != NULL)
         tui_set_str(&a->dkim_type, v);

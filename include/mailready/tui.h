@@ -189,6 +189,7 @@ struct tui_answers {
     char *hostname;             /* own server's host name, or NULL */
     bool own_send_only;         /* the own server only sends: the
                                  * mailbox provider receives */
+    bool spf_hard_fail;         /* SPF ends in -all, not ~all */
     char *selectors[TUI_MAX_SELECTORS];    /* DKIM selectors to check */
     size_t nsel;
     char *dkim_selector;        /* the key made in the wizard */
