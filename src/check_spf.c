@@ -1663,57 +1663,6 @@ visible(const char *s)
     return str_visible(s, strlen(s));
 }
 
-static void
-tree_display(const struct tree_node *n, struct strbuf *sb, int indent)
-{
-    char *d = visible(n->domain);
-    char *via = n->via != NULL ? visible(n->via) : NULL;
-
-    strbuf_addf(sb, "%*s%s%s%s", indent, "", via != NULL ? via : d,
-                via != NULL ? "  -> " : "", via != NULL ? d : "");
-    switch (n->state) {
-    case NODE_OK:
-        strbuf_addf(sb, "  [lookups %u, subtotal %u]", n->own, n->subtotal);
-        break;
-    case NODE_NONE:
-        strbuf_adds(sb, "  [no SPF record]");
-        break;
-    case NODE_MULTIPLE:
-        strbuf_adds(sb, "  [several SPF records]");
-        break;
-    case NODE_SYNTAX:
-        strbuf_adds(sb, "  [syntax error]");
-        break;
-    case NODE_DNSERR:
-        strbuf_addf(sb, "  [DNS %s]", dns_status_name(n->dns_status));
-        break;
-    case NODE_LOOP:
-        strbuf_adds(sb, "  [loop: not followed]");
-        break;
-    case NODE_MACRO:
-        strbuf_adds(sb, "  [depends on the sender: not followed]");
-        break;
-    case NODE_CUT:
-    case NODE_PENDING:
-        strbuf_adds(sb, "  [not followed]");
-        break;
-    }
-    if (n->via != NULL && n->number > SPF_MAX_LOOKUPS)
-        strbuf_addf(sb, "  [lookup #%u: over the limit of %d]", n->number,
-                    SPF_MAX_LOOKUPS);
-    strbuf_addc(sb, '\n');
-    if (n->rec != NULL) {
-        char *r = visible(n->rec->text);
-
-        strbuf_addf(sb, "%*s  \"%s\"\n", indent, "", r);
-        free(r);
-    }
-    for (size_t i = 0; i < n->nkids; i++)
-        tree_display(n->kids[i], sb, indent + 4);
-    free(d);
-    free(via);
-}
-
 static json_t *
 tree_json(const struct tree_node *n)
 {
@@ -1734,6 +1683,9 @@ tree_json(const struct tree_node *n)
     }
     json_object_set_new(o, "status",
                         json_string(node_state_names[n->state]));
+    if (n->state == NODE_DNSERR)
+        json_object_set_new(o, "dns_status",
+                            json_string(dns_status_name(n->dns_status)));
     if (n->rec != NULL) {
         char *r = visible(n->rec->text);
 
@@ -2000,7 +1952,6 @@ spf_finish(struct check_ctx *ctx)
     struct check_result *res = &ctx->res[STEP_SPF];
     struct tree_node *root;
     unsigned running = 0, voids = 0;
-    struct strbuf sb = STRBUF_INIT;
     json_t *o;
     char num[24], *d;
 
@@ -2027,18 +1978,10 @@ spf_finish(struct check_ctx *ctx)
                            "answer."), d, num);
         }
     }
-    tree_display(root, &sb, 0);
-    if (root->state == NODE_OK)
-        strbuf_addf(&sb, "total: %u DNS lookups (limit %d)",
-                    root->subtotal, SPF_MAX_LOOKUPS);
-    while (sb.len > 0 && sb.s[sb.len - 1] == '\n')
-        sb.s[--sb.len] = '\0';
     o = tree_json(root);
     json_object_set_new(o, "total_lookups", json_integer(root->subtotal));
     json_object_set_new(o, "void_lookups", json_integer(voids));
-    json_object_set_new(o, "display", json_string(strbuf_str(&sb)));
     json_array_insert_new(res->records, 0, o);
-    strbuf_fini(&sb);
     free(d);
     verdict_findings(st, res);
 }

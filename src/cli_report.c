@@ -179,6 +179,86 @@ cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
     fputc('\n', fp);
 }
 
+static const char *
+jstr(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+
+    return v != NULL ? v : "";
+}
+
+static long long
+jint(const json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* One node of an SPF include tree (check_spf.c's tree JSON) and its
+ * children, indented by depth. */
+static void
+spf_tree_text(const json_t *n, struct strbuf *sb, int indent)
+{
+    const char *via = json_string_value(json_object_get(n, "via"));
+    const char *st = jstr(n, "status");
+    const json_t *kids = json_object_get(n, "children");
+
+    strbuf_addf(sb, "%*s", indent, "");
+    if (via != NULL)
+        strbuf_addf(sb, "%s -> %s", via, jstr(n, "domain"));
+    else
+        strbuf_adds(sb, jstr(n, "domain"));
+    strbuf_adds(sb, "  [");
+    if (strcmp(st, "ok") == 0)
+        strbuf_addf(sb, _("lookups: %1$lld, subtotal: %2$lld"),
+                    jint(n, "lookups"), jint(n, "subtotal"));
+    else if (strcmp(st, "missing") == 0)
+        strbuf_adds(sb, _("no SPF record"));
+    else if (strcmp(st, "multiple") == 0)
+        strbuf_adds(sb, _("several SPF records"));
+    else if (strcmp(st, "syntax") == 0)
+        strbuf_adds(sb, _("syntax error"));
+    else if (strcmp(st, "dns_error") == 0)
+        strbuf_addf(sb, _("DNS error: %s"), jstr(n, "dns_status"));
+    else if (strcmp(st, "loop") == 0)
+        strbuf_adds(sb, _("loop: not followed"));
+    else if (strcmp(st, "macro") == 0)
+        strbuf_adds(sb, _("depends on the sender: not followed"));
+    else
+        strbuf_adds(sb, _("not followed"));
+    if (json_is_true(json_object_get(n, "over_limit"))) {
+        strbuf_adds(sb, "; ");
+        strbuf_addf(sb, _("lookup #%lld: over the limit of 10"),
+                    jint(n, "lookup_number"));
+    }
+    strbuf_adds(sb, "]");
+    strbuf_addc(sb, '\n');
+    if (json_object_get(n, "record") != NULL)
+        strbuf_addf(sb, "%*s  \"%s\"\n", indent, "", jstr(n, "record"));
+    for (size_t i = 0; i < json_array_size(kids); i++)
+        spf_tree_text(json_array_get(kids, i), sb, indent + 4);
+}
+
+char *
+cli_record_text(const json_t *r)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *d;
+
+    if (json_is_string(r))
+        return xstrdup(json_string_value(r));
+    if (json_is_array(json_object_get(r, "children"))) {
+        spf_tree_text(r, &sb, 0);
+        if (strcmp(jstr(r, "status"), "ok") == 0)
+            strbuf_addf(&sb, _("total: %lld DNS lookups (limit 10)"),
+                        jint(r, "total_lookups"));
+        while (sb.len > 0 && sb.s[sb.len - 1] == '\n')
+            sb.s[--sb.len] = '\0';
+        return strbuf_detach(&sb);
+    }
+    d = json_string_value(json_object_get(r, "display"));
+    return d != NULL ? xstrdup(d) : NULL;
+}
+
 void
 cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
 {
@@ -205,11 +285,11 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
                 color ? "\033[0m" : "");
         size_t nrec = json_array_size(res->records);
         for (size_t k = 0; k < nrec; k++) {
-            json_t *r = json_array_get(res->records, k);
-            const char *t = json_is_string(r) ? json_string_value(r) :
-                json_string_value(json_object_get(r, "display"));
+            char *t = cli_record_text(json_array_get(res->records, k));
+
             if (t != NULL)
                 cli_print_wrapped(fp, t, 4, 78);
+            free(t);
         }
         for (size_t k = 0; k < res->findings.n; k++) {
             const struct finding *f = &res->findings.v[k];

@@ -19,14 +19,6 @@ scr_step_intro(struct tw_doc *d, const char *text)
     tw_blank(d);
 }
 
-static const char *
-record_text(const json_t *r)
-{
-    if (json_is_string(r))
-        return json_string_value(r);
-    return json_string_value(json_object_get(r, "display"));
-}
-
 void
 scr_step_results(const struct tui *t, struct tw_doc *d,
                  enum check_step step)
@@ -73,7 +65,8 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
     if (nrec == 0)
         tw_text(d, TS_DIM, 2, _("(nothing)"));
     for (size_t k = 0; k < nrec; k++) {
-        const char *txt = record_text(json_array_get(res->records, k));
+        char *all = cli_record_text(json_array_get(res->records, k));
+        const char *txt = all;
         /* A display text may hold several lines. */
         while (txt != NULL) {
             const char *nl = strchr(txt, '\n');
@@ -84,6 +77,7 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
             free(line);
             txt = nl != NULL && nl[1] != '\0' ? nl + 1 : NULL;
         }
+        free(all);
     }
     if (res->findings.n > 0) {
         tw_blank(d);

@@ -82,6 +82,12 @@ bool cli_color(FILE *fp);
  * cut), every line indented by indent spaces, ending in a newline. */
 void cli_print_wrapped(FILE *fp, const char *text, int indent, int width);
 
+/* A record found by a check as display text, translated: a string record
+ * as is, an SPF include tree (an object with "children") drawn as a tree,
+ * another object by its "display".  NULL if there is nothing to show;
+ * caller frees. */
+char *cli_record_text(const json_t *r);
+
 /* The check report: text and JSON (issue 2 §9 JSON shape). */
 void cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel);
 json_t *cli_report_json(struct check_ctx *ctx, const char *ulabel,

@@ -535,7 +535,10 @@ step__clean_record_has_no_findings(void **state)
     assert_string_equal(ids, "");
     assert_int_equal(json_integer_value(json_object_get(r, "subtotal")), 2);
     assert_int_equal(json_integer_value(json_object_get(r, "lookups")), 2);
-    assert_non_null(json_string_value(json_object_get(r, "display")));
+    assert_int_equal(json_array_size(json_object_get(r, "children")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+        json_array_get(json_object_get(r, "children"), 0), "via")),
+        "include:o.test");
     json_decref(r);
 }
 
