@@ -43,6 +43,7 @@ static const struct screen_ops *const screens[SCR_COUNT] = {
     [SCR_PTR] = &scr_ptr_ops,
     [SCR_SUMMARY] = &scr_summary_ops,
     [SCR_CHANGES] = &scr_changes_ops,
+    [SCR_STEPS] = &scr_steps_ops,
     [SCR_HELP] = &scr_help_ops,
 };
 
@@ -77,6 +78,10 @@ static const struct tui_keydef keydefs[] = {
          "or when a server did not answer."), true },
     { ACT_HELP, '?', TK_FN(KEY_F(1)), 'h', "?", "F1", N_("help"),
       N_("Explain this step and list the keys."), true },
+    { ACT_STEPS, 's', TK_FN(KEY_F(2)), 0, "s", "F2", N_("steps"),
+      N_("Open the list of steps with their state, to go to any of them "
+         "(the domain and provider questions too); F2 works while you "
+         "type in a field."), true },
     { ACT_LANG, 'l', TK_FN(KEY_F(9)), 0, "l", "F9", N_("español"),
       N_("Switch between English and Spanish."), true },
     { ACT_QUIT, 'q', TK_FN(KEY_F(10)), 0, "q", "F10", N_("quit"),
@@ -1011,6 +1016,24 @@ open_help(struct tui *t)
     go(t, SCR_HELP);
 }
 
+/* Open the step list at the entry of the screen it was opened from; the
+ * same key closes it. */
+static void
+open_steps(struct tui *t)
+{
+    if (t->cur == SCR_STEPS) {
+        go(t, t->steps_return);
+        return;
+    }
+    t->steps_return = t->cur;
+    t->steps_sel = t->cur <= SCR_SUMMARY ? (size_t)t->cur
+                 : t->cur == SCR_HELP || t->cur == SCR_CHANGES
+                   ? (size_t)(t->help_return <= SCR_SUMMARY
+                              ? t->help_return : SCR_DOMAIN)
+                 : 0;
+    go(t, SCR_STEPS);
+}
+
 static void
 do_resize(struct tui *t)
 {
@@ -1046,6 +1069,10 @@ apply(struct tui *t, unsigned act)
     }
     if (act & ACT_HELP)
         open_help(t);
+    else if (act & ACT_STEPS)
+        open_steps(t);
+    else if (act & ACT_GOTO)
+        go(t, t->goto_scr);
     else if (act & ACT_CHANGES)
         go(t, SCR_CHANGES);
     else if (act & ACT_NEXT) {
@@ -1056,7 +1083,9 @@ apply(struct tui *t, unsigned act)
         else if (t->cur < SCR_SUMMARY)
             go(t, t->cur + 1);
     } else if (act & ACT_BACK) {
-        if (t->cur == SCR_HELP || t->cur == SCR_CHANGES)
+        if (t->cur == SCR_STEPS)
+            go(t, t->steps_return);
+        else if (t->cur == SCR_HELP || t->cur == SCR_CHANGES)
             go(t, t->help_return);
         else if (t->cur > SCR_DOMAIN)
             go(t, t->cur - 1);

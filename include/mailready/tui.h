@@ -132,7 +132,9 @@ enum {
     ACT_LANG = 1 << 7,          /* switch es/en */
     ACT_SAVE = 1 << 8,          /* answers changed: save the state */
     ACT_CHANGES = 1 << 9,       /* show what changed since last time */
-    ACT_COPY = 1 << 10          /* print the screen unwrapped, to copy */
+    ACT_COPY = 1 << 10,         /* print the screen unwrapped, to copy */
+    ACT_STEPS = 1 << 11,        /* open (or close) the step list */
+    ACT_GOTO = 1 << 12          /* go to the screen in t->goto_scr */
 };
 
 /* ---- screens ---------------------------------------------------------- */
@@ -147,6 +149,7 @@ enum scr_id {
     SCR_PTR,
     SCR_SUMMARY,
     SCR_CHANGES,                /* what changed since the last visit */
+    SCR_STEPS,                  /* the list of steps, to jump to one */
     SCR_HELP,
     SCR_COUNT
 };
@@ -171,6 +174,7 @@ extern const struct screen_ops scr_dmarc_ops;
 extern const struct screen_ops scr_ptr_ops;
 extern const struct screen_ops scr_summary_ops;
 extern const struct screen_ops scr_changes_ops;
+extern const struct screen_ops scr_steps_ops;
 extern const struct screen_ops scr_help_ops;
 
 #define TUI_MAX_IPS 8
@@ -270,6 +274,9 @@ struct tui {
     /* screens */
     enum scr_id cur;
     enum scr_id help_return;    /* screen to go back to from help */
+    enum scr_id steps_return;   /* ... from the step list */
+    enum scr_id goto_scr;       /* where ACT_GOTO goes */
+    size_t steps_sel;           /* the step list's selected entry */
     int scroll;                 /* first visible line of the body */
     int last_rows;              /* rows at the last drawing */
     bool focus_seen;            /* the focus line was in view */
