@@ -282,6 +282,32 @@ check_dkim_keys_found(const struct check_ctx *ctx)
     return st->keys_found;
 }
 
+size_t
+check_dkim_record_selectors(const json_t *records, const char **out,
+                            size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < json_array_size(records) && n < max; i++) {
+        const char *sel = json_string_value(json_object_get(
+            json_array_get(records, i), "selector"));
+        char *al = NULL, *ul = NULL;
+        const char *why = NULL;
+        bool ok, seen = false;
+
+        if (sel == NULL || strlen(sel) > 63)
+            continue;
+        ok = name_normalize(sel, true, true, &al, &ul, &why) == RC_OK;
+        free(al);
+        free(ul);
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(out[k], sel) == 0;
+        if (ok && !seen)
+            out[n++] = sel;
+    }
+    return n;
+}
+
 /* --- judging one record --- */
 
 static char *

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mailready/check_dkim.h"
 #include "mailready/state.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
@@ -1120,6 +1121,34 @@ passed(enum check_status s)
     return s == ST_OK || s == ST_WARN;
 }
 
+/* Most selectors the answers keep from what the DKIM step found. */
+#define STATE_MAX_FOUND_SELECTORS 16
+
+/* Add the selectors named in the DKIM step's records to the answers;
+ * dkim_keys stays parallel to selectors when it is in use. */
+static void
+keep_dkim_selectors(struct state_answers *a, const json_t *records)
+{
+    const char *found[STATE_MAX_FOUND_SELECTORS];
+    size_t n = check_dkim_record_selectors(records, found,
+                                           STATE_MAX_FOUND_SELECTORS);
+
+    for (size_t i = 0; i < n; i++) {
+        bool have = false;
+
+        for (size_t k = 0; k < a->selectors.n && !have; k++)
+            have = str_ieq(a->selectors.v[k], found[i]);
+        if (have || a->selectors.n >= STATE_MAX_FOUND_SELECTORS)
+            continue;
+        if (a->dkim_keys.n > 0)
+            while (a->dkim_keys.n < a->selectors.n)
+                state_strs_add(&a->dkim_keys, "");
+        state_strs_add(&a->selectors, found[i]);
+        if (a->dkim_keys.n > 0)
+            state_strs_add(&a->dkim_keys, "");
+    }
+}
+
 void
 state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
                       time_t now)
@@ -1164,6 +1193,8 @@ state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
     }
     if (any)
         st->checked_at = (long long)now;
+    if (ctx->res[STEP_DKIM].ran)
+        keep_dkim_selectors(&st->answers, ctx->res[STEP_DKIM].records);
 }
 
 void

@@ -536,6 +536,25 @@ tui_plan(const struct tui *t, struct export_plan *out)
     state_free(st);
 }
 
+/* The selectors the state store kept from the DKIM step (discovered
+ * ones too) join the answers, so that the next run checks them. */
+static void
+keep_found_selectors(struct tui *t)
+{
+    const struct state_strs *l = &t->st->answers.selectors;
+    struct tui_answers *a = &t->ans;
+
+    for (size_t i = 0; i < l->n && a->nsel < TUI_MAX_SELECTORS; i++) {
+        bool have = a->dkim_selector != NULL
+                    && strcmp(a->dkim_selector, l->v[i]) == 0;
+
+        for (size_t k = 0; k < a->nsel && !have; k++)
+            have = strcmp(a->selectors[k], l->v[i]) == 0;
+        if (!have)
+            a->selectors[a->nsel++] = xstrdup(l->v[i]);
+    }
+}
+
 /* A run finished: keep its results, compare with the last visit once. */
 static void
 state_take_run(struct tui *t)
@@ -543,6 +562,7 @@ state_take_run(struct tui *t)
     if (t->st == NULL)
         return;
     state_update_from_ctx(t->st, &t->ctx, t->checked_at);
+    keep_found_selectors(t);
     if (t->old_st != NULL && !t->have_diff) {
         state_diff(t->old_st, t->st, &t->diff);
         t->have_diff = true;

@@ -3,6 +3,8 @@
 #define MAILREADY_CHECK_DKIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
 
 #include "mailready/check.h"
 
@@ -18,6 +20,14 @@ extern const struct finding_info check_dkim_findings[];
  * DKIM step's finding, not a missing key); -1 if the step did not run or
  * could not tell. */
 int check_dkim_keys_found(const struct check_ctx *ctx);
+
+/* The selectors named in the DKIM step's records (its "selector"
+ * fields: where a key record was found, given or discovered), each once,
+ * in order; only names usable as selectors.  Works on a run's records and
+ * on saved ones.  Strings borrowed from records; returns how many (at
+ * most max). */
+size_t check_dkim_record_selectors(const json_t *records, const char **out,
+                                   size_t max);
 
 /* The domain's own SPF as seen in its TXT answer (NULL allowed). */
 struct check_spf_view {

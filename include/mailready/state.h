@@ -154,7 +154,9 @@ enum rc state_from_json(const json_t *j, struct state **out);
 /* Take the result of every step that ran in ctx: status, findings,
  * records, checked_at = now; first_passed_at is set the first time a step
  * passes and kept afterwards.  Steps that did not run are left as they
- * were. */
+ * were.  The selectors at which the DKIM step found a key (discovered
+ * ones too) are added to the answers' selectors (with no key path), so
+ * that the next run checks them by name. */
 void state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
                            time_t now);
 

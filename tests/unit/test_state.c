@@ -554,6 +554,46 @@ state__update__first_passed_kept(void **unused)
     state_free(s);
 }
 
+static void
+state__update__keeps_found_dkim_selectors(void **unused)
+{
+    struct check_opts co;
+    struct check_ctx ctx;
+    struct state *s = state_new("d.test");
+    json_t *r = NULL;
+
+    (void)unused;
+    memset(&co, 0, sizeof(co));
+    co.domain = "d.test";
+    check_ctx_init(&ctx, NULL, &co);
+    /* A key made here at w1; discovery found keys at s1 and W1 (the same
+     * selector in capitals), and a record without a selector. */
+    state_strs_add(&s->answers.selectors, "w1");
+    state_strs_add(&s->answers.dkim_keys, "/keys/w1.private");
+    ctx.res[STEP_DKIM].ran = true;
+    r = ctx.res[STEP_DKIM].records;
+    json_array_append_new(r, json_pack("{s:s}", "selector", "s1"));
+    json_array_append_new(r, json_pack("{s:s}", "selector", "W1"));
+    json_array_append_new(r, json_pack("{s:s}", "selector", "s1"));
+    json_array_append_new(r, json_pack("{s:s}", "selector", "bad name"));
+    json_array_append_new(r, json_string("other"));
+    state_update_from_ctx(s, &ctx, 1000);
+    assert_int_equal(s->answers.selectors.n, 2);
+    assert_string_equal(s->answers.selectors.v[0], "w1");
+    assert_string_equal(s->answers.selectors.v[1], "s1");
+    /* The key paths stay parallel: none for the found one. */
+    assert_int_equal(s->answers.dkim_keys.n, 2);
+    assert_string_equal(s->answers.dkim_keys.v[0], "/keys/w1.private");
+    assert_string_equal(s->answers.dkim_keys.v[1], "");
+    /* A run without the DKIM step changes nothing. */
+    ctx.res[STEP_DKIM].ran = false;
+    json_array_append_new(r, json_pack("{s:s}", "selector", "s2"));
+    state_update_from_ctx(s, &ctx, 2000);
+    assert_int_equal(s->answers.selectors.n, 2);
+    check_ctx_fini(&ctx);
+    state_free(s);
+}
+
 /* The change of step MX from (before, ids) to (after, ids). */
 static enum state_change
 change_of(enum check_status before, const char *bids,
@@ -750,6 +790,7 @@ main(int argc, char **argv)
         cmocka_unit_test(state__default_dir__follows_xdg),
         cmocka_unit_test(state__time_parse__strict),
         cmocka_unit_test(state__update__first_passed_kept),
+        cmocka_unit_test(state__update__keeps_found_dkim_selectors),
         cmocka_unit_test(state__diff__classes),
     };
 
