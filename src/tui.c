@@ -69,29 +69,47 @@ struct tui_keydef {
 };
 
 static const struct tui_keydef keydefs[] = {
-    { ACT_NEXT, 'n', TK_FN(KEY_F(6)), 0, "n", "F6", N_("next"),
+    { ACT_NEXT, 'n', TK_FN(KEY_F(6)), 0, "n", "F6",
+      /* TRANSLATORS: ≤10 columns */
+      N_("next"),
       N_("Go to the next step."), true },
-    { ACT_BACK, 'b', TK_FN(KEY_F(7)), 0, "b", "F7", N_("back"),
+    { ACT_BACK, 'b', TK_FN(KEY_F(7)), 0, "b", "F7",
+      /* TRANSLATORS: ≤10 columns */
+      N_("back"),
       N_("Go back to the previous step."), true },
-    { ACT_RECHECK, 'r', TK_FN(KEY_F(5)), 0, "r", "F5", N_("re-check"),
+    { ACT_RECHECK, 'r', TK_FN(KEY_F(5)), 0, "r", "F5",
+      /* TRANSLATORS: ≤10 columns */
+      N_("re-check"),
       N_("Check DNS again, for example after you published a record "
          "or when a server did not answer."), true },
-    { ACT_HELP, '?', TK_FN(KEY_F(1)), 'h', "?", "F1", N_("help"),
+    { ACT_HELP, '?', TK_FN(KEY_F(1)), 'h', "?", "F1",
+      /* TRANSLATORS: ≤10 columns */
+      N_("help"),
       N_("Explain this step and list the keys."), true },
-    { ACT_STEPS, 's', TK_FN(KEY_F(2)), 0, "s", "F2", N_("steps"),
+    { ACT_STEPS, 's', TK_FN(KEY_F(2)), 0, "s", "F2",
+      /* TRANSLATORS: ≤10 columns */
+      N_("steps"),
       N_("Open the list of steps with their state, to go to any of them "
          "(the domain and provider questions too); F2 works while you "
          "type in a field."), true },
-    { ACT_LANG, 'l', TK_FN(KEY_F(9)), 0, "l", "F9", N_("español"),
+    { ACT_LANG, 'l', TK_FN(KEY_F(9)), 0, "l", "F9",
+      /* TRANSLATORS: ≤10 columns; the name of the other language */
+      N_("español"),
       N_("Switch between English and Spanish."), true },
-    { ACT_QUIT, 'q', TK_FN(KEY_F(10)), 0, "q", "F10", N_("quit"),
+    { ACT_QUIT, 'q', TK_FN(KEY_F(10)), 0, "q", "F10",
+      /* TRANSLATORS: ≤10 columns */
+      N_("quit"),
       N_("Quit. Your answers and the last results are saved; Ctrl-C "
          "asks first."), true },
-    { ACT_COPY, 'c', TK_FN(KEY_F(4)), 0, "c", "F4", N_("copy"),
+    { ACT_COPY, 'c', TK_FN(KEY_F(4)), 0, "c", "F4",
+      /* TRANSLATORS: ≤10 columns */
+      N_("copy"),
       N_("Print this screen as plain text, each record on one line, so "
          "that it can be copied from the terminal; Enter comes back."),
       true },
-    { KA_GOTO, '1', 0, 0, "1-6", NULL, N_("step"),
+    { KA_GOTO, '1', 0, 0, "1-6", NULL,
+      /* TRANSLATORS: ≤10 columns */
+      N_("step"),
       N_("Jump to a step: 1 MX, 2 SPF, 3 DKIM, 4 DMARC, 5 PTR, "
          "6 summary."), true },
     { KA_SCROLL_UP, TK_FN(KEY_UP), 0, 'k', "↑", NULL, N_("scroll"),
@@ -103,15 +121,7 @@ static const struct tui_keydef keydefs[] = {
     { KA_PAGE_DOWN, TK_FN(KEY_NPAGE), 0, ' ', "PgDn", NULL,
       N_("page down"), N_("Scroll down one page (also the space bar)."),
       false },
-
-    /* TRANSLATORS: ≤10 columns */
-    /* TRANSLATORS: ≤10 columns */
-    /* TRANSLATORS: ≤10 columns */
-    /* TRANSLATORS: ≤10 columns */
-    /* TRANSLATORS: ≤10 columns */
-    /* TRANSLATORS: ≤10 columns */
-    /* TRANSLATORS: ≤10 columns; the name of the other language */
-    /* TRANSLATORS: ≤10 columns */};
+};
 
 /* ---- signals and terminal restore ------------------------------------ */
 
