@@ -117,7 +117,15 @@ args_printable(int argc, char **argv)
         }
 
         for (; *p != '\0'; p++) {
-            if (*p < 0x20 || *p == 0x7f) {
+            /* C0, DEL; C1 in UTF-8 (U+0080..U+009F); the bidi
+             * embeddings, overrides (U+202A..E) and isolates
+             * (U+2066..9), which reorder what is shown after them. */
+            bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+            bool bidi = p[0] == 0xe2 &&
+                        ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+                         (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9));
+
+            if (*p < 0x20 || *p == 0x7f || c1 || bidi) {
                 char *vis = str_visible(argv[i], strnlen(argv[i], 300));
 
                 fprintf(stderr, _("mailready: an argument holds a control "

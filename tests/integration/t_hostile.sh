@@ -251,3 +251,10 @@ mr_run check example.com --resolver "$RESOLVER" \
 sane "--selector of 100000 bytes: exit 3" 3
 expect_true "--selector of 100000 bytes: one line under 200 bytes" \
     test "$(wc -l < "$T/err")" -eq 1 -a "$(wc -c < "$T/err")" -lt 200
+# C1 and bidi characters (valid UTF-8) in an option: refused, shown escaped.
+for c in '\302\233' '\342\200\256' '\342\201\246'; do
+    mr_run check example.com --resolver "$RESOLVER" \
+        --hostname "$(printf "mx${c}x.example.com")"
+    sane "--hostname with $c: exit 3" 3
+    clean "$T/err" text "--hostname with $c: clean message"
+done
