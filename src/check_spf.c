@@ -742,6 +742,24 @@ start_child(struct frame *fr, const char *name, bool redirect)
 
 /* ---- the term loop ---- */
 
+
+/* Count term t, once, against the limit of 10 DNS-querying terms (§4.6.4);
+ * false (and the frame ends in permerror) past the limit. */
+static bool
+count_term(struct spf_eval *ev, struct frame *fr, const struct spf_term *t)
+{
+    if (fr->counted)
+        return true;
+    fr->counted = true;
+    ev->lookups++;
+    if (ev->lookups > SPF_MAX_LOOKUPS) {
+        frame_error(fr, SPF_RES_PERMERROR, t, W_LIMIT, t->text, fr->domain,
+                    NULL);
+        return false;
+    }
+    return true;
+}
+
 static void
 frame_run(struct frame *fr)
 {
@@ -780,15 +798,8 @@ frame_run(struct frame *fr)
         default:
             break;
         }
-        if (!fr->counted) {
-            fr->counted = true;
-            ev->lookups++;
-            if (ev->lookups > SPF_MAX_LOOKUPS) {
-                frame_error(fr, SPF_RES_PERMERROR, t, W_LIMIT, t->text,
-                            fr->domain, NULL);
-                return;
-            }
-        }
+        if (!count_term(ev, fr, t))
+            return;
         fr->resume = R_TERM;
         st = frame_target(fr, t->spec, &name);
         if (st == 0)
@@ -833,15 +844,8 @@ frame_run(struct frame *fr)
         char *name = NULL;
         int st;
 
-        if (!fr->counted) {
-            fr->counted = true;
-            ev->lookups++;
-            if (ev->lookups > SPF_MAX_LOOKUPS) {
-                frame_error(fr, SPF_RES_PERMERROR, t, W_LIMIT, t->text,
-                            fr->domain, NULL);
-                return;
-            }
-        }
+        if (!count_term(ev, fr, t))
+            return;
         fr->resume = R_TERM;
         st = frame_target(fr, t->spec, &name);
         if (st == 0)

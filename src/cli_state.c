@@ -173,7 +173,7 @@ change_word(enum state_change c)
         return _("first check");
     case STATE_CH_FIXED:
         return _("fixed");
-    case STATE_CH_TODO:
+    case STATE_CH_STILL_TO_DO:
         return _("still to do");
     case STATE_CH_BROKEN:
         return _("newly broken");

@@ -997,7 +997,7 @@ out:
  * killed mid-save; a live writer's file is seconds old. */
 #define STALE_TMP_SECONDS 3600
 
-/* Remove DIR/.DOMAIN.json.XXXXXX files left by killed writers. */
+/* Remove the temporary files (mkstemp names) left by killed writers. */
 static void
 remove_stale_tmp(const char *dir, const char *domain)
 {
@@ -1251,12 +1251,12 @@ classify(const struct state_step *o, const struct state_step *n,
         return o->status == ST_OK ? STATE_CH_UNCHANGED : STATE_CH_FIXED;
     ref = o->status == ST_ERROR ? o->last_known : o->status;
     if (ref == ST_ERROR)
-        return STATE_CH_TODO;
+        return STATE_CH_STILL_TO_DO;
     if (rank(n->status) < rank(ref))
         return STATE_CH_FIXED;
     if (rank(n->status) > rank(ref))
         return STATE_CH_BROKEN;
-    return STATE_CH_TODO;
+    return STATE_CH_STILL_TO_DO;
 }
 
 void
@@ -1322,7 +1322,7 @@ state_change_name(enum state_change c)
         return "new";
     case STATE_CH_FIXED:
         return "fixed";
-    case STATE_CH_TODO:
+    case STATE_CH_STILL_TO_DO:
         return "still_to_do";
     case STATE_CH_BROKEN:
         return "newly_broken";

@@ -172,7 +172,7 @@ enum state_change {
     STATE_CH_UNCHANGED,     /* same status, same finding ids */
     STATE_CH_NEW,           /* no earlier result for this step */
     STATE_CH_FIXED,         /* better than before */
-    STATE_CH_TODO,          /* still warnings or failures, ids changed */
+    STATE_CH_STILL_TO_DO,          /* still warnings or failures, ids changed */
     STATE_CH_BROKEN,        /* worse than before */
     STATE_CH_NOCHECK,       /* could not be checked this time */
     STATE_CH_GONE           /* in the old state only */

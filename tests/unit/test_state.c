@@ -648,7 +648,7 @@ state__diff__classes(void **unused)
     state_diff_fini(&d);
 
     assert_int_equal(change_of(ST_FAIL, "A", ST_FAIL, "A B", ST_FAIL, &d),
-                     STATE_CH_TODO);
+                     STATE_CH_STILL_TO_DO);
     assert_int_equal(d.step[STEP_MX].appeared.n, 1);
     assert_string_equal(d.step[STEP_MX].appeared.v[0], "B");
     state_diff_fini(&d);
@@ -662,7 +662,7 @@ state__diff__classes(void **unused)
                                ST_OK, &d), STATE_CH_BROKEN);
     state_diff_fini(&d);
     assert_int_equal(change_of(ST_ERROR, "DNS_TIMEOUT", ST_FAIL, "A",
-                               ST_FAIL, &d), STATE_CH_TODO);
+                               ST_FAIL, &d), STATE_CH_STILL_TO_DO);
     state_diff_fini(&d);
     assert_int_equal(change_of(ST_ERROR, "DNS_TIMEOUT", ST_OK, "",
                                ST_FAIL, &d), STATE_CH_FIXED);
