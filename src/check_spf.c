@@ -521,6 +521,22 @@ batch_clear(struct batch *b)
     memset(b, 0, sizeof(*b));
 }
 
+/* Ask the address of every name of the frame's batch (the names an mx or
+ * ptr term returned); no names at all is no match. */
+static void
+batch_ask(struct spf_eval *ev, struct frame *fr, ask_fn fn)
+{
+    struct batch *b = &fr->batch;
+
+    if (b->n == 0) {
+        term_nomatch(fr);
+        return;
+    }
+    b->waiting = b->n;
+    for (size_t i = 0; i < b->n; i++)
+        ask(ev, fr, b->names[i], ev->atype, fn, i);
+}
+
 static void
 on_mx_addr(struct spf_eval *ev, struct frame *fr, size_t idx,
            const struct dns_answer *a)
@@ -596,13 +612,7 @@ on_mx(struct spf_eval *ev, struct frame *fr, size_t idx,
         b->st[b->n] = NS_PENDING;
         b->n++;
     }
-    if (b->n == 0) {
-        term_nomatch(fr);
-        return;
-    }
-    b->waiting = b->n;
-    for (size_t i = 0; i < b->n; i++)
-        ask(ev, fr, b->names[i], ev->atype, on_mx_addr, i);
+    batch_ask(ev, fr, on_mx_addr);
 }
 
 static void
@@ -670,13 +680,7 @@ on_ptr(struct spf_eval *ev, struct frame *fr, size_t idx,
         b->n++;
     }
     free(target);
-    if (b->n == 0) {
-        term_nomatch(fr);
-        return;
-    }
-    b->waiting = b->n;
-    for (size_t i = 0; i < b->n; i++)
-        ask(ev, fr, b->names[i], ev->atype, on_ptr_addr, i);
+    batch_ask(ev, fr, on_ptr_addr);
 }
 
 /* ---- include and redirect ---- */
