@@ -222,6 +222,7 @@ add_sel(struct dkim_state *st, const char *sel, bool given)
     st->sel = xreallocarray(st->sel, st->nsel + 1, sizeof(*st->sel));
     s = &st->sel[st->nsel++];
     memset(s, 0, sizeof(*s));
+    s->st = st;
     s->selector = xstrdup(sel);
     s->qname = xasprintf("%s._domainkey.%s", sel, st->ctx->opts->domain);
     s->given = given;

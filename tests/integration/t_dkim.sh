@@ -83,3 +83,21 @@ expect_status dkim fail "missing key fails"
 mr_check audit-parked.test
 expect_ids dkim "DKIM_NOT_NEEDED" "parked"
 expect_status dkim ok "parked: ok"
+
+# A selector that is a CNAME to a name without TXT (a wildcard CNAME zone;
+# a Microsoft 365 style CNAME before the provider publishes the key): this
+# crashed the step once (issue 19).  The key is missing, nothing else.
+for z in dkim-wild dkim-pending; do
+    mr_check $z.test
+    expect_rc 1 "$z: discovery ends (no crash)"
+    expect_ids dkim "DKIM_NO_SELECTOR" "$z: no key found by discovery"
+    for s in selector1 selector2; do
+        mr_check $z.test --selector $s
+        expect_rc 2 "$z $s: ends (no crash)"
+        expect_ids dkim "DKIM_KEY_MISSING" "$z $s: key missing"
+        expect_status dkim fail "$z $s: missing key fails"
+    done
+done
+mr_run export dkim-wild.test --resolver "$RESOLVER" --timeout 2 --format txt
+expect_rc 0 "dkim-wild: export ends (no crash)"
+expect_grep "dkim-wild.test" "$T/out" "dkim-wild: export written"
