@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "mailready/present.h"
 #include "mailready/cli.h"
 #include "mailready/dns.h"
 #include "mailready/export.h"
@@ -136,9 +137,9 @@ doc_build(struct ex_doc *doc, const struct state *st,
 
             state_finding_view(&s->findings[k], &f);
             it->f[k].sev = f.sev;
-            it->f[k].msg = cli_finding_message(&f);
+            it->f[k].msg = present_finding_message(&f);
             it->f[k].fix = f.sev == SEV_INFO ? NULL :
-                cli_finding_fix(f.id);
+                present_finding_fix(f.id);
         }
         it->nf = s->n_findings;
         /* Records and notes only where something is left to do. */
@@ -149,7 +150,7 @@ doc_build(struct ex_doc *doc, const struct state *st,
         if (plan->elsewhere[i].n > 0)
             it->elsewhere = &plan->elsewhere[i];
         for (size_t k = 0; k < plan->notes[i].n; k++)
-            item_add_note(it, cli_finding_message(&plan->notes[i].v[k]));
+            item_add_note(it, present_finding_message(&plan->notes[i].v[k]));
     }
     doc->overall = state_status(st);
     for (size_t i = 0; i < doc->n; i++)
@@ -186,13 +187,13 @@ date_text(long long t, char buf[40])
 static const char *
 item_symbol(const struct ex_item *it, bool utf8)
 {
-    return cli_status_tag(it->present ? it->st : ST_ERROR, utf8);
+    return present_status_tag(it->present ? it->st : ST_ERROR, utf8);
 }
 
 static const char *
 item_word(const struct ex_item *it)
 {
-    return it->present ? cli_status_word(it->st) : _("not checked yet");
+    return it->present ? present_status_word(it->st) : _("not checked yet");
 }
 
 static bool
@@ -238,10 +239,10 @@ legend(bool utf8)
     return xasprintf(_("Symbols: %1$s all good, %2$s warnings, %3$s "
                        "problems, %4$s could not check. Work through the "
                        "items from the top."),
-                     cli_status_tag(ST_OK, utf8),
-                     cli_status_tag(ST_WARN, utf8),
-                     cli_status_tag(ST_FAIL, utf8),
-                     cli_status_tag(ST_ERROR, utf8));
+                     present_status_tag(ST_OK, utf8),
+                     present_status_tag(ST_WARN, utf8),
+                     present_status_tag(ST_FAIL, utf8),
+                     present_status_tag(ST_ERROR, utf8));
 }
 
 /* ---- plain text ------------------------------------------------------- */
@@ -454,7 +455,7 @@ render_txt(struct strbuf *sb, const struct ex_doc *doc)
     strbuf_addc(sb, '\n');
     made_line(doc, &made);
     txt_wrap(sb, "", 0, made);
-    char *ov = xasprintf(_("Overall: %s"), cli_status_word(doc->overall));
+    char *ov = xasprintf(_("Overall: %s"), present_status_word(doc->overall));
     txt_wrap(sb, "", 0, ov);
     free(ov);
     txt_wrap(sb, "", 0, leg);
@@ -487,7 +488,7 @@ render_txt(struct strbuf *sb, const struct ex_doc *doc)
         if (it->nf > 0 || it->nnotes > 0) {
             txt_wrap(sb, "", 4, list_heading(it));
             for (size_t k = 0; k < it->nf; k++) {
-                char *tag = xasprintf("%s ", cli_sev_tag(it->f[k].sev,
+                char *tag = xasprintf("%s ", present_sev_tag(it->f[k].sev,
                                                          doc->utf8));
                 txt_wrap(sb, tag, 8, it->f[k].msg);
                 free(tag);
@@ -629,7 +630,7 @@ render_md(struct strbuf *sb, const struct ex_doc *doc)
     made_line(doc, &made);
     md_text(sb, made);
     strbuf_adds(sb, "\n\n**");
-    char *ov = xasprintf(_("Overall: %s"), cli_status_word(doc->overall));
+    char *ov = xasprintf(_("Overall: %s"), present_status_word(doc->overall));
     md_text(sb, ov);
     free(ov);
     strbuf_adds(sb, "**\n\n");
@@ -665,7 +666,7 @@ render_md(struct strbuf *sb, const struct ex_doc *doc)
             md_text(sb, list_heading(it));
             strbuf_adds(sb, "**\n\n");
             for (size_t k = 0; k < it->nf; k++) {
-                strbuf_addf(sb, "- %s ", cli_sev_tag(it->f[k].sev,
+                strbuf_addf(sb, "- %s ", present_sev_tag(it->f[k].sev,
                                                      doc->utf8));
                 md_text(sb, it->f[k].msg);
                 if (it->f[k].fix != NULL) {
@@ -867,7 +868,7 @@ render_html(struct strbuf *sb, const struct ex_doc *doc)
     made_line(doc, &made);
     html_text(sb, made);
     strbuf_adds(sb, "<br><strong>");
-    char *ov = xasprintf(_("Overall: %s"), cli_status_word(doc->overall));
+    char *ov = xasprintf(_("Overall: %s"), present_status_word(doc->overall));
     html_text(sb, ov);
     free(ov);
     strbuf_adds(sb, "</strong></p>\n<p>");
@@ -908,7 +909,7 @@ render_html(struct strbuf *sb, const struct ex_doc *doc)
             strbuf_adds(sb, "</h3>\n<ul>\n");
             for (size_t k = 0; k < it->nf; k++) {
                 strbuf_addf(sb, "<li><span class=\"sym\">%s</span> ",
-                            cli_sev_tag(it->f[k].sev, true));
+                            present_sev_tag(it->f[k].sev, true));
                 html_text(sb, it->f[k].msg);
                 if (it->f[k].fix != NULL) {
                     char *fx = xasprintf(_("Fix: %s"), it->f[k].fix);
@@ -1056,7 +1057,7 @@ cli_export_write(const struct state *st, const char *alabel,
     doc.offline = from_saved;
     doc.state_at = st->checked_at;
     doc.ttl = plan.ttl;
-    doc.utf8 = fmt != EX_TXT || cli_utf8();
+    doc.utf8 = fmt != EX_TXT || present_utf8();
     doc_build(&doc, st, &plan);
     if (fmt == EX_HTML)
         render_html(&sb, &doc);

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "mailready/present.h"
 #include "mailready/cli.h"
 #include "mailready/dns.h"
 #include "mailready/gen_records.h"
@@ -345,7 +346,7 @@ print_bind(const struct records_args *a, const char *ulabel,
         printf(";\n");
         print_comment(stdout, _("Notes:"));
         for (size_t i = 0; i < g->notes.n; i++) {
-            char *msg = cli_finding_message(&g->notes.v[i]);
+            char *msg = present_finding_message(&g->notes.v[i]);
             char *t = xasprintf("%s %s", sev_mark(g->notes.v[i].sev), msg);
 
             print_comment(stdout, t);
@@ -396,7 +397,7 @@ print_text(const struct records_args *a, const char *ulabel,
     if (g->notes.n > 0) {
         printf("\n%s\n", _("Notes:"));
         for (size_t i = 0; i < g->notes.n; i++) {
-            char *msg = cli_finding_message(&g->notes.v[i]);
+            char *msg = present_finding_message(&g->notes.v[i]);
             char *t = xasprintf("%s %s", sev_mark(g->notes.v[i].sev), msg);
 
             cli_print_wrapped(stdout, t, 2, 78);
@@ -448,7 +449,7 @@ print_json(const struct records_args *a, const char *ulabel,
     json_object_set_new(root, "external", rrs_json(&g->external,
                                                    (unsigned)a->ttl));
     for (size_t i = 0; i < g->notes.n; i++) {
-        char *msg = cli_finding_message(&g->notes.v[i]);
+        char *msg = present_finding_message(&g->notes.v[i]);
 
         json_array_append_new(notes, json_pack(
             "{s:s, s:s, s:s}", "id", g->notes.v[i].id, "severity",
@@ -632,7 +633,7 @@ records_run(struct records_args *a, const struct preset_list *pl)
         for (size_t i = 0; i < g.notes.n; i++) {
             if (g.notes.v[i].sev != SEV_FAIL)
                 continue;
-            char *msg = cli_finding_message(&g.notes.v[i]);
+            char *msg = present_finding_message(&g.notes.v[i]);
 
             fprintf(stderr, "mailready: %s\n", msg);
             free(msg);

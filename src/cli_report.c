@@ -5,110 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mailready/present.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
-
-char *
-cli_finding_message(const struct finding *f)
-{
-    const char *a[FINDING_MAX_ARGS];
-    const char *fmt;
-
-    /* Core may pass an N_() msgid as an argument (why an address is not
-     * global): translate every non-empty argument.  Other arguments (DNS
-     * data) match no msgid and come back unchanged; "" must not reach
-     * gettext, which returns the catalog header for it. */
-    for (int i = 0; i < FINDING_MAX_ARGS; i++)
-        a[i] = i < f->nargs && f->args[i][0] != '\0' ? _(f->args[i]) : "";
-    if (f->msgid_plural != NULL)
-        fmt = P_(f->msgid, f->msgid_plural, f->n);
-    else
-        fmt = _(f->msgid);
-    /* Formats hold %s conversions only (msgfmt -c keeps translations in
-     * line with the msgid). */
-    return xasprintf(fmt, a[0], a[1], a[2], a[3], a[4], a[5]);
-}
-
-const char *
-cli_finding_fix(const char *id)
-{
-    const struct finding_info *fi = finding_info_find(id);
-
-    if (fi == NULL || fi->fix == NULL || fi->fix[0] == '\0')
-        return NULL;
-    return _(fi->fix);
-}
-
-bool
-cli_utf8(void)
-{
-    const char *cs = nl_langinfo(CODESET);
-
-    return cs != NULL && strcmp(cs, "UTF-8") == 0;
-}
-
-bool
-cli_color(FILE *fp)
-{
-    const char *nc = getenv("NO_COLOR");
-    const char *term = getenv("TERM");
-
-    if (nc != NULL && nc[0] != '\0')
-        return false;
-    if (term == NULL || strcmp(term, "dumb") == 0)
-        return false;
-    return isatty(fileno(fp));
-}
-
-const char *
-cli_status_tag(enum check_status st, bool utf8)
-{
-    switch (st) {
-    case ST_OK:
-        return utf8 ? "✔" : "[ok]";
-    case ST_WARN:
-        return utf8 ? "▲" : "[warn]";
-    case ST_FAIL:
-        return utf8 ? "✘" : "[FAIL]";
-    case ST_ERROR:
-    default:
-        return utf8 ? "?" : "[??]";
-    }
-}
-
-const char *
-cli_sev_tag(enum sev s, bool utf8)
-{
-    switch (s) {
-    case SEV_INFO:
-        return utf8 ? "ℹ" : "[i]";
-    case SEV_WARN:
-        return cli_status_tag(ST_WARN, utf8);
-    case SEV_FAIL:
-        return cli_status_tag(ST_FAIL, utf8);
-    case SEV_ERROR:
-    default:
-        return cli_status_tag(ST_ERROR, utf8);
-    }
-}
-
-const char *
-cli_status_word(enum check_status st)
-{
-    switch (st) {
-    case ST_OK:
-        return _("OK");
-    case ST_WARN:
-        return _("warnings");
-    case ST_FAIL:
-        return _("problems found");
-    case ST_ERROR:
-    default:
-        return _("could not check");
-    }
-}
 
 static const char *
 color_of(enum check_status st)
@@ -179,90 +80,10 @@ cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
     fputc('\n', fp);
 }
 
-static const char *
-jstr(const json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-
-    return v != NULL ? v : "";
-}
-
-static long long
-jint(const json_t *o, const char *key)
-{
-    return (long long)json_integer_value(json_object_get(o, key));
-}
-
-/* One node of an SPF include tree (check_spf.c's tree JSON) and its
- * children, indented by depth. */
-static void
-spf_tree_text(const json_t *n, struct strbuf *sb, int indent)
-{
-    const char *via = json_string_value(json_object_get(n, "via"));
-    const char *st = jstr(n, "status");
-    const json_t *kids = json_object_get(n, "children");
-
-    strbuf_addf(sb, "%*s", indent, "");
-    if (via != NULL)
-        strbuf_addf(sb, "%s -> %s", via, jstr(n, "domain"));
-    else
-        strbuf_adds(sb, jstr(n, "domain"));
-    strbuf_adds(sb, "  [");
-    if (strcmp(st, "ok") == 0)
-        strbuf_addf(sb, _("lookups: %1$lld, subtotal: %2$lld"),
-                    jint(n, "lookups"), jint(n, "subtotal"));
-    else if (strcmp(st, "missing") == 0)
-        strbuf_adds(sb, _("no SPF record"));
-    else if (strcmp(st, "multiple") == 0)
-        strbuf_adds(sb, _("several SPF records"));
-    else if (strcmp(st, "syntax") == 0)
-        strbuf_adds(sb, _("syntax error"));
-    else if (strcmp(st, "dns_error") == 0)
-        strbuf_addf(sb, _("DNS error: %s"), jstr(n, "dns_status"));
-    else if (strcmp(st, "loop") == 0)
-        strbuf_adds(sb, _("loop: not followed"));
-    else if (strcmp(st, "macro") == 0)
-        strbuf_adds(sb, _("depends on the sender: not followed"));
-    else
-        strbuf_adds(sb, _("not followed"));
-    if (json_is_true(json_object_get(n, "over_limit"))) {
-        strbuf_adds(sb, "; ");
-        strbuf_addf(sb, _("lookup #%lld: over the limit of 10"),
-                    jint(n, "lookup_number"));
-    }
-    strbuf_adds(sb, "]");
-    strbuf_addc(sb, '\n');
-    if (json_object_get(n, "record") != NULL)
-        strbuf_addf(sb, "%*s  \"%s\"\n", indent, "", jstr(n, "record"));
-    for (size_t i = 0; i < json_array_size(kids); i++)
-        spf_tree_text(json_array_get(kids, i), sb, indent + 4);
-}
-
-char *
-cli_record_text(const json_t *r)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *d;
-
-    if (json_is_string(r))
-        return xstrdup(json_string_value(r));
-    if (json_is_array(json_object_get(r, "children"))) {
-        spf_tree_text(r, &sb, 0);
-        if (strcmp(jstr(r, "status"), "ok") == 0)
-            strbuf_addf(&sb, _("total: %lld DNS lookups (limit 10)"),
-                        jint(r, "total_lookups"));
-        while (sb.len > 0 && sb.s[sb.len - 1] == '\n')
-            sb.s[--sb.len] = '\0';
-        return strbuf_detach(&sb);
-    }
-    d = json_string_value(json_object_get(r, "display"));
-    return d != NULL ? xstrdup(d) : NULL;
-}
-
 void
 cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
 {
-    bool utf8 = cli_utf8(), color = cli_color(fp);
+    bool utf8 = present_utf8(), color = present_color(fp);
     enum check_status all = check_run_status(ctx);
     const char *dom = ctx->opts->domain;
 
@@ -280,12 +101,12 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
             continue;
         st = findings_status(&res->findings);
         fprintf(fp, "%s%s %s: %s%s\n", color ? color_of(st) : "",
-                cli_status_tag(st, utf8), _(ops->title),
-                cli_status_word(st),
+                present_status_tag(st, utf8), _(ops->title),
+                present_status_word(st),
                 color ? "\033[0m" : "");
         size_t nrec = json_array_size(res->records);
         for (size_t k = 0; k < nrec; k++) {
-            char *t = cli_record_text(json_array_get(res->records, k));
+            char *t = present_record_text(json_array_get(res->records, k));
 
             if (t != NULL)
                 cli_print_wrapped(fp, t, 4, 78);
@@ -293,10 +114,10 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
         }
         for (size_t k = 0; k < res->findings.n; k++) {
             const struct finding *f = &res->findings.v[k];
-            char *msg = cli_finding_message(f);
-            char *line = xasprintf("%s %s", cli_sev_tag(f->sev, utf8), msg);
+            char *msg = present_finding_message(f);
+            char *line = xasprintf("%s %s", present_sev_tag(f->sev, utf8), msg);
             const char *fix = f->sev == SEV_INFO ? NULL :
-                cli_finding_fix(f->id);
+                present_finding_fix(f->id);
 
             if (color)
                 fputs(color_of(sev_status(f->sev)), fp);
@@ -313,7 +134,7 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
         }
         fputc('\n', fp);
     }
-    fprintf(fp, _("Overall: %s\n"), cli_status_word(all));
+    fprintf(fp, _("Overall: %s\n"), present_status_word(all));
 }
 
 json_t *
@@ -348,8 +169,8 @@ cli_report_json(struct check_ctx *ctx, const char *ulabel,
         for (size_t k = 0; k < res->findings.n; k++) {
             const struct finding *f = &res->findings.v[k];
             json_t *o = json_object();
-            char *msg = cli_finding_message(f);
-            const char *fix = cli_finding_fix(f->id);
+            char *msg = present_finding_message(f);
+            const char *fix = present_finding_fix(f->id);
 
             json_object_set_new(o, "id", json_string(f->id));
             json_object_set_new(o, "severity", json_string(sev_name(f->sev)));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailready/present.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
 #include "mailready/name.h"
@@ -207,7 +208,7 @@ cli_since_text(FILE *fp, const struct state *old, const struct state *cur,
                const char *ulabel)
 {
     struct state_diff d;
-    bool utf8 = cli_utf8();
+    bool utf8 = present_utf8();
     const char *dom = ulabel != NULL ? ulabel : cur->domain;
 
     state_diff(old, cur, &d);
@@ -227,9 +228,9 @@ cli_since_text(FILE *fp, const struct state *old, const struct state *cur,
         const struct state_step_diff *sd = &d.step[i];
         struct strbuf sb = STRBUF_INIT;
         const char *before = sd->old_present ?
-            cli_status_word(sd->before) : _("not checked");
+            present_status_word(sd->before) : _("not checked");
         const char *after = sd->new_present ?
-            cli_status_word(sd->after) : _("not checked");
+            present_status_word(sd->after) : _("not checked");
 
         if (sd->change == STATE_CH_UNCHANGED)
             continue;
@@ -243,7 +244,7 @@ cli_since_text(FILE *fp, const struct state *old, const struct state *cur,
             strbuf_addf(&sb, " +%s", sd->appeared.v[k]);
         for (size_t k = 0; k < sd->gone.n; k++)
             strbuf_addf(&sb, " %s%s", utf8 ? "−" : "-", sd->gone.v[k]);
-        fprintf(fp, "%s %s\n", cli_status_tag(change_status(sd), utf8),
+        fprintf(fp, "%s %s\n", present_status_tag(change_status(sd), utf8),
                 strbuf_str(&sb));
         strbuf_fini(&sb);
     }

@@ -131,7 +131,7 @@ struct range {
 /* IANA IPv4 and IPv6 Special-Purpose Address Registries: the entries whose
  * "Globally Reachable" is False (or N/A), plus multicast and reserved.
  * The reasons are msgids: a finding carries them as arguments, and the
- * frontend translates them (cli_finding_message()). */
+ * frontend translates them (present_finding_message()). */
 static const struct range special[] = {
     { "0.0.0.0", 8, N_("\"this network\" (RFC 791)") },
     { "10.0.0.0", 8, N_("private (RFC 1918)") },

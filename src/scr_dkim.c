@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mailready/present.h"
 #include "mailready/dns.h"
 #include "mailready/export.h"
 #include "mailready/gen_dkim.h"
@@ -120,7 +121,7 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
             const struct finding *f = &plan.notes[STEP_DKIM].v[i];
             if (strcmp(f->id, "GEN_DKIM_CONSOLE") != 0)
                 continue;
-            char *m = cli_finding_message(f);
+            char *m = present_finding_message(f);
             if (!any)
                 tw_text(d, TS_BOLD, 0, _("Your provider's key"));
             any = true;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailready/present.h"
 #include "mailready/dns.h"
 #include "mailready/gen.h"
 #include "mailready/gen_mx.h"
@@ -49,7 +50,7 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
     res = tui_result(t, step);
     st = tui_step_status(t, step);
     {
-        char *m = xasprintf(_("Verdict: %s"), cli_status_word(st));
+        char *m = xasprintf(_("Verdict: %s"), present_status_word(st));
         tw_item(d, tui_status_sym(t, st), tui_status_style(st),
                 tui_status_style(st), 0, m);
         free(m);
@@ -65,7 +66,7 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
     if (nrec == 0)
         tw_text(d, TS_DIM, 2, _("(nothing)"));
     for (size_t k = 0; k < nrec; k++) {
-        char *all = cli_record_text(json_array_get(res->records, k));
+        char *all = present_record_text(json_array_get(res->records, k));
         const char *txt = all;
         /* A display text may hold several lines. */
         while (txt != NULL) {
@@ -88,23 +89,23 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
         enum check_status fs = f->sev == SEV_FAIL ? ST_FAIL
                              : f->sev == SEV_WARN ? ST_WARN
                              : f->sev == SEV_ERROR ? ST_ERROR : ST_OK;
-        char *msg = cli_finding_message(f);
-        const char *fix = f->sev == SEV_INFO ? NULL : cli_finding_fix(f->id);
+        char *msg = present_finding_message(f);
+        const char *fix = f->sev == SEV_INFO ? NULL : present_finding_fix(f->id);
 
-        tw_item(d, cli_sev_tag(f->sev, t->utf8),
+        tw_item(d, present_sev_tag(f->sev, t->utf8),
                 f->sev == SEV_INFO ? TS_INFO : tui_status_style(fs),
                 TS_NORMAL, 2, msg);
         const struct finding_info *fi = finding_info_find(f->id);
         if (f->sev != SEV_INFO && fi != NULL && fi->why != NULL
             && fi->why[0] != '\0') {
             char *wl = xasprintf(_("Why it matters: %s"), _(fi->why));
-            tw_text(d, TS_DIM, 3 + tw_width(cli_sev_tag(f->sev, t->utf8)),
+            tw_text(d, TS_DIM, 3 + tw_width(present_sev_tag(f->sev, t->utf8)),
                     wl);
             free(wl);
         }
         if (fix != NULL) {
             char *fl = xasprintf(_("Fix: %s"), fix);
-            tw_text(d, TS_DIM, 3 + tw_width(cli_sev_tag(f->sev, t->utf8)),
+            tw_text(d, TS_DIM, 3 + tw_width(present_sev_tag(f->sev, t->utf8)),
                     fl);
             free(fl);
         }
@@ -160,8 +161,8 @@ scr_plan_step(const struct tui *t, struct tw_doc *d,
     if (notes->n > 0)
         tw_blank(d);
     for (size_t i = 0; i < notes->n; i++) {
-        char *m = cli_finding_message(&notes->v[i]);
-        tw_item(d, cli_sev_tag(notes->v[i].sev, t->utf8),
+        char *m = present_finding_message(&notes->v[i]);
+        tw_item(d, present_sev_tag(notes->v[i].sev, t->utf8),
                 notes->v[i].sev == SEV_INFO ? TS_INFO
                 : notes->v[i].sev == SEV_FAIL ? TS_FAIL : TS_WARN,
                 TS_NORMAL, 0, m);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailready/present.h"
 #include "mailready/i18n.h"
 #include "mailready/strbuf.h"
 #include "mailready/tui.h"
@@ -83,7 +84,7 @@ steps_draw(const struct tui *t, struct tw_doc *d)
 
                 sym = tui_status_sym(t, st);
                 symst = tui_status_style(st);
-                detail = xstrdup(cli_status_word(st));
+                detail = xstrdup(present_status_word(st));
             } else {
                 detail = xstrdup(_("not checked"));
             }

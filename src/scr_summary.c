@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mailready/present.h"
 #include "mailready/i18n.h"
 #include "mailready/cli.h"
 #include "mailready/tui.h"
@@ -62,7 +63,7 @@ summary_draw(const struct tui *t, struct tw_doc *d)
         }
         enum check_status st = tui_step_status(t, s);
         line = xasprintf("%d %s: %s", s + 1, _(step_titles[s]),
-                         cli_status_word(st));
+                         present_status_word(st));
         tw_item(d, tui_status_sym(t, st), tui_status_style(st),
                 tui_status_style(st), 0, line);
         free(line);
@@ -79,9 +80,9 @@ summary_draw(const struct tui *t, struct tw_doc *d)
             const struct finding *f = &res->findings.v[k];
             if (f->sev == SEV_INFO)
                 continue;
-            char *msg = cli_finding_message(f);
+            char *msg = present_finding_message(f);
             char *line = xasprintf("%s: %s", step_short[s], msg);
-            tw_item(d, cli_sev_tag(f->sev, t->utf8),
+            tw_item(d, present_sev_tag(f->sev, t->utf8),
                     f->sev == SEV_ERROR ? TS_ERROR
                     : f->sev == SEV_WARN ? TS_WARN : TS_FAIL,
                     TS_NORMAL, 2, line);

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "mailready/present.h"
 #include "mailready/i18n.h"
 #include "mailready/net.h"
 #include "mailready/strbuf.h"
@@ -246,7 +247,7 @@ colors_setup(struct tui *t)
 const char *
 tui_status_sym(const struct tui *t, enum check_status st)
 {
-    return cli_status_tag(st, t->utf8);
+    return present_status_tag(st, t->utf8);
 }
 
 enum tui_style
@@ -1265,8 +1266,8 @@ tui_run(struct tui *t)
     bool dirty = true, confirm_quit = false, done = false;
 
     tw_doc_init(&doc, 78);
-    t->utf8 = cli_utf8();
-    t->color = cli_color(stdout);
+    t->utf8 = present_utf8();
+    t->color = present_color(stdout);
     signals_setup();
     util_set_die_hook(tui_restore);
     {

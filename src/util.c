@@ -7,33 +7,6 @@
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
-static const char *const rc_msgids[] = {
-#define RC_MSG_(name, msg) msg,
-    RC_LIST(RC_MSG_)
-#undef RC_MSG_
-};
-
-static const char *const rc_names[] = {
-#define RC_NAME_(name, msg) #name,
-    RC_LIST(RC_NAME_)
-#undef RC_NAME_
-};
-
-const char *
-rc_msgid(enum rc rc)
-{
-    if ((unsigned)rc >= RC__COUNT)
-        return N_("unknown error");
-    return rc_msgids[rc];
-}
-
-const char *
-rc_name(enum rc rc)
-{
-    if ((unsigned)rc >= RC__COUNT)
-        return "RC_UNKNOWN";
-    return rc_names[rc];
-}
 
 static int
 lower(int c)

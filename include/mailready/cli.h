@@ -67,26 +67,11 @@ struct dns *cli_dns_new(const struct cli_common *c);
  * (the caller exits CLI_EXIT_ERROR). */
 bool cli_domain(const char *arg, char **alabel, char **ulabel);
 
-/* A finding's message, translated and formatted; caller frees. */
-char *cli_finding_message(const struct finding *f);
-/* The translated fix text of a finding id, or NULL if it has none. */
-const char *cli_finding_fix(const char *id);
-/* "✔"/"[OK]"-style tag for a status, for the terminal or plain text. */
-const char *cli_status_tag(enum check_status st, bool utf8);
-const char *cli_sev_tag(enum sev s, bool utf8);
-/* Whether stdout can take UTF-8 symbols and colour. */
-bool cli_utf8(void);
-bool cli_color(FILE *fp);
 
 /* Print text wrapped at width columns (UTF-8 aware; a long word is never
  * cut), every line indented by indent spaces, ending in a newline. */
 void cli_print_wrapped(FILE *fp, const char *text, int indent, int width);
 
-/* A record found by a check as display text, translated: a string record
- * as is, an SPF include tree (an object with "children") drawn as a tree,
- * another object by its "display".  NULL if there is nothing to show;
- * caller frees. */
-char *cli_record_text(const json_t *r);
 
 /* The check report: text and JSON (issue 2 §9 JSON shape). */
 void cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel);
@@ -122,9 +107,6 @@ void cli_since_text(FILE *fp, const struct state *old,
                     const struct state *cur, const char *ulabel);
 json_t *cli_since_json(const struct state *old, const struct state *cur,
                        const char *ulabel, enum check_status status);
-/* Translated word for a status: "OK", "warnings", "problems found",
- * "could not check". */
-const char *cli_status_word(enum check_status st);
 
 /* Write the checklist of st (cli_export.c): format "txt" (NULL), "md" or
  * "html"; path NULL or "-" is standard output, else the file is written

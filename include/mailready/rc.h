@@ -31,4 +31,32 @@ const char *rc_msgid(enum rc rc);
 /* Symbolic name, e.g. "RC_PARSE". */
 const char *rc_name(enum rc rc);
 
+/* The detail of an error, for the front end to put in the admin's
+ * language.  The one convention for error details from the core: a core
+ * function never writes an English sentence for the admin; it fills a
+ * struct rc_err with an English msgid marked N_() (printf format with %s
+ * conversions only, %1$s allowed), its arguments as data (a path, the
+ * value refused: never translated, made visible-safe by the front end)
+ * and optionally the errno whose strerror() text follows the message.
+ * The front end translates with present_err() (present.h).
+ *
+ * A zero-initialised struct rc_err holds no detail (msgid NULL): the
+ * front end then says rc_msgid() of the code returned. */
+#define RC_ERR_MAX_ARGS 3
+struct rc_err {
+    const char *msgid;              /* N_() format, or NULL: no detail */
+    char *args[RC_ERR_MAX_ARGS];    /* owned */
+    int nargs;
+    int errnum;                     /* errno for strerror(), 0: none */
+};
+
+/* Set e (NULL: ignored) to msgid with nargs string arguments (NULL ones
+ * become ""), freeing what it held.  Copies the arguments. */
+void rc_err_set(struct rc_err *e, int errnum, const char *msgid,
+                int nargs, ...);
+/* Free what e holds and zero it. */
+void rc_err_fini(struct rc_err *e);
+/* Move src into dst (dst's old detail freed; src left empty). */
+void rc_err_move(struct rc_err *dst, struct rc_err *src);
+
 #endif

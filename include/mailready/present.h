@@ -1,0 +1,44 @@
+/* present.h - words and sentences shared by the front ends (the CLI and
+ * the wizard): what both show of the core's results, translated.  Front
+ * end only (calls _()); the core never includes this header, and it
+ * includes no cli_ or tui header, so either front end may use it without
+ * reaching into the other. */
+#ifndef MAILREADY_PRESENT_H
+#define MAILREADY_PRESENT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "mailready/check.h"
+#include "mailready/finding.h"
+#include "mailready/rc.h"
+
+/* An error in the admin's language: the translated detail of e with its
+ * arguments made visible-safe, followed by ": " and strerror(errnum)
+ * when it has one; rc_msgid(rc), translated, when e is NULL or holds no
+ * detail.  Caller frees with free(). */
+char *present_err(enum rc rc, const struct rc_err *e);
+
+/* A finding's message, translated and formatted; caller frees. */
+char *present_finding_message(const struct finding *f);
+/* The translated fix text of a finding id, or NULL if it has none. */
+const char *present_finding_fix(const char *id);
+/* "✔"/"[OK]"-style tag for a status, for the terminal or plain text. */
+const char *present_status_tag(enum check_status st, bool utf8);
+const char *present_sev_tag(enum sev s, bool utf8);
+/* Whether stdout can take UTF-8 symbols and colour. */
+bool present_utf8(void);
+bool present_color(FILE *fp);
+
+/* A record found by a check as display text, translated: a string record
+ * as is, an SPF include tree (an object with "children") drawn as a tree,
+ * another object by its "display".  NULL if there is nothing to show;
+ * caller frees. */
+char *present_record_text(const json_t *r);
+
+/* Translated word for a status: "OK", "warnings", "problems found",
+ * "could not check". */
+const char *present_status_word(enum check_status st);
+
+#endif
