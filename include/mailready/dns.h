@@ -97,6 +97,11 @@ struct dns_opts {
     size_t n_zone_files;
     unsigned timeout_ms;            /* per answer, retries included;
                                      * 0 means 5000 */
+    unsigned deadline_ms;           /* for the whole run: queries still
+                                     * pending then are answered
+                                     * DNS_TIMEOUT; 0 means 3 x
+                                     * timeout_ms (issue 19 item 5: being
+                                     * implemented in dns.c) */
     FILE *trace;                    /* --trace: every query and answer */
     bool offline;                   /* never ask live DNS: names outside
                                      * the zones get DNS_ERROR */

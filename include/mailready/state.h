@@ -36,6 +36,12 @@
 /* Largest state file we read. */
 #define STATE_MAX_BYTES (8u * 1024 * 1024)
 
+/* The most of each list the admin can give, on the command line and in
+ * the wizard alike (--help names them). */
+#define STATE_MAX_SERVER_IPS 32
+#define STATE_MAX_SELECTORS 32
+#define STATE_MAX_PROVIDERS 16
+
 /* A list of owned strings. */
 struct state_strs {
     char **v;
