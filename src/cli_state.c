@@ -107,13 +107,13 @@ cli_answers_defaults(const struct state_answers *a, const char **ips,
         }
     }
     if (*nsels == 0) {
-        for (size_t i = 0; i < a->selectors.n && *nsels < maxsels; i++) {
+        for (size_t i = 0; i < a->n_selectors && *nsels < maxsels; i++) {
             char *al = NULL, *ul = NULL;
             const char *why = NULL;
 
-            if (name_normalize(a->selectors.v[i], true, true, &al, &ul,
+            if (name_normalize(a->selectors[i].name, true, true, &al, &ul,
                                &why) == RC_OK)
-                sels[(*nsels)++] = a->selectors.v[i];
+                sels[(*nsels)++] = a->selectors[i].name;
             free(al);
             free(ul);
         }
@@ -126,7 +126,7 @@ cli_answers_defaults(const struct state_answers *a, const char **ips,
 void
 cli_answers_store(struct state_answers *a, const struct check_opts *opts)
 {
-    struct state_strs keys = { NULL, 0 };
+    struct state_answers given;
     char *abs = NULL;
 
     if (opts->n_server_ips > 0) {
@@ -134,36 +134,38 @@ cli_answers_store(struct state_answers *a, const struct check_opts *opts)
         for (size_t i = 0; i < opts->n_server_ips; i++)
             state_strs_add(&a->server_ips, opts->server_ips[i]);
     }
-    if (opts->hostname != NULL && (a->hostname == NULL ||
-                                   strcmp(a->hostname, opts->hostname))) {
-        char *h = xstrdup(opts->hostname);
-        free(a->hostname);
-        a->hostname = h;
-    }
+    if (opts->hostname != NULL)
+        state_str_set(&a->hostname, opts->hostname);
     if (opts->n_selectors == 0)
         return;
-    /* A selector keeps its saved key path unless --dkim-key gives one. */
+    /* The selectors given replace the saved list; each keeps its saved
+     * key unless --dkim-key gives one. */
+    memset(&given, 0, sizeof(given));
+    if (opts->dkim_key != NULL)
+        abs = realpath(opts->dkim_key, NULL);
     for (size_t i = 0; i < opts->n_selectors; i++) {
-        const char *key = "";
+        const struct state_selector *old =
+            state_answers_selector(a, opts->selectors[i]);
+        struct state_selector *s =
+            state_answers_selector_add(&given, opts->selectors[i]);
 
         if (opts->dkim_key != NULL) {
-            if (abs == NULL)
-                abs = realpath(opts->dkim_key, NULL);
-            key = abs != NULL ? abs : opts->dkim_key;
-        } else {
-            for (size_t k = 0; k < a->selectors.n && k < a->dkim_keys.n;
-                 k++)
-                if (strcmp(a->selectors.v[k], opts->selectors[i]) == 0)
-                    key = a->dkim_keys.v[k];
+            state_str_set(&s->key_path, abs != NULL ? abs : opts->dkim_key);
+        } else if (old != NULL) {
+            state_str_set(&s->key_path, old->key_path);
+            state_str_set(&s->key_type, old->key_type);
+            state_str_set(&s->record, old->record);
         }
-        state_strs_add(&keys, key);
     }
     free(abs);
-    state_strs_clear(&a->selectors);
-    for (size_t i = 0; i < opts->n_selectors; i++)
-        state_strs_add(&a->selectors, opts->selectors[i]);
-    state_strs_clear(&a->dkim_keys);
-    a->dkim_keys = keys;
+    /* Only the selector list changes: swap it in. */
+    struct state_selector *v = a->selectors;
+    size_t n = a->n_selectors;
+    a->selectors = given.selectors;
+    a->n_selectors = given.n_selectors;
+    given.selectors = v;
+    given.n_selectors = n;
+    state_answers_fini(&given);
 }
 
 static const char *

@@ -38,43 +38,6 @@ wizard_usage(FILE *fp)
             HTTP_IP_URL_DEFAULT);
 }
 
-static void
-answers_fini(struct tui_answers *a)
-{
-    for (size_t i = 0; i < a->nprov; i++)
-        free(a->providers[i]);
-    for (size_t i = 0; i < a->nips; i++)
-        free(a->ips[i]);
-    free(a->hostname);
-    for (size_t i = 0; i < a->nsel; i++)
-        free(a->selectors[i]);
-    free(a->dkim_selector);
-    free(a->dkim_type);
-    free(a->dkim_key_path);
-    free(a->dkim_record);
-    free(a->dmarc_rua);
-    memset(a, 0, sizeof(*a));
-}
-
-static void
-tui_fini(struct tui *t)
-{
-    answers_fini(&t->ans);
-    free(t->domain);
-    free(t->ulabel);
-    free(t->dns_err);
-    free(t->help_text);
-    free(t->notice);
-    free(t->sp.error_arg);
-    free(t->sk.error_arg);
-    state_free(t->st);
-    state_free(t->old_st);
-    if (t->have_diff)
-        state_diff_fini(&t->diff);
-    preset_list_free(t->presets);
-    free(t->sk.error_arg);
-}
-
 int
 cli_wizard(int argc, char **argv)
 {
@@ -85,18 +48,16 @@ cli_wizard(int argc, char **argv)
     int ret = CLI_EXIT_ERROR;
 
     cli_common_init(&com);
-    memset(&t, 0, sizeof(t));
+    tui_init(&t, &com);
     memset(&tg, 0, sizeof(tg));
-    t.com = &com;
-    t.ip_url = HTTP_IP_URL_DEFAULT;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int r;
 
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             wizard_usage(stdout);
-            tui_fini(&t);
-            return CLI_EXIT_OK;
+            ret = CLI_EXIT_OK;
+            goto out;
         }
         if ((r = cli_common_opt(&com, argc, argv, &i)) != 0) {
             if (r < 0)
@@ -137,18 +98,11 @@ cli_wizard(int argc, char **argv)
                           "key\n"));
         goto out;
     }
-    if (tg.nips > TUI_MAX_IPS || tg.nsels > TUI_MAX_SELECTORS) {
-        fprintf(stderr, _("mailready: the wizard takes at most %d "
-                          "--server-ip and %d --selector options\n"),
-                TUI_MAX_IPS, TUI_MAX_SELECTORS);
-        goto out;
-    }
     for (size_t k = 0; k < tg.nips; k++)
-        t.ans.ips[t.ans.nips++] = xstrdup(tg.ips[k]);
+        state_strs_add(&t.given.server_ips, tg.ips[k]);
     for (size_t k = 0; k < tg.nsels; k++)
-        t.ans.selectors[t.ans.nsel++] = xstrdup(tg.sels[k]);
-    if (tg.hostname != NULL)
-        tui_set_str(&t.ans.hostname, tg.hostname);
+        state_answers_selector_add(&t.given, tg.sels[k]);
+    state_str_set(&t.given.hostname, tg.hostname);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, _("mailready: the wizard needs a terminal; use "
                           "'mailready check DOMAIN' in scripts\n"));
@@ -158,23 +112,10 @@ cli_wizard(int argc, char **argv)
         if (!cli_domain(domain_arg, &t.domain, &t.ulabel))
             goto out;
     }
-    {
-        char *path = preset_path(i18n_datadir()), *err = NULL;
-        /* Without presets the wizard still works: own server or other. */
-        if (preset_load(path, &t.presets, &err) != RC_OK)
-            t.presets = NULL;
-        free(err);
-        free(path);
-    }
     tui_state_open(&t);
-    if (t.ans.nips > 0 && !t.ans.answered) {
-        if (t.ans.nprov == 0)
-            t.ans.providers[t.ans.nprov++] = xstrdup("own");
-        t.ans.answered = true;
-    }
     if (t.domain == NULL)
         t.cur = SCR_DOMAIN;
-    else if (!t.ans.answered)
+    else if (!t.st->answers.answered)
         t.cur = SCR_PROVIDER;
     else if (t.old_st != NULL)
         t.cur = SCR_CHANGES;

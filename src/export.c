@@ -50,40 +50,34 @@ plan_dkim_keys(const char *domain, const struct state_answers *a,
                struct export_plan *p)
 {
     size_t n = 0;
-    bool seen_key = false;
 
-    for (size_t i = 0; i < a->selectors.n; i++) {
-        const char *path = i < a->dkim_keys.n ? a->dkim_keys.v[i] : "";
+    for (size_t i = 0; i < a->n_selectors; i++) {
+        const struct state_selector *s = &a->selectors[i];
         struct gen_dkim_key *k = NULL;
 
-        if (path[0] == '\0' || !gen_dkim_selector_ok(a->selectors.v[i]))
+        if (s->key_path == NULL || s->key_path[0] == '\0' ||
+            !gen_dkim_selector_ok(s->name))
             continue;
-        bool first_key = !seen_key;
-        seen_key = true;
-        if (gen_dkim_key_load(path, &k) != RC_OK) {
-            /* The wizard keeps the record it showed for its key. */
-            const char *rec = json_string_value(json_object_get(
-                json_object_get(a->extras, "wizard"), "dkim_record"));
-
-            /* ... for the first selector with a key, the wizard's own. */
-            if (first_key && rec != NULL && str_nieq(rec, "v=DKIM1;", 8) &&
-                strlen(rec) < 8192) {
-                char *name = gen_dkim_record_name(domain,
-                                                  a->selectors.v[i]);
-                gen_rrs_add(&p->rrs[STEP_DKIM], name, DNS_T_TXT, rec, NULL);
+        if (gen_dkim_key_load(s->key_path, &k) != RC_OK) {
+            /* The record kept when the key was made stands in for it. */
+            if (s->record != NULL && str_nieq(s->record, "v=DKIM1;", 8) &&
+                strlen(s->record) < 8192) {
+                char *name = gen_dkim_record_name(domain, s->name);
+                gen_rrs_add(&p->rrs[STEP_DKIM], name, DNS_T_TXT, s->record,
+                            NULL);
                 free(name);
                 n++;
                 continue;
             }
-            char *vis = str_visible(path, strnlen(path, 4096));
+            char *vis = str_visible(s->key_path, strnlen(s->key_path, 4096));
             NOTE(p, STEP_DKIM, SEV_FAIL, "EXPORT_DKIM_KEY_UNREADABLE",
                  N_("The DKIM key file %1$s (selector %2$s) could not be "
                     "read or holds no private key, so its record is not "
-                    "shown."), vis, a->selectors.v[i]);
+                    "shown."), vis, s->name);
             free(vis);
             continue;
         }
-        char *name = gen_dkim_record_name(domain, a->selectors.v[i]);
+        char *name = gen_dkim_record_name(domain, s->name);
         char *rec = gen_dkim_record(k);
         gen_rrs_add(&p->rrs[STEP_DKIM], name, DNS_T_TXT, rec, NULL);
         n++;
@@ -118,29 +112,6 @@ plan_ptr(const struct state_answers *a, struct export_plan *p)
         free(target);
         gen_ptr_request_free(r);
     }
-}
-
-/* An extra answer: top level, or where the wizard keeps its own. */
-static json_t *
-extra(const struct state_answers *a, const char *key)
-{
-    json_t *v = json_object_get(a->extras, key);
-
-    if (v == NULL)
-        v = json_object_get(json_object_get(a->extras, "wizard"), key);
-    return v;
-}
-
-static bool
-extra_bool(const struct state_answers *a, const char *key)
-{
-    return json_is_true(extra(a, key));
-}
-
-static const char *
-extra_str(const struct state_answers *a, const char *key)
-{
-    return json_string_value(extra(a, key));
 }
 
 /* The step a generated record belongs to. */
@@ -217,41 +188,36 @@ export_plan_build(const char *domain, const struct state_answers *a,
     o.domain = domain;
     o.presets = pr;
     o.n_presets = npr;
-    o.mx_host = extra_str(a, "mx_host");
+    o.mx_host = a->mx_host;
     /* One's own server that only sends: the host name is the sending
      * host's (no MX); else it is the mail host unless a provider
      * receives. */
-    o.own_send_only = extra_bool(a, "own_send_only");
+    o.own_send_only = a->own_send_only;
     if (o.own_send_only)
         o.send_host = a->hostname;
     else if (o.mx_host == NULL && !recv)
         o.mx_host = a->hostname;
     o.ips = (const char *const *)a->server_ips.v;
     o.n_ips = a->server_ips.n;
-    if (a->dmarc_policy != NULL &&
-        gen_dmarc_policy_parse(a->dmarc_policy, &o.dmarc_p))
+    if (a->dmarc_policy != STATE_POLICY_UNSET &&
+        gen_dmarc_policy_parse(state_policy_name(a->dmarc_policy),
+                               &o.dmarc_p))
         o.dmarc_stage_set = true;
     o.dmarc_sp = GEN_DMARC_INHERIT;
-    /* The wizard's subdomain answer ("none", "quarantine", "reject"). */
-    if (extra_str(a, "dmarc_sp") != NULL &&
-        !gen_dmarc_policy_parse(extra_str(a, "dmarc_sp"), &o.dmarc_sp))
+    if (a->dmarc_sp != STATE_POLICY_UNSET &&
+        !gen_dmarc_policy_parse(state_policy_name(a->dmarc_sp),
+                                &o.dmarc_sp))
         o.dmarc_sp = GEN_DMARC_INHERIT;
-    /* The wizard's subdomain choice: 0 as the domain, 1 none, 2
-     * quarantine, 3 reject. */
-    json_int_t sp = json_integer_value(extra(a, "dmarc_sp"));
-    if (sp >= 1 && sp <= 3)
-        o.dmarc_sp = (enum gen_dmarc_policy)(GEN_DMARC_NONE + (int)sp - 1);
-    o.dmarc_strict = extra_bool(a, "dmarc_strict");
+    o.dmarc_strict = a->dmarc_strict;
     for (size_t i = 0; i < a->dmarc_rua.n && nrua < ARRAY_LEN(rua); i++)
         rua[nrua++] = a->dmarc_rua.v[i];
     o.rua = rua;
     o.n_rua = nrua;
-    o.spf_hard_fail = extra_bool(a, "spf_hard_fail");
+    o.spf_hard_fail = a->spf_hard_fail;
 
     /* Nothing answered: the generators would read that as a domain
      * without mail (null MX); say what is missing instead. */
-    if (npr == 0 && o.mx_host == NULL && o.n_ips == 0 &&
-        !extra_bool(a, "no_mail")) {
+    if (npr == 0 && o.mx_host == NULL && o.n_ips == 0 && !a->no_mail) {
         NOTE(out, STEP_MX, SEV_WARN, "EXPORT_NO_ANSWERS",
              N_("Neither a mail provider nor your own mail server is "
                 "known, so no MX or SPF record is suggested: run the "

@@ -43,29 +43,29 @@ dkim_enter(struct tui *t)
 static void
 draw_key(const struct tui *t, struct tw_doc *d)
 {
-    const struct tui_answers *a = &t->ans;
-    char *name = gen_dkim_record_name(t->domain, a->dkim_selector);
+    const struct state_selector *a = state_answers_key(&t->st->answers);
+    char *name = gen_dkim_record_name(t->domain, a->name);
     char *m;
 
     tw_text(d, TS_BOLD, 0, _("Your new key"));
     m = xasprintf(_("The private key is saved in %s (only you can read "
                     "it). Keep it secret; your mail server signs with "
-                    "it."), a->dkim_key_path);
+                    "it."), a->key_path);
     tw_text(d, TS_NORMAL, 2, m);
     free(m);
     tw_blank(d);
     tw_text(d, TS_NORMAL, 2, _("Publish this record at your DNS "
                                "provider:"));
-    scr_publish(t, d, name, DNS_T_TXT, a->dkim_record);
+    scr_publish(t, d, name, DNS_T_TXT, a->record);
     tw_text(d, TS_DIM, 2, _("Some DNS panels want the value in one piece, "
                             "others in quoted parts of at most 255 "
                             "characters, as in the zone file line."));
     tw_blank(d);
     if (tui_has_provider(t, "own")) {
-        char *kt = gen_dkim_opendkim_keytable(t->domain, a->dkim_selector,
-                                              a->dkim_key_path);
+        char *kt = gen_dkim_opendkim_keytable(t->domain, a->name,
+                                              a->key_path);
         char *st = gen_dkim_opendkim_signingtable(t->domain,
-                                                  a->dkim_selector);
+                                                  a->name);
         tw_text(d, TS_NORMAL, 2, _("For OpenDKIM, add to KeyTable and "
                                    "SigningTable:"));
         tw_record(d, 4, kt);
@@ -94,7 +94,8 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
                         "changed. DMARC needs DKIM or SPF to pass."));
     scr_step_results(t, d, STEP_DKIM);
     tw_blank(d);
-    if (t->ans.dkim_key_path != NULL && t->ans.dkim_record != NULL
+    if (state_answers_key(&t->st->answers) != NULL
+        && state_answers_key(&t->st->answers)->record != NULL
         && t->sk.focus == 0) {
         draw_key(t, d);
         tw_blank(d);
@@ -221,11 +222,9 @@ make_key(struct tui *t)
         goto out;
     }
     char *rec = gen_dkim_record(k);
-    tui_set_str(&t->ans.dkim_selector, sel);
-    tui_set_str(&t->ans.dkim_type, gen_dkim_type_name(type));
-    tui_set_str(&t->ans.dkim_key_path, path);
-    free(t->ans.dkim_record);
-    t->ans.dkim_record = rec;
+    state_answers_set_key(&t->st->answers, sel, path,
+                          gen_dkim_type_name(type), rec);
+    free(rec);
     set_error(t, NULL, NULL);
     t->sk.focus = 0;
     t->stale = true;
@@ -289,7 +288,7 @@ dkim_on_result(struct tui *t)
 {
     const struct check_result *res = tui_result(t, STEP_DKIM);
 
-    if (t->cur != SCR_DKIM || t->ans.dkim_key_path == NULL
+    if (t->cur != SCR_DKIM || state_answers_key(&t->st->answers) == NULL
         || !tui_step_known(t, STEP_DKIM))
         return;
     if (findings_has(&res->findings, "DKIM_KEY_MATCHES"))

@@ -30,12 +30,34 @@ static const char *const align_names[] = {
     N_("strict: exactly the same name"),
 };
 
+/* The wizard's stage, 0 none, 1 quarantine, 2 reject (p= not answered
+ * yet: none, where everyone starts). */
+static int
+stage_of(const struct state_answers *a)
+{
+    switch (a->dmarc_policy) {
+    case STATE_POLICY_QUARANTINE:
+        return 1;
+    case STATE_POLICY_REJECT:
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+/* The report address answered, or NULL. */
+static const char *
+rua_of(const struct state_answers *a)
+{
+    return a->dmarc_rua.n > 0 ? a->dmarc_rua.v[0] : NULL;
+}
+
 static void
 dmarc_enter(struct tui *t)
 {
     if (t->sm.q < 0 || t->sm.q >= Q__COUNT)
         t->sm.q = Q_STAGE;
-    tw_edit_set(&t->sm.rua, t->ans.dmarc_rua);
+    tw_edit_set(&t->sm.rua, rua_of(&t->st->answers));
 }
 
 static void
@@ -56,7 +78,7 @@ question(const struct tui *t, struct tw_doc *d, int q, const char *label,
 static void
 draw_record(const struct tui *t, struct tw_doc *d)
 {
-    const struct tui_answers *a = &t->ans;
+    const struct state_answers *a = &t->st->answers;
     struct gen_dmarc_opts o;
     struct gen_dmarc g;
     const char *rua[1];
@@ -65,12 +87,11 @@ draw_record(const struct tui *t, struct tw_doc *d)
     };
 
     memset(&o, 0, sizeof(o));
-    o.p = pol[a->dmarc_stage >= 0 && a->dmarc_stage < 3 ? a->dmarc_stage
-                                                        : 0];
-    o.sp = a->dmarc_sp >= 1 && a->dmarc_sp <= 3 ? pol[a->dmarc_sp - 1]
-                                                : GEN_DMARC_INHERIT;
-    if (a->dmarc_rua != NULL && a->dmarc_rua[0] != '\0') {
-        rua[0] = a->dmarc_rua;
+    o.p = pol[stage_of(a)];
+    o.sp = a->dmarc_sp >= STATE_POLICY_NONE && a->dmarc_sp <= STATE_POLICY_REJECT
+           ? pol[a->dmarc_sp - STATE_POLICY_NONE] : GEN_DMARC_INHERIT;
+    if (rua_of(a) != NULL && rua_of(a)[0] != '\0') {
+        rua[0] = rua_of(a);
         o.rua = rua;
         o.n_rua = 1;
     }
@@ -105,7 +126,7 @@ draw_record(const struct tui *t, struct tw_doc *d)
 static void
 dmarc_draw(const struct tui *t, struct tw_doc *d)
 {
-    const struct tui_answers *a = &t->ans;
+    const struct state_answers *a = &t->st->answers;
 
     scr_step_intro(d, _("DMARC tells receivers what to do with mail that "
                         "claims to be from your domain but fails SPF and "
@@ -117,12 +138,11 @@ dmarc_draw(const struct tui *t, struct tw_doc *d)
                              "←→ change the answer):"));
     question(t, d, Q_STAGE, _("What should receivers do with mail that "
                               "fails?"),
-             _(stage_names[a->dmarc_stage >= 0 && a->dmarc_stage < 3
-                           ? a->dmarc_stage : 0]));
+             _(stage_names[stage_of(a)]));
     tw_field(d, 2, _("Who receives the daily reports? (an address; "
                      "empty for none)"), &t->sm.rua, t->sm.q == Q_RUA);
     question(t, d, Q_SP, _("And for subdomains?"),
-             _(sp_names[a->dmarc_sp >= 0 && a->dmarc_sp < 4
+             _(sp_names[(unsigned)a->dmarc_sp < ARRAY_LEN(sp_names)
                         ? a->dmarc_sp : 0]));
     question(t, d, Q_ALIGN, _("How closely must the sender's domain "
                               "match?"),
@@ -130,7 +150,7 @@ dmarc_draw(const struct tui *t, struct tw_doc *d)
     tw_blank(d);
     draw_record(t, d);
     tw_blank(d);
-    if (a->dmarc_stage == 0)
+    if (stage_of(a) == 0)
         tw_text(d, TS_NORMAL, 0,
                 _("Start with p=none: nothing is blocked, and the reports "
                   "show who sends mail as your domain. When for two to "
@@ -158,14 +178,16 @@ cycle(int v, int n, int dir)
 static unsigned
 change(struct tui *t, int dir)
 {
-    struct tui_answers *a = &t->ans;
+    struct state_answers *a = &t->st->answers;
 
     switch (t->sm.q) {
     case Q_STAGE:
-        a->dmarc_stage = cycle(a->dmarc_stage, 3, dir);
+        a->dmarc_policy = (enum state_policy)(STATE_POLICY_NONE +
+                                              cycle(stage_of(a), 3, dir));
         break;
     case Q_SP:
-        a->dmarc_sp = cycle(a->dmarc_sp, 4, dir);
+        /* UNSET (as the domain), none, quarantine, reject. */
+        a->dmarc_sp = (enum state_policy)cycle((int)a->dmarc_sp, 4, dir);
         break;
     case Q_ALIGN:
         a->dmarc_strict = !a->dmarc_strict;
@@ -195,7 +217,9 @@ dmarc_key(struct tui *t, int key)
             return ACT_REDRAW;
         }
         if (tw_edit_key(&t->sm.rua, key)) {
-            tui_set_str(&t->ans.dmarc_rua, t->sm.rua.buf);
+            state_strs_clear(&t->st->answers.dmarc_rua);
+            if (t->sm.rua.buf[0] != '\0')
+                state_strs_add(&t->st->answers.dmarc_rua, t->sm.rua.buf);
             return ACT_REDRAW | ACT_SAVE;
         }
         return ACT_NONE;

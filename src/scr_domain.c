@@ -68,7 +68,7 @@ domain_key(struct tui *t, int key)
             t->ulabel = u;
             t->checked = false;
             tui_state_open(t);
-            if (t->old_st != NULL && t->ans.answered)
+            if (t->old_st != NULL && t->st->answers.answered)
                 return ACT_CHANGES | ACT_REDRAW;
         } else {
             free(a);

@@ -180,8 +180,8 @@ mx_draw(const struct tui *t, struct tw_doc *d)
                         "no mail should say so with a null MX."));
     scr_step_results(t, d, STEP_MX);
     tw_blank(d);
-    if (tui_has_provider(t, "own") && t->ans.hostname == NULL
-        && !t->ans.own_send_only) {
+    if (tui_has_provider(t, "own") && t->st->answers.hostname == NULL
+        && !t->st->answers.own_send_only) {
         /* The records of one's own server need its name. */
         tw_text(d, TS_NORMAL, 0,
                 _("Give your server's host name on the second screen "
@@ -193,7 +193,7 @@ mx_draw(const struct tui *t, struct tw_doc *d)
         scr_plan_step(t, d, &plan, STEP_MX);
         export_plan_fini(&plan);
     }
-    if (t->ans.nprov == 0) {
+    if (t->st->answers.providers.n == 0) {
         tw_blank(d);
         tw_text(d, TS_NORMAL, 0,
                 _("A domain that receives no mail at all should publish a "

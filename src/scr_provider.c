@@ -13,14 +13,17 @@
 
 /* Menu entries: the presets other than "own" in file order, then the own
  * server, the own server that only sends, then "other".  Entry i's preset
- * id: "own" for both own entries, or "other". */
+ * id: "own" for both own entries, or "other".  The menu holds at most
+ * TUI_PROVIDER_ENTRIES entries (sp.marked has one flag each): presets
+ * past that many are not offered. */
 static size_t
 entry_count(const struct tui *t)
 {
     size_t n = 3;
 
     for (size_t i = 0; t->presets != NULL && i < t->presets->n; i++)
-        if (t->presets->v[i].kind != PRESET_OWN)
+        if (t->presets->v[i].kind != PRESET_OWN &&
+            n < TUI_PROVIDER_ENTRIES)
             n++;
     return n;
 }
@@ -62,12 +65,12 @@ entry_id(const struct tui *t, size_t sel)
 }
 
 static void
-ips_format(const struct tui_answers *a, struct strbuf *sb)
+ips_format(const struct state_answers *a, struct strbuf *sb)
 {
-    for (size_t i = 0; i < a->nips; i++) {
+    for (size_t i = 0; i < a->server_ips.n; i++) {
         if (i > 0)
             strbuf_addc(sb, ' ');
-        strbuf_adds(sb, a->ips[i]);
+        strbuf_adds(sb, a->server_ips.v[i]);
     }
 }
 
@@ -83,19 +86,20 @@ provider_enter(struct tui *t)
     t->sp.sel = n - 3;
     memset(t->sp.marked, 0, sizeof(t->sp.marked));
     for (size_t i = 0; i < n && i < ARRAY_LEN(t->sp.marked); i++) {
-        if ((entry_is_own(t, i) && t->ans.own_send_only)
-            || (entry_is_own_send(t, i) && !t->ans.own_send_only))
+        if ((entry_is_own(t, i) && t->st->answers.own_send_only)
+            || (entry_is_own_send(t, i) && !t->st->answers.own_send_only))
             continue;
         if (tui_has_provider(t, entry_id(t, i))) {
             t->sp.marked[i] = true;
             t->sp.sel = i;
         }
     }
-    if (t->ans.answered && t->ans.nprov == 0)
+    if (t->st->answers.answered && t->st->answers.providers.n == 0 &&
+        n - 1 < ARRAY_LEN(t->sp.marked))
         t->sp.marked[n - 1] = true;
-    ips_format(&t->ans, &sb);
+    ips_format(&t->st->answers, &sb);
     tw_edit_set(&t->sp.ips, strbuf_str(&sb));
-    tw_edit_set(&t->sp.host, t->ans.hostname);
+    tw_edit_set(&t->sp.host, t->st->answers.hostname);
     strbuf_fini(&sb);
 }
 
@@ -194,7 +198,7 @@ static bool
 take_ips(struct tui *t)
 {
     char *copy = xstrdup(t->sp.ips.buf);
-    char *list[TUI_MAX_IPS];
+    char *list[STATE_MAX_SERVER_IPS];
     size_t n = 0;
     bool ok = true;
     char *p = copy;
@@ -217,19 +221,20 @@ take_ips(struct tui *t)
             ok = false;
             break;
         }
-        if (n == TUI_MAX_IPS) {
-            set_error(t, N_("At most 8 addresses, please."), NULL);
+        if (n == STATE_MAX_SERVER_IPS) {
+            char max[16];
+
+            snprintf(max, sizeof(max), "%d", STATE_MAX_SERVER_IPS);
+            set_error(t, N_("At most %s addresses, please."), max);
             ok = false;
             break;
         }
         list[n++] = w;
     }
     if (ok) {
-        for (size_t i = 0; i < t->ans.nips; i++)
-            free(t->ans.ips[i]);
+        state_strs_clear(&t->st->answers.server_ips);
         for (size_t i = 0; i < n; i++)
-            t->ans.ips[i] = xstrdup(list[i]);
-        t->ans.nips = n;
+            state_strs_add(&t->st->answers.server_ips, list[i]);
     }
     free(copy);
     return ok;
@@ -242,7 +247,7 @@ take_host(struct tui *t)
     const char *why = NULL;
 
     if (t->sp.host.len == 0) {
-        tui_set_str(&t->ans.hostname, NULL);
+        tui_set_str(&t->st->answers.hostname, NULL);
         return true;
     }
     if (name_normalize(t->sp.host.buf, false, false, &a, &u, &why)
@@ -254,7 +259,7 @@ take_host(struct tui *t)
         free(u);
         return false;
     }
-    tui_set_str(&t->ans.hostname, a);
+    tui_set_str(&t->st->answers.hostname, a);
     free(a);
     free(u);
     return true;
@@ -295,16 +300,17 @@ commit(struct tui *t)
 {
     size_t n = entry_count(t);
 
-    for (size_t i = 0; i < t->ans.nprov; i++)
-        free(t->ans.providers[i]);
-    t->ans.nprov = 0;
+    struct state_answers *a = &t->st->answers;
+
+    state_strs_clear(&a->providers);
     for (size_t i = 0; i + 1 < n && i < ARRAY_LEN(t->sp.marked)
-                       && t->ans.nprov < TUI_MAX_PROVIDERS; i++)
-        if (t->sp.marked[i])
-            t->ans.providers[t->ans.nprov++] = xstrdup(entry_id(t, i));
-    t->ans.own_send_only = n - 2 < ARRAY_LEN(t->sp.marked)
-                           && t->sp.marked[n - 2];
-    t->ans.answered = true;
+                       && a->providers.n < STATE_MAX_PROVIDERS; i++)
+        if (t->sp.marked[i] && !state_strs_has(&a->providers,
+                                               entry_id(t, i)))
+            state_strs_add(&a->providers, entry_id(t, i));
+    a->own_send_only = n - 2 < ARRAY_LEN(t->sp.marked)
+                       && t->sp.marked[n - 2];
+    t->st->answers.answered = true;
     t->stale = true;
     return ACT_NEXT | ACT_SAVE | ACT_REDRAW;
 }

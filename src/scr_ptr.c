@@ -16,7 +16,7 @@ draw_request(const struct tui *t, struct tw_doc *d, const char *ip)
     struct gen_ptr_request *r = NULL;
     const char *why = NULL;
 
-    if (gen_ptr_request_new(ip, t->ans.hostname, &r, &why) != RC_OK) {
+    if (gen_ptr_request_new(ip, t->st->answers.hostname, &r, &why) != RC_OK) {
         char *m = xasprintf(_(why != NULL ? why
                                           : N_("No request for %s.")), ip);
         tw_item(d, "-", TS_DIM, TS_DIM, 2, m);
@@ -57,7 +57,7 @@ ptr_draw(const struct tui *t, struct tw_doc *d)
                         "it."));
     scr_step_results(t, d, STEP_PTR);
     tw_blank(d);
-    if (t->ans.nips == 0) {
+    if (t->st->answers.server_ips.n == 0) {
         tw_text(d, TS_DIM, 0,
                 _("If you run your own mail server, give its addresses "
                   "and host name on the second screen (press b until "
@@ -66,7 +66,7 @@ ptr_draw(const struct tui *t, struct tw_doc *d)
                   "its own servers."));
         return;
     }
-    if (t->ans.hostname == NULL) {
+    if (t->st->answers.hostname == NULL) {
         tw_text(d, TS_NORMAL, 0,
                 _("Give your server's host name on the second screen to "
                   "get the request text."));
@@ -79,8 +79,8 @@ ptr_draw(const struct tui *t, struct tw_doc *d)
         return;
     }
     tw_text(d, TS_BOLD, 0, _("What to ask for"));
-    for (size_t i = 0; i < t->ans.nips; i++) {
-        draw_request(t, d, t->ans.ips[i]);
+    for (size_t i = 0; i < t->st->answers.server_ips.n; i++) {
+        draw_request(t, d, t->st->answers.server_ips.v[i]);
         tw_blank(d);
     }
 }

@@ -21,7 +21,7 @@ static const char *const ending_names[] = {
 static void
 draw_ending(const struct tui *t, struct tw_doc *d)
 {
-    bool hard = t->ans.spf_hard_fail;
+    bool hard = t->st->answers.spf_hard_fail;
     char *line = xasprintf(t->utf8 ? "◀ %s ▶" : "< %s >",
                            _(ending_names[hard ? 1 : 0]));
 
@@ -54,10 +54,10 @@ spf_draw(const struct tui *t, struct tw_doc *d)
                         "not on the list is suspicious or rejected."));
     scr_step_results(t, d, STEP_SPF);
     tw_blank(d);
-    if (t->ans.nprov > 0)
+    if (t->st->answers.providers.n > 0)
         draw_ending(t, d);
-    if (tui_has_provider(t, "own") && t->ans.hostname == NULL
-        && !t->ans.own_send_only) {
+    if (tui_has_provider(t, "own") && t->st->answers.hostname == NULL
+        && !t->st->answers.own_send_only) {
         /* The records of one's own server need its name. */
         tw_text(d, TS_NORMAL, 0,
                 _("Give your server's host name on the second screen "
@@ -69,7 +69,7 @@ spf_draw(const struct tui *t, struct tw_doc *d)
         scr_plan_step(t, d, &plan, STEP_SPF);
         export_plan_fini(&plan);
     }
-    if (t->ans.nprov == 0) {
+    if (t->st->answers.providers.n == 0) {
         tw_blank(d);
         tw_text(d, TS_NORMAL, 0,
                 _("Your mail provider's guide gives the include: to put "
@@ -80,7 +80,7 @@ spf_draw(const struct tui *t, struct tw_doc *d)
         char *m = xasprintf(_("If other services also send mail as your "
                               "domain (a newsletter tool, a web shop), "
                               "add their include: before the %s."),
-                            t->ans.spf_hard_fail ? "-all" : "~all");
+                            t->st->answers.spf_hard_fail ? "-all" : "~all");
         tw_text(d, TS_DIM, 2, m);
         free(m);
     }
@@ -89,10 +89,10 @@ spf_draw(const struct tui *t, struct tw_doc *d)
 static unsigned
 spf_key(struct tui *t, int key)
 {
-    if (t->ans.nprov == 0)
+    if (t->st->answers.providers.n == 0)
         return ACT_NONE;
     if (key == TK_FN(KEY_LEFT) || key == TK_FN(KEY_RIGHT)) {
-        t->ans.spf_hard_fail = !t->ans.spf_hard_fail;
+        t->st->answers.spf_hard_fail = !t->st->answers.spf_hard_fail;
         return ACT_REDRAW | ACT_SAVE;
     }
     return ACT_NONE;

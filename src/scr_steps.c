@@ -37,7 +37,7 @@ providers_text(const struct tui *t)
             strbuf_adds(&sb, ", ");
         if (p->kind != PRESET_OWN)
             strbuf_adds(&sb, p->name);
-        else if (t->ans.own_send_only)
+        else if (t->st->answers.own_send_only)
             strbuf_adds(&sb, _("your own server (sends only)"));
         else
             strbuf_adds(&sb, _("your own server"));
@@ -66,7 +66,7 @@ steps_draw(const struct tui *t, struct tw_doc *d)
             detail = xstrdup(t->ulabel != NULL ? t->ulabel : t->domain);
         } else if (i == SCR_DOMAIN) {
             detail = xstrdup(_("not answered"));
-        } else if (i == SCR_PROVIDER && t->ans.answered) {
+        } else if (i == SCR_PROVIDER && t->st->answers.answered) {
             sym = tui_status_sym(t, ST_OK);
             symst = TS_OK;
             detail = providers_text(t);

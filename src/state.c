@@ -14,15 +14,8 @@
 #include "mailready/state.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
+#include "state_priv.h"
 
-#define STATE_FORMAT_NAME "mailready-state"
-
-/* Bounds on what a state file may hold. */
-#define MAX_STR 65536
-#define MAX_LIST 256
-#define MAX_FINDINGS 1024
-#define MAX_ID 64
-#define MAX_DOMAIN 253
 
 /* ---- small helpers ------------------------------------------------- */
 
@@ -43,8 +36,8 @@ state_strs_clear(struct state_strs *l)
     l->n = 0;
 }
 
-static bool
-strs_has(const struct state_strs *l, const char *s)
+bool
+state_strs_has(const struct state_strs *l, const char *s)
 {
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->v[i], s) == 0)
@@ -52,8 +45,8 @@ strs_has(const struct state_strs *l, const char *s)
     return false;
 }
 
-static void
-finding_fini(struct state_finding *f)
+void
+state_finding_fini(struct state_finding *f)
 {
     free(f->id);
     free(f->msgid);
@@ -63,11 +56,11 @@ finding_fini(struct state_finding *f)
     memset(f, 0, sizeof(*f));
 }
 
-static void
-step_clear(struct state_step *s)
+void
+state_step_clear(struct state_step *s)
 {
     for (size_t i = 0; i < s->n_findings; i++)
-        finding_fini(&s->findings[i]);
+        state_finding_fini(&s->findings[i]);
     free(s->findings);
     s->findings = NULL;
     s->n_findings = 0;
@@ -86,27 +79,205 @@ state_new(const char *domain)
 
     st->version = STATE_FORMAT_VERSION;
     st->domain = xstrdup(domain);
-    st->answers.extras = json_object();
     st->other_steps = json_object();
     for (int i = 0; i < STEP_COUNT; i++)
         st->steps[i].records = json_array();
     return st;
 }
 
+void
+state_strs_set(struct state_strs *l, const struct state_strs *src)
+{
+    if (l == src)
+        return;
+    state_strs_clear(l);
+    for (size_t i = 0; i < src->n; i++)
+        state_strs_add(l, src->v[i]);
+}
+
+void
+state_str_set(char **dst, const char *s)
+{
+    char *old = *dst;
+
+    *dst = s != NULL ? xstrdup(s) : NULL;
+    free(old);
+}
+
 static void
-answers_fini(struct state_answers *a)
+selector_fini(struct state_selector *s)
+{
+    free(s->name);
+    free(s->key_path);
+    free(s->key_type);
+    free(s->record);
+    memset(s, 0, sizeof(*s));
+}
+
+void
+state_answers_fini(struct state_answers *a)
 {
     state_strs_clear(&a->providers);
     state_strs_clear(&a->server_ips);
     state_strs_clear(&a->includes);
     free(a->hostname);
-    state_strs_clear(&a->selectors);
-    state_strs_clear(&a->dkim_keys);
-    free(a->dmarc_policy);
+    free(a->mx_host);
+    for (size_t i = 0; i < a->n_selectors; i++)
+        selector_fini(&a->selectors[i]);
+    free(a->selectors);
     state_strs_clear(&a->dmarc_rua);
     state_strs_clear(&a->dmarc_ruf);
-    json_decref(a->extras);
+    free(a->lang);
     memset(a, 0, sizeof(*a));
+}
+
+static void
+selectors_copy(struct state_answers *dst, const struct state_answers *src)
+{
+    for (size_t i = 0; i < dst->n_selectors; i++)
+        selector_fini(&dst->selectors[i]);
+    free(dst->selectors);
+    dst->selectors = NULL;
+    dst->n_selectors = 0;
+    for (size_t i = 0; i < src->n_selectors; i++) {
+        const struct state_selector *f = &src->selectors[i];
+        struct state_selector *t = state_answers_selector_add(dst, f->name);
+
+        state_str_set(&t->key_path, f->key_path);
+        state_str_set(&t->key_type, f->key_type);
+        state_str_set(&t->record, f->record);
+    }
+}
+
+void
+state_answers_copy(struct state_answers *dst,
+                   const struct state_answers *src)
+{
+    if (dst == src)
+        return;
+    state_answers_fini(dst);
+    dst->answered = src->answered;
+    state_strs_set(&dst->providers, &src->providers);
+    state_strs_set(&dst->server_ips, &src->server_ips);
+    state_strs_set(&dst->includes, &src->includes);
+    state_str_set(&dst->hostname, src->hostname);
+    state_str_set(&dst->mx_host, src->mx_host);
+    dst->own_send_only = src->own_send_only;
+    dst->no_mail = src->no_mail;
+    dst->spf_hard_fail = src->spf_hard_fail;
+    selectors_copy(dst, src);
+    dst->dmarc_policy = src->dmarc_policy;
+    dst->dmarc_sp = src->dmarc_sp;
+    dst->dmarc_strict = src->dmarc_strict;
+    state_strs_set(&dst->dmarc_rua, &src->dmarc_rua);
+    state_strs_set(&dst->dmarc_ruf, &src->dmarc_ruf);
+    state_str_set(&dst->lang, src->lang);
+}
+
+void
+state_answers_overlay(struct state_answers *a,
+                      const struct state_answers *over)
+{
+    if (over->providers.n > 0)
+        state_strs_set(&a->providers, &over->providers);
+    if (over->server_ips.n > 0)
+        state_strs_set(&a->server_ips, &over->server_ips);
+    if (over->includes.n > 0)
+        state_strs_set(&a->includes, &over->includes);
+    if (over->hostname != NULL)
+        state_str_set(&a->hostname, over->hostname);
+    if (over->mx_host != NULL)
+        state_str_set(&a->mx_host, over->mx_host);
+    /* Selectors given join the saved ones (a saved key stays known). */
+    for (size_t i = 0; i < over->n_selectors; i++) {
+        const struct state_selector *f = &over->selectors[i];
+        struct state_selector *t = state_answers_selector_add(a, f->name);
+
+        if (f->key_path != NULL) {
+            state_str_set(&t->key_path, f->key_path);
+            state_str_set(&t->key_type, f->key_type);
+            state_str_set(&t->record, f->record);
+        }
+    }
+    if (over->dmarc_rua.n > 0)
+        state_strs_set(&a->dmarc_rua, &over->dmarc_rua);
+    if (over->dmarc_ruf.n > 0)
+        state_strs_set(&a->dmarc_ruf, &over->dmarc_ruf);
+    if (over->lang != NULL)
+        state_str_set(&a->lang, over->lang);
+}
+
+struct state_selector *
+state_answers_selector(const struct state_answers *a, const char *name)
+{
+    for (size_t i = 0; i < a->n_selectors; i++)
+        if (str_ieq(a->selectors[i].name, name))
+            return &a->selectors[i];
+    return NULL;
+}
+
+struct state_selector *
+state_answers_selector_add(struct state_answers *a, const char *name)
+{
+    struct state_selector *s = state_answers_selector(a, name);
+
+    if (s != NULL)
+        return s;
+    a->selectors = xreallocarray(a->selectors, a->n_selectors + 1,
+                                 sizeof(*a->selectors));
+    s = &a->selectors[a->n_selectors++];
+    memset(s, 0, sizeof(*s));
+    s->name = xstrdup(name);
+    return s;
+}
+
+struct state_selector *
+state_answers_set_key(struct state_answers *a, const char *name,
+                      const char *key_path, const char *key_type,
+                      const char *record)
+{
+    struct state_selector *s = state_answers_selector_add(a, name), tmp;
+    size_t i = (size_t)(s - a->selectors);
+
+    tmp = *s;
+    memmove(&a->selectors[1], &a->selectors[0], i * sizeof(*s));
+    a->selectors[0] = tmp;
+    s = &a->selectors[0];
+    state_str_set(&s->key_path, key_path);
+    state_str_set(&s->key_type, key_type);
+    state_str_set(&s->record, record);
+    return s;
+}
+
+struct state_selector *
+state_answers_key(const struct state_answers *a)
+{
+    for (size_t i = 0; i < a->n_selectors; i++)
+        if (a->selectors[i].key_path != NULL &&
+            a->selectors[i].key_path[0] != '\0')
+            return &a->selectors[i];
+    return NULL;
+}
+
+static const char *const policy_names[] = {
+    NULL, "none", "quarantine", "reject"
+};
+
+const char *
+state_policy_name(enum state_policy p)
+{
+    return (unsigned)p < ARRAY_LEN(policy_names) ? policy_names[p] : NULL;
+}
+
+bool
+state_policy_parse(const char *s, enum state_policy *out)
+{
+    for (size_t i = 1; s != NULL && i < ARRAY_LEN(policy_names); i++)
+        if (strcmp(s, policy_names[i]) == 0) {
+            *out = (enum state_policy)i;
+            return true;
+        }
+    return false;
 }
 
 void
@@ -114,191 +285,14 @@ state_free(struct state *st)
 {
     if (st == NULL)
         return;
-    answers_fini(&st->answers);
+    state_answers_fini(&st->answers);
     for (int i = 0; i < STEP_COUNT; i++) {
-        step_clear(&st->steps[i]);
+        state_step_clear(&st->steps[i]);
         json_decref(st->steps[i].records);
     }
     json_decref(st->other_steps);
     free(st->domain);
     free(st);
-}
-
-/* A domain usable as a file name: lower-case letters, digits, '-', '_'
- * and dots between non-empty labels. */
-static bool
-domain_ok(const char *d)
-{
-    size_t len = strlen(d), lab = 0;
-
-    if (len == 0 || len > MAX_DOMAIN)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = d[i];
-
-        if (c == '.') {
-            if (lab == 0)
-                return false;
-            lab = 0;
-            continue;
-        }
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_'))
-            return false;
-        if (++lab > 63)
-            return false;
-    }
-    return lab > 0;
-}
-
-static bool
-id_ok(const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n == 0 || n > MAX_ID)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              (c >= '0' && c <= '9') || c == '_'))
-            return false;
-    }
-    return true;
-}
-
-/* Text that is safe on a terminal: no C0 controls (a newline only where
- * allowed), DEL, C1 controls, or bidi overrides.  jansson has already
- * checked that it is valid UTF-8. */
-static bool
-text_ok(const char *s, bool newline)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-
-    if (n > MAX_STR)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == '\n' && newline)
-            continue;
-        if (p[i] < 0x20 || p[i] == 0x7f)
-            return false;
-        if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 &&
-            p[i + 1] <= 0x9f)
-            return false;
-        if (p[i] == 0xe2 && i + 2 < n &&
-            ((p[i + 1] == 0x80 && p[i + 2] >= 0xaa && p[i + 2] <= 0xae) ||
-             (p[i + 1] == 0x81 && p[i + 2] >= 0xa6 && p[i + 2] <= 0xa9)))
-            return false;
-    }
-    return true;
-}
-
-/* A msgid is used as a printf format: only %%, %s and %N$s (N within the
- * argument count), never both numbered and plain conversions. */
-static bool
-msgid_ok(const char *s)
-{
-    int plain = 0, numbered = 0;
-
-    if (!text_ok(s, true) || s[0] == '\0')
-        return false;
-    for (const char *p = s; *p != '\0'; p++) {
-        if (*p != '%')
-            continue;
-        p++;
-        if (*p == '%')
-            continue;
-        if (*p == 's') {
-            plain++;
-            continue;
-        }
-        if (*p >= '1' && *p <= '0' + FINDING_MAX_ARGS && p[1] == '$' &&
-            p[2] == 's') {
-            numbered++;
-            p += 2;
-            continue;
-        }
-        return false;
-    }
-    return plain <= FINDING_MAX_ARGS && !(plain > 0 && numbered > 0);
-}
-
-bool
-state_status_parse(const char *s, enum check_status *out)
-{
-    static const enum check_status all[] = {
-        ST_OK, ST_WARN, ST_ERROR, ST_FAIL
-    };
-
-    for (size_t i = 0; i < ARRAY_LEN(all); i++) {
-        if (strcmp(s, check_status_name(all[i])) == 0) {
-            *out = all[i];
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool
-sev_parse(const char *s, enum sev *out)
-{
-    static const enum sev all[] = {
-        SEV_INFO, SEV_WARN, SEV_FAIL, SEV_ERROR
-    };
-
-    for (size_t i = 0; i < ARRAY_LEN(all); i++) {
-        if (strcmp(s, sev_name(all[i])) == 0) {
-            *out = all[i];
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool
-digits(const char *s, int n, int *out)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-bool
-state_time_parse(const char *s, long long *out)
-{
-    struct tm tm;
-    int y, mo, d, h, mi, se;
-    time_t t;
-
-    if (strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-        s[13] != ':' || s[16] != ':' || s[19] != 'Z')
-        return false;
-    if (!digits(s, 4, &y) || !digits(s + 5, 2, &mo) ||
-        !digits(s + 8, 2, &d) || !digits(s + 11, 2, &h) ||
-        !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &se))
-        return false;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-        mi > 59 || se > 60)
-        return false;
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    t = timegm(&tm);
-    if (t == (time_t)-1)
-        return false;
-    *out = (long long)t;
-    return true;
 }
 
 /* ---- directories and paths ----------------------------------------- */
@@ -325,7 +319,7 @@ enum rc
 state_path(const char *dir, const char *domain, char **out)
 {
     *out = NULL;
-    if (!domain_ok(domain))
+    if (!state_domain_ok(domain))
         return RC_INVALID;
     *out = xasprintf("%s/%s.json", dir, domain);
     return RC_OK;
@@ -450,367 +444,6 @@ move_aside(const char *path, const char *tag, char **aside)
     fsync_dir(d);
     free(d);
     return RC_OK;
-}
-
-/* ---- JSON ------------------------------------------------------------ */
-
-static json_t *
-strs_json(const struct state_strs *l)
-{
-    json_t *a = json_array();
-
-    for (size_t i = 0; i < l->n; i++)
-        json_array_append_new(a, json_string(l->v[i]));
-    return a;
-}
-
-static json_t *
-time_json(long long t)
-{
-    char buf[32];
-
-    if (t <= 0)
-        return json_null();
-    util_rfc3339(t, buf);
-    return json_string(buf);
-}
-
-static json_t *
-answers_json(const struct state_answers *a)
-{
-    json_t *o = json_object();
-
-    json_object_set_new(o, "providers", strs_json(&a->providers));
-    json_object_set_new(o, "server_ips", strs_json(&a->server_ips));
-    json_object_set_new(o, "includes", strs_json(&a->includes));
-    json_object_set_new(o, "hostname", a->hostname != NULL ?
-                        json_string(a->hostname) : json_null());
-    json_object_set_new(o, "selectors", strs_json(&a->selectors));
-    json_object_set_new(o, "dkim_keys", strs_json(&a->dkim_keys));
-    json_object_set_new(o, "dmarc_policy", a->dmarc_policy != NULL ?
-                        json_string(a->dmarc_policy) : json_null());
-    json_object_set_new(o, "dmarc_rua", strs_json(&a->dmarc_rua));
-    json_object_set_new(o, "dmarc_ruf", strs_json(&a->dmarc_ruf));
-    json_object_set(o, "extras", a->extras);
-    return o;
-}
-
-static json_t *
-finding_json(const struct state_finding *f)
-{
-    json_t *o = json_object(), *args = json_array();
-
-    json_object_set_new(o, "id", json_string(f->id));
-    json_object_set_new(o, "severity", json_string(sev_name(f->sev)));
-    json_object_set_new(o, "msgid", json_string(f->msgid));
-    if (f->msgid_plural != NULL) {
-        json_object_set_new(o, "msgid_plural",
-                            json_string(f->msgid_plural));
-        json_object_set_new(o, "n", json_integer((json_int_t)f->n));
-    }
-    for (int i = 0; i < f->nargs; i++)
-        json_array_append_new(args, json_string(f->args[i]));
-    json_object_set_new(o, "args", args);
-    return o;
-}
-
-static json_t *
-step_json(const struct state_step *s)
-{
-    json_t *o = json_object(), *fa = json_array();
-
-    json_object_set_new(o, "status",
-                        json_string(check_status_name(s->status)));
-    json_object_set_new(o, "last_known_status",
-                        json_string(check_status_name(s->last_known)));
-    json_object_set_new(o, "checked_at", time_json(s->checked_at));
-    json_object_set_new(o, "first_passed_at",
-                        time_json(s->first_passed_at));
-    for (size_t i = 0; i < s->n_findings; i++)
-        json_array_append_new(fa, finding_json(&s->findings[i]));
-    json_object_set_new(o, "findings", fa);
-    json_object_set(o, "records", s->records);
-    return o;
-}
-
-json_t *
-state_to_json(const struct state *st)
-{
-    json_t *root = json_object(), *steps = json_object();
-    const char *key;
-    json_t *v;
-
-    json_object_set_new(root, "format", json_string(STATE_FORMAT_NAME));
-    json_object_set_new(root, "version",
-                        json_integer(STATE_FORMAT_VERSION));
-    json_object_set_new(root, "domain", json_string(st->domain));
-    json_object_set_new(root, "checked_at", time_json(st->checked_at));
-    json_object_set_new(root, "answers", answers_json(&st->answers));
-    for (int i = 0; i < STEP_COUNT; i++)
-        if (st->steps[i].present)
-            json_object_set_new(steps, check_step_name(i),
-                                step_json(&st->steps[i]));
-    json_object_foreach(st->other_steps, key, v)
-        if (json_object_get(steps, key) == NULL)
-            json_object_set(steps, key, v);
-    json_object_set_new(root, "steps", steps);
-    return root;
-}
-
-/* Optional time: absent or null is 0. */
-static bool
-time_get(const json_t *o, const char *key, long long *out)
-{
-    const json_t *v = json_object_get(o, key);
-
-    *out = 0;
-    if (v == NULL || json_is_null(v))
-        return true;
-    return json_is_string(v) && state_time_parse(json_string_value(v), out);
-}
-
-/* Optional list of strings; absent or null is empty. */
-static bool
-strs_get(const json_t *o, const char *key, struct state_strs *l)
-{
-    const json_t *a = json_object_get(o, key), *v;
-    size_t i;
-
-    if (a == NULL || json_is_null(a))
-        return true;
-    if (!json_is_array(a) || json_array_size(a) > MAX_LIST)
-        return false;
-    json_array_foreach(a, i, v) {
-        if (!json_is_string(v) || !text_ok(json_string_value(v), false))
-            return false;
-        state_strs_add(l, json_string_value(v));
-    }
-    return true;
-}
-
-/* Optional string; absent or null is NULL. */
-static bool
-str_get(const json_t *o, const char *key, char **out)
-{
-    const json_t *v = json_object_get(o, key);
-
-    if (v == NULL || json_is_null(v))
-        return true;
-    if (!json_is_string(v) || !text_ok(json_string_value(v), false))
-        return false;
-    *out = xstrdup(json_string_value(v));
-    return true;
-}
-
-static bool
-answers_parse(const json_t *o, struct state_answers *a)
-{
-    const json_t *ex;
-
-    if (o == NULL || json_is_null(o))
-        return true;
-    if (!json_is_object(o))
-        return false;
-    if (!strs_get(o, "providers", &a->providers) ||
-        !strs_get(o, "server_ips", &a->server_ips) ||
-        !strs_get(o, "includes", &a->includes) ||
-        !str_get(o, "hostname", &a->hostname) ||
-        !strs_get(o, "selectors", &a->selectors) ||
-        !strs_get(o, "dkim_keys", &a->dkim_keys) ||
-        !str_get(o, "dmarc_policy", &a->dmarc_policy) ||
-        !strs_get(o, "dmarc_rua", &a->dmarc_rua) ||
-        !strs_get(o, "dmarc_ruf", &a->dmarc_ruf))
-        return false;
-    ex = json_object_get(o, "extras");
-    if (ex != NULL && !json_is_null(ex)) {
-        if (!json_is_object(ex))
-            return false;
-        json_decref(a->extras);
-        a->extras = json_deep_copy(ex);
-    }
-    return true;
-}
-
-static bool
-finding_parse(const json_t *o, struct state_finding *f)
-{
-    const json_t *id = json_object_get(o, "id");
-    const json_t *sev = json_object_get(o, "severity");
-    const json_t *msgid = json_object_get(o, "msgid");
-    const json_t *pl = json_object_get(o, "msgid_plural");
-    const json_t *n = json_object_get(o, "n");
-    const json_t *args = json_object_get(o, "args"), *v;
-    size_t i;
-
-    if (!json_is_object(o) || !json_is_string(id) || !json_is_string(sev) ||
-        !json_is_string(msgid))
-        return false;
-    if (!id_ok(json_string_value(id)) ||
-        !sev_parse(json_string_value(sev), &f->sev) ||
-        !msgid_ok(json_string_value(msgid)))
-        return false;
-    f->id = xstrdup(json_string_value(id));
-    f->msgid = xstrdup(json_string_value(msgid));
-    if (pl != NULL && !json_is_null(pl)) {
-        if (!json_is_string(pl) || !msgid_ok(json_string_value(pl)) ||
-            !json_is_integer(n) || json_integer_value(n) < 0)
-            return false;
-        f->msgid_plural = xstrdup(json_string_value(pl));
-        f->n = (unsigned long)json_integer_value(n);
-    }
-    if (args == NULL || json_is_null(args))
-        return true;
-    if (!json_is_array(args) || json_array_size(args) > FINDING_MAX_ARGS)
-        return false;
-    json_array_foreach(args, i, v) {
-        if (!json_is_string(v) || !text_ok(json_string_value(v), false))
-            return false;
-        f->args[f->nargs++] = xstrdup(json_string_value(v));
-    }
-    return true;
-}
-
-/* Records: strings (one line) and objects whose strings may hold
- * newlines (a "display" text); nested as deep as a record needs. */
-static bool
-records_ok(const json_t *v, int depth)
-{
-    const char *key;
-    const json_t *e;
-    size_t i;
-
-    if (depth > 8)
-        return false;
-    if (json_is_string(v))
-        return text_ok(json_string_value(v), depth > 1);
-    if (json_is_array(v)) {
-        if (json_array_size(v) > MAX_FINDINGS)
-            return false;
-        json_array_foreach(v, i, e)
-            if (!records_ok(e, depth + 1))
-                return false;
-        return true;
-    }
-    if (json_is_object(v)) {
-        json_object_foreach((json_t *)v, key, e)
-            if (!text_ok(key, false) || !records_ok(e, depth + 1))
-                return false;
-        return true;
-    }
-    return json_is_integer(v) || json_is_real(v) || json_is_boolean(v) ||
-        json_is_null(v);
-}
-
-static bool
-step_parse(const json_t *o, struct state_step *s)
-{
-    const json_t *st = json_object_get(o, "status");
-    const json_t *lk = json_object_get(o, "last_known_status");
-    const json_t *fa = json_object_get(o, "findings");
-    const json_t *rec = json_object_get(o, "records"), *v;
-    size_t i;
-
-    if (!json_is_object(o) || !json_is_string(st) || !json_is_array(fa))
-        return false;
-    if (!state_status_parse(json_string_value(st), &s->status))
-        return false;
-    s->last_known = s->status;
-    if (lk != NULL && (!json_is_string(lk) ||
-                       !state_status_parse(json_string_value(lk),
-                                           &s->last_known)))
-        return false;
-    if (!time_get(o, "checked_at", &s->checked_at) ||
-        !time_get(o, "first_passed_at", &s->first_passed_at))
-        return false;
-    if (json_array_size(fa) > MAX_FINDINGS)
-        return false;
-    s->findings = xcalloc(json_array_size(fa) + 1, sizeof(*s->findings));
-    json_array_foreach(fa, i, v) {
-        s->n_findings++;
-        if (!finding_parse(v, &s->findings[i]))
-            return false;
-    }
-    if (rec != NULL && !json_is_null(rec)) {
-        if (!json_is_array(rec) || !records_ok(rec, 0))
-            return false;
-        json_decref(s->records);
-        s->records = json_deep_copy(rec);
-    }
-    /* The status follows from the findings; a file saying otherwise was
-     * edited or damaged. */
-    enum check_status calc = ST_OK;
-    for (i = 0; i < s->n_findings; i++)
-        calc = check_status_worse(calc, sev_status(s->findings[i].sev));
-    if (calc != s->status)
-        return false;
-    s->present = true;
-    return true;
-}
-
-enum rc
-state_from_json(const json_t *j, struct state **out)
-{
-    const json_t *ver, *fmt, *dom, *steps, *v;
-    struct state *st = NULL;
-    const char *key;
-
-    *out = NULL;
-    if (!json_is_object(j))
-        return RC_PARSE;
-    ver = json_object_get(j, "version");
-    if (!json_is_integer(ver) || json_integer_value(ver) < 1)
-        return RC_PARSE;
-    if (json_integer_value(ver) > STATE_FORMAT_VERSION)
-        return RC_UNSUPPORTED;
-    fmt = json_object_get(j, "format");
-    dom = json_object_get(j, "domain");
-    if (!json_is_string(fmt) ||
-        strcmp(json_string_value(fmt), STATE_FORMAT_NAME) != 0 ||
-        !json_is_string(dom) || !domain_ok(json_string_value(dom)))
-        return RC_PARSE;
-    st = state_new(json_string_value(dom));
-    st->version = (int)json_integer_value(ver);
-    if (!time_get(j, "checked_at", &st->checked_at) ||
-        !answers_parse(json_object_get(j, "answers"), &st->answers))
-        goto bad;
-    steps = json_object_get(j, "steps");
-    if (steps != NULL && !json_is_null(steps)) {
-        if (!json_is_object(steps))
-            goto bad;
-        json_object_foreach((json_t *)steps, key, v) {
-            int k = check_step_from_name(key);
-
-            if (k < 0 || strcmp(key, check_step_name(k)) != 0) {
-                if (!json_is_object(v) || !text_ok(key, false) ||
-                    json_object_size(st->other_steps) >= MAX_LIST)
-                    goto bad;
-                json_object_set_new(st->other_steps, key,
-                                    json_deep_copy(v));
-                continue;
-            }
-            if (!step_parse(v, &st->steps[k]))
-                goto bad;
-        }
-    }
-    *out = st;
-    return RC_OK;
-bad:
-    state_free(st);
-    return RC_PARSE;
-}
-
-struct state *
-state_clone(const struct state *st)
-{
-    json_t *j = state_to_json(st);
-    struct state *c = NULL;
-
-    /* What state_to_json() writes, state_from_json() reads. */
-    if (state_from_json(j, &c) != RC_OK)
-        die("state_clone: %s", st->domain);
-    c->version = st->version;
-    json_decref(j);
-    return c;
 }
 
 /* ---- files ----------------------------------------------------------- */
@@ -1076,7 +709,7 @@ out:
 static char *
 safe_copy(const char *s, bool newline)
 {
-    if (text_ok(s, newline))
+    if (state_text_ok(s, newline))
         return xstrdup(s);
     return str_visible(s, strnlen(s, MAX_STR / 4));
 }
@@ -1124,8 +757,8 @@ passed(enum check_status s)
 /* Most selectors the answers keep from what the DKIM step found. */
 #define STATE_MAX_FOUND_SELECTORS 16
 
-/* Add the selectors named in the DKIM step's records to the answers;
- * dkim_keys stays parallel to selectors when it is in use. */
+/* Add the selectors named in the DKIM step's records to the answers
+ * (with no key), at most STATE_MAX_FOUND_SELECTORS in all. */
 static void
 keep_dkim_selectors(struct state_answers *a, const json_t *records)
 {
@@ -1133,20 +766,10 @@ keep_dkim_selectors(struct state_answers *a, const json_t *records)
     size_t n = check_dkim_record_selectors(records, found,
                                            STATE_MAX_FOUND_SELECTORS);
 
-    for (size_t i = 0; i < n; i++) {
-        bool have = false;
-
-        for (size_t k = 0; k < a->selectors.n && !have; k++)
-            have = str_ieq(a->selectors.v[k], found[i]);
-        if (have || a->selectors.n >= STATE_MAX_FOUND_SELECTORS)
-            continue;
-        if (a->dkim_keys.n > 0)
-            while (a->dkim_keys.n < a->selectors.n)
-                state_strs_add(&a->dkim_keys, "");
-        state_strs_add(&a->selectors, found[i]);
-        if (a->dkim_keys.n > 0)
-            state_strs_add(&a->dkim_keys, "");
-    }
+    for (size_t i = 0; i < n; i++)
+        if (state_answers_selector(a, found[i]) == NULL &&
+            a->n_selectors < STATE_MAX_FOUND_SELECTORS)
+            state_answers_selector_add(a, found[i]);
 }
 
 void
@@ -1164,7 +787,7 @@ state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
         if (!res->ran || check_step_ops(i) == NULL)
             continue;
         any = true;
-        step_clear(s);
+        state_step_clear(s);
         s->present = true;
         s->status = findings_status(&res->findings);
         s->last_known = s->status != ST_ERROR ? s->status : known;
@@ -1226,7 +849,7 @@ static void
 ids_of(const struct state_step *s, struct state_strs *l)
 {
     for (size_t i = 0; i < s->n_findings; i++)
-        if (!strs_has(l, s->findings[i].id))
+        if (!state_strs_has(l, s->findings[i].id))
             state_strs_add(l, s->findings[i].id);
 }
 
@@ -1281,10 +904,10 @@ state_diff(const struct state *old_st, const struct state *new_st,
         if (n != NULL)
             ids_of(n, &ni);
         for (size_t k = 0; k < ni.n; k++)
-            if (!strs_has(&oi, ni.v[k]))
+            if (!state_strs_has(&oi, ni.v[k]))
                 state_strs_add(&sd->appeared, ni.v[k]);
         for (size_t k = 0; k < oi.n; k++)
-            if (!strs_has(&ni, oi.v[k]))
+            if (!state_strs_has(&ni, oi.v[k]))
                 state_strs_add(&sd->gone, oi.v[k]);
         if (o == NULL && n == NULL)
             sd->change = STATE_CH_UNCHANGED;

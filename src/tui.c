@@ -305,36 +305,79 @@ tui_result(const struct tui *t, enum check_step step)
 static void
 check_opts_build(struct tui *t)
 {
-    struct tui_answers *a = &t->ans;
-    size_t ns = 0;
+    const struct state_answers *a = &t->st->answers;
+    const struct state_selector *key = state_answers_key(a);
+    size_t ns = 0, ni = 0;
 
     memset(&t->opts, 0, sizeof(t->opts));
     t->opts.domain = t->domain;
-    for (size_t i = 0; i < a->nips; i++)
-        t->opt_ips[i] = a->ips[i];
+    for (size_t i = 0; i < a->server_ips.n && ni < STATE_MAX_SERVER_IPS;
+         i++)
+        t->opt_ips[ni++] = a->server_ips.v[i];
     t->opts.server_ips = t->opt_ips;
-    t->opts.n_server_ips = a->nips;
-    if (a->dkim_selector != NULL && a->dkim_key_path != NULL) {
+    t->opts.n_server_ips = ni;
+    if (key != NULL) {
         /* The key made here is compared with what DNS publishes. */
-        t->opt_sels[ns++] = a->dkim_selector;
-        t->opts.dkim_key = a->dkim_key_path;
+        t->opt_sels[ns++] = key->name;
+        t->opts.dkim_key = key->key_path;
     }
-    for (size_t i = 0; i < a->nsel && ns < TUI_MAX_SELECTORS; i++)
-        if (a->dkim_selector == NULL
-            || strcmp(a->selectors[i], a->dkim_selector) != 0)
-            t->opt_sels[ns++] = a->selectors[i];
+    for (size_t i = 0; i < a->n_selectors && ns < STATE_MAX_SELECTORS; i++)
+        if (&a->selectors[i] != key)
+            t->opt_sels[ns++] = a->selectors[i].name;
     /* The providers' own selectors, when nothing else is known. */
     if (ns == 0) {
         const struct preset *p;
         for (size_t k = 0; (p = tui_preset_at(t, k)) != NULL; k++)
             for (size_t i = 0; i < p->n_dkim_selectors
-                               && ns < TUI_MAX_SELECTORS; i++)
+                               && ns < STATE_MAX_SELECTORS; i++)
                 t->opt_sels[ns++] = p->dkim_selectors[i];
     }
     t->opts.selectors = t->opt_sels;
     t->opts.n_selectors = ns;
     t->opts.hostname = a->hostname;
     t->opts.datadir = i18n_datadir();
+}
+
+/* ---- setup and teardown ---------------------------------------------- */
+
+static void run_drop(struct tui *t);
+
+void
+tui_init(struct tui *t, struct cli_common *com)
+{
+    char *path, *err = NULL;
+
+    memset(t, 0, sizeof(*t));
+    t->com = com;
+    t->ip_url = HTTP_IP_URL_DEFAULT;
+    t->st = state_new("");
+    path = preset_path(i18n_datadir());
+    /* Without presets the wizard still works: own server or other. */
+    if (preset_load(path, &t->presets, &err) != RC_OK)
+        t->presets = NULL;
+    free(err);
+    free(path);
+}
+
+void
+tui_fini(struct tui *t)
+{
+    run_drop(t);
+    http_free(t->http);
+    state_answers_fini(&t->given);
+    free(t->domain);
+    free(t->ulabel);
+    free(t->dns_err);
+    free(t->help_text);
+    free(t->notice);
+    free(t->sp.error_arg);
+    free(t->sk.error_arg);
+    state_free(t->st);
+    state_free(t->old_st);
+    if (t->have_diff)
+        state_diff_fini(&t->diff);
+    preset_list_free(t->presets);
+    memset(t, 0, sizeof(*t));
 }
 
 /* ---- the state store ------------------------------------------------- */
@@ -344,9 +387,10 @@ tui_preset_at(const struct tui *t, size_t i)
 {
     size_t k = 0;
 
-    for (size_t j = 0; t->presets != NULL && j < t->ans.nprov; j++) {
+    for (size_t j = 0; t->presets != NULL && j < t->st->answers.providers.n;
+         j++) {
         const struct preset *p = preset_find(t->presets,
-                                             t->ans.providers[j]);
+                                             t->st->answers.providers.v[j]);
         if (p == NULL)
             continue;
         if (k++ == i)
@@ -358,119 +402,10 @@ tui_preset_at(const struct tui *t, size_t i)
 bool
 tui_has_provider(const struct tui *t, const char *id)
 {
-    for (size_t j = 0; j < t->ans.nprov; j++)
-        if (strcmp(t->ans.providers[j], id) == 0)
+    for (size_t j = 0; j < t->st->answers.providers.n; j++)
+        if (strcmp(t->st->answers.providers.v[j], id) == 0)
             return true;
     return false;
-}
-
-static void
-strs_set(struct state_strs *l, char *const *v, size_t n)
-{
-    state_strs_clear(l);
-    for (size_t i = 0; i < n; i++)
-        state_strs_add(l, v[i]);
-}
-
-static const char *const dmarc_stages[] = { "none", "quarantine",
-                                            "reject" };
-
-static void
-answers_to_state(const struct tui_answers *a, struct state_answers *s)
-{
-    strs_set(&s->providers, a->providers, a->nprov);
-    strs_set(&s->server_ips, a->ips, a->nips);
-    free(s->hostname);
-    s->hostname = a->hostname != NULL ? xstrdup(a->hostname) : NULL;
-    state_strs_clear(&s->selectors);
-    state_strs_clear(&s->dkim_keys);
-    if (a->dkim_selector != NULL) {
-        state_strs_add(&s->selectors, a->dkim_selector);
-        state_strs_add(&s->dkim_keys, a->dkim_key_path != NULL
-                                      ? a->dkim_key_path : "");
-    }
-    for (size_t i = 0; i < a->nsel; i++) {
-        if (a->dkim_selector != NULL
-            && strcmp(a->selectors[i], a->dkim_selector) == 0)
-            continue;
-        state_strs_add(&s->selectors, a->selectors[i]);
-        state_strs_add(&s->dkim_keys, "");
-    }
-    free(s->dmarc_policy);
-    s->dmarc_policy = xstrdup(dmarc_stages[a->dmarc_stage >= 0
-                                           && a->dmarc_stage < 3
-                                           ? a->dmarc_stage : 0]);
-    state_strs_clear(&s->dmarc_rua);
-    if (a->dmarc_rua != NULL && a->dmarc_rua[0] != '\0')
-        state_strs_add(&s->dmarc_rua, a->dmarc_rua);
-    if (s->extras == NULL)
-        s->extras = json_object();
-    json_t *w = json_object();
-    json_object_set_new(w, "dmarc_sp", json_integer(a->dmarc_sp));
-    json_object_set_new(w, "dmarc_strict", json_boolean(a->dmarc_strict));
-    if (a->dkim_type != NULL)
-        json_object_set_new(w, "dkim_type", json_string(a->dkim_type));
-    if (a->dkim_record != NULL)
-        json_object_set_new(w, "dkim_record", json_string(a->dkim_record));
-    json_object_set_new(w, "answered", json_boolean(a->answered));
-    json_object_set_new(s->extras, "wizard", w);
-    /* What the export reads (export.c). */
-    json_object_set_new(s->extras, "dmarc_strict",
-                        json_boolean(a->dmarc_strict));
-    json_object_set_new(s->extras, "own_send_only",
-                        json_boolean(a->own_send_only));
-    json_object_set_new(s->extras, "spf_hard_fail",
-                        json_boolean(a->spf_hard_fail));
-    if (a->dmarc_sp >= 1 && a->dmarc_sp <= 3)
-        json_object_set_new(s->extras, "dmarc_sp",
-                            json_string(dmarc_stages[a->dmarc_sp - 1]));
-    else
-        json_object_del(s->extras, "dmarc_sp");
-}
-
-static void
-answers_from_state(const struct state_answers *s, struct tui_answers *a)
-{
-    if (a->nprov == 0)
-        for (size_t i = 0; i < s->providers.n && i < TUI_MAX_PROVIDERS; i++)
-            a->providers[a->nprov++] = xstrdup(s->providers.v[i]);
-    if (s->providers.n > 0)
-        a->answered = true;
-    if (s->server_ips.n > 0 && a->nips == 0)
-        for (size_t i = 0; i < s->server_ips.n && i < TUI_MAX_IPS; i++)
-            a->ips[a->nips++] = xstrdup(s->server_ips.v[i]);
-    if (s->hostname != NULL && a->hostname == NULL)
-        a->hostname = xstrdup(s->hostname);
-    for (size_t i = 0; i < s->selectors.n; i++) {
-        const char *key = i < s->dkim_keys.n ? s->dkim_keys.v[i] : "";
-        if (key[0] != '\0' && a->dkim_selector == NULL) {
-            tui_set_str(&a->dkim_selector, s->selectors.v[i]);
-            tui_set_str(&a->dkim_key_path, key);
-        } else if (a->nsel < TUI_MAX_SELECTORS) {
-            a->selectors[a->nsel++] = xstrdup(s->selectors.v[i]);
-        }
-    }
-    for (size_t i = 0; s->dmarc_policy != NULL && i < 3; i++)
-        if (strcmp(s->dmarc_policy, dmarc_stages[i]) == 0)
-            a->dmarc_stage = (int)i;
-    if (s->dmarc_rua.n > 0)
-        tui_set_str(&a->dmarc_rua, s->dmarc_rua.v[0]);
-    json_t *w = json_object_get(s->extras, "wizard");
-    if (json_is_true(json_object_get(w, "answered")))
-        a->answered = true;
-    json_int_t sp = json_integer_value(json_object_get(w, "dmarc_sp"));
-    a->dmarc_sp = sp >= 0 && sp <= 3 ? (int)sp : 0;
-    a->dmarc_strict = json_is_true(json_object_get(w, "dmarc_strict"));
-    a->own_send_only = json_is_true(json_object_get(s->extras,
-                                                    "own_send_only"));
-    a->spf_hard_fail = json_is_true(json_object_get(s->extras,
-                                                    "spf_hard_fail"));
-    const char *v = json_string_value(json_object_get(w, "dkim_type"));
-    if (v != NULL)
-        tui_set_str(&a->dkim_type, v);
-    v = json_string_value(json_object_get(w, "dkim_record"));
-    if (v != NULL && strlen(v) < 8192)
-        tui_set_str(&a->dkim_record, v);
 }
 
 void
@@ -480,9 +415,8 @@ tui_state_open(struct tui *t)
     char *aside = NULL;
     enum rc rc;
 
-    state_free(t->st);
     state_free(t->old_st);
-    t->st = t->old_st = NULL;
+    t->old_st = NULL;
     if (t->have_diff)
         state_diff_fini(&t->diff);
     t->have_diff = false;
@@ -492,8 +426,6 @@ tui_state_open(struct tui *t)
     rc = state_load(t->com->state_dir, t->domain, &st, &aside);
     switch (rc) {
     case RC_OK:
-        answers_from_state(&st->answers, &t->ans);
-        t->st = st;
         if (st->checked_at != 0)
             t->old_st = state_clone(st);
         break;
@@ -515,8 +447,20 @@ tui_state_open(struct tui *t)
         break;
     }
     free(aside);
-    if (t->st == NULL)
-        t->st = state_new(t->domain);
+    if (st == NULL)
+        st = state_new(t->domain);
+    state_free(t->st);
+    t->st = st;
+    /* What the command line said wins over what was saved. */
+    state_answers_overlay(&t->st->answers, &t->given);
+    if (t->given.server_ips.n > 0 && !t->st->answers.answered) {
+        /* Addresses given: one's own server sends the mail. */
+        if (t->st->answers.providers.n == 0)
+            state_strs_add(&t->st->answers.providers, "own");
+        t->st->answers.answered = true;
+    }
+    if (t->com->lang == NULL && t->st->answers.lang != NULL)
+        i18n_set_lang(t->st->answers.lang);
 }
 
 void
@@ -524,9 +468,8 @@ tui_state_save(struct tui *t)
 {
     char *err = NULL;
 
-    if (t->st == NULL || t->no_save)
+    if (t->domain == NULL || t->no_save)
         return;
-    answers_to_state(&t->ans, &t->st->answers);
     if (state_save(t->com->state_dir, t->st, &err) != RC_OK) {
         char *m = xasprintf(_("Could not save your progress: %s"),
                             err != NULL ? err : "?");
@@ -540,40 +483,16 @@ tui_state_save(struct tui *t)
 void
 tui_plan(const struct tui *t, struct export_plan *out)
 {
-    struct state *st = state_new(t->domain);
-
-    answers_to_state(&t->ans, &st->answers);
-    export_plan_build(t->domain, &st->answers, t->presets, out);
-    state_free(st);
-}
-
-/* The selectors the state store kept from the DKIM step (discovered
- * ones too) join the answers, so that the next run checks them. */
-static void
-keep_found_selectors(struct tui *t)
-{
-    const struct state_strs *l = &t->st->answers.selectors;
-    struct tui_answers *a = &t->ans;
-
-    for (size_t i = 0; i < l->n && a->nsel < TUI_MAX_SELECTORS; i++) {
-        bool have = a->dkim_selector != NULL
-                    && strcmp(a->dkim_selector, l->v[i]) == 0;
-
-        for (size_t k = 0; k < a->nsel && !have; k++)
-            have = strcmp(a->selectors[k], l->v[i]) == 0;
-        if (!have)
-            a->selectors[a->nsel++] = xstrdup(l->v[i]);
-    }
+    export_plan_build(t->domain, &t->st->answers, t->presets, out);
 }
 
 /* A run finished: keep its results, compare with the last visit once. */
 static void
 state_take_run(struct tui *t)
 {
-    if (t->st == NULL)
+    if (t->domain == NULL)
         return;
     state_update_from_ctx(t->st, &t->ctx, t->checked_at);
-    keep_found_selectors(t);
     if (t->old_st != NULL && !t->have_diff) {
         state_diff(t->old_st, t->st, &t->diff);
         t->have_diff = true;
@@ -1084,6 +1003,9 @@ apply(struct tui *t, unsigned act)
 {
     if (act & ACT_LANG) {
         i18n_set_lang(strcmp(i18n_lang(), "es") == 0 ? "en" : "es");
+        /* Kept with the answers: the next visit opens in it. */
+        state_str_set(&t->st->answers.lang, i18n_lang());
+        t->ans_dirty = true;
         if (t->cur == SCR_HELP && screens[SCR_HELP]->enter != NULL)
             screens[SCR_HELP]->enter(t);
     }

@@ -31,7 +31,7 @@
 
 /* The format this build writes; files with a larger version are set
  * aside as "newer", never rewritten in the old format. */
-#define STATE_FORMAT_VERSION 1
+#define STATE_FORMAT_VERSION 2
 
 /* Largest state file we read. */
 #define STATE_MAX_BYTES (8u * 1024 * 1024)
@@ -48,21 +48,54 @@ struct state_strs {
     size_t n;
 };
 
-/* The admin's answers.  Every string is owned; NULL or an empty list
- * means "not answered". */
+/* A DMARC policy the admin chose; UNSET when not answered (for the
+ * subdomain policy: the same as the domain's). */
+enum state_policy {
+    STATE_POLICY_UNSET = 0,
+    STATE_POLICY_NONE,
+    STATE_POLICY_QUARANTINE,
+    STATE_POLICY_REJECT
+};
+
+/* A DKIM selector the admin checks, and the key made for it (by the
+ * wizard or `mailready keygen`), if any. */
+struct state_selector {
+    char *name;                     /* the selector (never NULL) */
+    char *key_path;                 /* private key file, absolute; NULL:
+                                     * no key known */
+    char *key_type;                 /* "rsa" or "ed25519", or NULL */
+    char *record;                   /* the TXT value shown for that key
+                                     * (kept in case the key file goes
+                                     * away), or NULL */
+};
+
+/* The admin's answers: everything the wizard or the command line asks,
+ * one typed field each (one field, one JSON key in state_json.c, one
+ * test).  Every string is owned; NULL, false, an empty list or
+ * STATE_POLICY_UNSET means "not answered". */
 struct state_answers {
-    struct state_strs providers;    /* mail provider ids ("google") */
+    bool answered;                  /* the provider question was answered
+                                     * (wizard) */
+    struct state_strs providers;    /* preset ids ("google"; "own" for
+                                     * one's own server) */
     struct state_strs server_ips;   /* addresses mail is sent from */
     struct state_strs includes;     /* extra SPF include: domains */
-    char *hostname;                 /* the mail server's host name */
-    struct state_strs selectors;    /* DKIM selectors */
-    struct state_strs dkim_keys;    /* private key paths; dkim_keys.v[i]
-                                     * belongs to selectors.v[i] ("" for
-                                     * none) */
-    char *dmarc_policy;             /* "none", "quarantine", "reject" */
+    char *hostname;                 /* the mail server's host name (PTR) */
+    char *mx_host;                  /* the MX host, when not hostname */
+    bool own_send_only;             /* one's own server only sends; the
+                                     * provider receives */
+    bool no_mail;                   /* the domain sends and receives no
+                                     * mail */
+    bool spf_hard_fail;             /* SPF ends in -all, not ~all */
+    struct state_selector *selectors;   /* DKIM selectors, in order */
+    size_t n_selectors;
+    enum state_policy dmarc_policy; /* p= */
+    enum state_policy dmarc_sp;     /* sp=; UNSET: as p= */
+    bool dmarc_strict;              /* adkim=s and aspf=s */
     struct state_strs dmarc_rua;    /* aggregate report addresses */
     struct state_strs dmarc_ruf;    /* failure report addresses */
-    json_t *extras;                 /* object, owned: anything else */
+    char *lang;                     /* language chosen in the wizard
+                                     * ("es", "en"), or NULL */
 };
 
 /* A finding as saved: everything owned. */
@@ -94,7 +127,8 @@ struct state {
     int version;                    /* as read; STATE_FORMAT_VERSION new */
     char *domain;                   /* A-label */
     long long checked_at;           /* last run; 0 = never */
-    struct state_answers answers;
+    struct state_answers answers;   /* the one copy of the answers: the
+                                     * wizard edits it in place */
     struct state_step steps[STEP_COUNT];
     json_t *other_steps;            /* object, owned: saved steps this
                                      * build does not know, kept as is */
@@ -109,6 +143,48 @@ struct state *state_clone(const struct state *st);
 
 void state_strs_add(struct state_strs *l, const char *s);
 void state_strs_clear(struct state_strs *l);
+/* Whether l holds s (exact match). */
+bool state_strs_has(const struct state_strs *l, const char *s);
+/* Make l a copy of src. */
+void state_strs_set(struct state_strs *l, const struct state_strs *src);
+
+/* Set *dst to a copy of s (NULL clears), freeing the old string. */
+void state_str_set(char **dst, const char *s);
+
+/* Free every answer and zero a (embedded: no state_answers_init() is
+ * needed beyond zeroing). */
+void state_answers_fini(struct state_answers *a);
+/* Make dst a deep copy of src (dst's old answers freed). */
+void state_answers_copy(struct state_answers *dst,
+                        const struct state_answers *src);
+/* What the command line gave wins over what was saved: each list and
+ * string that over holds replaces the one in a (flags and policies are
+ * left as saved). */
+void state_answers_overlay(struct state_answers *a,
+                           const struct state_answers *over);
+/* The selector called name, or NULL. */
+struct state_selector *state_answers_selector(const struct state_answers *a,
+                                              const char *name);
+/* The selector called name, added at the end (no key) if it is not
+ * there yet. */
+struct state_selector *state_answers_selector_add(struct state_answers *a,
+                                                  const char *name);
+/* Record a key made for selector name: the selector moves to the front
+ * of the list (added if new) with the key's path, type and record, so
+ * that it is the one state_answers_key() returns. */
+struct state_selector *state_answers_set_key(struct state_answers *a,
+                                             const char *name,
+                                             const char *key_path,
+                                             const char *key_type,
+                                             const char *record);
+/* The first selector that has a key file (the key the wizard made last,
+ * or the one given with --dkim-key), or NULL. */
+struct state_selector *state_answers_key(const struct state_answers *a);
+
+/* "none", "quarantine", "reject" (NULL for UNSET); parse the same,
+ * false for anything else. */
+const char *state_policy_name(enum state_policy p);
+bool state_policy_parse(const char *s, enum state_policy *out);
 
 /* The default state directory: $XDG_STATE_HOME/mailready, or
  * $HOME/.local/state/mailready (a relative XDG_STATE_HOME is ignored, as

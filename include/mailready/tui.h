@@ -177,35 +177,9 @@ extern const struct screen_ops scr_changes_ops;
 extern const struct screen_ops scr_steps_ops;
 extern const struct screen_ops scr_help_ops;
 
-#define TUI_MAX_IPS 8
-#define TUI_MAX_SELECTORS 8
-
-/* The admin's answers (saved with the state store). */
-#define TUI_MAX_PROVIDERS 8
-
-struct tui_answers {
-    bool answered;              /* the provider question was answered */
-    char *providers[TUI_MAX_PROVIDERS];    /* preset ids ("own" for
-                                             * one's own server) */
-    size_t nprov;
-    char *ips[TUI_MAX_IPS];     /* own server's public addresses */
-    size_t nips;
-    char *hostname;             /* own server's host name, or NULL */
-    bool own_send_only;         /* the own server only sends: the
-                                 * mailbox provider receives */
-    bool spf_hard_fail;         /* SPF ends in -all, not ~all */
-    char *selectors[TUI_MAX_SELECTORS];    /* DKIM selectors to check */
-    size_t nsel;
-    char *dkim_selector;        /* the key made in the wizard */
-    char *dkim_type;            /* "rsa" or "ed25519" */
-    char *dkim_key_path;
-    char *dkim_record;          /* the TXT value of that key */
-    int dmarc_stage;            /* 0 none, 1 quarantine, 2 reject */
-    char *dmarc_rua;            /* report address, or NULL */
-    int dmarc_sp;               /* subdomains: 0 same, 1 none,
-                                 * 2 quarantine, 3 reject */
-    bool dmarc_strict;
-};
+/* Entries of the provider menu, at most (the presets, one's own server
+ * twice, "other"). */
+#define TUI_PROVIDER_ENTRIES 64
 
 /* Per-screen interaction state (focus, menu selection, inputs). */
 struct tui_scr_domain {
@@ -215,7 +189,7 @@ struct tui_scr_domain {
 
 struct tui_scr_provider {
     size_t sel;                 /* menu entry */
-    bool marked[64];            /* entries marked with the space bar */
+    bool marked[TUI_PROVIDER_ENTRIES];  /* entries marked (space bar) */
     int focus;                  /* 0 menu, 1 addresses, 2 host name */
     bool ask_detect;            /* asking before contacting the URL */
     struct tw_edit ips, host;
@@ -237,18 +211,21 @@ struct tui_scr_dmarc {
     struct tw_edit rua;
 };
 
+/* The wizard.  One owner: tui_init() and tui_fini() in tui.c. */
 struct tui {
-    struct cli_common *com;
+    struct cli_common *com;     /* borrowed from the caller */
     char *domain;               /* A-label, or NULL until asked */
     char *ulabel;
-    struct tui_answers ans;
+    struct state_answers given; /* what the command line answered: it
+                                 * wins over the saved answers when a
+                                 * domain's state is opened */
     bool ans_dirty;
 
     /* checks: a fresh resolver per run, so edited zone files are
      * re-read */
     struct check_opts opts;
-    const char *opt_ips[TUI_MAX_IPS];
-    const char *opt_sels[TUI_MAX_SELECTORS];
+    const char *opt_ips[STATE_MAX_SERVER_IPS];
+    const char *opt_sels[STATE_MAX_SELECTORS];
     struct dns *dns;
     struct check_ctx ctx;
     bool have_ctx;              /* ctx initialised */
@@ -259,7 +236,9 @@ struct tui {
     char *dns_err;              /* why the resolver could not be made */
 
     /* the state store: answers and each step's last result */
-    struct state *st;           /* NULL until a domain is known */
+    struct state *st;           /* never NULL: an empty state until a
+                                 * domain is opened; st->answers are the
+                                 * admin's answers, edited in place */
     struct state *old_st;       /* as found when the domain was opened */
     bool no_save;               /* the file could not be read: keep it */
     struct state_diff diff;     /* old_st -> the first run of this visit */
@@ -345,7 +324,15 @@ void scr_plan_step(const struct tui *t, struct tw_doc *d,
 /* Update the answers' string (freeing the old one). */
 void tui_set_str(char **dst, const char *s);
 
-/* Run the screens (tui.c); t is set up by cli_wizard. */
+/* Set up t for the wizard (com is borrowed and must outlive t): no
+ * domain, empty answers, the provider presets loaded.  Release with
+ * tui_fini(), which frees everything t holds, a check still in flight
+ * included. */
+void tui_init(struct tui *t, struct cli_common *com);
+void tui_fini(struct tui *t);
+
+/* Run the screens; t is set up by tui_init() and the caller (domain,
+ * the answers given on the command line). */
 int tui_run(struct tui *t);
 
 #endif

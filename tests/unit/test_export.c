@@ -122,11 +122,10 @@ export__provider_and_key_file__dkim_record(void **unused)
     /* A sending host whose name is not the MX: PTR requests still. */
     state_strs_add(&s->answers.server_ips, "45.67.89.11");
     s->answers.hostname = xstrdup("out.b.example");
-    state_strs_add(&s->answers.selectors, "s1");
-    state_strs_add(&s->answers.dkim_keys, path);
-    state_strs_add(&s->answers.selectors, "s2");
-    state_strs_add(&s->answers.dkim_keys, "/nonexistent/s2.private");
-    s->answers.dmarc_policy = xstrdup("quarantine");
+    state_answers_selector_add(&s->answers, "s1")->key_path = xstrdup(path);
+    state_answers_selector_add(&s->answers, "s2")->key_path =
+        xstrdup("/nonexistent/s2.private");
+    s->answers.dmarc_policy = STATE_POLICY_QUARANTINE;
     export_plan_build("b.example", &s->answers, presets, &p);
 
     /* MX from the provider, not the host name. */
@@ -174,24 +173,20 @@ export__unknown_provider__noted(void **unused)
 }
 
 static void
-export__wizard_extras__used(void **unused)
+export__wizard_answers__used(void **unused)
 {
     struct state *s = state_new("d.example");
     struct export_plan p;
-    json_t *w = json_object();
 
     (void)unused;
     state_strs_add(&s->answers.server_ips, "45.67.89.13");
     s->answers.hostname = xstrdup("mail.d.example");
-    s->answers.dmarc_policy = xstrdup("reject");
-    /* The key file is gone, the wizard's copy of its record is not. */
-    state_strs_add(&s->answers.selectors, "w1");
-    state_strs_add(&s->answers.dkim_keys, "/nonexistent/w1.private");
-    json_object_set_new(w, "dmarc_sp", json_integer(2));
-    json_object_set_new(w, "dmarc_strict", json_true());
-    json_object_set_new(w, "dkim_record",
-                        json_string("v=DKIM1; k=ed25519; p=AAAA"));
-    json_object_set_new(s->answers.extras, "wizard", w);
+    s->answers.dmarc_policy = STATE_POLICY_REJECT;
+    /* The key file is gone, the copy of its record kept with it is not. */
+    state_answers_set_key(&s->answers, "w1", "/nonexistent/w1.private",
+                          "ed25519", "v=DKIM1; k=ed25519; p=AAAA");
+    s->answers.dmarc_sp = STATE_POLICY_QUARANTINE;
+    s->answers.dmarc_strict = true;
     export_plan_build("d.example", &s->answers, presets, &p);
     assert_string_equal(rr_get(&p.rrs[STEP_DMARC], "_dmarc.d.example",
                                DNS_T_TXT),
@@ -216,7 +211,7 @@ export__own_send_only__provider_mx_and_ptr(void **unused)
     state_strs_add(&s->answers.providers, "own");
     state_strs_add(&s->answers.server_ips, "45.67.89.14");
     s->answers.hostname = xstrdup("news.e.example");
-    json_object_set_new(s->answers.extras, "own_send_only", json_true());
+    s->answers.own_send_only = true;
     export_plan_build("e.example", &s->answers, presets, &p);
     assert_string_equal(rr_get(&p.rrs[STEP_MX], "e.example", DNS_T_MX),
                         "1 smtp.google.com.");
@@ -313,7 +308,7 @@ main(void)
         cmocka_unit_test(export__own_server__records_per_step),
         cmocka_unit_test(export__provider_and_key_file__dkim_record),
         cmocka_unit_test(export__unknown_provider__noted),
-        cmocka_unit_test(export__wizard_extras__used),
+        cmocka_unit_test(export__wizard_answers__used),
         cmocka_unit_test(export__own_send_only__provider_mx_and_ptr),
         cmocka_unit_test(export__relative_name),
         cmocka_unit_test(export__zone_record__fits_the_page),

@@ -126,6 +126,157 @@ set_step(struct state *s, enum check_step step, enum check_status st,
     free(copy);
 }
 
+/* Every field of struct state_answers, each with a value that is not
+ * its default, through JSON and back. */
+static void
+answers__every_field__round_trips(void **unused)
+{
+    struct state *s = state_new("every.example"), *r = NULL;
+    struct state_answers *a = &s->answers, *b;
+    json_t *j;
+
+    (void)unused;
+    a->answered = true;
+    state_strs_add(&a->providers, "google");
+    state_strs_add(&a->providers, "own");
+    state_strs_add(&a->server_ips, "45.67.89.10");
+    state_strs_add(&a->includes, "_spf.example.net");
+    a->hostname = xstrdup("mail.every.example");
+    a->mx_host = xstrdup("mx.every.example");
+    a->own_send_only = true;
+    a->no_mail = true;
+    a->spf_hard_fail = true;
+    state_answers_selector_add(a, "found");
+    state_answers_set_key(a, "s1", "/k/s1.private", "ed25519",
+                          "v=DKIM1; k=ed25519; p=AAAA");
+    a->dmarc_policy = STATE_POLICY_QUARANTINE;
+    a->dmarc_sp = STATE_POLICY_REJECT;
+    a->dmarc_strict = true;
+    state_strs_add(&a->dmarc_rua, "mailto:agg@every.example");
+    state_strs_add(&a->dmarc_ruf, "mailto:ruf@every.example");
+    a->lang = xstrdup("es");
+
+    j = state_to_json(s);
+    assert_int_equal(state_from_json(j, &r), RC_OK);
+    b = &r->answers;
+    assert_true(b->answered);
+    assert_int_equal(b->providers.n, 2);
+    assert_string_equal(b->providers.v[1], "own");
+    assert_string_equal(b->server_ips.v[0], "45.67.89.10");
+    assert_string_equal(b->includes.v[0], "_spf.example.net");
+    assert_string_equal(b->hostname, "mail.every.example");
+    assert_string_equal(b->mx_host, "mx.every.example");
+    assert_true(b->own_send_only);
+    assert_true(b->no_mail);
+    assert_true(b->spf_hard_fail);
+    assert_int_equal(b->n_selectors, 2);
+    /* The key made last comes first. */
+    assert_string_equal(b->selectors[0].name, "s1");
+    assert_string_equal(b->selectors[0].key_path, "/k/s1.private");
+    assert_string_equal(b->selectors[0].key_type, "ed25519");
+    assert_string_equal(b->selectors[0].record,
+                        "v=DKIM1; k=ed25519; p=AAAA");
+    assert_string_equal(b->selectors[1].name, "found");
+    assert_null(b->selectors[1].key_path);
+    assert_ptr_equal(state_answers_key(b), &b->selectors[0]);
+    assert_int_equal(b->dmarc_policy, STATE_POLICY_QUARANTINE);
+    assert_int_equal(b->dmarc_sp, STATE_POLICY_REJECT);
+    assert_true(b->dmarc_strict);
+    assert_string_equal(b->dmarc_rua.v[0], "mailto:agg@every.example");
+    assert_string_equal(b->dmarc_ruf.v[0], "mailto:ruf@every.example");
+    assert_string_equal(b->lang, "es");
+    /* One JSON key per field, nothing untyped. */
+    assert_null(json_object_get(json_object_get(j, "answers"), "extras"));
+    assert_int_equal(json_object_size(json_object_get(j, "answers")), 16);
+    json_decref(j);
+    state_free(r);
+    state_free(s);
+}
+
+/* A state file of format 1 (answers partly in "extras") loads into the
+ * typed fields. */
+static void
+answers__format1__migrated(void **unused)
+{
+    const char *v1 =
+        "{\"format\": \"mailready-state\", \"version\": 1,"
+        " \"domain\": \"old.example\", \"checked_at\": null,"
+        " \"answers\": {\"providers\": [\"own\"],"
+        "  \"server_ips\": [\"45.67.89.10\"], \"includes\": [],"
+        "  \"hostname\": \"mail.old.example\","
+        "  \"selectors\": [\"w1\", \"found\"],"
+        "  \"dkim_keys\": [\"/k/w1.private\", \"\"],"
+        "  \"dmarc_policy\": \"reject\","
+        "  \"dmarc_rua\": [\"mailto:d@old.example\"], \"dmarc_ruf\": [],"
+        "  \"extras\": {\"wizard\": {\"dmarc_sp\": 2,"
+        "    \"dmarc_strict\": true, \"dkim_type\": \"rsa\","
+        "    \"dkim_record\": \"v=DKIM1; k=rsa; p=MIIB\","
+        "    \"answered\": true},"
+        "   \"own_send_only\": true, \"spf_hard_fail\": true,"
+        "   \"mx_host\": \"mx.old.example\", \"unknown\": 1}},"
+        " \"steps\": {}}";
+    json_t *j = json_loads(v1, 0, NULL);
+    struct state *r = NULL;
+    const struct state_answers *b;
+
+    (void)unused;
+    assert_non_null(j);
+    assert_int_equal(state_from_json(j, &r), RC_OK);
+    b = &r->answers;
+    assert_true(b->answered);
+    assert_string_equal(b->providers.v[0], "own");
+    assert_string_equal(b->hostname, "mail.old.example");
+    assert_string_equal(b->mx_host, "mx.old.example");
+    assert_true(b->own_send_only);
+    assert_true(b->spf_hard_fail);
+    assert_int_equal(b->n_selectors, 2);
+    assert_string_equal(b->selectors[0].name, "w1");
+    assert_string_equal(b->selectors[0].key_path, "/k/w1.private");
+    assert_string_equal(b->selectors[0].key_type, "rsa");
+    assert_string_equal(b->selectors[0].record, "v=DKIM1; k=rsa; p=MIIB");
+    assert_null(b->selectors[1].key_path);
+    assert_int_equal(b->dmarc_policy, STATE_POLICY_REJECT);
+    assert_int_equal(b->dmarc_sp, STATE_POLICY_QUARANTINE);
+    assert_true(b->dmarc_strict);
+    assert_string_equal(b->dmarc_rua.v[0], "mailto:d@old.example");
+    json_decref(j);
+    /* Written again, it is format 2. */
+    j = state_to_json(r);
+    assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
+    json_decref(j);
+    state_free(r);
+}
+
+/* What the command line gives wins over the saved answers; what it
+ * does not give stays as saved. */
+static void
+answers__overlay__command_line_wins(void **unused)
+{
+    struct state_answers saved, given;
+
+    (void)unused;
+    memset(&saved, 0, sizeof(saved));
+    memset(&given, 0, sizeof(given));
+    state_strs_add(&saved.server_ips, "45.67.89.10");
+    saved.hostname = xstrdup("old.example");
+    state_answers_set_key(&saved, "w1", "/k/w1", "rsa", NULL);
+    saved.spf_hard_fail = true;
+    state_strs_add(&given.server_ips, "45.67.89.11");
+    state_answers_selector_add(&given, "s2");
+    state_answers_overlay(&saved, &given);
+    assert_int_equal(saved.server_ips.n, 1);
+    assert_string_equal(saved.server_ips.v[0], "45.67.89.11");
+    assert_string_equal(saved.hostname, "old.example");
+    assert_int_equal(saved.n_selectors, 2);
+    assert_string_equal(state_answers_key(&saved)->name, "w1");
+    assert_true(saved.spf_hard_fail);
+    state_answers_copy(&given, &saved);
+    assert_string_equal(given.selectors[1].name, "s2");
+    assert_string_equal(given.selectors[0].key_path, "/k/w1");
+    state_answers_fini(&saved);
+    state_answers_fini(&given);
+}
+
 static void
 state__round_trip__keeps_everything(void **unused)
 {
@@ -139,12 +290,11 @@ state__round_trip__keeps_everything(void **unused)
     state_strs_add(&s->answers.server_ips, "45.67.89.10");
     state_strs_add(&s->answers.server_ips, "2a01:4f8::25");
     s->answers.hostname = xstrdup("mail.example.com");
-    state_strs_add(&s->answers.selectors, "s2026");
-    state_strs_add(&s->answers.dkim_keys, "/home/a/s2026.private");
-    s->answers.dmarc_policy = xstrdup("none");
+    state_answers_set_key(&s->answers, "s2026", "/home/a/s2026.private",
+                          "rsa", "v=DKIM1; k=rsa; p=MIIB");
+    state_answers_selector_add(&s->answers, "google");
+    s->answers.dmarc_policy = STATE_POLICY_NONE;
     state_strs_add(&s->answers.dmarc_rua, "mailto:dmarc@example.com");
-    json_object_set_new(s->answers.extras, "mta_sts",
-                        json_string("testing"));
     s->checked_at = 1764368000;
     set_step(s, STEP_MX, ST_OK, "");
     s->steps[STEP_MX].first_passed_at = 1764300000;
@@ -186,13 +336,15 @@ state__round_trip__keeps_everything(void **unused)
     assert_int_equal(r->answers.server_ips.n, 2);
     assert_string_equal(r->answers.server_ips.v[1], "2a01:4f8::25");
     assert_string_equal(r->answers.hostname, "mail.example.com");
-    assert_string_equal(r->answers.selectors.v[0], "s2026");
-    assert_string_equal(r->answers.dkim_keys.v[0], "/home/a/s2026.private");
-    assert_string_equal(r->answers.dmarc_policy, "none");
+    assert_int_equal(r->answers.n_selectors, 2);
+    assert_string_equal(r->answers.selectors[0].name, "s2026");
+    assert_string_equal(r->answers.selectors[0].key_path,
+                        "/home/a/s2026.private");
+    assert_string_equal(r->answers.selectors[1].name, "google");
+    assert_null(r->answers.selectors[1].key_path);
+    assert_int_equal(r->answers.dmarc_policy, STATE_POLICY_NONE);
     assert_string_equal(r->answers.dmarc_rua.v[0],
                         "mailto:dmarc@example.com");
-    assert_string_equal(json_string_value(json_object_get(
-        r->answers.extras, "mta_sts")), "testing");
     assert_true(r->steps[STEP_MX].present);
     assert_int_equal(r->steps[STEP_MX].status, ST_OK);
     assert_int_equal(r->steps[STEP_MX].first_passed_at, 1764300000);
@@ -568,8 +720,7 @@ state__update__keeps_found_dkim_selectors(void **unused)
     check_ctx_init(&ctx, NULL, &co);
     /* A key made here at w1; discovery found keys at s1 and W1 (the same
      * selector in capitals), and a record without a selector. */
-    state_strs_add(&s->answers.selectors, "w1");
-    state_strs_add(&s->answers.dkim_keys, "/keys/w1.private");
+    state_answers_set_key(&s->answers, "w1", "/keys/w1.private", NULL, NULL);
     ctx.res[STEP_DKIM].ran = true;
     r = ctx.res[STEP_DKIM].records;
     json_array_append_new(r, json_pack("{s:s}", "selector", "s1"));
@@ -578,18 +729,18 @@ state__update__keeps_found_dkim_selectors(void **unused)
     json_array_append_new(r, json_pack("{s:s}", "selector", "bad name"));
     json_array_append_new(r, json_string("other"));
     state_update_from_ctx(s, &ctx, 1000);
-    assert_int_equal(s->answers.selectors.n, 2);
-    assert_string_equal(s->answers.selectors.v[0], "w1");
-    assert_string_equal(s->answers.selectors.v[1], "s1");
-    /* The key paths stay parallel: none for the found one. */
-    assert_int_equal(s->answers.dkim_keys.n, 2);
-    assert_string_equal(s->answers.dkim_keys.v[0], "/keys/w1.private");
-    assert_string_equal(s->answers.dkim_keys.v[1], "");
+    assert_int_equal(s->answers.n_selectors, 2);
+    assert_string_equal(s->answers.selectors[0].name, "w1");
+    assert_string_equal(s->answers.selectors[1].name, "s1");
+    /* The key stays with its selector; none for the found one. */
+    assert_string_equal(s->answers.selectors[0].key_path,
+                        "/keys/w1.private");
+    assert_null(s->answers.selectors[1].key_path);
     /* A run without the DKIM step changes nothing. */
     ctx.res[STEP_DKIM].ran = false;
     json_array_append_new(r, json_pack("{s:s}", "selector", "s2"));
     state_update_from_ctx(s, &ctx, 2000);
-    assert_int_equal(s->answers.selectors.n, 2);
+    assert_int_equal(s->answers.n_selectors, 2);
     check_ctx_fini(&ctx);
     state_free(s);
 }
@@ -689,8 +840,17 @@ state__diff__classes(void **unused)
                         "newly_broken");
 }
 
+/* The counter save_loop() keeps in the host name ("c42.kill.test"). */
+static long
+counter_of(const struct state *s)
+{
+    const char *h = s->answers.hostname;
+
+    return h != NULL && h[0] == 'c' ? strtol(h + 1, NULL, 10) : 0;
+}
+
 /* `test_state --save-loop DIR DOMAIN`: save a big state to DIR over and
- * over, each time with the next counter in extras and records of a
+ * over, each time with the next counter in the host name and records of a
  * matching size, until killed (tests/integration/t_state_kill.sh kills it
  * with SIGKILL at random moments and checks the file every time).  The
  * counter goes on from the file found, if any. */
@@ -704,8 +864,7 @@ save_loop(const char *dir, const char *domain)
     /* Go on from the counter of the file there, so that every complete
      * save has a larger one. */
     if (state_load(dir, domain, &old, NULL) == RC_OK) {
-        n = (long)json_integer_value(json_object_get(old->answers.extras,
-                                                     "counter")) + 1;
+        n = counter_of(old) + 1;
         state_free(old);
     }
     memset(blob, 'x', 4000);
@@ -714,7 +873,8 @@ save_loop(const char *dir, const char *domain)
     for (long first = n; ; n++) {
         char *err = NULL;
 
-        json_object_set_new(s->answers.extras, "counter", json_integer(n));
+        free(s->answers.hostname);
+        s->answers.hostname = xasprintf("c%ld.kill.test", n);
         json_array_clear(s->steps[STEP_MX].records);
         /* 200..299 records of 4000 bytes: about 1 MB per save. */
         for (long k = 0; k < 200 + n % 100; k++)
@@ -751,7 +911,7 @@ load_check(const char *dir, const char *domain)
         free(aside);
         return 1;
     }
-    n = json_integer_value(json_object_get(s->answers.extras, "counter"));
+    n = counter_of(s);
     want = 200 + (size_t)(n % 100);
     if (n < 1 || json_array_size(s->steps[STEP_MX].records) != want ||
         s->steps[STEP_MX].n_findings != 1) {
@@ -776,6 +936,9 @@ main(int argc, char **argv)
 
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(state__round_trip__keeps_everything),
+        cmocka_unit_test(answers__every_field__round_trips),
+        cmocka_unit_test(answers__format1__migrated),
+        cmocka_unit_test(answers__overlay__command_line_wins),
         cmocka_unit_test(state__missing__is_notfound),
         cmocka_unit_test(state__save__removes_stale_temporary_files),
         cmocka_unit_test(state__corrupt_json__set_aside),

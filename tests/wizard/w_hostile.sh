@@ -39,7 +39,7 @@ expect_true "q quits" wz_gone
 wz_fresh
 mkdir -p "$T/home" "$T/state"
 tm_start env NO_COLOR=1 HOME="$T/home" MAILREADY_DATADIR="$TOP/data" \
-    MAILREADY_HELPDIR="$TOP/help" "$MAILREADY" wizard wizard-bad.test \
+    MAILREADY_HELPDIR="$TOP/help" "${WZ_WRAP[@]}" "$MAILREADY" wizard wizard-bad.test \
     "${WZ_ZONES[@]}" --server-ip 185.117.82.26 --state-dir "$T/state2"
 screen_has "NO_COLOR: the wizard starts" "Step 1: where"
 expect_true "NO_COLOR: no colour" _wz_no_colour

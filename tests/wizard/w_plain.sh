@@ -6,7 +6,7 @@
 mkdir -p "$T/home" "$T/state"
 tm_start -t vt100 env -i PATH="$PATH" TERM=vt100 LANG=C LC_ALL=C NO_COLOR=1 \
     HOME="$T/home" MAILREADY_DATADIR="$TOP/data" \
-    MAILREADY_HELPDIR="$TOP/help" "$MAILREADY" wizard wizard-bad.test \
+    MAILREADY_HELPDIR="$TOP/help" "${WZ_WRAP[@]}" "$MAILREADY" wizard wizard-bad.test \
     "${WZ_ZONES[@]}" --server-ip 185.117.82.26 --lang en \
     --state-dir "$T/state"
 screen_has "ASCII header" "^ mailready - wizard-bad\.test"
@@ -26,7 +26,7 @@ wz_fresh
 tm_start env TERM=no-such-terminal sh -c '"$0" wizard wizard-bad.test \
     --no-network --state-dir "$1" 2> "$2"; echo $? > "$3"' \
     "$MAILREADY" "$T/state" "$T/err" "$T/rc"
-expect_true "unknown TERM: exits" wz_gone
+expect_true "unknown TERM: exits" tm_exited 5
 expect_true "unknown TERM: exit status 3" \
     bash -c "sleep 0.2; test \"\$(cat '$T/rc')\" = 3"
 expect_grep "unknown terminal type TERM='no-such-terminal'" "$T/err" \

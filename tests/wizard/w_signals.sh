@@ -5,7 +5,7 @@
 
 wz_start wizard-bad.test "${WZ_ZONES[@]}" --server-ip 185.117.82.26
 screen_has "the wizard runs" "Step 1: where"
-pid=$(_tm display -p -t "$TM_SESSION" '#{pane_pid}')
+pid=$(wz_pid)
 expect_true "its process is known" test -n "$pid"
 kill -INT "$pid"
 screen_has "SIGINT asks first" "Quit mailready\? .*\(y/n\)"

@@ -5,7 +5,7 @@
 mkdir -p "$T/home" "$T/data" "$T/state"
 tm_start env -i PATH="$PATH" TERM="${TERM:-xterm}" LANG=C.UTF-8 \
     HOME="$T/home" XDG_DATA_HOME="$T/data" MAILREADY_DATADIR="$TOP/data" \
-    MAILREADY_HELPDIR="$TOP/help" "$MAILREADY" wizard --lang es \
+    MAILREADY_HELPDIR="$TOP/help" "${WZ_WRAP[@]}" "$MAILREADY" wizard --lang es \
     "${WZ_ZONES[@]}" --state-dir "$T/state"
 screen_has "domain question in Spanish" "¿Qué dominio\?"
 screen_has "ñ drawn" "señal\.es"
