@@ -11,6 +11,7 @@
 #include "mailready/cli.h"
 #include "mailready/dns.h"
 #include "mailready/export.h"
+#include "mailready/file.h"
 #include "mailready/gen_dkim.h"
 #include "mailready/i18n.h"
 #include "mailready/name.h"
@@ -974,7 +975,8 @@ static bool
 write_output(const char *path, const struct strbuf *sb)
 {
     mode_t um = umask(0);
-    char *err = NULL;
+    struct rc_err err = { 0 };
+    enum rc rc;
 
     umask(um);
     if (path == NULL || strcmp(path, "-") == 0) {
@@ -986,11 +988,15 @@ write_output(const char *path, const struct strbuf *sb)
         }
         return true;
     }
-    if (state_write_file(path, sb->s != NULL ? sb->s : "", sb->len,
-                         0666 & ~(unsigned)um, &err) != RC_OK) {
+    rc = file_write_atomic(path, sb->s != NULL ? sb->s : "", sb->len,
+                           0666 & ~(unsigned)um, &err);
+    if (rc != RC_OK) {
+        char *why = present_err(rc, &err);
+
         fprintf(stderr, _("mailready: cannot write the checklist: %s\n"),
-                err != NULL ? err : path);
-        free(err);
+                why);
+        free(why);
+        rc_err_fini(&err);
         return false;
     }
     return true;

@@ -35,11 +35,12 @@ cli_state_load(const struct cli_common *c, const char *alabel,
                bool *can_save)
 {
     struct state *st = NULL;
+    struct rc_err err = { 0 };
     char *aside = NULL, *path;
     enum rc rc;
 
     *can_save = true;
-    rc = state_load(c->state_dir, alabel, &st, &aside);
+    rc = state_load(c->state_dir, alabel, &st, &aside, &err);
     switch (rc) {
     case RC_OK:
     case RC_NOTFOUND:
@@ -58,15 +59,20 @@ cli_state_load(const struct cli_common *c, const char *alabel,
                           "%2$s and a new one is started\n"), path, aside);
         free(path);
         break;
-    default:
+    default: {
+        char *why = present_err(rc, &err);
+
         path = state_file_of(c, alabel);
         fprintf(stderr, _("mailready: cannot read the saved state %1$s "
                           "(%2$s); it is left as it is and nothing will be "
-                          "saved over it\n"), path, _(rc_msgid(rc)));
+                          "saved over it\n"), path, why);
+        free(why);
         free(path);
         *can_save = false;
         break;
     }
+    }
+    rc_err_fini(&err);
     free(aside);
     return st;
 }
@@ -74,7 +80,7 @@ cli_state_load(const struct cli_common *c, const char *alabel,
 bool
 cli_state_save(const struct cli_common *c, const struct state *st)
 {
-    char *err = NULL;
+    struct rc_err err = { 0 };
     enum rc rc = state_save(c->state_dir, st, &err);
 
     if (rc == RC_OK)
@@ -84,11 +90,13 @@ cli_state_save(const struct cli_common *c, const struct state *st)
                           "neither XDG_STATE_HOME nor HOME is set (use "
                           "--state-dir)\n"), st->domain);
     } else {
+        char *why = present_err(rc, &err);
+
         fprintf(stderr, _("mailready: cannot save the state of %1$s: "
-                          "%2$s\n"), st->domain,
-                err != NULL ? err : _(rc_msgid(rc)));
+                          "%2$s\n"), st->domain, why);
+        free(why);
     }
-    free(err);
+    rc_err_fini(&err);
     return false;
 }
 

@@ -13,6 +13,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "mailready/file.h"
 #include "mailready/gen_dkim.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
@@ -278,36 +279,12 @@ gen_dkim_default_dir(const char *domain, char **out)
 enum rc
 gen_dkim_mkdir(const char *dir, int *err, char **failed)
 {
-    char *path = xstrdup(dir);
-    size_t len = strlen(path);
-    enum rc rc = RC_OK;
+    struct rc_err e = { 0 };
+    enum rc rc = file_mkdir_p(dir, 0700, &e);
 
-    *err = 0;
-    *failed = NULL;
-    while (len > 1 && path[len - 1] == '/')
-        path[--len] = '\0';
-    /* Walk the components; each missing one is made 0700. */
-    for (size_t i = 1; i <= len; i++) {
-        if (path[i] != '/' && path[i] != '\0')
-            continue;
-        char save = path[i];
-        struct stat st;
-
-        path[i] = '\0';
-        if (mkdir(path, 0700) != 0) {
-            int e = errno;
-
-            if (e != EEXIST || stat(path, &st) != 0 ||
-                !S_ISDIR(st.st_mode)) {
-                *err = e == EEXIST ? ENOTDIR : e;
-                *failed = xstrdup(path);
-                rc = RC_IO;
-                break;
-            }
-        }
-        path[i] = save;
-    }
-    free(path);
+    *err = rc == RC_OK ? 0 : e.errnum;
+    *failed = rc == RC_OK || e.nargs < 1 ? NULL : xstrdup(e.args[0]);
+    rc_err_fini(&e);
     return rc;
 }
 
@@ -324,46 +301,12 @@ gen_dkim_key_path(const char *dir, const char *selector)
 enum rc
 gen_dkim_write_key(const struct gen_dkim_key *k, const char *path, int *err)
 {
-    size_t off = 0;
-    int fd;
+    struct rc_err e = { 0 };
+    enum rc rc = file_write_new(path, k->pem, k->pem_len, 0600, &e);
 
-    *err = 0;
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-              0600);
-    if (fd < 0) {
-        *err = errno;
-        return errno == EEXIST ? RC_EXISTS : RC_IO;
-    }
-    /* The mode is 0600 whatever the umask. */
-    if (fchmod(fd, 0600) != 0)
-        goto fail;
-    while (off < k->pem_len) {
-        ssize_t n = write(fd, k->pem + off, k->pem_len - off);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail;
-        }
-        if (n == 0) {
-            errno = EIO;
-            goto fail;
-        }
-        off += (size_t)n;
-    }
-    if (fsync(fd) != 0)
-        goto fail;
-    if (close(fd) != 0) {
-        *err = errno;
-        unlink(path);
-        return RC_IO;
-    }
-    return RC_OK;
-fail:
-    *err = errno;
-    close(fd);
-    unlink(path);
-    return RC_IO;
+    *err = rc == RC_OK ? 0 : e.errnum;
+    rc_err_fini(&e);
+    return rc;
 }
 
 char *

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "mailready/check_dkim.h"
+#include "mailready/file.h"
 #include "mailready/state.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
@@ -340,60 +341,49 @@ pick_dir(const char *dir, char **owned, const char **use)
     return RC_OK;
 }
 
-/* mkdir -p with mode 0700 for the directories it creates. */
+/* Files set aside for one state file and one reason, at most: the
+ * oldest go first (a file that is set aside on every run must not fill
+ * the disk). */
+#define STATE_MAX_ASIDE 5
+
 static int
-mkdir_p(const char *dir)
+cmp_str(const void *a, const void *b)
 {
-    char *p = xstrdup(dir);
-    int ret = 0;
-
-    for (char *s = p + 1; ; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        char save = *s;
-        *s = '\0';
-        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-            ret = -1;
-            break;
-        }
-        *s = save;
-        if (save == '\0')
-            break;
-    }
-    if (ret == 0) {
-        struct stat sb;
-        if (stat(dir, &sb) != 0)
-            ret = -1;
-        else if (!S_ISDIR(sb.st_mode)) {
-            errno = ENOTDIR;
-            ret = -1;
-        }
-    }
-    free(p);
-    return ret;
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Remove the oldest path.<tag>-* files beyond STATE_MAX_ASIDE (their
+ * names sort by the UTC time in them). */
 static void
-fsync_dir(const char *dir)
+cap_aside(const char *path, const char *tag)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char *dir = file_dir_of(path);
+    const char *base = strrchr(path, '/');
+    char *prefix = xasprintf("%s.%s-", base != NULL ? base + 1 : path, tag);
+    size_t plen = strlen(prefix), n = 0;
+    char **names = NULL;
+    DIR *d = opendir(dir);
+    struct dirent *e;
 
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
+    while (d != NULL && (e = readdir(d)) != NULL && n < 10000) {
+        if (strncmp(e->d_name, prefix, plen) != 0)
+            continue;
+        names = xreallocarray(names, n + 1, sizeof(*names));
+        names[n++] = xstrdup(e->d_name);
     }
-}
-
-static char *
-dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (slash == NULL)
-        return xstrdup(".");
-    if (slash == path)
-        return xstrdup("/");
-    return xstrndup(path, (size_t)(slash - path));
+    if (n > STATE_MAX_ASIDE) {
+        qsort(names, n, sizeof(*names), cmp_str);
+        for (size_t i = 0; i + STATE_MAX_ASIDE < n; i++)
+            (void)unlinkat(dirfd(d), names[i], 0);
+        file_fsync_dir(dir);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (d != NULL)
+        closedir(d);
+    free(prefix);
+    free(dir);
 }
 
 /* Rename path to path.<tag>-<UTC time>[-N] without replacing anything. */
@@ -440,71 +430,24 @@ move_aside(const char *path, const char *tag, char **aside)
     }
     if (*aside == NULL)
         return RC_IO;
-    char *d = dir_of(path);
-    fsync_dir(d);
+    char *d = file_dir_of(path);
+    file_fsync_dir(d);
     free(d);
+    cap_aside(path, tag);
     return RC_OK;
 }
 
 /* ---- files ----------------------------------------------------------- */
 
-/* Read a whole regular file of at most STATE_MAX_BYTES. */
-static enum rc
-read_file(const char *path, char **buf, size_t *len, bool *too_big)
-{
-    struct stat sb;
-    struct strbuf s = STRBUF_INIT;
-    char chunk[8192];
-    int fd;
-    enum rc rc = RC_OK;
-
-    *buf = NULL;
-    *len = 0;
-    *too_big = false;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? RC_NOTFOUND : RC_IO;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return RC_IO;
-    }
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof(chunk));
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = RC_IO;
-            break;
-        }
-        if (n == 0)
-            break;
-        if (s.len + (size_t)n > STATE_MAX_BYTES) {
-            *too_big = true;
-            break;
-        }
-        strbuf_add(&s, chunk, (size_t)n);
-    }
-    close(fd);
-    if (rc != RC_OK) {
-        strbuf_fini(&s);
-        return rc;
-    }
-    *len = s.len;
-    *buf = strbuf_detach(&s);
-    return RC_OK;
-}
-
 enum rc
 state_load(const char *dir, const char *domain, struct state **out,
-           char **aside_path)
+           char **aside_path, struct rc_err *err)
 {
     char *owned = NULL, *path = NULL, *buf = NULL, *aside = NULL;
     const char *use;
     json_t *j = NULL;
     json_error_t jerr;
     size_t len;
-    bool too_big;
     enum rc rc;
 
     *out = NULL;
@@ -515,10 +458,14 @@ state_load(const char *dir, const char *domain, struct state **out,
     rc = state_path(use, domain, &path);
     if (rc != RC_OK)
         goto out;
-    rc = read_file(path, &buf, &len, &too_big);
-    if (rc != RC_OK)
+    rc = file_read(path, STATE_MAX_BYTES, &buf, &len, err);
+    if (rc == RC_INVALID)
+        rc = RC_IO;     /* not a regular file: left alone, not saved over */
+    if (rc == RC_TOOLONG || rc == RC_NOTFOUND)
+        rc_err_fini(err);
+    if (rc != RC_OK && rc != RC_TOOLONG)
         goto out;
-    if (too_big) {
+    if (rc == RC_TOOLONG) {
         rc = RC_PARSE;
     } else {
         j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -531,8 +478,10 @@ state_load(const char *dir, const char *domain, struct state **out,
     }
     if (rc == RC_PARSE || rc == RC_UNSUPPORTED) {
         if (move_aside(path, rc == RC_PARSE ? "corrupt" : "newer",
-                       &aside) != RC_OK)
+                       &aside) != RC_OK) {
+            rc_err_set(err, errno, N_("Cannot set %s aside"), 1, path);
             rc = RC_IO;
+        }
     }
 out:
     if (aside_path != NULL)
@@ -543,86 +492,6 @@ out:
     free(buf);
     free(path);
     free(owned);
-    return rc;
-}
-
-static bool
-write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-enum rc
-state_write_file(const char *path, const char *data, size_t len,
-                 unsigned mode, char **err)
-{
-    char *dir = dir_of(path), *tmp = NULL;
-    const char *base = strrchr(path, '/');
-    const char *failed = NULL;
-    int fd = -1, e = 0;
-    enum rc rc = RC_IO;
-
-    if (err != NULL)
-        *err = NULL;
-    base = base != NULL ? base + 1 : path;
-    if (base[0] == '\0') {
-        e = EISDIR;
-        failed = path;
-        goto out;
-    }
-    tmp = xasprintf("%s/.%s.XXXXXX", dir, base);
-    fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0) {
-        /* Nothing was made: the directory is what cannot be written. */
-        e = errno;
-        failed = dir;
-        free(tmp);
-        tmp = NULL;
-        goto out;
-    }
-    if (fchmod(fd, (mode_t)mode) != 0 || !write_all(fd, data, len) ||
-        fsync(fd) != 0) {
-        e = errno;
-        failed = tmp;
-        goto out;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        e = errno;
-        failed = tmp;
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0) {
-        e = errno;
-        failed = path;
-        goto out;
-    }
-    free(tmp);
-    tmp = NULL;
-    fsync_dir(dir);
-    rc = RC_OK;
-out:
-    if (rc != RC_OK && err != NULL)
-        *err = xasprintf("%s: %s", failed != NULL ? failed : path,
-                         strerror(e));
-    if (fd >= 0)
-        close(fd);
-    if (tmp != NULL) {
-        unlink(tmp);
-        free(tmp);
-    }
-    free(dir);
     return rc;
 }
 
@@ -655,45 +524,87 @@ remove_stale_tmp(const char *dir, const char *domain)
     free(prefix);
 }
 
+/* The JSON text of st, with a final newline.  Caller frees. */
+static char *
+state_text(const json_t *j, size_t *len)
+{
+    char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+    if (text == NULL)
+        die("state: out of memory");
+    *len = strlen(text);
+    text = xrealloc(text, *len + 2);
+    text[(*len)++] = '\n';
+    text[*len] = '\0';
+    return text;
+}
+
+/* Empty the records of the step that holds the most of them. */
+static bool
+drop_largest_records(json_t *j)
+{
+    json_t *steps = json_object_get(j, "steps"), *v, *big = NULL;
+    const char *key;
+    size_t most = 0;
+
+    json_object_foreach(steps, key, v) {
+        json_t *r = json_object_get(v, "records");
+        char *t = json_array_size(r) > 0 ? json_dumps(r, JSON_COMPACT)
+                                         : NULL;
+        size_t n = t != NULL ? strlen(t) : 0;
+
+        free(t);
+        if (n > most) {
+            most = n;
+            big = r;
+        }
+    }
+    if (big == NULL)
+        return false;
+    json_array_clear(big);
+    return true;
+}
+
 enum rc
-state_save(const char *dir, const struct state *st, char **err)
+state_save(const char *dir, const struct state *st, struct rc_err *err)
 {
     char *owned = NULL, *path = NULL, *text = NULL;
     const char *use;
     json_t *j = NULL;
+    size_t len;
     enum rc rc;
 
-    if (err != NULL)
-        *err = NULL;
     if (pick_dir(dir, &owned, &use) != RC_OK) {
-        if (err != NULL)
-            *err = xstrdup("neither XDG_STATE_HOME nor HOME is set");
+        rc_err_set(err, 0, N_("Neither XDG_STATE_HOME nor HOME is set: "
+                              "there is nowhere to save the state."), 0);
         return RC_NOTFOUND;
     }
     rc = state_path(use, st->domain, &path);
     if (rc != RC_OK) {
-        if (err != NULL)
-            *err = xstrdup(rc_msgid(rc));
+        rc_err_set(err, 0, N_("%s cannot be a state file name"), 1,
+                   st->domain);
         goto out;
     }
-    if (mkdir_p(use) != 0) {
-        if (err != NULL)
-            *err = xasprintf("%s: %s", use, strerror(errno));
-        rc = RC_IO;
+    rc = file_mkdir_p(use, 0700, err);
+    if (rc != RC_OK)
         goto out;
-    }
     remove_stale_tmp(use, st->domain);
     j = state_to_json(st);
-    text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (text == NULL) {
-        rc = RC_NOMEM;
+    text = state_text(j, &len);
+    /* Never write what state_load() would refuse: the records found (an
+     * SPF include tree, say) give way first, largest first; the answers
+     * and the findings are kept. */
+    while (len > STATE_MAX_BYTES && drop_largest_records(j)) {
+        free(text);
+        text = state_text(j, &len);
+    }
+    if (len > STATE_MAX_BYTES) {
+        rc_err_set(err, 0, N_("The state of %s is too large to save"), 1,
+                   st->domain);
+        rc = RC_TOOLONG;
         goto out;
     }
-    size_t len = strlen(text);
-    text = xrealloc(text, len + 2);
-    text[len++] = '\n';
-    text[len] = '\0';
-    rc = state_write_file(path, text, len, 0600, err);
+    rc = file_write_atomic(path, text, len, 0600, err);
 out:
     free(text);
     json_decref(j);

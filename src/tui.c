@@ -423,7 +423,7 @@ tui_state_open(struct tui *t)
     t->no_save = false;
     if (t->domain == NULL)
         return;
-    rc = state_load(t->com->state_dir, t->domain, &st, &aside);
+    rc = state_load(t->com->state_dir, t->domain, &st, &aside, NULL);
     switch (rc) {
     case RC_OK:
         if (st->checked_at != 0)
@@ -466,17 +466,21 @@ tui_state_open(struct tui *t)
 void
 tui_state_save(struct tui *t)
 {
-    char *err = NULL;
+    struct rc_err err = { 0 };
+    enum rc rc;
 
     if (t->domain == NULL || t->no_save)
         return;
-    if (state_save(t->com->state_dir, t->st, &err) != RC_OK) {
-        char *m = xasprintf(_("Could not save your progress: %s"),
-                            err != NULL ? err : "?");
+    rc = state_save(t->com->state_dir, t->st, &err);
+    if (rc != RC_OK) {
+        char *why = present_err(rc, &err);
+        char *m = xasprintf(_("Could not save your progress: %s"), why);
+
         tui_notice(t, m);
         free(m);
+        free(why);
     }
-    free(err);
+    rc_err_fini(&err);
     t->ans_dirty = false;
 }
 

@@ -63,7 +63,8 @@ char *gen_dkim_record_name(const char *domain, const char *selector);
  * RC_NOTFOUND when neither is set.  *out: caller frees. */
 enum rc gen_dkim_default_dir(const char *domain, char **out);
 
-/* Create dir and its missing parents with mode 0700 (mkdir -p).  Existing
+/* Create dir and its missing parents with mode 0700 exactly, whatever
+ * the umask (file_mkdir_p(), mkdir -p).  Existing
  * directories are left as they are.  On failure *err is the errno and
  * *failed (caller frees) the path that could not be made. */
 enum rc gen_dkim_mkdir(const char *dir, int *err, char **failed);

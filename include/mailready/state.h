@@ -13,7 +13,9 @@
  * a crash at any moment leaves the old file or the new one.  Files are
  * created 0600, directories 0700.  A file that cannot be read (bad JSON,
  * wrong types, a newer format) is never overwritten: state_load() renames
- * it aside and says where it went.
+ * it aside and says where it went, and keeps at most the five newest of
+ * those.  Anything but a regular file at the path (a FIFO, a directory)
+ * is never opened for long, read or replaced.
  *
  * Core module: no translation, no terminal output.
  */
@@ -204,28 +206,26 @@ enum rc state_path(const char *dir, const char *domain, char **out);
  *                  *aside_path says where (caller frees).
  *  RC_UNSUPPORTED  written by a newer mailready: renamed to
  *                  <name>.newer-<time>, *aside_path as above.
- *  RC_IO           the file could not be read or set aside: it is left in
- *                  place and must not be saved over (*aside_path NULL).
+ *  RC_IO           the file could not be read or set aside, or it is not
+ *                  a regular file (a FIFO, a directory: never waited on):
+ *                  it is left in place and must not be saved over
+ *                  (*aside_path NULL); *err says why.
  *  RC_INVALID      bad domain name.
- * On any error *out is NULL.  aside_path may be NULL if not wanted. */
+ * On any error *out is NULL.  aside_path and err may be NULL if not
+ * wanted; release err with rc_err_fini(). */
 enum rc state_load(const char *dir, const char *domain, struct state **out,
-                   char **aside_path);
+                   char **aside_path, struct rc_err *err);
 
 /* Write st to dir (NULL: the default), creating the directory (0700)
- * and its missing parents.  Atomic (see above).  Temporary files of this
- * domain older than an hour (left by a writer killed mid-save) are
- * removed first.  On failure the old file
- * is untouched and *err (optional; caller frees) names the failing path
- * and errno text in English. */
-enum rc state_save(const char *dir, const struct state *st, char **err);
-
-/* Write data to path atomically: a temporary file in the same directory,
- * with mode (fchmod, not masked), written, fsync'd and renamed over path;
- * then the directory is fsync'd.  The directory must exist.  On failure
- * path is untouched, no temporary file is left, and *err (optional;
- * caller frees) names the failing path and the errno text. */
-enum rc state_write_file(const char *path, const char *data, size_t len,
-                         unsigned mode, char **err);
+ * and its missing parents.  Atomic (see above; file_write_atomic()).
+ * Temporary files of this domain older than an hour (left by a writer
+ * killed mid-save) are removed first.  A state never grows past what
+ * state_load() reads: the records found by the checks are dropped,
+ * largest first, until it fits (RC_TOOLONG if it still does not).  On
+ * failure the old file is untouched and *err (may be NULL; release with
+ * rc_err_fini()) says which path failed and why. */
+enum rc state_save(const char *dir, const struct state *st,
+                   struct rc_err *err);
 
 /* Serialise / parse without touching files (state_load() and
  * state_save() use these).  state_from_json: RC_PARSE for wrong types,

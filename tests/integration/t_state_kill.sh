@@ -112,6 +112,46 @@ expect_true "kill loop: nothing was set aside as corrupt" \
 expect_true "kill loop: file mode 0600" \
     test "$(stat -c %a "$S/$D.json")" = 600
 
+# --- the order of a save, traced ---------------------------------------------
+# A kill test alone cannot see a missing fsync (the page cache survives a
+# killed process; only a crash of the machine would show it): strace
+# shows that the data reaches the disk before the rename makes it the
+# state file, and that the directory is synced after the rename.
+if command -v strace > /dev/null 2>&1; then
+    strace -f -o "$T/save.trace" -e trace=openat,fsync,rename,close \
+        "$W" --save-once "$T/traced" trace.test > /dev/null 2>&1
+    expect_true "traced save: tmp written, fsync'd, renamed, dir fsync'd" \
+        python3 - "$T/save.trace" <<'PY'
+import re, sys
+tmp_fd = dir_fd = None
+steps = []
+for line in open(sys.argv[1]):
+    m = re.search(r'openat\(.*"([^"]*)", ([^)]*)\) = (\d+)', line)
+    if m:
+        name, flags, fd = m.group(1), m.group(2), m.group(3)
+        if '/.trace.test.json.' in name and 'O_CREAT' in flags:
+            tmp_fd = fd
+            steps.append('create')
+        elif name.endswith('/traced') and 'O_DIRECTORY' in flags:
+            dir_fd = fd
+        continue
+    m = re.search(r'fsync\((\d+)\)', line)
+    if m and m.group(1) == tmp_fd and 'create' in steps:
+        steps.append('fsync-file')
+        tmp_fd = None
+    elif m and m.group(1) == dir_fd and 'rename' in steps:
+        steps.append('fsync-dir')
+    if re.search(r'rename\(".*/\.trace\.test\.json\.[^"]*", ".*/trace\.test\.json"\)', line):
+        steps.append('rename')
+want = ['create', 'fsync-file', 'rename', 'fsync-dir']
+if steps != want:
+    print('order seen:', steps, 'want:', want)
+    sys.exit(1)
+PY
+else
+    mr_fail "traced save" "strace is not installed (tools/install-deps --tests)"
+fi
+
 # --- the real binary: check --save in a loop --------------------------------
 Z=$T/k.zone
 cat > "$Z" <<EOF

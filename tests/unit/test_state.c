@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -277,13 +278,102 @@ answers__overlay__command_line_wins(void **unused)
     state_answers_fini(&given);
 }
 
+/* A state whose records would make a file the loader refuses is saved
+ * without the largest records, and loads again (issue 19: an SPF include
+ * fan-out once made a 17 MB file that was set aside on every run). */
+static void
+state__too_large__records_dropped_and_loads(void **unused)
+{
+    char *dir = test_dir("large"), *blob = xmalloc(100001);
+    struct state *s = state_new("big.test"), *r = NULL;
+    struct rc_err err = { 0 };
+    char *path = NULL;
+    struct stat sb;
+
+    (void)unused;
+    memset(blob, 'x', 100000);
+    blob[100000] = '\0';
+    state_strs_add(&s->answers.server_ips, "45.67.89.10");
+    set_step(s, STEP_SPF, ST_FAIL, "SPF_TOO_MANY_LOOKUPS");
+    for (int i = 0; i < 120; i++)       /* about 12 MB */
+        json_array_append_new(s->steps[STEP_SPF].records,
+                              json_string(blob));
+    set_step(s, STEP_MX, ST_OK, "");
+    json_array_append_new(s->steps[STEP_MX].records,
+                          json_string("10 mx.big.test."));
+    assert_int_equal(state_save(dir, s, &err), RC_OK);
+    assert_int_equal(state_path(dir, "big.test", &path), RC_OK);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true((size_t)sb.st_size <= STATE_MAX_BYTES);
+    assert_int_equal(state_load(dir, "big.test", &r, NULL, NULL), RC_OK);
+    /* The answers, the findings and the small records are kept. */
+    assert_string_equal(r->answers.server_ips.v[0], "45.67.89.10");
+    assert_int_equal(r->steps[STEP_SPF].n_findings, 1);
+    assert_int_equal(json_array_size(r->steps[STEP_SPF].records), 0);
+    assert_int_equal(json_array_size(r->steps[STEP_MX].records), 1);
+    state_free(r);
+    state_free(s);
+    free(path);
+    free(blob);
+    free(dir);
+}
+
+/* A FIFO where the state file should be: never waited on, never read or
+ * replaced; the reason is given. */
+static void
+state__fifo__refused_without_blocking(void **unused)
+{
+    char *dir = test_dir("fifo"), *path = NULL;
+    struct state *r = NULL;
+    struct rc_err err = { 0 };
+    struct stat sb;
+
+    (void)unused;
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(state_path(dir, "f.test", &path), RC_OK);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(state_load(dir, "f.test", &r, NULL, &err), RC_IO);
+    assert_null(r);
+    assert_non_null(err.msgid);
+    assert_non_null(strstr(err.msgid, "not a regular file"));
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true(S_ISFIFO(sb.st_mode));
+    rc_err_fini(&err);
+    free(path);
+    free(dir);
+}
+
+/* Files set aside as corrupt: the five newest are kept. */
+static void
+state__corrupt_often__aside_capped(void **unused)
+{
+    char *dir = test_dir("capped"), *path = NULL;
+    struct state *r = NULL;
+
+    (void)unused;
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(state_path(dir, "c.test", &path), RC_OK);
+    for (int i = 0; i < 8; i++) {
+        char *aside = NULL;
+
+        write_file(path, "{ not json");
+        assert_int_equal(state_load(dir, "c.test", &r, &aside, NULL),
+                         RC_PARSE);
+        assert_non_null(aside);
+        free(aside);
+    }
+    assert_int_equal(count_prefix(dir, "c.test.json.corrupt-"), 5);
+    free(path);
+    free(dir);
+}
+
 static void
 state__round_trip__keeps_everything(void **unused)
 {
     char *dir = test_dir("rt/nested/deeper"), *path, *aside = NULL;
     struct state *s = state_new("example.com"), *r = NULL;
     struct stat sb;
-    char *err = NULL;
+    struct rc_err err = { 0 };
 
     (void)unused;
     state_strs_add(&s->answers.providers, "google");
@@ -317,7 +407,7 @@ state__round_trip__keeps_everything(void **unused)
                         json_pack("{s:s}", "status", "ok"));
 
     assert_int_equal(state_save(dir, s, &err), RC_OK);
-    assert_null(err);
+    assert_null(err.msgid);
     assert_int_equal(state_path(dir, "example.com", &path), RC_OK);
     assert_int_equal(stat(path, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
@@ -326,7 +416,8 @@ state__round_trip__keeps_everything(void **unused)
     /* No temporary file left behind. */
     assert_int_equal(count_prefix(dir, "."), 2);
 
-    assert_int_equal(state_load(dir, "example.com", &r, &aside), RC_OK);
+    assert_int_equal(state_load(dir, "example.com", &r, &aside, NULL),
+                     RC_OK);
     assert_null(aside);
     assert_non_null(r);
     assert_string_equal(r->domain, "example.com");
@@ -417,7 +508,7 @@ state__missing__is_notfound(void **unused)
     char *aside = (char *)&aside;
 
     (void)unused;
-    assert_int_equal(state_load(dir, "example.org", &r, &aside),
+    assert_int_equal(state_load(dir, "example.org", &r, &aside, NULL),
                      RC_NOTFOUND);
     assert_null(r);
     assert_null(aside);
@@ -436,7 +527,7 @@ expect_set_aside(const char *name, const char *text, enum rc want,
     assert_int_equal(mkdir(dir, 0700), 0);
     assert_int_equal(state_path(dir, "d.test", &path), RC_OK);
     write_file(path, text);
-    assert_int_equal(state_load(dir, "d.test", &r, &aside), want);
+    assert_int_equal(state_load(dir, "d.test", &r, &aside, NULL), want);
     assert_null(r);
     assert_non_null(aside);
     assert_non_null(strstr(aside, tag));
@@ -444,7 +535,8 @@ expect_set_aside(const char *name, const char *text, enum rc want,
     moved = read_text(aside);
     assert_string_equal(moved, text);
     /* The next load starts afresh; a save does not touch the copy. */
-    assert_int_equal(state_load(dir, "d.test", &r, NULL), RC_NOTFOUND);
+    assert_int_equal(state_load(dir, "d.test", &r, NULL, NULL),
+                     RC_NOTFOUND);
     r = state_new("d.test");
     assert_int_equal(state_save(dir, r, NULL), RC_OK);
     free(moved);
@@ -532,9 +624,9 @@ state__twice_in_a_second__two_copies(void **unused)
     assert_int_equal(mkdir(dir, 0700), 0);
     assert_int_equal(state_path(dir, "d.test", &path), RC_OK);
     write_file(path, "garbage one");
-    assert_int_equal(state_load(dir, "d.test", &r, &a1), RC_PARSE);
+    assert_int_equal(state_load(dir, "d.test", &r, &a1, NULL), RC_PARSE);
     write_file(path, "garbage two");
-    assert_int_equal(state_load(dir, "d.test", &r, &a2), RC_PARSE);
+    assert_int_equal(state_load(dir, "d.test", &r, &a2, NULL), RC_PARSE);
     assert_non_null(a1);
     assert_non_null(a2);
     assert_string_not_equal(a1, a2);
@@ -560,7 +652,7 @@ state__unreadable__left_in_place(void **unused)
     assert_int_equal(state_path(dir, "d.test", &path), RC_OK);
     /* A directory where the file should be cannot be read or replaced. */
     assert_int_equal(mkdir(path, 0700), 0);
-    assert_int_equal(state_load(dir, "d.test", &r, &aside), RC_IO);
+    assert_int_equal(state_load(dir, "d.test", &r, &aside, NULL), RC_IO);
     assert_null(r);
     assert_null(aside);
     free(path);
@@ -570,15 +662,18 @@ state__unreadable__left_in_place(void **unused)
 static void
 state__save_failure__reports_path(void **unused)
 {
-    char *dir = test_dir("file-not-dir"), *err = NULL;
+    char *dir = test_dir("file-not-dir");
+    struct rc_err err = { 0 };
     struct state *s = state_new("d.test");
 
     (void)unused;
     write_file(dir, "a file");
     assert_int_equal(state_save(dir, s, &err), RC_IO);
-    assert_non_null(err);
-    assert_non_null(strstr(err, "file-not-dir"));
-    free(err);
+    assert_non_null(err.msgid);
+    assert_int_equal(err.nargs, 1);
+    assert_non_null(strstr(err.args[0], "file-not-dir"));
+    assert_int_equal(err.errnum, ENOTDIR);
+    rc_err_fini(&err);
     state_free(s);
     free(dir);
 }
@@ -863,7 +958,7 @@ save_loop(const char *dir, const char *domain)
 
     /* Go on from the counter of the file there, so that every complete
      * save has a larger one. */
-    if (state_load(dir, domain, &old, NULL) == RC_OK) {
+    if (state_load(dir, domain, &old, NULL, NULL) == RC_OK) {
         n = counter_of(old) + 1;
         state_free(old);
     }
@@ -871,7 +966,7 @@ save_loop(const char *dir, const char *domain)
     blob[4000] = '\0';
     set_step(s, STEP_MX, ST_FAIL, "MX_MISSING");
     for (long first = n; ; n++) {
-        char *err = NULL;
+        struct rc_err err = { 0 };
 
         free(s->answers.hostname);
         s->answers.hostname = xasprintf("c%ld.kill.test", n);
@@ -881,8 +976,8 @@ save_loop(const char *dir, const char *domain)
             json_array_append_new(s->steps[STEP_MX].records,
                                   json_string(blob));
         if (state_save(dir, s, &err) != RC_OK) {
-            fprintf(stderr, "save: %s\n", err);
-            free(err);
+            fprintf(stderr, "save: %s\n", err.nargs > 0 ? err.args[0] : "");
+            rc_err_fini(&err);
             return 1;
         }
         if (n == first) {
@@ -901,7 +996,7 @@ load_check(const char *dir, const char *domain)
 {
     struct state *s = NULL;
     char *aside = NULL;
-    enum rc rc = state_load(dir, domain, &s, &aside);
+    enum rc rc = state_load(dir, domain, &s, &aside, NULL);
     json_int_t n;
     size_t want;
 
@@ -933,12 +1028,23 @@ main(int argc, char **argv)
         return save_loop(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "--load") == 0)
         return load_check(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "--save-once") == 0) {
+        /* One save, for tests/integration/t_state_kill.sh to trace. */
+        struct state *s = state_new(argv[3]);
+        enum rc rc = state_save(argv[2], s, NULL);
+
+        state_free(s);
+        return rc == RC_OK ? 0 : 1;
+    }
 
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(state__round_trip__keeps_everything),
         cmocka_unit_test(answers__every_field__round_trips),
         cmocka_unit_test(answers__format1__migrated),
         cmocka_unit_test(answers__overlay__command_line_wins),
+        cmocka_unit_test(state__too_large__records_dropped_and_loads),
+        cmocka_unit_test(state__fifo__refused_without_blocking),
+        cmocka_unit_test(state__corrupt_often__aside_capped),
         cmocka_unit_test(state__missing__is_notfound),
         cmocka_unit_test(state__save__removes_stale_temporary_files),
         cmocka_unit_test(state__corrupt_json__set_aside),
