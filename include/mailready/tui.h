@@ -291,7 +291,7 @@ enum tui_style tui_status_style(enum check_status st);
 /* The key list for the help screen, generated from the key table. */
 void tui_keys_doc(struct tw_doc *d);
 
-/* Shared step-screen parts (scr_mx.c). */
+/* Shared step-screen parts (scr_step.c). */
 void scr_step_intro(struct tw_doc *d, const char *text);
 /* "Found in DNS" + the findings of step, or the spinner / could not
  * check / not checked. */
@@ -318,7 +318,7 @@ bool tui_has_provider(const struct tui *t, const char *id);
  * as `mailready export` and `mailready records`).  Release with
  * export_plan_fini(). */
 void tui_plan(const struct tui *t, struct export_plan *out);
-/* Show the plan's records and notes of a step (scr_mx.c). */
+/* Show the plan's records and notes of a step (scr_step.c). */
 void scr_plan_step(const struct tui *t, struct tw_doc *d,
                    const struct export_plan *plan, enum check_step step);
 /* Update the answers' string (freeing the old one). */
@@ -330,6 +330,14 @@ void tui_set_str(char **dst, const char *s);
  * included. */
 void tui_init(struct tui *t, struct cli_common *com);
 void tui_fini(struct tui *t);
+
+/* The run of checks in flight finished (tui.c's loop saw it): keep its
+ * results in the state and save it (tui_run.c). */
+void tui_run_finished(struct tui *t);
+/* Drop the last run and its resolver (tui_run.c). */
+void tui_run_drop(struct tui *t);
+/* The address detection answered (or failed): add the address. */
+void tui_detect_done(struct tui *t);
 
 /* Run the screens; t is set up by tui_init() and the caller (domain,
  * the answers given on the command line). */

@@ -1,0 +1,171 @@
+/* scr_step.c - the parts every step screen shares: the intro, what DNS
+ * holds now and the verdict per finding, a record to publish, and the
+ * plan's records and notes of a step. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailready/dns.h"
+#include "mailready/export.h"
+#include "mailready/gen.h"
+#include "mailready/i18n.h"
+#include "mailready/present.h"
+#include "mailready/tui.h"
+#include "mailready/util.h"
+
+void
+scr_step_intro(struct tw_doc *d, const char *text)
+{
+    tw_text(d, TS_NORMAL, 0, text);
+    tw_blank(d);
+}
+
+void
+scr_step_results(const struct tui *t, struct tw_doc *d,
+                 enum check_step step)
+{
+    const struct check_result *res;
+    enum check_status st;
+
+    if (t->running) {
+        tw_item(d, tw_spinner(t->tick, t->utf8), TS_INFO, TS_NORMAL, 0,
+                _("Checking DNS…"));
+        return;
+    }
+    if (t->dns_err != NULL) {
+        char *m = xasprintf(_("Cannot set up DNS: %s"), t->dns_err);
+        tw_item(d, tui_status_sym(t, ST_ERROR), TS_ERROR, TS_ERROR, 0, m);
+        free(m);
+        return;
+    }
+    if (!t->checked) {
+        tw_text(d, TS_DIM, 0, _("Not checked yet. Press r to check."));
+        return;
+    }
+    if (!tui_step_known(t, step)) {
+        tw_text(d, TS_DIM, 0,
+                _("This check is not available in this version."));
+        return;
+    }
+    res = tui_result(t, step);
+    st = tui_step_status(t, step);
+    {
+        char *m = xasprintf(_("Verdict: %s"), present_status_word(st));
+        tw_item(d, tui_status_sym(t, st), tui_status_style(st),
+                tui_status_style(st), 0, m);
+        free(m);
+    }
+    if (st == ST_ERROR)
+        tw_text(d, TS_ERROR, 2,
+                _("Some answers did not come (the DNS server did not "
+                  "answer in time or failed). This is not a fault of your "
+                  "setup. Press r to try again."));
+    tw_blank(d);
+    tw_text(d, TS_BOLD, 0, _("Found in DNS now:"));
+    size_t nrec = json_array_size(res->records);
+    if (nrec == 0)
+        tw_text(d, TS_DIM, 2, _("(nothing)"));
+    for (size_t k = 0; k < nrec; k++) {
+        char *all = present_record_text(json_array_get(res->records, k));
+        const char *txt = all;
+        /* A display text may hold several lines. */
+        while (txt != NULL) {
+            const char *nl = strchr(txt, '\n');
+            char *line = xstrndup(txt, nl != NULL ? (size_t)(nl - txt)
+                                                  : strlen(txt));
+            if (line[0] != '\0' || nl != NULL)
+                tw_record(d, 2, line);
+            free(line);
+            txt = nl != NULL && nl[1] != '\0' ? nl + 1 : NULL;
+        }
+        free(all);
+    }
+    if (res->findings.n > 0) {
+        tw_blank(d);
+        tw_text(d, TS_BOLD, 0, _("What this means:"));
+    }
+    for (size_t k = 0; k < res->findings.n; k++) {
+        const struct finding *f = &res->findings.v[k];
+        enum check_status fs = f->sev == SEV_FAIL ? ST_FAIL
+                             : f->sev == SEV_WARN ? ST_WARN
+                             : f->sev == SEV_ERROR ? ST_ERROR : ST_OK;
+        char *msg = present_finding_message(f);
+        const char *fix = f->sev == SEV_INFO ? NULL : present_finding_fix(f->id);
+
+        tw_item(d, present_sev_tag(f->sev, t->utf8),
+                f->sev == SEV_INFO ? TS_INFO : tui_status_style(fs),
+                TS_NORMAL, 2, msg);
+        const struct finding_info *fi = finding_info_find(f->id);
+        if (f->sev != SEV_INFO && fi != NULL && fi->why != NULL
+            && fi->why[0] != '\0') {
+            char *wl = xasprintf(_("Why it matters: %s"), _(fi->why));
+            tw_text(d, TS_DIM, 3 + tw_width(present_sev_tag(f->sev, t->utf8)),
+                    wl);
+            free(wl);
+        }
+        if (fix != NULL) {
+            char *fl = xasprintf(_("Fix: %s"), fix);
+            tw_text(d, TS_DIM, 3 + tw_width(present_sev_tag(f->sev, t->utf8)),
+                    fl);
+            free(fl);
+        }
+        free(msg);
+    }
+}
+
+void
+scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
+            uint16_t type, const char *value)
+{
+    struct gen_rr rr = { (char *)owner, type, (char *)value, NULL };
+    char *line = gen_rr_format(&rr, 3600);
+    char *m;
+
+    (void)t;
+    m = xasprintf(_("Name: %1$s   Type: %2$s"), owner, gen_type_name(type));
+    tw_text(d, TS_NORMAL, 2, m);
+    free(m);
+    tw_item(d, _("Value:"), TS_NORMAL, TS_RECORD, 2, value);
+    tw_item(d, _("Zone file:"), TS_DIM, TS_DIM, 2, line);
+    free(line);
+}
+
+void
+scr_plan_step(const struct tui *t, struct tw_doc *d,
+              const struct export_plan *plan, enum check_step step)
+{
+    const struct gen_rrs *rrs = &plan->rrs[step];
+    const struct gen_rrs *ext = &plan->elsewhere[step];
+    const struct findings *notes = &plan->notes[step];
+
+    if (rrs->n > 0)
+        tw_text(d, TS_BOLD, 0, P_("Publish this record in your zone:",
+                                  "Publish these records in your zone:",
+                                  rrs->n));
+    for (size_t i = 0; i < rrs->n; i++) {
+        scr_publish(t, d, rrs->v[i].owner, rrs->v[i].type,
+                    rrs->v[i].rdata);
+        if (rrs->v[i].note != NULL)
+            tw_text(d, TS_DIM, 2, _(rrs->v[i].note));
+    }
+    if (ext->n > 0) {
+        tw_blank(d);
+        tw_text(d, TS_BOLD, 0, _("Published by someone else:"));
+    }
+    for (size_t i = 0; i < ext->n; i++) {
+        scr_publish(t, d, ext->v[i].owner, ext->v[i].type,
+                    ext->v[i].rdata);
+        if (ext->v[i].note != NULL)
+            tw_text(d, TS_DIM, 2, _(ext->v[i].note));
+    }
+    if (notes->n > 0)
+        tw_blank(d);
+    for (size_t i = 0; i < notes->n; i++) {
+        char *m = present_finding_message(&notes->v[i]);
+        tw_item(d, present_sev_tag(notes->v[i].sev, t->utf8),
+                notes->v[i].sev == SEV_INFO ? TS_INFO
+                : notes->v[i].sev == SEV_FAIL ? TS_FAIL : TS_WARN,
+                TS_NORMAL, 0, m);
+        free(m);
+    }
+}
+

@@ -1,0 +1,341 @@
+/* tui_run.c - what the wizard knows and does apart from the terminal:
+ * setting up and tearing down struct tui, the admin's state (opened,
+ * saved), the check runs (a fresh resolver each), the plan of records,
+ * and the optional public-address detection.  The terminal, the loop
+ * and the drawing are in tui.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mailready/i18n.h"
+#include "mailready/net.h"
+#include "mailready/present.h"
+#include "mailready/tui.h"
+#include "mailready/util.h"
+
+bool
+tui_step_known(const struct tui *t, enum check_step step)
+{
+    return t->have_ctx && t->checked && !t->running
+           && t->ctx.res[step].ran;
+}
+
+enum check_status
+tui_step_status(const struct tui *t, enum check_step step)
+{
+    return findings_status(&t->ctx.res[step].findings);
+}
+
+const struct check_result *
+tui_result(const struct tui *t, enum check_step step)
+{
+    return &t->ctx.res[step];
+}
+
+static void
+check_opts_build(struct tui *t)
+{
+    const struct state_answers *a = &t->st->answers;
+    const struct state_selector *key = state_answers_key(a);
+    size_t ns = 0, ni = 0;
+
+    memset(&t->opts, 0, sizeof(t->opts));
+    t->opts.domain = t->domain;
+    for (size_t i = 0; i < a->server_ips.n && ni < STATE_MAX_SERVER_IPS;
+         i++)
+        t->opt_ips[ni++] = a->server_ips.v[i];
+    t->opts.server_ips = t->opt_ips;
+    t->opts.n_server_ips = ni;
+    if (key != NULL) {
+        /* The key made here is compared with what DNS publishes. */
+        t->opt_sels[ns++] = key->name;
+        t->opts.dkim_key = key->key_path;
+    }
+    for (size_t i = 0; i < a->n_selectors && ns < STATE_MAX_SELECTORS; i++)
+        if (&a->selectors[i] != key)
+            t->opt_sels[ns++] = a->selectors[i].name;
+    /* The providers' own selectors, when nothing else is known. */
+    if (ns == 0) {
+        const struct preset *p;
+        for (size_t k = 0; (p = tui_preset_at(t, k)) != NULL; k++)
+            for (size_t i = 0; i < p->n_dkim_selectors
+                               && ns < STATE_MAX_SELECTORS; i++)
+                t->opt_sels[ns++] = p->dkim_selectors[i];
+    }
+    t->opts.selectors = t->opt_sels;
+    t->opts.n_selectors = ns;
+    t->opts.hostname = a->hostname;
+    t->opts.datadir = i18n_datadir();
+}
+
+/* ---- setup and teardown ---------------------------------------------- */
+
+
+void
+tui_init(struct tui *t, struct cli_common *com)
+{
+    char *path, *err = NULL;
+
+    memset(t, 0, sizeof(*t));
+    t->com = com;
+    t->ip_url = HTTP_IP_URL_DEFAULT;
+    t->st = state_new("");
+    path = preset_path(i18n_datadir());
+    /* Without presets the wizard still works: own server or other. */
+    if (preset_load(path, &t->presets, &err) != RC_OK)
+        t->presets = NULL;
+    free(err);
+    free(path);
+}
+
+void
+tui_fini(struct tui *t)
+{
+    tui_run_drop(t);
+    http_free(t->http);
+    state_answers_fini(&t->given);
+    free(t->domain);
+    free(t->ulabel);
+    free(t->dns_err);
+    free(t->help_text);
+    free(t->notice);
+    free(t->sp.error_arg);
+    free(t->sk.error_arg);
+    state_free(t->st);
+    state_free(t->old_st);
+    if (t->have_diff)
+        state_diff_fini(&t->diff);
+    preset_list_free(t->presets);
+    memset(t, 0, sizeof(*t));
+}
+
+/* ---- the state store ------------------------------------------------- */
+
+const struct preset *
+tui_preset_at(const struct tui *t, size_t i)
+{
+    size_t k = 0;
+
+    for (size_t j = 0; t->presets != NULL && j < t->st->answers.providers.n;
+         j++) {
+        const struct preset *p = preset_find(t->presets,
+                                             t->st->answers.providers.v[j]);
+        if (p == NULL)
+            continue;
+        if (k++ == i)
+            return p;
+    }
+    return NULL;
+}
+
+bool
+tui_has_provider(const struct tui *t, const char *id)
+{
+    for (size_t j = 0; j < t->st->answers.providers.n; j++)
+        if (strcmp(t->st->answers.providers.v[j], id) == 0)
+            return true;
+    return false;
+}
+
+void
+tui_state_open(struct tui *t)
+{
+    struct state *st = NULL;
+    char *aside = NULL;
+    enum rc rc;
+
+    state_free(t->old_st);
+    t->old_st = NULL;
+    if (t->have_diff)
+        state_diff_fini(&t->diff);
+    t->have_diff = false;
+    t->no_save = false;
+    if (t->domain == NULL)
+        return;
+    rc = state_load(t->com->state_dir, t->domain, &st, &aside, NULL);
+    switch (rc) {
+    case RC_OK:
+        if (st->checked_at != 0)
+            t->old_st = state_clone(st);
+        break;
+    case RC_PARSE:
+    case RC_UNSUPPORTED: {
+        char *m = xasprintf(_("The saved progress could not be read; it "
+                              "was kept as %s."), aside != NULL ? aside
+                                                                : "?");
+        tui_notice(t, m);
+        free(m);
+        break;
+    }
+    case RC_IO:
+        tui_notice(t, _("The saved progress could not be read; it will "
+                        "not be overwritten."));
+        t->no_save = true;
+        break;
+    default:
+        break;
+    }
+    free(aside);
+    if (st == NULL)
+        st = state_new(t->domain);
+    state_free(t->st);
+    t->st = st;
+    /* What the command line said wins over what was saved. */
+    state_answers_overlay(&t->st->answers, &t->given);
+    if (t->given.server_ips.n > 0 && !t->st->answers.answered) {
+        /* Addresses given: one's own server sends the mail. */
+        if (t->st->answers.providers.n == 0)
+            state_strs_add(&t->st->answers.providers, "own");
+        t->st->answers.answered = true;
+    }
+    if (t->com->lang == NULL && t->st->answers.lang != NULL)
+        i18n_set_lang(t->st->answers.lang);
+}
+
+void
+tui_state_save(struct tui *t)
+{
+    struct rc_err err = { 0 };
+    enum rc rc;
+
+    if (t->domain == NULL || t->no_save)
+        return;
+    rc = state_save(t->com->state_dir, t->st, &err);
+    if (rc != RC_OK) {
+        char *why = present_err(rc, &err);
+        char *m = xasprintf(_("Could not save your progress: %s"), why);
+
+        tui_notice(t, m);
+        free(m);
+        free(why);
+    }
+    rc_err_fini(&err);
+    t->ans_dirty = false;
+}
+
+void
+tui_plan(const struct tui *t, struct export_plan *out)
+{
+    export_plan_build(t->domain, &t->st->answers, t->presets, out);
+}
+
+/* A run finished: keep its results, compare with the last visit once. */
+void
+tui_run_finished(struct tui *t)
+{
+    if (t->domain == NULL)
+        return;
+    state_update_from_ctx(t->st, &t->ctx, t->checked_at);
+    if (t->old_st != NULL && !t->have_diff) {
+        state_diff(t->old_st, t->st, &t->diff);
+        t->have_diff = true;
+    }
+    tui_state_save(t);
+}
+
+/* Drop the previous run and its resolver (only once nothing is pending:
+ * the steps' callbacks own memory). */
+void
+tui_run_drop(struct tui *t)
+{
+    if (t->have_ctx) {
+        check_ctx_fini(&t->ctx);
+        t->have_ctx = false;
+    }
+    dns_free(t->dns);
+    t->dns = NULL;
+}
+
+void
+tui_recheck(struct tui *t)
+{
+    struct dns_opts o;
+    char *err = NULL;
+
+    if (t->running || t->domain == NULL)
+        return;
+    tui_run_drop(t);
+    free(t->dns_err);
+    t->dns_err = NULL;
+    memset(&o, 0, sizeof(o));
+    o.resolvers = t->com->resolvers;
+    o.n_resolvers = t->com->n_resolvers;
+    o.zone_files = t->com->zone_files;
+    o.n_zone_files = t->com->n_zone_files;
+    o.timeout_ms = t->com->timeout_s * 1000;
+    o.offline = t->com->offline;
+    /* A fresh resolver: edited zone files are read again, nothing is
+     * answered from an old cache. */
+    if (dns_new(&o, &t->dns, &err) != RC_OK) {
+        t->dns_err = err != NULL ? err : xstrdup("?");
+        t->checked = false;
+        return;
+    }
+    check_opts_build(t);
+    check_ctx_init(&t->ctx, t->dns, &t->opts);
+    t->have_ctx = true;
+    t->running = true;
+    t->checked = false;
+    t->stale = false;
+    check_run_start(&t->ctx, CHECK_ALL_STEPS);
+}
+
+/* Longest answer we take from the address service. */
+#define TUI_DETECT_MAX 128
+
+void
+tui_detect_start(struct tui *t)
+{
+    if (t->http != NULL || t->ip_url == NULL)
+        return;
+    if (http_get_start(t->ip_url, t->com->timeout_s * 1000, TUI_DETECT_MAX,
+                       &t->http) != RC_OK) {
+        char *m = xasprintf(_("Cannot ask %s."), t->ip_url);
+        tui_notice(t, m);
+        free(m);
+        return;
+    }
+    char *m = xasprintf(_("Asking %s for this server's public address…"),
+                        t->ip_url);
+    tui_notice(t, m);
+    free(m);
+}
+
+/* The address service answered (or failed): add the address. */
+void
+tui_detect_done(struct tui *t)
+{
+    const char *body = NULL, *err = NULL;
+    struct ipaddr ip;
+    char *m = NULL;
+
+    if (http_result(t->http, &body, &err) != RC_OK) {
+        m = xasprintf(_("Could not learn the public address: %s"), err);
+    } else {
+        size_t a = strspn(body, " \t\r\n"), n = strcspn(body + a, " \t\r\n");
+        char *addr = xstrndup(body + a, n);
+        char *vis = str_visible(addr, strlen(addr));
+        if (!net_parse(addr, &ip) || !net_is_global(&ip, NULL)) {
+            m = xasprintf(_("The answer of %1$s is not a public address: "
+                            "%2$s"), t->ip_url, vis);
+        } else {
+            struct tw_edit *e = &t->sp.ips;
+            if (strstr(e->buf, addr) == NULL) {
+                char *nv = xasprintf("%s%s%s", e->buf, e->len > 0 ? " " : "",
+                                     addr);
+                tw_edit_set(e, nv);
+                free(nv);
+            }
+            m = xasprintf(_("This server's public address is %s: added to "
+                            "the list."), vis);
+        }
+        free(vis);
+        free(addr);
+    }
+    tui_notice(t, m);
+    free(m);
+    http_free(t->http);
+    t->http = NULL;
+}
+
