@@ -274,6 +274,7 @@ finish_targets(struct mx_state *st, struct check_result *res)
                            "which cannot be reached from the Internet "
                            "(%3$s)."), host, bad[i],
                         why[i] != NULL ? why[i] : N_("special-purpose"));
+            findings_msgid_arg(fs, 2);
         }
 next:
         free(host);

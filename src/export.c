@@ -157,6 +157,7 @@ copy_note(struct findings *to, const struct finding *f)
     /* findings_addl stops at the first NULL argument. */
     findings_addl(to, f->sev, f->id, f->msgid, f->msgid_plural, f->n,
                   a[0], a[1], a[2], a[3], a[4], a[5], (const char *)NULL);
+    to->v[to->n - 1].msgid_args = f->msgid_args;
 }
 
 void

@@ -53,6 +53,13 @@ findings_addl(struct findings *fs, enum sev sev, const char *id,
     va_end(ap);
 }
 
+void
+findings_msgid_arg(struct findings *fs, int i)
+{
+    if (fs->n > 0 && i >= 0 && i < fs->v[fs->n - 1].nargs)
+        fs->v[fs->n - 1].msgid_args |= 1u << i;
+}
+
 enum check_status
 sev_status(enum sev s)
 {

@@ -47,12 +47,14 @@ present_finding_message(const struct finding *f)
     const char *a[FINDING_MAX_ARGS];
     const char *fmt;
 
-    /* Core may pass an N_() msgid as an argument (why an address is not
-     * global): translate every non-empty argument.  Other arguments (DNS
-     * data) match no msgid and come back unchanged; "" must not reach
-     * gettext, which returns the catalog header for it. */
+    /* Only the arguments the core marked as its own N_() msgids (why an
+     * address is not global) are translated; DNS data never goes
+     * through gettext.  "" must not reach gettext, which returns the
+     * catalog header for it. */
     for (int i = 0; i < FINDING_MAX_ARGS; i++)
-        a[i] = i < f->nargs && f->args[i][0] != '\0' ? _(f->args[i]) : "";
+        a[i] = i >= f->nargs ? "" :
+               (f->msgid_args & (1u << i)) && f->args[i][0] != '\0'
+               ? _(f->args[i]) : f->args[i];
     if (f->msgid_plural != NULL)
         fmt = P_(f->msgid, f->msgid_plural, f->n);
     else

@@ -720,6 +720,7 @@ state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
             g->n = f->n;
             for (int a = 0; a < f->nargs; a++)
                 g->args[g->nargs++] = safe_copy(f->args[a], false);
+            g->msgid_args = f->msgid_args;
         }
         json_decref(s->records);
         s->records = json_is_array(res->records) ?
@@ -741,6 +742,7 @@ state_finding_view(const struct state_finding *sf, struct finding *out)
     out->msgid_plural = sf->msgid_plural;
     out->n = sf->n;
     out->nargs = sf->nargs;
+    out->msgid_args = sf->msgid_args;
     for (int i = 0; i < sf->nargs; i++)
         out->args[i] = sf->args[i];
 }

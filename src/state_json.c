@@ -279,6 +279,14 @@ finding_json(const struct state_finding *f)
     for (int i = 0; i < f->nargs; i++)
         json_array_append_new(args, json_string(f->args[i]));
     json_object_set_new(o, "args", args);
+    if (f->msgid_args != 0) {
+        json_t *m = json_array();
+
+        for (int i = 0; i < f->nargs; i++)
+            if (f->msgid_args & (1u << i))
+                json_array_append_new(m, json_integer(i));
+        json_object_set_new(o, "msgid_args", m);
+    }
     return o;
 }
 
@@ -580,6 +588,19 @@ finding_parse(const json_t *o, struct state_finding *f)
         if (!json_is_string(v) || !state_text_ok(json_string_value(v), false))
             return false;
         f->args[f->nargs++] = xstrdup(json_string_value(v));
+    }
+    /* Which arguments are msgids (optional; absent: none). */
+    const json_t *m = json_object_get(o, "msgid_args");
+    if (m != NULL && !json_is_null(m)) {
+        if (!json_is_array(m) || json_array_size(m) > FINDING_MAX_ARGS)
+            return false;
+        json_array_foreach(m, i, v) {
+            json_int_t k = json_integer_value(v);
+
+            if (!json_is_integer(v) || k < 0 || k >= f->nargs)
+                return false;
+            f->msgid_args |= 1u << k;
+        }
     }
     return true;
 }

@@ -37,6 +37,12 @@ struct finding {
     char *args[FINDING_MAX_ARGS];   /* owned, already made visible-safe
                                      * by the caller where from DNS */
     int nargs;
+    unsigned msgid_args;        /* bit i set: args[i] is an N_() msgid
+                                 * (a reason the core words), which the
+                                 * front end translates; every other
+                                 * argument is data (DNS, the admin's
+                                 * input) and never goes through
+                                 * gettext */
 };
 
 /* One entry per finding id: every id has all three texts.  A check module
@@ -63,6 +69,8 @@ void findings_fini(struct findings *fs);
 void findings_addl(struct findings *fs, enum sev sev, const char *id,
                    const char *msgid, const char *msgid_plural,
                    unsigned long n, ...);
+/* Say that argument i of the finding added last is an N_() msgid. */
+void findings_msgid_arg(struct findings *fs, int i);
 
 #define finding_add(fs, sev, id, msgid, ...)                              \
     findings_addl((fs), (sev), (id), (msgid), NULL, 0, ##__VA_ARGS__,    \

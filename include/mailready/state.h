@@ -109,6 +109,7 @@ struct state_finding {
     unsigned long n;
     char *args[FINDING_MAX_ARGS];
     int nargs;
+    unsigned msgid_args;            /* as in struct finding */
 };
 
 struct state_step {
