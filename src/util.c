@@ -65,6 +65,16 @@ str_copy(char *dst, const char *src, size_t size)
     return len;
 }
 
+char *
+str_without_dot(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n > 0 && s[n - 1] == '.')
+        n--;
+    return xstrndup(s, n);
+}
+
 bool
 str_to_uint(const char *s, unsigned long min, unsigned long max,
             unsigned long *out)

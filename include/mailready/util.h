@@ -51,6 +51,9 @@ bool str_iendswith(const char *s, const char *suffix);
 void str_lower(char *s);
 /* Copy at most size-1 bytes and NUL-terminate; returns strlen(src). */
 size_t str_copy(char *dst, const char *src, size_t size);
+/* A copy of s without one trailing dot ("a.b." -> "a.b").  Caller frees
+ * with free(). */
+char *str_without_dot(const char *s);
 /* Parse a decimal unsigned integer in [min,max]; the whole string must be
  * digits.  Returns false on any error. */
 bool str_to_uint(const char *s, unsigned long min, unsigned long max,

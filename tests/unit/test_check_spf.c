@@ -12,6 +12,7 @@
 
 #include "mailready/check.h"
 #include "mailready/check_spf.h"
+#include "mailready/spf_eval.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
@@ -88,10 +89,10 @@ eval_in(struct dns *d, const char *ip, const char *sender, const char *helo,
     req.helo = helo;
     req.domain = domain;
     req.now = 1700000000;
-    ev = check_spf_eval_start(d, &req);
+    ev = spf_eval_start(d, &req);
     dns_run(d);
-    assert_true(check_spf_eval_done(ev));
-    v = check_spf_eval_verdict(ev);
+    assert_true(spf_eval_done(ev));
+    v = spf_eval_verdict(ev);
     out->result = v->result;
     str_copy(out->mech, v->mechanism != NULL ? v->mechanism : "",
              sizeof(out->mech));
@@ -102,7 +103,7 @@ eval_in(struct dns *d, const char *ip, const char *sender, const char *helo,
                  v->why_args[0], v->why_args[1], v->why_args[2]);
     out->lookups = v->lookups;
     out->voids = v->void_lookups;
-    check_spf_eval_free(ev);
+    spf_eval_free(ev);
 }
 
 /* Evaluate ip for sender@t.test over the two zones. */
@@ -482,10 +483,10 @@ check_host__free_with_queries_in_flight(void **state)
     memset(&req, 0, sizeof(req));
     assert_true(net_parse("1.1.1.1", &req.ip));
     req.sender = "x@t.test";
-    ev = check_spf_eval_start(d, &req);
-    assert_false(check_spf_eval_done(ev));
-    assert_int_equal(check_spf_eval_verdict(ev)->result, SPF_RES_TEMPERROR);
-    check_spf_eval_free(ev);
+    ev = spf_eval_start(d, &req);
+    assert_false(spf_eval_done(ev));
+    assert_int_equal(spf_eval_verdict(ev)->result, SPF_RES_TEMPERROR);
+    spf_eval_free(ev);
     dns_run(d);
     dns_free(d);
 }
