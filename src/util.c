@@ -7,18 +7,11 @@
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
-
-static int
-lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
 bool
 str_ieq(const char *a, const char *b)
 {
-    while (*a != '\0' && lower((unsigned char)*a) ==
-           lower((unsigned char)*b)) {
+    while (*a != '\0' && ascii_to_lower((unsigned char)*a) ==
+           ascii_to_lower((unsigned char)*b)) {
         a++;
         b++;
     }
@@ -29,7 +22,8 @@ bool
 str_nieq(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+        if (ascii_to_lower((unsigned char)a[i]) !=
+            ascii_to_lower((unsigned char)b[i]))
             return false;
         if (a[i] == '\0')
             return true;
@@ -49,7 +43,7 @@ void
 str_lower(char *s)
 {
     for (; *s != '\0'; s++)
-        *s = (char)lower((unsigned char)*s);
+        *s = (char)ascii_to_lower((unsigned char)*s);
 }
 
 size_t
@@ -87,7 +81,8 @@ str_to_uint(const char *s, unsigned long min, unsigned long max,
         if (*s < '0' || *s > '9')
             return false;
         unsigned d = (unsigned)(*s - '0');
-        if (v > (max - d) / 10)
+        /* v * 10 + d <= max, without wrapping (max may be below 9) */
+        if (d > max || v > (max - d) / 10)
             return false;
         v = v * 10 + d;
     }

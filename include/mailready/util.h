@@ -44,6 +44,14 @@ ascii_is_alnum(int c)
     return ascii_is_alpha(c) || ascii_is_digit(c);
 }
 
+/* 'A'..'Z' to 'a'..'z'; every other value unchanged (tolower() maps 'I'
+ * to a dotless i in a Turkish locale). */
+static inline int
+ascii_to_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
 /* ASCII-only, locale-independent helpers. */
 bool str_ieq(const char *a, const char *b);
 bool str_nieq(const char *a, const char *b, size_t n);
