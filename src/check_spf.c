@@ -12,9 +12,6 @@
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
-/* Bounds on the include tree (hostile or broken DNS). */
-#define TREE_MAX_NODES 200
-#define TREE_MAX_DEPTH 20
 /* A UDP answer without EDNS holds at most this many bytes (RFC 1035). */
 #define UDP_PLAIN_MAX 512
 
@@ -27,7 +24,7 @@ enum node_state {
     NODE_DNSERR,
     NODE_LOOP,          /* already among its ancestors: not followed */
     NODE_MACRO,         /* target depends on the sender: not followed */
-    NODE_CUT            /* past the tree's size bounds: not followed */
+    NODE_CUT            /* past the depth or text bound: not followed */
 };
 
 static const char *const node_state_names[] = {
@@ -82,7 +79,10 @@ struct spf_state {
     struct check_ctx *ctx;
     struct lint_ask *asks;
     struct tree_node *root;
-    size_t nnodes;
+    size_t nnodes;              /* at most CHECK_SPF_TREE_MAX_NODES */
+    size_t text;                /* bytes of record text kept, but the
+                                 * root's */
+    bool cut;                   /* a bound of check_spf.h was reached */
     struct void_probe **probes;
     size_t nprobes, capprobes;
     struct spf_eval **evals;    /* one per --server-ip */
@@ -244,6 +244,12 @@ tree_follow(struct tree_node *n, const struct spf_term *t)
     struct tree_node *kid;
     char *name;
 
+    /* past the node bound, includes are not even added to the tree (a
+     * followed record may hold hundreds of them) */
+    if (st->nnodes >= CHECK_SPF_TREE_MAX_NODES) {
+        st->cut = true;
+        return;
+    }
     if (spf_has_macro(t->spec)) {
         kid = node_new(st, n, t->spec, t->text);
         kid->state = NODE_MACRO;
@@ -251,12 +257,14 @@ tree_follow(struct tree_node *n, const struct spf_term *t)
     }
     name = str_without_dot(t->spec);
     kid = node_new(st, n, name, t->text);
-    if (is_ancestor(n, name))
+    if (is_ancestor(n, name)) {
         kid->state = NODE_LOOP;
-    else if (st->nnodes > TREE_MAX_NODES || kid->depth > TREE_MAX_DEPTH)
+    } else if (kid->depth > CHECK_SPF_TREE_MAX_DEPTH) {
         kid->state = NODE_CUT;
-    else
+        st->cut = true;
+    } else {
         tree_fetch(kid);
+    }
     free(name);
 }
 
@@ -302,6 +310,17 @@ on_tree_txt(void *arg, const struct dns_answer *a)
         return;
     }
     free(found);
+    /* past the text bound, the record is neither kept nor followed */
+    if (n->parent != NULL &&
+        strlen(n->rec->text) > CHECK_SPF_TREE_MAX_TEXT - n->st->text) {
+        spf_record_free(n->rec);
+        n->rec = NULL;
+        n->state = NODE_CUT;
+        n->st->cut = true;
+        return;
+    }
+    if (n->parent != NULL)
+        n->st->text += strlen(n->rec->text);
     n->state = NODE_OK;
     for (size_t i = 0; i < n->rec->nterms; i++) {
         const struct spf_term *t = &n->rec->terms[i];
@@ -747,6 +766,9 @@ spf_finish(struct check_ctx *ctx)
         }
     }
     o = tree_json(root);
+    if (st->cut)
+        json_object_set_new(o, "cut_at",
+                            json_integer((json_int_t)st->nnodes));
     json_object_set_new(o, "total_lookups", json_integer(root->subtotal));
     json_object_set_new(o, "void_lookups", json_integer(voids));
     json_array_insert_new(res->records, 0, o);

@@ -8,11 +8,33 @@
  * first record, then one record per --server-ip).  The step's state is
  * owned by the struct check_ctx and freed by free_state(), also with
  * queries in flight (their answers are then dropped).
+ *
+ * The include tree is bounded, so that hostile or broken DNS (one include
+ * holding 199 includes of 200 includes each) cannot make the report or
+ * the state file grow without end:
+ *  - CHECK_SPF_TREE_MAX_NODES nodes in all, the root included.  Includes
+ *    and redirects met once the tree is full are not added at all.
+ *  - CHECK_SPF_TREE_MAX_DEPTH levels: a deeper include is a node with
+ *    status "not_followed" (not fetched).
+ *  - CHECK_SPF_TREE_MAX_TEXT bytes of record text, the root's record not
+ *    counted: an included record that would pass it is neither kept nor
+ *    followed (status "not_followed").
+ * When any bound was reached the tree's JSON (the first record) has
+ * "cut_at": the number of nodes it kept; its "total_lookups" and
+ * "subtotal"s then count only the nodes kept (a lower bound), and the
+ * lint covers only them.  The JSON of a full tree stays well under 1 MB
+ * (200 nodes, 32 KiB of record text, names of at most 253 bytes; each
+ * byte at most 4 once escaped).  The verdicts of --server-ip are not
+ * affected: check_host() has bounds of its own (RFC 7208 §4.6.4).
  */
 #ifndef MAILREADY_CHECK_SPF_H
 #define MAILREADY_CHECK_SPF_H
 
 #include "mailready/check.h"
+
+#define CHECK_SPF_TREE_MAX_NODES 200
+#define CHECK_SPF_TREE_MAX_DEPTH 20
+#define CHECK_SPF_TREE_MAX_TEXT (32 * 1024)
 
 extern const struct check_step_ops check_spf_ops;
 extern const struct finding_info check_spf_findings[];
