@@ -4,9 +4,9 @@
  * server 45.67.89.10).  The DKIM step checks the selector "sel", or when
  * the input starts with ";d" (a zone comment) discovers selectors (the
  * dated ones: no data directory), as `mailready check` without
- * --selector does: the path of issue 19's wildcard CNAME crash.  The oracle (oracle_text.h, independent of util.c):
- * whatever DNS holds, every finding argument and every string in the
- * records is safe for a terminal (valid UTF-8; no control character but a
+ * --selector does: the path of issue 19's wildcard CNAME crash.  The
+ * oracle (oracle_text.h, independent of util.c): whatever DNS holds,
+ * every finding argument and every string in the records is safe for a terminal (valid UTF-8; no control character but a
  * newline in a record's text; no bidi, format or invisible character; no
  * run of more than 4 zero-width characters), as the frontends print them
  * as they are. */
