@@ -6,10 +6,11 @@
  * dated ones: no data directory), as `mailready check` without
  * --selector does: the path of issue 19's wildcard CNAME crash.  The
  * oracle (oracle_text.h, independent of util.c): whatever DNS holds,
- * every finding argument and every string in the records is safe for a terminal (valid UTF-8; no control character but a
- * newline in a record's text; no bidi, format or invisible character; no
- * run of more than 4 zero-width characters), as the frontends print them
- * as they are. */
+ * every finding argument and every string in the records is safe for a
+ * terminal (valid UTF-8; no control character but a newline in a
+ * record's text; no bidi, format or invisible character; no run of more
+ * than 4 zero-width characters), as the frontends print them as they
+ * are. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
