@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mailready/check_spf.h"
+#include "mailready/spf_eval.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
 #include "mailready/name.h"
@@ -298,16 +298,16 @@ cli_spf(int argc, char **argv)
     req.sender = sender;
     req.helo = helo;
     req.trace = com.trace ? stderr : NULL;
-    ev = check_spf_eval_start(dns, &req);
+    ev = spf_eval_start(dns, &req);
     dns_run(dns);
-    v = check_spf_eval_verdict(ev);
+    v = spf_eval_verdict(ev);
     if (com.json)
         print_json(v, domain, ip_arg, sender != NULL ? sender : "", helo);
     else
         print_text(v, ulabel != NULL ? ulabel : domain, ip_arg);
     ret = result_exit(v->result);
 out:
-    check_spf_eval_free(ev);
+    spf_eval_free(ev);
     dns_free(dns);
     free(alabel);
     free(ulabel);

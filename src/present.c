@@ -212,9 +212,22 @@ present_record_text(const json_t *r)
         return xstrdup(json_string_value(r));
     if (json_is_array(json_object_get(r, "children"))) {
         spf_tree_text(r, &sb, 0);
-        if (strcmp(jstr(r, "status"), "ok") == 0)
+        if (json_object_get(r, "cut_at") != NULL) {
+            long long n = jint(r, "cut_at");
+
+            /* the tree's bounds (check_spf.h) were reached */
+            strbuf_addf(&sb, P_("include tree cut at %lld node",
+                                "include tree cut at %lld nodes",
+                                (unsigned long)n), n);
+            strbuf_addc(&sb, '\n');
+            if (strcmp(jstr(r, "status"), "ok") == 0)
+                strbuf_addf(&sb, _("total: at least %lld DNS lookups "
+                                   "(limit 10)"),
+                            jint(r, "total_lookups"));
+        } else if (strcmp(jstr(r, "status"), "ok") == 0) {
             strbuf_addf(&sb, _("total: %lld DNS lookups (limit 10)"),
                         jint(r, "total_lookups"));
+        }
         while (sb.len > 0 && sb.s[sb.len - 1] == '\n')
             sb.s[--sb.len] = '\0';
         return strbuf_detach(&sb);

@@ -4,7 +4,6 @@
  * the comments are that RFC's.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +89,7 @@ is_delimiter(int c)
 static bool
 is_macro_letter(int c, bool exp_text)
 {
-    c = tolower((unsigned char)c);
+    c = ascii_to_lower((unsigned char)c);
     if (strchr("slodiphv", c) != NULL && c != '\0')
         return true;
     return exp_text && c != '\0' && strchr("crt", c) != NULL;
@@ -244,7 +243,8 @@ spf_macro_uses(const char *s, char letter)
 
     for (size_t i = 0; i + 2 < len; i++)
         if (s[i] == '%' && s[i + 1] == '{' &&
-            tolower((unsigned char)s[i + 2]) == tolower((unsigned char)letter))
+            ascii_to_lower((unsigned char)s[i + 2]) ==
+                ascii_to_lower((unsigned char)letter))
             return true;
         else if (s[i] == '%' && s[i + 1] == '%')
             i++;
@@ -278,7 +278,7 @@ macro_value(char letter, const struct spf_macro_env *env, char *buf,
 {
     const char *at;
 
-    switch (tolower((unsigned char)letter)) {
+    switch (ascii_to_lower((unsigned char)letter)) {
     case 's':
         return env->sender;
     case 'l':
@@ -444,7 +444,7 @@ spf_macro_expand(const char *s, const struct spf_macro_env *env,
         }
         add_transformed(&sb, macro_value(letter, env, buf, sizeof(buf)),
                         digits, rev, delim, nd,
-                        isupper((unsigned char)letter) != 0);
+                        letter >= 'A' && letter <= 'Z');
     }
     if (sb.len > SPF_EXPAND_MAX) {
         strbuf_fini(&sb);

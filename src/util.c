@@ -7,18 +7,11 @@
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
-
-static int
-lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
 bool
 str_ieq(const char *a, const char *b)
 {
-    while (*a != '\0' && lower((unsigned char)*a) ==
-           lower((unsigned char)*b)) {
+    while (*a != '\0' && ascii_to_lower((unsigned char)*a) ==
+           ascii_to_lower((unsigned char)*b)) {
         a++;
         b++;
     }
@@ -29,7 +22,8 @@ bool
 str_nieq(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+        if (ascii_to_lower((unsigned char)a[i]) !=
+            ascii_to_lower((unsigned char)b[i]))
             return false;
         if (a[i] == '\0')
             return true;
@@ -49,7 +43,7 @@ void
 str_lower(char *s)
 {
     for (; *s != '\0'; s++)
-        *s = (char)lower((unsigned char)*s);
+        *s = (char)ascii_to_lower((unsigned char)*s);
 }
 
 size_t
@@ -65,6 +59,16 @@ str_copy(char *dst, const char *src, size_t size)
     return len;
 }
 
+char *
+str_without_dot(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n > 0 && s[n - 1] == '.')
+        n--;
+    return xstrndup(s, n);
+}
+
 bool
 str_to_uint(const char *s, unsigned long min, unsigned long max,
             unsigned long *out)
@@ -77,7 +81,8 @@ str_to_uint(const char *s, unsigned long min, unsigned long max,
         if (*s < '0' || *s > '9')
             return false;
         unsigned d = (unsigned)(*s - '0');
-        if (v > (max - d) / 10)
+        /* v * 10 + d <= max, without wrapping (max may be below 9) */
+        if (d > max || v > (max - d) / 10)
             return false;
         v = v * 10 + d;
     }
@@ -87,24 +92,194 @@ str_to_uint(const char *s, unsigned long min, unsigned long max,
     return true;
 }
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+struct cp_range {
+    unsigned long lo, hi;
+};
+
+/* The tables below are Unicode 14.0, as Python 3.11's unicodedata has it:
+ *   vis_hidden: general categories Cf (format: zero-width spaces and
+ *     joiners, LRM/RLM/ALM, bidi embeddings, overrides and isolates, word
+ *     joiner, invisible operators, BOM, soft hyphen, tag characters...),
+ *     Zl and Zp (U+2028, U+2029), all of U+E0000..U+E007F, and the Hangul
+ *     fillers U+115F, U+1160, U+3164, U+FFA0 (drawn blank);
+ *   vis_marks: Mn and Me (combining marks that stack on the character
+ *     before them) and the conjoining Hangul jamo glibc draws with no
+ *     width (U+1160..U+11FF, U+D7B0..U+D7FF), minus vis_hidden.
+ * They were made with:
+ *   hidden = {c for c in range(0x110000)
+ *             if unicodedata.category(chr(c)) in ('Cf', 'Zl', 'Zp')}
+ *   hidden |= set(range(0xE0000, 0xE0080)) | {0x115F, 0x1160, 0x3164,
+ *                                            0xFFA0}
+ *   marks = {c for c in range(0x110000)
+ *            if unicodedata.category(chr(c)) in ('Mn', 'Me')}
+ *   marks |= set(range(0x1160, 0x1200)) | set(range(0xD7B0, 0xD800))
+ *   marks -= hidden
+ * and printed as sorted ranges. */
+static const struct cp_range vis_hidden[] = {
+    { 0x00AD, 0x00AD }, { 0x0600, 0x0605 }, { 0x061C, 0x061C },
+    { 0x06DD, 0x06DD }, { 0x070F, 0x070F }, { 0x0890, 0x0891 },
+    { 0x08E2, 0x08E2 }, { 0x115F, 0x1160 }, { 0x180E, 0x180E },
+    { 0x200B, 0x200F }, { 0x2028, 0x202E }, { 0x2060, 0x2064 },
+    { 0x2066, 0x206F }, { 0x3164, 0x3164 }, { 0xFEFF, 0xFEFF },
+    { 0xFFA0, 0xFFA0 }, { 0xFFF9, 0xFFFB }, { 0x110BD, 0x110BD },
+    { 0x110CD, 0x110CD }, { 0x13430, 0x13438 }, { 0x1BCA0, 0x1BCA3 },
+    { 0x1D173, 0x1D17A }, { 0xE0000, 0xE007F },
+};
+static const struct cp_range vis_marks[] = {
+    { 0x0300, 0x036F }, { 0x0483, 0x0489 }, { 0x0591, 0x05BD },
+    { 0x05BF, 0x05BF }, { 0x05C1, 0x05C2 }, { 0x05C4, 0x05C5 },
+    { 0x05C7, 0x05C7 }, { 0x0610, 0x061A }, { 0x064B, 0x065F },
+    { 0x0670, 0x0670 }, { 0x06D6, 0x06DC }, { 0x06DF, 0x06E4 },
+    { 0x06E7, 0x06E8 }, { 0x06EA, 0x06ED }, { 0x0711, 0x0711 },
+    { 0x0730, 0x074A }, { 0x07A6, 0x07B0 }, { 0x07EB, 0x07F3 },
+    { 0x07FD, 0x07FD }, { 0x0816, 0x0819 }, { 0x081B, 0x0823 },
+    { 0x0825, 0x0827 }, { 0x0829, 0x082D }, { 0x0859, 0x085B },
+    { 0x0898, 0x089F }, { 0x08CA, 0x08E1 }, { 0x08E3, 0x0902 },
+    { 0x093A, 0x093A }, { 0x093C, 0x093C }, { 0x0941, 0x0948 },
+    { 0x094D, 0x094D }, { 0x0951, 0x0957 }, { 0x0962, 0x0963 },
+    { 0x0981, 0x0981 }, { 0x09BC, 0x09BC }, { 0x09C1, 0x09C4 },
+    { 0x09CD, 0x09CD }, { 0x09E2, 0x09E3 }, { 0x09FE, 0x09FE },
+    { 0x0A01, 0x0A02 }, { 0x0A3C, 0x0A3C }, { 0x0A41, 0x0A42 },
+    { 0x0A47, 0x0A48 }, { 0x0A4B, 0x0A4D }, { 0x0A51, 0x0A51 },
+    { 0x0A70, 0x0A71 }, { 0x0A75, 0x0A75 }, { 0x0A81, 0x0A82 },
+    { 0x0ABC, 0x0ABC }, { 0x0AC1, 0x0AC5 }, { 0x0AC7, 0x0AC8 },
+    { 0x0ACD, 0x0ACD }, { 0x0AE2, 0x0AE3 }, { 0x0AFA, 0x0AFF },
+    { 0x0B01, 0x0B01 }, { 0x0B3C, 0x0B3C }, { 0x0B3F, 0x0B3F },
+    { 0x0B41, 0x0B44 }, { 0x0B4D, 0x0B4D }, { 0x0B55, 0x0B56 },
+    { 0x0B62, 0x0B63 }, { 0x0B82, 0x0B82 }, { 0x0BC0, 0x0BC0 },
+    { 0x0BCD, 0x0BCD }, { 0x0C00, 0x0C00 }, { 0x0C04, 0x0C04 },
+    { 0x0C3C, 0x0C3C }, { 0x0C3E, 0x0C40 }, { 0x0C46, 0x0C48 },
+    { 0x0C4A, 0x0C4D }, { 0x0C55, 0x0C56 }, { 0x0C62, 0x0C63 },
+    { 0x0C81, 0x0C81 }, { 0x0CBC, 0x0CBC }, { 0x0CBF, 0x0CBF },
+    { 0x0CC6, 0x0CC6 }, { 0x0CCC, 0x0CCD }, { 0x0CE2, 0x0CE3 },
+    { 0x0D00, 0x0D01 }, { 0x0D3B, 0x0D3C }, { 0x0D41, 0x0D44 },
+    { 0x0D4D, 0x0D4D }, { 0x0D62, 0x0D63 }, { 0x0D81, 0x0D81 },
+    { 0x0DCA, 0x0DCA }, { 0x0DD2, 0x0DD4 }, { 0x0DD6, 0x0DD6 },
+    { 0x0E31, 0x0E31 }, { 0x0E34, 0x0E3A }, { 0x0E47, 0x0E4E },
+    { 0x0EB1, 0x0EB1 }, { 0x0EB4, 0x0EBC }, { 0x0EC8, 0x0ECD },
+    { 0x0F18, 0x0F19 }, { 0x0F35, 0x0F35 }, { 0x0F37, 0x0F37 },
+    { 0x0F39, 0x0F39 }, { 0x0F71, 0x0F7E }, { 0x0F80, 0x0F84 },
+    { 0x0F86, 0x0F87 }, { 0x0F8D, 0x0F97 }, { 0x0F99, 0x0FBC },
+    { 0x0FC6, 0x0FC6 }, { 0x102D, 0x1030 }, { 0x1032, 0x1037 },
+    { 0x1039, 0x103A }, { 0x103D, 0x103E }, { 0x1058, 0x1059 },
+    { 0x105E, 0x1060 }, { 0x1071, 0x1074 }, { 0x1082, 0x1082 },
+    { 0x1085, 0x1086 }, { 0x108D, 0x108D }, { 0x109D, 0x109D },
+    { 0x1161, 0x11FF }, { 0x135D, 0x135F }, { 0x1712, 0x1714 },
+    { 0x1732, 0x1733 }, { 0x1752, 0x1753 }, { 0x1772, 0x1773 },
+    { 0x17B4, 0x17B5 }, { 0x17B7, 0x17BD }, { 0x17C6, 0x17C6 },
+    { 0x17C9, 0x17D3 }, { 0x17DD, 0x17DD }, { 0x180B, 0x180D },
+    { 0x180F, 0x180F }, { 0x1885, 0x1886 }, { 0x18A9, 0x18A9 },
+    { 0x1920, 0x1922 }, { 0x1927, 0x1928 }, { 0x1932, 0x1932 },
+    { 0x1939, 0x193B }, { 0x1A17, 0x1A18 }, { 0x1A1B, 0x1A1B },
+    { 0x1A56, 0x1A56 }, { 0x1A58, 0x1A5E }, { 0x1A60, 0x1A60 },
+    { 0x1A62, 0x1A62 }, { 0x1A65, 0x1A6C }, { 0x1A73, 0x1A7C },
+    { 0x1A7F, 0x1A7F }, { 0x1AB0, 0x1ACE }, { 0x1B00, 0x1B03 },
+    { 0x1B34, 0x1B34 }, { 0x1B36, 0x1B3A }, { 0x1B3C, 0x1B3C },
+    { 0x1B42, 0x1B42 }, { 0x1B6B, 0x1B73 }, { 0x1B80, 0x1B81 },
+    { 0x1BA2, 0x1BA5 }, { 0x1BA8, 0x1BA9 }, { 0x1BAB, 0x1BAD },
+    { 0x1BE6, 0x1BE6 }, { 0x1BE8, 0x1BE9 }, { 0x1BED, 0x1BED },
+    { 0x1BEF, 0x1BF1 }, { 0x1C2C, 0x1C33 }, { 0x1C36, 0x1C37 },
+    { 0x1CD0, 0x1CD2 }, { 0x1CD4, 0x1CE0 }, { 0x1CE2, 0x1CE8 },
+    { 0x1CED, 0x1CED }, { 0x1CF4, 0x1CF4 }, { 0x1CF8, 0x1CF9 },
+    { 0x1DC0, 0x1DFF }, { 0x20D0, 0x20F0 }, { 0x2CEF, 0x2CF1 },
+    { 0x2D7F, 0x2D7F }, { 0x2DE0, 0x2DFF }, { 0x302A, 0x302D },
+    { 0x3099, 0x309A }, { 0xA66F, 0xA672 }, { 0xA674, 0xA67D },
+    { 0xA69E, 0xA69F }, { 0xA6F0, 0xA6F1 }, { 0xA802, 0xA802 },
+    { 0xA806, 0xA806 }, { 0xA80B, 0xA80B }, { 0xA825, 0xA826 },
+    { 0xA82C, 0xA82C }, { 0xA8C4, 0xA8C5 }, { 0xA8E0, 0xA8F1 },
+    { 0xA8FF, 0xA8FF }, { 0xA926, 0xA92D }, { 0xA947, 0xA951 },
+    { 0xA980, 0xA982 }, { 0xA9B3, 0xA9B3 }, { 0xA9B6, 0xA9B9 },
+    { 0xA9BC, 0xA9BD }, { 0xA9E5, 0xA9E5 }, { 0xAA29, 0xAA2E },
+    { 0xAA31, 0xAA32 }, { 0xAA35, 0xAA36 }, { 0xAA43, 0xAA43 },
+    { 0xAA4C, 0xAA4C }, { 0xAA7C, 0xAA7C }, { 0xAAB0, 0xAAB0 },
+    { 0xAAB2, 0xAAB4 }, { 0xAAB7, 0xAAB8 }, { 0xAABE, 0xAABF },
+    { 0xAAC1, 0xAAC1 }, { 0xAAEC, 0xAAED }, { 0xAAF6, 0xAAF6 },
+    { 0xABE5, 0xABE5 }, { 0xABE8, 0xABE8 }, { 0xABED, 0xABED },
+    { 0xD7B0, 0xD7FF }, { 0xFB1E, 0xFB1E }, { 0xFE00, 0xFE0F },
+    { 0xFE20, 0xFE2F }, { 0x101FD, 0x101FD }, { 0x102E0, 0x102E0 },
+    { 0x10376, 0x1037A }, { 0x10A01, 0x10A03 }, { 0x10A05, 0x10A06 },
+    { 0x10A0C, 0x10A0F }, { 0x10A38, 0x10A3A }, { 0x10A3F, 0x10A3F },
+    { 0x10AE5, 0x10AE6 }, { 0x10D24, 0x10D27 }, { 0x10EAB, 0x10EAC },
+    { 0x10F46, 0x10F50 }, { 0x10F82, 0x10F85 }, { 0x11001, 0x11001 },
+    { 0x11038, 0x11046 }, { 0x11070, 0x11070 }, { 0x11073, 0x11074 },
+    { 0x1107F, 0x11081 }, { 0x110B3, 0x110B6 }, { 0x110B9, 0x110BA },
+    { 0x110C2, 0x110C2 }, { 0x11100, 0x11102 }, { 0x11127, 0x1112B },
+    { 0x1112D, 0x11134 }, { 0x11173, 0x11173 }, { 0x11180, 0x11181 },
+    { 0x111B6, 0x111BE }, { 0x111C9, 0x111CC }, { 0x111CF, 0x111CF },
+    { 0x1122F, 0x11231 }, { 0x11234, 0x11234 }, { 0x11236, 0x11237 },
+    { 0x1123E, 0x1123E }, { 0x112DF, 0x112DF }, { 0x112E3, 0x112EA },
+    { 0x11300, 0x11301 }, { 0x1133B, 0x1133C }, { 0x11340, 0x11340 },
+    { 0x11366, 0x1136C }, { 0x11370, 0x11374 }, { 0x11438, 0x1143F },
+    { 0x11442, 0x11444 }, { 0x11446, 0x11446 }, { 0x1145E, 0x1145E },
+    { 0x114B3, 0x114B8 }, { 0x114BA, 0x114BA }, { 0x114BF, 0x114C0 },
+    { 0x114C2, 0x114C3 }, { 0x115B2, 0x115B5 }, { 0x115BC, 0x115BD },
+    { 0x115BF, 0x115C0 }, { 0x115DC, 0x115DD }, { 0x11633, 0x1163A },
+    { 0x1163D, 0x1163D }, { 0x1163F, 0x11640 }, { 0x116AB, 0x116AB },
+    { 0x116AD, 0x116AD }, { 0x116B0, 0x116B5 }, { 0x116B7, 0x116B7 },
+    { 0x1171D, 0x1171F }, { 0x11722, 0x11725 }, { 0x11727, 0x1172B },
+    { 0x1182F, 0x11837 }, { 0x11839, 0x1183A }, { 0x1193B, 0x1193C },
+    { 0x1193E, 0x1193E }, { 0x11943, 0x11943 }, { 0x119D4, 0x119D7 },
+    { 0x119DA, 0x119DB }, { 0x119E0, 0x119E0 }, { 0x11A01, 0x11A0A },
+    { 0x11A33, 0x11A38 }, { 0x11A3B, 0x11A3E }, { 0x11A47, 0x11A47 },
+    { 0x11A51, 0x11A56 }, { 0x11A59, 0x11A5B }, { 0x11A8A, 0x11A96 },
+    { 0x11A98, 0x11A99 }, { 0x11C30, 0x11C36 }, { 0x11C38, 0x11C3D },
+    { 0x11C3F, 0x11C3F }, { 0x11C92, 0x11CA7 }, { 0x11CAA, 0x11CB0 },
+    { 0x11CB2, 0x11CB3 }, { 0x11CB5, 0x11CB6 }, { 0x11D31, 0x11D36 },
+    { 0x11D3A, 0x11D3A }, { 0x11D3C, 0x11D3D }, { 0x11D3F, 0x11D45 },
+    { 0x11D47, 0x11D47 }, { 0x11D90, 0x11D91 }, { 0x11D95, 0x11D95 },
+    { 0x11D97, 0x11D97 }, { 0x11EF3, 0x11EF4 }, { 0x16AF0, 0x16AF4 },
+    { 0x16B30, 0x16B36 }, { 0x16F4F, 0x16F4F }, { 0x16F8F, 0x16F92 },
+    { 0x16FE4, 0x16FE4 }, { 0x1BC9D, 0x1BC9E }, { 0x1CF00, 0x1CF2D },
+    { 0x1CF30, 0x1CF46 }, { 0x1D167, 0x1D169 }, { 0x1D17B, 0x1D182 },
+    { 0x1D185, 0x1D18B }, { 0x1D1AA, 0x1D1AD }, { 0x1D242, 0x1D244 },
+    { 0x1DA00, 0x1DA36 }, { 0x1DA3B, 0x1DA6C }, { 0x1DA75, 0x1DA75 },
+    { 0x1DA84, 0x1DA84 }, { 0x1DA9B, 0x1DA9F }, { 0x1DAA1, 0x1DAAF },
+    { 0x1E000, 0x1E006 }, { 0x1E008, 0x1E018 }, { 0x1E01B, 0x1E021 },
+    { 0x1E023, 0x1E024 }, { 0x1E026, 0x1E02A }, { 0x1E130, 0x1E136 },
+    { 0x1E2AE, 0x1E2AE }, { 0x1E2EC, 0x1E2EF }, { 0x1E8D0, 0x1E8D6 },
+    { 0x1E944, 0x1E94A }, { 0xE0100, 0xE01EF },
+};
+
+static bool
+in_ranges(const struct cp_range *r, size_t n, unsigned long cp)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (cp < r[mid].lo)
+            hi = mid;
+        else if (cp > r[mid].hi)
+            lo = mid + 1;
+        else
+            return true;
+    }
+    return false;
+}
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes) and its code
+ * point in *cp; 0 if invalid (overlong, surrogate, past U+10FFFF,
+ * truncated). */
 static size_t
-utf8_seq(const unsigned char *s, size_t n)
+utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 {
     size_t len;
-    unsigned long cp;
+    unsigned long c;
 
-    if (s[0] < 0x80)
+    if (s[0] < 0x80) {
+        *cp = s[0];
         return 1;
+    }
     if (s[0] >= 0xc2 && s[0] <= 0xdf) {
         len = 2;
-        cp = s[0] & 0x1f;
+        c = s[0] & 0x1f;
     } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
         len = 3;
-        cp = s[0] & 0x0f;
+        c = s[0] & 0x0f;
     } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
         len = 4;
-        cp = s[0] & 0x07;
+        c = s[0] & 0x07;
     } else {
         return 0;
     }
@@ -113,48 +288,77 @@ utf8_seq(const unsigned char *s, size_t n)
     for (size_t i = 1; i < len; i++) {
         if ((s[i] & 0xc0) != 0x80)
             return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
+        c = (c << 6) | (s[i] & 0x3f);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+        c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
         return 0;
-    /* C1 controls U+0080..U+009F are invalid for display. */
-    if (cp >= 0x80 && cp <= 0x9f)
-        return 0;
-    /* Bidi overrides and isolates could reorder what the admin reads. */
-    if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-        return 0;
+    *cp = c;
     return len;
+}
+
+enum vis_class { VIS_SHOW, VIS_ESCAPE, VIS_MARK };
+
+static enum vis_class
+vis_class(unsigned long cp)
+{
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+        return VIS_ESCAPE;              /* C0, DEL, C1 */
+    if (cp < 0xa0)
+        return VIS_SHOW;
+    if (in_ranges(vis_hidden, ARRAY_LEN(vis_hidden), cp))
+        return VIS_ESCAPE;
+    if (in_ranges(vis_marks, ARRAY_LEN(vis_marks), cp))
+        return VIS_MARK;
+    return VIS_SHOW;
+}
+
+static void
+add_escaped(struct strbuf *sb, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(sb, "\\x%02X", p[i]);
+}
+
+static char *
+visible(const char *s, size_t len, bool double_backslash)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, marks = 0;
+
+    while (i < len) {
+        unsigned long cp = 0;
+        size_t k = utf8_decode(p + i, len - i, &cp);
+        enum vis_class c = k == 0 ? VIS_ESCAPE : vis_class(cp);
+
+        if (k == 0)
+            k = 1;                      /* invalid: this byte alone */
+        if (c == VIS_MARK && ++marks > STR_VISIBLE_MAX_MARKS)
+            c = VIS_ESCAPE;             /* and the rest of the run */
+        else if (c != VIS_MARK)
+            marks = 0;
+        if (c == VIS_ESCAPE)
+            add_escaped(&sb, p + i, k);
+        else if (cp == '\\' && double_backslash)
+            strbuf_adds(&sb, "\\\\");
+        else
+            strbuf_add(&sb, s + i, k);
+        i += k;
+    }
+    return strbuf_detach(&sb);
 }
 
 char *
 str_visible(const char *s, size_t len)
 {
-    struct strbuf sb = STRBUF_INIT;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
+    return visible(s, len, true);
+}
 
-    while (i < len) {
-        if (p[i] < 0x20 || p[i] == 0x7f) {
-            strbuf_addf(&sb, "\\x%02X", p[i]);
-            i++;
-            continue;
-        }
-        size_t k = utf8_seq(p + i, len - i);
-        if (k == 0) {
-            strbuf_addf(&sb, "\\x%02X", p[i]);
-            i++;
-            continue;
-        }
-        if (k == 1 && p[i] == '\\') {
-            strbuf_adds(&sb, "\\\\");
-            i++;
-            continue;
-        }
-        strbuf_add(&sb, s + i, k);
-        i += k;
-    }
-    return strbuf_detach(&sb);
+char *
+str_safe(const char *s, size_t len)
+{
+    return visible(s, len, false);
 }
 
 void

@@ -1,61 +1,45 @@
-/* check_spf.h - the SPF step of `mailready check` and the check_host()
- * evaluator of RFC 7208 §4 over struct dns (used by `mailready spf`).
+/* check_spf.h - the SPF step of `mailready check`: the lint of the
+ * domain's record and of every record it includes, the include tree, and
+ * for each --server-ip the verdict of check_host() (spf_eval.h).
  *
- * The evaluator never blocks: check_spf_eval_start() sends the first
- * query and returns; the answers drive it from dns_process()/dns_run().
- * It is done when check_spf_eval_done() says so (at the latest when
- * dns_pending() is 0).
+ * The step is driven by check.c through check_spf_ops: start() sends the
+ * queries and returns, finish() turns the answers into findings and into
+ * the records of the step's struct check_result (the include tree as its
+ * first record, then one record per --server-ip).  The step's state is
+ * owned by the struct check_ctx and freed by free_state(), also with
+ * queries in flight (their answers are then dropped).
+ *
+ * The include tree is bounded, so that hostile or broken DNS (one include
+ * holding 199 includes of 200 includes each) cannot make the report or
+ * the state file grow without end:
+ *  - CHECK_SPF_TREE_MAX_NODES nodes in all, the root included.  Includes
+ *    and redirects met once the tree is full are not added at all.
+ *  - CHECK_SPF_TREE_MAX_DEPTH levels: a deeper include is a node with
+ *    status "not_followed" (not fetched).
+ *  - CHECK_SPF_TREE_MAX_TEXT bytes of record text, the root's record not
+ *    counted: an included record that would pass it is neither kept nor
+ *    followed (status "not_followed").
+ * When any bound was reached the tree's JSON (the first record) has
+ * "cut_at": the number of nodes it kept; its "total_lookups" and
+ * "subtotal"s then count only the nodes kept (a lower bound), and the
+ * lint covers only them.  So the tree's JSON stays under 2 MB whatever
+ * DNS holds: the names and terms of the nodes are parts of the records
+ * kept (at most 64 KiB for the root, 32 KiB for the rest), and each byte
+ * is at most 5 once escaped (str_visible(), then JSON); the fan-out zone
+ * of tests/zones (199 includes of 200) gives about 100 KB.  The verdicts
+ * of --server-ip are not affected: check_host() has bounds of its own
+ * (RFC 7208 §4.6.4).
  */
 #ifndef MAILREADY_CHECK_SPF_H
 #define MAILREADY_CHECK_SPF_H
 
-#include <stdbool.h>
-#include <stdio.h>
-
 #include "mailready/check.h"
-#include "mailready/dns.h"
-#include "mailready/net.h"
-#include "mailready/spf.h"
+
+#define CHECK_SPF_TREE_MAX_NODES 200
+#define CHECK_SPF_TREE_MAX_DEPTH 20
+#define CHECK_SPF_TREE_MAX_TEXT (32 * 1024)
 
 extern const struct check_step_ops check_spf_ops;
 extern const struct finding_info check_spf_findings[];
-
-/* What check_host() is asked (RFC 7208 §4.1). */
-struct spf_request {
-    const char *domain;     /* <domain>; NULL: the sender's domain */
-    const char *sender;     /* MAIL FROM; NULL or "": the null reverse
-                             * path, the identity is postmaster@helo */
-    const char *helo;       /* HELO/EHLO name, may be NULL */
-    struct ipaddr ip;       /* the client (IPv4-mapped is unmapped) */
-    const char *receiver;   /* %{r}, NULL: "unknown" */
-    long long now;          /* %{t}; 0: the current time */
-    FILE *trace;            /* each term and its outcome, or NULL */
-};
-
-struct spf_verdict {
-    enum spf_result result;
-    char *mechanism;        /* the deciding term as written; NULL when no
-                             * term matched (the default neutral) */
-    char *mech_domain;      /* domain of the record holding it, or NULL */
-    char *explanation;      /* the exp= text of a fail, or NULL */
-    /* For permerror and temperror: an N_() sentence and up to three
-     * string arguments (%1$s, %2$s, %3$s; pass all three). */
-    const char *why;
-    char *why_args[3];
-    unsigned lookups;       /* DNS-querying terms evaluated (§4.6.4) */
-    unsigned void_lookups;
-};
-
-struct spf_eval;
-
-/* Start check_host() for req (copied).  Never NULL. */
-struct spf_eval *check_spf_eval_start(struct dns *dns,
-                                      const struct spf_request *req);
-bool check_spf_eval_done(const struct spf_eval *ev);
-/* The verdict (borrowed, valid until check_spf_eval_free()); its result
- * is temperror while not done. */
-const struct spf_verdict *check_spf_eval_verdict(const struct spf_eval *ev);
-/* May be called with queries in flight: their answers are then ignored. */
-void check_spf_eval_free(struct spf_eval *ev);
 
 #endif

@@ -1,7 +1,7 @@
 /* spf.h - SPF records (RFC 7208): the parser and macro expansion.
  *
  * Pure code: no DNS, no I/O.  The evaluator of check_host() (RFC 7208 §4)
- * that uses it over struct dns is in check_spf.h.
+ * that uses it over struct dns is in spf_eval.h.
  */
 #ifndef MAILREADY_SPF_H
 #define MAILREADY_SPF_H

@@ -12,6 +12,7 @@
 
 #include "mailready/check.h"
 #include "mailready/check_spf.h"
+#include "mailready/spf_eval.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
@@ -88,10 +89,10 @@ eval_in(struct dns *d, const char *ip, const char *sender, const char *helo,
     req.helo = helo;
     req.domain = domain;
     req.now = 1700000000;
-    ev = check_spf_eval_start(d, &req);
+    ev = spf_eval_start(d, &req);
     dns_run(d);
-    assert_true(check_spf_eval_done(ev));
-    v = check_spf_eval_verdict(ev);
+    assert_true(spf_eval_done(ev));
+    v = spf_eval_verdict(ev);
     out->result = v->result;
     str_copy(out->mech, v->mechanism != NULL ? v->mechanism : "",
              sizeof(out->mech));
@@ -102,7 +103,7 @@ eval_in(struct dns *d, const char *ip, const char *sender, const char *helo,
                  v->why_args[0], v->why_args[1], v->why_args[2]);
     out->lookups = v->lookups;
     out->voids = v->void_lookups;
-    check_spf_eval_free(ev);
+    spf_eval_free(ev);
 }
 
 /* Evaluate ip for sender@t.test over the two zones. */
@@ -482,10 +483,10 @@ check_host__free_with_queries_in_flight(void **state)
     memset(&req, 0, sizeof(req));
     assert_true(net_parse("1.1.1.1", &req.ip));
     req.sender = "x@t.test";
-    ev = check_spf_eval_start(d, &req);
-    assert_false(check_spf_eval_done(ev));
-    assert_int_equal(check_spf_eval_verdict(ev)->result, SPF_RES_TEMPERROR);
-    check_spf_eval_free(ev);
+    ev = spf_eval_start(d, &req);
+    assert_false(spf_eval_done(ev));
+    assert_int_equal(spf_eval_verdict(ev)->result, SPF_RES_TEMPERROR);
+    spf_eval_free(ev);
     dns_run(d);
     dns_free(d);
 }
@@ -671,6 +672,141 @@ step__record_too_long(void **state)
     assert_string_equal(ids, "SPF_RECORD_TOO_LONG");
 }
 
+static size_t
+count_nodes(const json_t *n)
+{
+    const json_t *kids = json_object_get(n, "children");
+    size_t c = 1;
+
+    for (size_t i = 0; i < json_array_size(kids); i++)
+        c += count_nodes(json_array_get(kids, i));
+    return c;
+}
+
+/* One include holding 30 includes of 30 includes each (issue 19: 199 of
+ * 200 made 40,000 nodes and a 15 MB report): the tree stops at
+ * CHECK_SPF_TREE_MAX_NODES nodes and says where it was cut. */
+static void
+step__include_fan_out__tree_cut_at_max_nodes(void **state)
+{
+    struct strbuf z = STRBUF_INIT;
+    json_t *r;
+    char *dump;
+
+    (void)state;
+    for (int f = 0; f < 30; f++) {
+        strbuf_addf(&z, "f%d TXT \"v=spf1\"", f);      /* a string each */
+        for (int g = 0; g < 30; g++)
+            strbuf_addf(&z, " \" include:g%d.o.test\"", g);
+        strbuf_adds(&z, " \" -all\"\n");
+    }
+    for (int g = 0; g < 30; g++)
+        strbuf_addf(&z, "g%d TXT \"v=spf1 ip4:10.0.0.%d -all\"\n", g, g);
+    strbuf_adds(&z, "fan TXT \"v=spf1\"");
+    for (int f = 0; f < 30; f++)
+        strbuf_addf(&z, " \" include:f%d.o.test\"", f);
+    strbuf_adds(&z, " \" -all\"\n");
+    r = run_step("@ TXT \"v=spf1 include:fan.o.test -all\"\n",
+                 strbuf_str(&z), NULL);
+    strbuf_fini(&z);
+    assert_string_equal(ids, "SPF_TOO_MANY_LOOKUPS");
+    assert_int_equal(count_nodes(r), CHECK_SPF_TREE_MAX_NODES);
+    assert_int_equal(json_integer_value(json_object_get(r, "cut_at")),
+                     CHECK_SPF_TREE_MAX_NODES);
+    /* the nodes kept are counted: 1 + 1 + 30 + 30 * 30 would be 932 */
+    assert_true(json_integer_value(json_object_get(r, "total_lookups")) >=
+                CHECK_SPF_TREE_MAX_NODES - 1);
+    dump = json_dumps(r, JSON_COMPACT);
+    assert_true(strlen(dump) < 64 * 1024);
+    free(dump);
+    json_decref(r);
+}
+
+/* A chain of 25 includes: the 21st level is a node not followed. */
+static void
+step__include_chain__cut_at_max_depth(void **state)
+{
+    struct strbuf z = STRBUF_INIT;
+    json_t *r, *n;
+    int depth = 0;
+
+    (void)state;
+    for (int i = 0; i < 25; i++)
+        strbuf_addf(&z, "d%d TXT \"v=spf1 include:d%d.o.test -all\"\n",
+                    i, i + 1);
+    strbuf_adds(&z, "d25 TXT \"v=spf1 -all\"\n");
+    r = run_step("@ TXT \"v=spf1 include:d0.o.test -all\"\n",
+                 strbuf_str(&z), NULL);
+    strbuf_fini(&z);
+    for (n = r; json_array_size(json_object_get(n, "children")) > 0;
+         n = json_array_get(json_object_get(n, "children"), 0))
+        depth++;
+    assert_int_equal(depth, CHECK_SPF_TREE_MAX_DEPTH + 1);
+    assert_string_equal(json_string_value(json_object_get(n, "status")),
+                        "not_followed");
+    assert_int_equal(json_integer_value(json_object_get(r, "cut_at")),
+                     CHECK_SPF_TREE_MAX_DEPTH + 2);
+    json_decref(r);
+}
+
+/* Ten includes of 4,000 bytes each: the records past 32 KiB of text are
+ * neither kept nor followed. */
+static void
+step__big_records__cut_at_max_text(void **state)
+{
+    struct strbuf z = STRBUF_INIT;
+    json_t *r, *kids;
+    size_t kept = 0, cut = 0;
+
+    (void)state;
+    for (int i = 0; i < 10; i++) {
+        strbuf_addf(&z, "b%d TXT ( \"v=spf1", i);
+        for (int k = 0; k < 200; k++)
+            strbuf_addf(&z, " ip4:10.%d.%d.0/24%s", i, k,
+                        k % 10 == 9 ? "\"\n \"" : "");
+        strbuf_adds(&z, " -all\" )\n");
+    }
+    r = run_step("@ TXT ( \"v=spf1 include:b0.o.test include:b1.o.test "
+                 "include:b2.o.test include:b3.o.test include:b4.o.test\" "
+                 "\" include:b5.o.test include:b6.o.test include:b7.o.test "
+                 "include:b8.o.test include:b9.o.test -all\" )\n",
+                 strbuf_str(&z), NULL);
+    strbuf_fini(&z);
+    kids = json_object_get(r, "children");
+    assert_int_equal(json_array_size(kids), 10);
+    for (size_t i = 0; i < 10; i++) {
+        json_t *k = json_array_get(kids, i);
+        const char *st = json_string_value(json_object_get(k, "status"));
+
+        if (strcmp(st, "ok") == 0) {
+            assert_true(strlen(json_string_value(json_object_get(
+                k, "record"))) > 3000);
+            kept++;
+        } else {
+            assert_string_equal(st, "not_followed");
+            assert_null(json_object_get(k, "record"));
+            cut++;
+        }
+    }
+    assert_true(kept >= 7 && kept <= 9);
+    assert_int_equal(kept + cut, 10);
+    assert_int_equal(json_integer_value(json_object_get(r, "cut_at")), 11);
+    json_decref(r);
+}
+
+/* A tree within the bounds has no "cut_at". */
+static void
+step__small_tree__not_cut(void **state)
+{
+    json_t *r;
+
+    (void)state;
+    r = run_step("@ TXT \"v=spf1 include:o.test -all\"\n",
+                 "@ TXT \"v=spf1 ip4:10.0.0.1 -all\"\n", NULL);
+    assert_null(json_object_get(r, "cut_at"));
+    json_decref(r);
+}
+
 int
 main(void)
 {
@@ -689,6 +825,10 @@ main(void)
         cmocka_unit_test(step__include_tree_whole_past_the_limit),
         cmocka_unit_test(step__each_lint_finding),
         cmocka_unit_test(step__record_too_long),
+        cmocka_unit_test(step__include_fan_out__tree_cut_at_max_nodes),
+        cmocka_unit_test(step__include_chain__cut_at_max_depth),
+        cmocka_unit_test(step__big_records__cut_at_max_text),
+        cmocka_unit_test(step__small_tree__not_cut),
         cmocka_unit_test(step__freed_with_queries_in_flight),
     };
 

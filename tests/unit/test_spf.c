@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -440,6 +441,30 @@ spf__sender__split(void **state)
     free(d);
 }
 
+/* In tr_TR.ISO-8859-9, tolower('I') is 0xFD (dotless i): the macro
+ * letters must not depend on the locale.  Skipped when no Turkish locale
+ * is installed (LOCPATH may point to one made with localedef). */
+static void
+spf__macro__turkish_locale__upper_i_is_the_ip(void **state)
+{
+    static const char *const names[] = {
+        "tr_TR.ISO-8859-9", "tr_TR.iso88599", "tr_TR",
+    };
+    struct spf_macro_env env = env_v4();
+    bool found = false;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(names) && !found; i++)
+        found = setlocale(LC_CTYPE, names[i]) != NULL;
+    if (!found)
+        skip();
+    expect_expand(&env, "%{I}", "192.0.2.3", false);
+    expect_expand(&env, "%{IR}.%{V}", "3.2.0.192.in-addr", false);
+    assert_true(spf_macro_uses("a:%{I}.x", 'i'));
+    assert_true(spf_macro_uses("a:%{i}.x", 'I'));
+    setlocale(LC_CTYPE, "C");
+}
+
 int
 main(void)
 {
@@ -457,6 +482,7 @@ main(void)
         cmocka_unit_test(spf__expand_domain__truncates_to_253_from_the_left),
         cmocka_unit_test(spf__names__validity_and_escaping),
         cmocka_unit_test(spf__sender__split),
+        cmocka_unit_test(spf__macro__turkish_locale__upper_i_is_the_ip),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
