@@ -161,7 +161,7 @@ summary_key(struct tui *t, int key)
         m = xasprintf(_("Checklist written to %1$s and %2$s (for "
                         "printing)."), txt, html);
     else
-        m = xasprintf(_("The checklist could not be written: %s"), why);
+        m = xasprintf(_("Export failed: %s"), why);
     tui_notice(t, m);
     export_plan_fini(&plan);
     free(why);

@@ -1,0 +1,76 @@
+# The summary's export (e): the wizard calls the core's checklist
+# directly (no argv, no redirected output) and writes the text and HTML
+# files in the current directory; when a file cannot be written it says
+# which and why, in the admin's language.
+. "$TOP/tests/wizard/wiz-lib.sh"
+
+D=wizard-ok.test
+W=$T/work
+mkdir -p "$W" "$T/home" "$T/data" "$T/state"
+# wz_start, in the directory $1.
+wz_start_in() {
+    local dir=$1
+    shift
+    wz_fresh
+    tm_start -x 220 env -C "$dir" HOME="$T/home" XDG_DATA_HOME="$T/data" \
+        XDG_STATE_HOME="$T/home/state" MAILREADY_DATADIR="$TOP/data" \
+        MAILREADY_HELPDIR="$TOP/help" "$MAILREADY" wizard "$@" \
+        --state-dir "$WZ_STATE"
+}
+WZ_STATE=$T/state
+
+wz_start_in "$W" $D "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
+    --hostname mail.$D --selector 202401
+screen_has "the wizard starts at MX" "Step 1: where"
+screen_has "MX is checked" "Verdict: OK"
+tm_send 6
+screen_has "6 is the summary" "Where your domain stands"
+screen_has "the summary offers the export" "Press e to write a printable"
+tm_send e
+screen_has "e writes both files" "Checklist written to"
+expect_grep "^Mail DNS checklist for $D$" "$W/mailready-$D.txt" \
+    "the text checklist is written"
+expect_grep "^\[x\] .*Mail servers \(MX\): OK$" "$W/mailready-$D.txt" \
+    "the text checklist has the wizard's results"
+expect_grep '^<!DOCTYPE html>$' "$W/mailready-$D.html" \
+    "the HTML checklist is written"
+expect_grep "Mail DNS checklist for $D" "$W/mailready-$D.html" \
+    "the HTML checklist has its title"
+expect_true "the export leaves no temporary file" \
+    test -z "$(find "$W" -name '.mailready-*')"
+tm_send q
+expect_true "q quits" wz_gone
+expect_true "the wizard exits 0" test "${TM_RC:-0}" = 0
+
+# A file that cannot be written: the path and the reason, translated.
+W2=$T/work2
+mkdir -p "$W2/mailready-$D.txt"
+WZ_STATE=$T/state2
+wz_start_in "$W2" $D "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
+    --hostname mail.$D --selector 202401
+screen_has "the wizard starts again" "Step 1: where"
+screen_has "MX is checked again" "Verdict: OK"
+tm_send 6
+screen_has "the summary again" "Where your domain stands"
+tm_send e
+screen_has "the reason is shown: the path and strerror" \
+    "mailready-$D\.txt: Is a directory"
+screen_lacks "nothing claims the checklist was written" "Checklist written to"
+tm_send q
+expect_true "q quits after the failed export" wz_gone
+expect_true "the wizard exits 0 after the failed export" \
+    test "${TM_RC:-0}" = 0
+
+# In Spanish, once po/es.po has the msgids of po/es-export.part.
+if grep -q '^msgid "Export failed: %s"' "$TOP/po/es.po"; then
+    WZ_STATE=$T/state3
+    wz_start_in "$W2" $D "${WZ_ZONES[@]}" --lang es \
+        --server-ip 185.117.82.25 --hostname mail.$D --selector 202401
+    screen_has "Spanish: the wizard starts" "Paso 1"
+    tm_send 6
+    tm_send e
+    screen_has "Spanish: the reason in Spanish" \
+        "no se puede escribir la lista en"
+    tm_send q
+    expect_true "Spanish: q quits" wz_gone
+fi
