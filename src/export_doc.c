@@ -4,16 +4,6 @@
 #include <string.h>
 
 #include "mailready/export.h"
-#include "mailready/i18n.h"
-
-/* The step's title when this version has no check for it. */
-static const char *const fallback_titles[STEP_COUNT] = {
-    [STEP_MX] = N_("Mail servers (MX)"),
-    [STEP_SPF] = N_("Allowed senders (SPF)"),
-    [STEP_DKIM] = N_("Signatures (DKIM)"),
-    [STEP_DMARC] = N_("Policy (DMARC)"),
-    [STEP_PTR] = N_("Reverse DNS (PTR)"),
-};
 
 bool
 export_format_parse(const char *s, enum export_format *out)
@@ -57,8 +47,10 @@ export_doc_build(struct export_doc *doc, const struct state *st,
         /* Every step, checked or not: the records to publish are known
          * from the answers even where this version cannot check yet. */
         it->step = i;
+        /* A step this version cannot check is named by its record
+         * type ("ptr": never translated, no msgid matches it). */
         it->title = ops != NULL && ops->title != NULL ? ops->title
-                                                      : fallback_titles[i];
+                                                      : check_step_name(i);
         it->present = s->present;
         it->st = s->present ? s->status : ST_ERROR;
         it->checked_at = s->checked_at;

@@ -102,7 +102,8 @@ bool export_format_parse(const char *name, enum export_format *out);
  * plan the document was built from. */
 struct export_item {
     enum check_step step;
-    const char *title;          /* N_() msgid of the step's title */
+    const char *title;          /* N_() msgid of the step's title (its
+                                 * name when it has no check) */
     bool present;               /* the state has a result for it */
     enum check_status st;       /* ST_ERROR when not present */
     long long checked_at, first_passed_at;

@@ -19,12 +19,17 @@ wz_start_in() {
 }
 WZ_STATE=$T/state
 
-wz_start_in "$W" $D "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
-    --hostname mail.$D --selector 202401
-screen_has "the wizard starts at MX" "Step 1: where"
-screen_has "MX is checked" "Verdict: OK"
-tm_send 6
-screen_has "6 is the summary" "Where your domain stands"
+# The wizard for $D in the directory $1, on the summary; $2 names the run.
+wz_summary_in() {
+    wz_start_in "$1" $D "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
+        --hostname mail.$D --selector 202401
+    screen_has "$2: the wizard starts at MX" "Step 1: where"
+    screen_has "$2: MX is checked" "Verdict: OK"
+    tm_send 6
+    screen_has "$2: 6 is the summary" "Where your domain stands"
+}
+
+wz_summary_in "$W" "first run"
 screen_has "the summary offers the export" "Press e to write a printable"
 tm_send e
 screen_has "e writes both files" "Checklist written to"
@@ -46,12 +51,7 @@ expect_true "the wizard exits 0" test "${TM_RC:-0}" = 0
 W2=$T/work2
 mkdir -p "$W2/mailready-$D.txt"
 WZ_STATE=$T/state2
-wz_start_in "$W2" $D "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
-    --hostname mail.$D --selector 202401
-screen_has "the wizard starts again" "Step 1: where"
-screen_has "MX is checked again" "Verdict: OK"
-tm_send 6
-screen_has "the summary again" "Where your domain stands"
+wz_summary_in "$W2" "unwritable"
 tm_send e
 screen_has "the reason is shown: the path and strerror" \
     "mailready-$D\.txt: Is a directory"
