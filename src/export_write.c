@@ -15,6 +15,9 @@
 #include "mailready/util.h"
 
 #define CANNOT_WRITE N_("cannot write the checklist to %s")
+static const char *const not_written_there =
+    N_("cannot write the checklist to %s: only a regular file, a character "
+       "device such as /dev/null or a named pipe is written");
 
 /* state_write_file() says what failed in English, "PATH: REASON"
  * (state.h).  The front end needs the path and the errno to say it in
@@ -86,8 +89,8 @@ write_in_place(const char *path, const char *shown, const char *data,
     if (fstat(fd, &st) != 0 || !(S_ISCHR(st.st_mode) ||
                                  S_ISFIFO(st.st_mode))) {
         close(fd);
-        rc_err_set(err, EAGAIN, CANNOT_WRITE, 1, shown);
-        return RC_IO;
+        rc_err_set(err, 0, not_written_there, 1, shown);
+        return RC_INVALID;
     }
     while (len > 0) {
         ssize_t w = write(fd, data, len);
@@ -153,10 +156,7 @@ export_write(const char *path, const char *data, size_t len,
         rc_err_set(err, EISDIR, CANNOT_WRITE, 1, path);
         rc = RC_INVALID;
     } else {
-        rc_err_set(err, 0, N_("cannot write the checklist to %s: only a "
-                              "regular file, a character device such as "
-                              "/dev/null or a named pipe is written"),
-                   1, path);
+        rc_err_set(err, 0, not_written_there, 1, path);
         rc = RC_INVALID;
     }
     free(real);

@@ -172,7 +172,8 @@ char *export_render(const struct export_doc *doc, enum export_format fmt,
  *  - a symbolic link is followed: the file it points to is written as
  *    above and the link stays; a dangling link is refused (ENOENT);
  *  - a character device (/dev/null, a terminal) or a named pipe is
- *    written in place, never replaced;
+ *    written in place, never replaced (a pipe waits for its reader, as
+ *    the shell's > does);
  *  - anything else (a directory, a block device, a socket) is refused.
  * On failure *err (may be NULL) holds the detail: the path, and the
  * errno when there is one (rc.h); the front end translates it. */

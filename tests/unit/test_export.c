@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "mailready/dns.h"
@@ -606,6 +608,26 @@ export__write__files_links_and_devices(void **unused)
     assert_non_null(err.msgid);
     assert_string_equal(err.args[0], dir);
     rc_err_fini(&err);
+
+    /* A socket is refused: neither a file nor a stream to write to. */
+    {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        char *sock = xasprintf("%s/sock", dir);
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+        assert_true(fd >= 0);
+        str_copy(sa.sun_path, sock, sizeof(sa.sun_path));
+        assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        assert_int_equal(export_write(sock, "x\n", 2, &err), RC_INVALID);
+        assert_int_equal(err.errnum, 0);
+        assert_non_null(strstr(err.msgid, "named pipe"));
+        assert_int_equal(lstat(sock, &st), 0);
+        assert_true(S_ISSOCK(st.st_mode));
+        rc_err_fini(&err);
+        close(fd);
+        unlink(sock);
+        free(sock);
+    }
 
     /* A missing directory: the path that failed and its errno. */
     assert_int_equal(export_write(sub, "x\n", 2, &err), RC_IO);
