@@ -236,3 +236,24 @@ present_record_text(const json_t *r)
     return d != NULL ? xstrdup(d) : NULL;
 }
 
+
+static const char *
+present_gettext(const char *msgid)
+{
+    return _(msgid);
+}
+
+static const char *
+present_ngettext(const char *msgid, const char *plural, unsigned long n)
+{
+    return P_(msgid, plural, n);
+}
+
+const struct export_tr present_export_tr = {
+    .gettext_fn = present_gettext,
+    .ngettext_fn = present_ngettext,
+    .finding_message = present_finding_message,
+    .status_word = present_status_word,
+    .status_tag = present_status_tag,
+    .sev_tag = present_sev_tag,
+};

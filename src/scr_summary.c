@@ -1,6 +1,5 @@
 /* scr_summary.c - the summary (every item's state, what is left, the
  * checklist export) and the "what changed since last time" screen. */
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,9 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mailready/export.h"
 #include "mailready/present.h"
 #include "mailready/i18n.h"
-#include "mailready/cli.h"
 #include "mailready/tui.h"
 #include "mailready/util.h"
 
@@ -113,61 +112,33 @@ summary_draw(const struct tui *t, struct tw_doc *d)
     }
 }
 
-/* Run `mailready export` on the saved state (the same code as the
- * command), with its messages kept off the screen. */
-static bool
-export_one(struct tui *t, const char *format, const char *path)
+/* Write the checklist of the wizard's state and answers to the file
+ * name in the current directory, in format fmt.  Returns NULL when it was
+ * written, else why not, translated (caller frees). */
+static char *
+export_one(const struct export_doc *doc, enum export_format fmt,
+           const char *path)
 {
-    const char *argv[16];
-    int argc = 0, saved_out, saved_err, devnull, r;
+    struct rc_err err = { 0 };
+    char *text = export_render(doc, fmt, &present_export_tr,
+                               present_utf8());
+    enum rc rc = export_write(path, text, strlen(text), &err);
+    char *why = rc == RC_OK ? NULL : present_err(rc, &err);
 
-    argv[argc++] = "export";
-    argv[argc++] = t->domain;
-    argv[argc++] = "--offline";
-    argv[argc++] = "--format";
-    argv[argc++] = format;
-    argv[argc++] = "--output";
-    argv[argc++] = path;
-    argv[argc++] = "--lang";
-    argv[argc++] = i18n_lang();
-    if (t->com->state_dir != NULL) {
-        argv[argc++] = "--state-dir";
-        argv[argc++] = t->com->state_dir;
-    }
-    argv[argc] = NULL;
-    fflush(stdout);
-    fflush(stderr);
-    devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    saved_out = dup(STDOUT_FILENO);
-    saved_err = dup(STDERR_FILENO);
-    if (devnull >= 0) {
-        dup2(devnull, STDOUT_FILENO);
-        dup2(devnull, STDERR_FILENO);
-    }
-    r = cli_export(argc, (char **)argv);
-    fflush(stdout);
-    fflush(stderr);
-    if (saved_out >= 0) {
-        dup2(saved_out, STDOUT_FILENO);
-        close(saved_out);
-    }
-    if (saved_err >= 0) {
-        dup2(saved_err, STDERR_FILENO);
-        close(saved_err);
-    }
-    if (devnull >= 0)
-        close(devnull);
-    /* The language may have been set again by --lang: it is the same. */
-    return r == CLI_EXIT_OK;
+    rc_err_fini(&err);
+    free(text);
+    return why;
 }
 
 static unsigned
 summary_key(struct tui *t, int key)
 {
     char cwd[PATH_MAX];
-    char *txt, *html, *m;
+    char *txt, *html, *m, *why;
+    struct export_plan plan;
+    struct export_doc doc;
 
-    if (key != 'e' || t->domain == NULL)
+    if (key != 'e' || t->domain == NULL || t->st == NULL)
         return ACT_NONE;
     if (t->running) {
         tui_notice(t, _("Wait for the check to finish, then export."));
@@ -178,13 +149,22 @@ summary_key(struct tui *t, int key)
         str_copy(cwd, ".", sizeof(cwd));
     txt = xasprintf("%s/mailready-%s.txt", cwd, t->domain);
     html = xasprintf("%s/mailready-%s.html", cwd, t->domain);
-    if (export_one(t, "txt", txt) && export_one(t, "html", html))
+    /* The results of this visit's checks and the answers as they stand,
+     * built once, written twice. */
+    tui_plan(t, &plan);
+    export_doc_build(&doc, t->st, &plan, t->domain, t->ulabel, true,
+                     (long long)time(NULL));
+    why = export_one(&doc, EXPORT_TXT, txt);
+    if (why == NULL)
+        why = export_one(&doc, EXPORT_HTML, html);
+    if (why == NULL)
         m = xasprintf(_("Checklist written to %1$s and %2$s (for "
                         "printing)."), txt, html);
     else
-        m = xasprintf(_("The checklist could not be written to %s."),
-                      cwd);
+        m = xasprintf(_("Export failed: %s"), why);
     tui_notice(t, m);
+    export_plan_fini(&plan);
+    free(why);
     free(m);
     free(txt);
     free(html);

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "mailready/check.h"
+#include "mailready/export.h"
 #include "mailready/finding.h"
 #include "mailready/rc.h"
 
@@ -40,5 +41,9 @@ char *present_record_text(const json_t *r);
 /* Translated word for a status: "OK", "warnings", "problems found",
  * "could not check". */
 const char *present_status_word(enum check_status st);
+
+/* The translation table both front ends pass to export_render(): the
+ * program's catalog and the words above. */
+extern const struct export_tr present_export_tr;
 
 #endif
