@@ -70,70 +70,15 @@ seg_add(struct tw_line *l, int col, enum tui_style st, const char *s,
     l->n++;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if it
- * is not one (overlong forms, surrogates and values above U+10FFFF are
- * not). */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned cp;
-    size_t k;
-
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        k = 2, cp = p[0] & 0x1f;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        k = 3, cp = p[0] & 0x0f;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        k = 4, cp = p[0] & 0x07;
-    else
-        return 0;
-    if (k > n)
-        return 0;
-    for (size_t i = 1; i < k; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000)
-        || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    /* Bidi overrides and isolates could reorder what the admin reads:
-     * treated as invalid, so tw_safe() shows their bytes as \xNN (as
-     * str_visible() does). */
-    if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-        return 0;
-    return k;
-}
-
-/* Text made safe for the terminal: control characters (C0, DEL, C1) and
- * invalid UTF-8 bytes become \xNN; everything else, backslashes
- * included, is kept, so that text already made visible by the checks
- * (str_visible()) is shown as it is.  Caller frees. */
+/* Text made safe for the terminal: the escapes of str_visible() (C0,
+ * DEL, C1, invalid UTF-8, bidi controls, format and invisible
+ * characters, long runs of combining marks), with backslashes kept, so
+ * that text already made visible by the checks is shown as it is.
+ * Caller frees. */
 static char *
 tw_safe(const char *s, size_t len)
 {
-    struct strbuf sb = STRBUF_INIT;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    strbuf_add(&sb, "", 0);
-    while (i < len) {
-        size_t k = utf8_len(p + i, len - i);
-        bool c1 = k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0;
-
-        if (k == 0 || p[i] < 0x20 || p[i] == 0x7f || c1) {
-            size_t m = c1 ? 2 : 1;
-            for (size_t j = 0; j < m; j++)
-                strbuf_addf(&sb, "\\x%02X", p[i + j]);
-            i += m;
-            continue;
-        }
-        strbuf_add(&sb, s + i, k);
-        i += k;
-    }
-    return strbuf_detach(&sb);
+    return str_safe(s, len);
 }
 
 /* Length in bytes and width in columns of the character at s (s is

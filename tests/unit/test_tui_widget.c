@@ -149,6 +149,28 @@ widget__safe__controls_visible_backslash_kept(void **state)
     tw_doc_fini(&d);
 }
 
+/* Invisible and format characters that could hide or spoof a word (a
+ * left-to-right mark, an Arabic letter mark, a zero-width space, a byte
+ * order mark) are shown as escapes on screen too. */
+static void
+widget__safe__invisible_characters_visible(void **state)
+{
+    struct tw_doc d;
+    char *out;
+
+    (void)state;
+    tw_doc_init(&d, 200);
+    tw_text(&d, TS_NORMAL, 0, "a\u200eb\u061cc\u200bd\ufeffe");
+    out = doc_text(&d);
+    assert_null(strstr(out, "\u200e"));
+    assert_null(strstr(out, "\u061c"));
+    assert_null(strstr(out, "\u200b"));
+    assert_null(strstr(out, "\ufeff"));
+    assert_non_null(strstr(out, "a\\xE2\\x80\\x8Eb"));
+    free(out);
+    tw_doc_fini(&d);
+}
+
 static void
 widget__item__hanging_indent(void **state)
 {
@@ -232,6 +254,7 @@ main(void)
         cmocka_unit_test(widget__record__long_value_broken_never_cut),
         cmocka_unit_test(widget__text__wide_characters_fit),
         cmocka_unit_test(widget__safe__controls_visible_backslash_kept),
+        cmocka_unit_test(widget__safe__invisible_characters_visible),
         cmocka_unit_test(widget__item__hanging_indent),
         cmocka_unit_test(widget__edit__utf8_insert_and_delete),
         cmocka_unit_test(widget__edit__full_buffer_keeps_whole_characters),
