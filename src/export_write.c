@@ -19,6 +19,23 @@ static const char *const not_written_there =
     N_("cannot write the checklist to %s: only a regular file, a character "
        "device such as /dev/null or a named pipe is written");
 
+/* A new or regular file, replaced atomically; a failure is worded as
+ * the checklist's, naming the path that failed (the directory, when the
+ * temporary file could not be made there). */
+static enum rc
+write_atomic(const char *path, const char *data, size_t len, unsigned mode,
+             struct rc_err *err)
+{
+    struct rc_err e = { 0 };
+    enum rc rc = file_write_atomic(path, data, len, mode, &e);
+
+    if (rc != RC_OK)
+        rc_err_set(err, e.errnum, CANNOT_WRITE, 1,
+                   e.nargs > 0 ? e.args[0] : path);
+    rc_err_fini(&e);
+    return rc;
+}
+
 /* A character device or a named pipe: written in place, never replaced
  * (a pipe waits for its reader, as the shell's > does). */
 static enum rc
@@ -84,7 +101,7 @@ export_write(const char *path, const char *data, size_t len,
         }
         um = umask(0);
         umask(um);
-        return file_write_atomic(path, data, len, 0666 & ~(unsigned)um, err);
+        return write_atomic(path, data, len, 0666 & ~(unsigned)um, err);
     }
     if (S_ISLNK(st.st_mode)) {
         /* Written through: the file the link names, the link kept. */
@@ -99,7 +116,7 @@ export_write(const char *path, const char *data, size_t len,
         target = real;
     }
     if (S_ISREG(st.st_mode))
-        rc = file_write_atomic(target, data, len, st.st_mode & 0777, err);
+        rc = write_atomic(target, data, len, st.st_mode & 0777, err);
     else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
         rc = write_in_place(target, path, data, len, err);
     else if (S_ISDIR(st.st_mode)) {

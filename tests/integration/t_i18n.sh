@@ -77,6 +77,8 @@ expect_grep 'identificador de hallazgo desconocido' "$T/err" \
     "explain of an unknown id: Spanish error on stderr"
 run_env LC_ALL=C.UTF-8 explain
 expect_rc 3 "explain without an id: exit 3"
+expect_grep "Usage: mailready explain" "$T/err" \
+    "explain without an id: the usage on stderr"
 run_env LC_ALL=C.UTF-8 explain --list
 expect_rc 0 "explain --list: exit 0"
 expect_grep '^MX_NULL_MIXED +mx ' "$T/out" "explain --list: lists the MX ids"

@@ -125,6 +125,7 @@ mr_run keygen --domain "$D" --selector s3 --type ed25519 --bits 2048 \
 expect_rc 3 "keygen ed25519 --bits: exit 3"
 mr_run keygen --domain "$D" --selector s3 --out "$T/with space"
 expect_rc 3 "keygen directory with a space: exit 3 (would break KeyTable)"
+expect_grep "OpenDKIM" "$T/err" "keygen directory with a space: says why"
 
 # --- Spanish ----------------------------------------------------------------
 mr_run keygen --domain "$D" --selector es1 --type ed25519 --out "$T/es" \

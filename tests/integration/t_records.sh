@@ -58,6 +58,8 @@ expect_grep "PTR news\\.send-only\\.test\\.\$" "$T/out" \
 mr_run records send-only.test --provider google --hostname news.x.test \
     --no-network
 expect_rc 3 "--hostname without --send-only: refused"
+expect_grep "--send-only" "$T/err" \
+    "--hostname without --send-only: says what goes with it"
 
 # --- own server + keygen: zone file, named-checkzone, mailready check ---------
 D=gen-roundtrip.test
@@ -187,6 +189,7 @@ expect_rc 3 "Microsoft 365 with a '-' in the domain: exit 3 (asks --mx-host)"
 expect_grep '--mx-host' "$T/err" "Microsoft 365 with '-': names --mx-host"
 mr_run records "$D" --rua "a,b@$D"
 expect_rc 3 "bad --rua: exit 3"
+expect_grep "a,b@" "$T/err" "bad --rua: names the address"
 
 # --- Spanish ---------------------------------------------------------------------
 mr_run records "$D" --mx-host "mail.$D" --ip "$IP" --no-network --lang es

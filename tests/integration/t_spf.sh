@@ -145,8 +145,10 @@ mr_run spf --ip 999.1.1.1 spf-clean.test --resolver "$RESOLVER"
 expect_rc 3 "spf: a bad address exits 3"
 mr_run spf spf-clean.test --resolver "$RESOLVER"
 expect_rc 3 "spf: --ip is needed"
+expect_grep "--ip" "$T/err" "spf: says --ip is needed"
 mr_run spf --ip 88.198.99.99 --resolver "$RESOLVER"
 expect_rc 3 "spf: a domain, sender or HELO is needed"
+expect_grep "--sender" "$T/err" "spf: says what else it needs"
 
 # Speed: ten includes whose answers each take DELAY ms (a relay delays
 # every answer).  One after the other that is at least 11 x DELAY; the

@@ -25,6 +25,7 @@ tm_send F3
 screen_has "it asks first" \
     "Ask http://127\.0\.0\.1:$port/ip for the public address"
 tm_send n
+expect_true "n: the question goes away" tm_wait_gone "\(y/n\)"
 screen_lacks "n: nothing asked" "Asking http"
 expect_true "n: the service was not contacted" \
     bash -c "! grep -q 'GET /ip' '$T/http.err'"
@@ -36,11 +37,13 @@ screen_has "and put in the field" "> 185\.117\.82\.30"
 expect_true "y: the service was contacted once" \
     test "$(grep -c 'GET /ip' "$T/http.err")" = 1
 tm_send q
+expect_true "q quits" wz_gone
 wz_fresh
 
 # A service that answers with a private address is not believed.
 wz_start wizard-bad.test "${WZ_ZONES[@]}" \
     --ip-url "http://127.0.0.1:$port/private"
+screen_has "the provider question again" "My own mail server"
 tm_send Enter
 screen_has "own server fields" "public IP addresses"
 tm_send F3 y
