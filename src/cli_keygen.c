@@ -44,11 +44,19 @@ keygen_usage(FILE *fp)
                   "XDG_DATA_HOME is not set).\n"));
 }
 
-/* Characters that would break the KeyTable line or the rspamd string. */
+/* Characters that would break the KeyTable line or the rspamd string,
+ * and anything str_visible() would escape (invalid UTF-8, C1): the path
+ * goes raw into the configuration lines. */
 static bool
-path_config_safe(const char *p)
+path_config_safe(const char *path)
 {
-    for (; *p != '\0'; p++) {
+    char *vis = str_visible(path, strlen(path));
+    bool same = strcmp(vis, path) == 0;
+
+    free(vis);
+    if (!same)
+        return false;
+    for (const char *p = path; *p != '\0'; p++) {
         unsigned char c = (unsigned char)*p;
 
         if (c <= 0x20 || c == 0x7f || c == '"' || c == '\\' || c == ':' ||
@@ -142,7 +150,7 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     enum gen_dkim_type type = GEN_DKIM_RSA;
     struct gen_dkim_key *k = NULL;
     char *alabel = NULL, *ulabel = NULL, *dir = NULL, *path = NULL;
-    char *failed = NULL;
+    char *failed = NULL, *vpath = NULL;
     unsigned long bits = 0;
     int err = 0, ret = CLI_EXIT_ERROR;
     enum rc rc;
@@ -188,16 +196,20 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
         goto out;
     }
     path = gen_dkim_key_path(dir, selector);
+    vpath = str_visible(path, strlen(path));
     /* Refuse early (the write still uses O_EXCL). */
     if (access(path, F_OK) == 0) {
         fprintf(stderr, _("mailready: %s already exists; it is never "
                           "overwritten. Choose another selector or "
-                          "directory.\n"), path);
+                          "directory.\n"), vpath);
         goto out;
     }
     if (gen_dkim_mkdir(dir, &err, &failed) != RC_OK) {
+        char *vfailed = str_visible(failed, strlen(failed));
+
         fprintf(stderr, _("mailready: cannot create the directory %1$s: "
-                          "%2$s\n"), failed, strerror(err));
+                          "%2$s\n"), vfailed, strerror(err));
+        free(vfailed);
         goto out;
     }
     rc = gen_dkim_keypair(type, (unsigned)bits, &k);
@@ -210,18 +222,18 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     if (rc == RC_EXISTS) {
         fprintf(stderr, _("mailready: %s already exists; it is never "
                           "overwritten. Choose another selector or "
-                          "directory.\n"), path);
+                          "directory.\n"), vpath);
         goto out;
     }
     if (rc != RC_OK) {
         fprintf(stderr, _("mailready: could not write the key to %1$s: "
-                          "%2$s (nothing was left behind)\n"), path,
+                          "%2$s (nothing was left behind)\n"), vpath,
                 strerror(err));
         goto out;
     }
     printf(_("Private key written to %s (mode 0600).\n"
              "Keep it secret; copy it to the mail server's signer.\n\n"),
-           path);
+           vpath);
     print_record(k, alabel, selector);
     print_signers(alabel, selector, path, type);
     if (type == GEN_DKIM_ED25519)
@@ -238,6 +250,7 @@ out:
     free(ulabel);
     free(dir);
     free(path);
+    free(vpath);
     free(failed);
     return ret;
 }
