@@ -2,6 +2,7 @@
  * private key safely, print the record and the signer configuration. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,33 +17,65 @@
 
 #define KEYGEN_TTL 3600
 
-static void
-keygen_usage(FILE *fp)
-{
-    fprintf(fp, _("Usage: mailready keygen --domain DOMAIN --selector "
-                  "SELECTOR [OPTION]...\n"
-                  "\n"
-                  "Makes a DKIM key pair, writes the private key and prints "
-                  "the DNS record to\n"
-                  "publish, with the lines for OpenDKIM and rspamd.\n"
-                  "\n"
-                  "  --domain DOMAIN     the signing domain (d=)\n"
-                  "  --selector NAME     the selector (s=), e.g. the date "
-                  "as YYYYMM\n"
-                  "  --type rsa|ed25519  key type (default rsa)\n"
-                  "  --bits N            RSA size: 1024, 2048 (default), "
-                  "3072, 4096\n"
-                  "  --out DIR           directory for the private key\n"
-                  "\n"
-                  "The private key goes to DIR/SELECTOR.private in PEM "
-                  "(PKCS#8), mode 0600;\n"
-                  "an existing file is never overwritten.  DIR is created "
-                  "with mode 0700 if\n"
-                  "missing; the default is "
-                  "$XDG_DATA_HOME/mailready/keys/DOMAIN\n"
-                  "(~/.local/share/mailready/keys/DOMAIN when "
-                  "XDG_DATA_HOME is not set).\n"));
-}
+struct keygen_args {
+    const char *domain, *selector, *type, *bits, *out;
+};
+
+static const struct cli_opt keygen_own[] = {
+    {
+        .name = "--domain", .arg = CLI_ARG_STR, .metavar = N_("DOMAIN"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, domain),
+        .help = N_("the signing domain (d=)"),
+    },
+    {
+        .name = "--selector", .arg = CLI_ARG_STR, .metavar = N_("NAME"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, selector),
+        .help = N_("the selector (s=), e.g. the date as YYYYMM"),
+    },
+    {
+        .name = "--type", .arg = CLI_ARG_STR, .metavar = "rsa|ed25519",
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, type),
+        .choices = "rsa|ed25519",
+        .help = N_("key type (default rsa)"),
+    },
+    {
+        .name = "--bits", .arg = CLI_ARG_STR, .metavar = "N",
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, bits),
+        .choices = "1024|2048|3072|4096",
+        .help = N_("RSA size: 1024, 2048 (default), 3072, 4096"),
+    },
+    {
+        .name = "--out", .arg = CLI_ARG_STR, .metavar = N_("DIR"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, out),
+        .help = N_("directory for the private key"),
+    },
+};
+
+static const struct cli_opt *const keygen_shared[] = {
+    &cli_opt_lang,
+};
+
+static const struct cli_cmd keygen_cmd = {
+    .name = "keygen",
+    .usage = N_("Usage: mailready keygen --domain DOMAIN --selector "
+                "SELECTOR [OPTION]...\n"
+                "\n"
+                "Makes a DKIM key pair, writes the private key and prints "
+                "the DNS record to\n"
+                "publish, with the lines for OpenDKIM and rspamd.\n"),
+    .own = keygen_own,
+    .nown = ARRAY_LEN(keygen_own),
+    .shared = keygen_shared,
+    .nshared = ARRAY_LEN(keygen_shared),
+    .epilogue = N_("The private key goes to DIR/SELECTOR.private in PEM "
+                   "(PKCS#8), mode 0600;\n"
+                   "an existing file is never overwritten.  DIR is created "
+                   "with mode 0700 if\n"
+                   "missing; the default is "
+                   "$XDG_DATA_HOME/mailready/keys/DOMAIN\n"
+                   "(~/.local/share/mailready/keys/DOMAIN when "
+                   "XDG_DATA_HOME is not set).\n"),
+};
 
 /* Characters that would break the KeyTable line or the rspamd string,
  * and anything str_visible() would escape (invalid UTF-8, C1): the path
@@ -258,50 +291,18 @@ out:
 int
 cli_keygen(int argc, char **argv)
 {
-    const char *domain = NULL, *selector = NULL, *type = NULL;
-    const char *bits = NULL, *out = NULL, *v;
+    struct keygen_args ka = { NULL, NULL, NULL, NULL, NULL };
     struct cli_common common;
+    struct cli_args pa = { .com = &common, .cmd = &ka };
     int r;
 
     cli_common_init(&common);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            keygen_usage(stdout);
-            return CLI_EXIT_OK;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--domain", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            domain = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--selector",
-                                      &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            selector = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--type", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            type = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--bits", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            bits = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--out", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            out = v;
-        } else if ((r = cli_common_opt(&common, argc, argv, &i)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-        } else {
-            fprintf(stderr, _("mailready: unknown option '%s' (see "
-                              "mailready keygen --help)\n"), argv[i]);
-            return CLI_EXIT_ERROR;
-        }
-    }
-    if (domain == NULL || selector == NULL) {
-        keygen_usage(stderr);
+    r = cli_parse(&keygen_cmd, argc, argv, &pa);
+    if (r != CLI_PARSE_RUN)
+        return r;
+    if (ka.domain == NULL || ka.selector == NULL) {
+        cli_help(stderr, &keygen_cmd);
         return CLI_EXIT_ERROR;
     }
-    return keygen_run(domain, selector, type, bits, out);
+    return keygen_run(ka.domain, ka.selector, ka.type, ka.bits, ka.out);
 }

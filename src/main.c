@@ -206,35 +206,39 @@ main(int argc, char **argv)
     if (!args_printable(argc, argv))
         return CLI_EXIT_ERROR;
 
-    if (argc < 2) {
-        for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-            if (strcmp(commands[i].name, "wizard") == 0)
-                return commands[i].run(argc, argv);
-        usage(stderr);
-        return CLI_EXIT_ERROR;
-    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--demo") == 0)
             return run_demo(argc, argv);
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+                      strcmp(argv[1], "-h") == 0)) {
         usage(stdout);
         return CLI_EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+    if (argc >= 2 && (strcmp(argv[1], "--version") == 0 ||
+                      strcmp(argv[1], "-V") == 0)) {
         printf("mailready %s\n", VERSION);
         return CLI_EXIT_OK;
     }
-    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    /* `mailready DOMAIN` is the wizard on DOMAIN. */
-    if (argv[1][0] != '-') {
+    /* The command, after any --lang (applied above for all). */
+    for (int k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "--lang") == 0) {
+            k++;
+            continue;
+        }
+        if (strncmp(argv[k], "--lang=", 7) == 0)
+            continue;
         for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-            if (strcmp(commands[i].name, "wizard") == 0)
-                return commands[i].run(argc, argv);
+            if (strcmp(argv[k], commands[i].name) == 0)
+                return commands[i].run(argc - k, argv + k);
+        break;
     }
-    fprintf(stderr, _("mailready: unknown command or option '%s' (see "
-                      "mailready --help)\n"), argv[1]);
+    /* `mailready`, `mailready DOMAIN [OPTION]...` and `mailready OPTION...`
+     * are the wizard (the usage line's first form); its parser names an
+     * unknown option. */
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        if (strcmp(commands[i].name, "wizard") == 0)
+            return commands[i].run(argc, argv);
+    usage(stderr);
     return CLI_EXIT_ERROR;
 }

@@ -177,11 +177,12 @@ extern const struct screen_ops scr_changes_ops;
 extern const struct screen_ops scr_steps_ops;
 extern const struct screen_ops scr_help_ops;
 
-#define TUI_MAX_IPS 8
-#define TUI_MAX_SELECTORS 8
+/* The same limits as the command line (state.h). */
+#define TUI_MAX_IPS STATE_MAX_SERVER_IPS
+#define TUI_MAX_SELECTORS STATE_MAX_SELECTORS
 
 /* The admin's answers (saved with the state store). */
-#define TUI_MAX_PROVIDERS 8
+#define TUI_MAX_PROVIDERS STATE_MAX_PROVIDERS
 
 struct tui_answers {
     bool answered;              /* the provider question was answered */
