@@ -9,6 +9,7 @@
 #include "mailready/i18n.h"
 #include "mailready/name.h"
 #include "mailready/net.h"
+#include "mailready/present.h"
 #include "mailready/util.h"
 
 void
@@ -363,7 +364,7 @@ cli_help(FILE *fp, const struct cli_cmd *cmd)
         else
             text = xstrdup(_(o->help));
 #pragma GCC diagnostic pop
-        col = (int)strlen(left);
+        col = present_width(left, strlen(left));
         fputs(left, fp);
         if (col > HELP_COL - 2) {
             fputs("  ", fp);

@@ -133,7 +133,8 @@ static const struct cli_cmd records_cmd = {
     .more_help = records_more_help,
 };
 
-/* Write text wrapped at 76 columns, each line after prefix ("; " makes
+/* Write text wrapped at 76 columns (terminal columns, present_width()),
+ * each line after prefix ("; " makes
  * zone-file comments, "" plain text); newlines in text are kept. */
 static void
 print_prefixed(FILE *fp, const char *prefix, const char *text)
@@ -144,12 +145,20 @@ print_prefixed(FILE *fp, const char *prefix, const char *text)
         const char *line = p, *brk = NULL;
         int cols = 0;
 
-        while (*p != '\0' && *p != '\n' && cols < 74) {
+        while (*p != '\0' && *p != '\n') {
+            size_t n = 1;
+            int w;
+
+            /* one character: its lead byte and continuation bytes */
+            while (n < 4 && ((unsigned char)p[n] & 0xc0) == 0x80)
+                n++;
+            w = present_width(p, n);
+            if (cols + w > 74)
+                break;
             if (*p == ' ')
                 brk = p;
-            if (((unsigned char)*p & 0xc0) != 0x80)
-                cols++;
-            p++;
+            cols += w;
+            p += n;
         }
         if (*p != '\0' && *p != '\n' && brk != NULL)
             p = brk;

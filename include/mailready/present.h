@@ -41,4 +41,12 @@ char *present_record_text(const json_t *r);
  * "could not check". */
 const char *present_status_word(enum check_status st);
 
+/* Terminal columns of the first len bytes of the UTF-8 text s: an East
+ * Asian wide or fullwidth character counts 2, a combining mark or other
+ * zero-width character 0, a byte that is not valid UTF-8 1 (as its \xNN
+ * escape starts).  wcwidth() where the locale knows the character, else
+ * built-in ranges, so the C locale wraps the same way.  For the CLI's
+ * word-wrap, and the wizard's (tui_widget.c). */
+int present_width(const char *s, size_t len);
+
 #endif
