@@ -191,14 +191,34 @@ sev_mark(enum sev s)
     }
 }
 
-/* Who runs the reverse zone of r: walk up from the reverse name asking
- * for an SOA.  Stops at the first error (could not check: unknown). */
+/* Who runs the reverse zone of a PTR request: walk up from the reverse
+ * name asking for an SOA; the first one found names the zone.  Stops at
+ * the first error (could not check: unknown).  The walks of all the
+ * requests run at the same time (each step asked from the callback of the
+ * one before), so that their cost is the longest walk, not the sum. */
+#define SOA_WALK_MAX_STEPS 40
+
 struct soa_walk {
-    bool done;
+    struct dns *dns;
+    const char *name;           /* being asked: inside the request's
+                                 * reverse name */
+    int steps;
     bool found;
-    bool error;
     char *zone, *mname, *rname;
 };
+
+static void soa_cb(void *arg, const struct dns_answer *a);
+
+/* Ask the SOA of w->name, unless the walk has reached the top. */
+static void
+soa_ask(struct soa_walk *w)
+{
+    if (w->name == NULL || w->steps >= SOA_WALK_MAX_STEPS ||
+        str_ieq(w->name, "in-addr.arpa") || str_ieq(w->name, "ip6.arpa"))
+        return;
+    w->steps++;
+    dns_query(w->dns, w->name, DNS_T_SOA, soa_cb, w);
+}
 
 static void
 soa_cb(void *arg, const struct dns_answer *a)
@@ -206,42 +226,40 @@ soa_cb(void *arg, const struct dns_answer *a)
     struct soa_walk *w = arg;
     const struct dns_rr *rr;
 
-    w->done = true;
-    if (dns_status_is_error(a->status)) {
-        w->error = true;
+    if (dns_status_is_error(a->status))
         return;
-    }
     rr = a->status == DNS_OK ? dns_answer_next(a, DNS_T_SOA, NULL) : NULL;
     if (rr != NULL) {
         w->found = true;
         w->zone = xstrdup(rr->owner);
         w->mname = xstrdup(rr->u.soa.mname);
         w->rname = xstrdup(rr->u.soa.rname);
+        return;
     }
+    w->name = name_parent(w->name);
+    soa_ask(w);
 }
 
 static void
-find_reverse_owner(struct dns *d, struct gen_ptr_request *r)
+find_reverse_owners(struct dns *d, struct gen_records *g)
 {
-    struct soa_walk w;
-    const char *name = r->reverse;
+    struct soa_walk *w = xcalloc(g->n_ptr, sizeof(*w));
 
-    memset(&w, 0, sizeof(w));
-    for (int step = 0; name != NULL && step < 40; step++) {
-        if (str_ieq(name, "in-addr.arpa") || str_ieq(name, "ip6.arpa"))
-            break;
-        w.done = false;
-        dns_query(d, name, DNS_T_SOA, soa_cb, &w);
-        dns_run(d);
-        if (w.found || w.error || !w.done)
-            break;
-        name = name_parent(name);
+    for (size_t i = 0; i < g->n_ptr; i++) {
+        w[i].dns = d;
+        w[i].name = g->ptr[i]->reverse;
+        soa_ask(&w[i]);
     }
-    if (w.found)
-        gen_ptr_request_set_soa(r, w.zone, w.mname, w.rname);
-    free(w.zone);
-    free(w.mname);
-    free(w.rname);
+    dns_run(d);
+    for (size_t i = 0; i < g->n_ptr; i++) {
+        if (w[i].found)
+            gen_ptr_request_set_soa(g->ptr[i], w[i].zone, w[i].mname,
+                                    w[i].rname);
+        free(w[i].zone);
+        free(w[i].mname);
+        free(w[i].rname);
+    }
+    free(w);
 }
 
 /* The request, in the current language.  Caller frees. */
@@ -576,8 +594,7 @@ records_run(struct records_args *a, const struct preset_list *pl)
         struct dns *d = cli_dns_new(&a->common);
 
         if (d != NULL) {
-            for (size_t i = 0; i < g.n_ptr; i++)
-                find_reverse_owner(d, g.ptr[i]);
+            find_reverse_owners(d, &g);
             dns_free(d);
         }
     }
