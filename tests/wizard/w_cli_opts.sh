@@ -7,9 +7,12 @@
 mkdir -p "$T/home" "$T/data" "$T/state"
 
 # `mailready --lang es --resolver ADDR`: Spanish, asking that server.
+# (WZ_WRAP, where wiz-lib.sh has it, records the exit status.)
+rm -f "$T/wz.rc"
 tm_start env -i PATH="$PATH" TERM="${TERM:-xterm}" LANG=C.UTF-8 \
     HOME="$T/home" XDG_DATA_HOME="$T/data" MAILREADY_DATADIR="$TOP/data" \
-    MAILREADY_HELPDIR="$TOP/help" "$MAILREADY" --lang es \
+    MAILREADY_HELPDIR="$TOP/help" ${WZ_WRAP[@]+"${WZ_WRAP[@]}"} \
+    "$MAILREADY" --lang es \
     --resolver "$RESOLVER" --state-dir "$T/state"
 screen_has "mailready --lang es: the domain question in Spanish" \
     "¿Qué dominio\?"
@@ -26,9 +29,11 @@ expect_true "exit status 0" test "${TM_RC:-0}" = 0
 # `mailready DOMAIN --timeout 1 --resolver BLACKHOLE`: the options reach
 # the wizard (a 1 s timeout: "could not check" comes quickly).
 wz_fresh
+rm -f "$T/wz.rc"
 tm_start env HOME="$T/home" XDG_DATA_HOME="$T/data" \
     XDG_STATE_HOME="$T/home/state" MAILREADY_DATADIR="$TOP/data" \
-    MAILREADY_HELPDIR="$TOP/help" "$MAILREADY" wizard-ok.test \
+    MAILREADY_HELPDIR="$TOP/help" ${WZ_WRAP[@]+"${WZ_WRAP[@]}"} \
+    "$MAILREADY" wizard-ok.test \
     --timeout 1 --resolver "$BLACKHOLE" --server-ip 185.117.82.25 \
     --hostname mail.wizard-ok.test --state-dir "$T/state2"
 screen_has "mailready DOMAIN --timeout 1: the check runs" "checking DNS"
