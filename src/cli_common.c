@@ -377,7 +377,9 @@ cli_help(FILE *fp, const struct cli_cmd *cmd)
 
             fprintf(fp, "%.*s\n", (int)n, p);
             p += n;
-            if (*p == '\n' && *++p != '\0')
+            if (*p == '\n')
+                p++;
+            if (*p != '\0')
                 fprintf(fp, "%*s", HELP_COL, "");
         }
         free(text);
