@@ -1,5 +1,6 @@
 /* cli_check.c - `mailready check DOMAIN [options]`: every check, no screen,
  * for people, scripts, cron and monitoring. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,37 +13,44 @@
 #include "mailready/state.h"
 #include "mailready/util.h"
 
-static void
-check_usage(FILE *fp)
-{
-    fputs(_("Usage: mailready check DOMAIN [OPTION]...\n"
-            "Check the mail DNS records of DOMAIN: MX, SPF, DKIM, DMARC, "
-            "PTR.\n"
-            "\n"
-            "  --json               machine-readable output\n"
-            "  --server-ip IP       an address your mail is sent from "
-            "(repeatable)\n"
-            "  --selector S         a DKIM selector to check (repeatable)\n"
-            "  --hostname NAME      your mail server's host name (PTR)\n"
-            "  --dkim-key FILE      compare the published DKIM key with "
-            "this private key\n"
-            "  --resolver ADDR[:PORT]  DNS server to ask (repeatable)\n"
-            "  --zone-file FILE     answer names in this zone from the file "
-            "(repeatable)\n"
-            "  --timeout SECONDS    wait this long for one DNS answer "
-            "(default 5)\n"
-            "  --trace              print every DNS query and answer to "
-            "stderr\n"
-            "  --lang es|en         language of the report\n"
-            "  --save               store the result in the saved state\n"
-            "  --since-last         print only what changed since the "
-            "saved state\n"
-            "  --state-dir DIR      where the state is kept (default "
-            "~/.local/state/mailready)\n"
-            "\n"
-            "Exit status: 0 all good, 1 warnings, 2 failures, 3 could not "
-            "check.\n"), fp);
-}
+/* What check takes besides the common options. */
+struct check_args {
+    bool save;
+    bool since_last;
+};
+
+static const struct cli_opt check_own[] = {
+    {
+        .name = "--save", .arg = CLI_ARG_FLAG, .dest = CLI_DEST_CMD,
+        .off = offsetof(struct check_args, save),
+        .help = N_("store the result in the saved state"),
+    },
+    {
+        .name = "--since-last", .arg = CLI_ARG_FLAG, .dest = CLI_DEST_CMD,
+        .off = offsetof(struct check_args, since_last),
+        .help = N_("print only what changed since the saved state"),
+    },
+};
+
+static const struct cli_opt *const check_shared[] = {
+    &cli_opt_json, &cli_opt_server_ip, &cli_opt_selector,
+    &cli_opt_hostname, &cli_opt_dkim_key, CLI_OPTS_DNS, &cli_opt_lang,
+    &cli_opt_state_dir,
+};
+
+static const struct cli_cmd check_cmd = {
+    .name = "check",
+    .usage = N_("Usage: mailready check DOMAIN [OPTION]...\n"
+                "Check the mail DNS records of DOMAIN: MX, SPF, DKIM, DMARC, "
+                "PTR.\n"),
+    .own = check_own,
+    .nown = ARRAY_LEN(check_own),
+    .shared = check_shared,
+    .nshared = ARRAY_LEN(check_shared),
+    .max_args = 1,
+    .epilogue = N_("Exit status: 0 all good, 1 warnings, 2 failures, 3 could "
+                   "not check.\n"),
+};
 
 int
 cli_check(int argc, char **argv)
@@ -50,56 +58,28 @@ cli_check(int argc, char **argv)
     struct cli_common com;
     struct check_opts opts;
     struct cli_target tg;
-    const char *domain_arg = NULL;
+    const char *domain_arg;
     char *alabel = NULL, *ulabel = NULL;
     struct dns *dns = NULL;
     struct state *old = NULL, *cur = NULL;
-    bool save = false, since_last = false, can_save = true;
-    int ret = CLI_EXIT_ERROR;
+    bool save, since_last, can_save = true;
+    struct check_args ca = { false, false };
+    struct cli_args pa = { .com = &com, .tg = &tg, .cmd = &ca };
+    int r, ret = CLI_EXIT_ERROR;
 
     cli_common_init(&com);
     memset(&opts, 0, sizeof(opts));
     memset(&tg, 0, sizeof(tg));
-    for (int i = 1; i < argc; i++) {
-        int r;
-
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            check_usage(stdout);
-            return CLI_EXIT_OK;
-        }
-        if ((r = cli_common_opt(&com, argc, argv, &i)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            continue;
-        }
-        if (strcmp(argv[i], "--save") == 0) {
-            save = true;
-            continue;
-        }
-        if (strcmp(argv[i], "--since-last") == 0) {
-            since_last = true;
-            continue;
-        }
-        if ((r = cli_target_opt(&tg, argc, argv, &i)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, _("mailready: unknown option '%s' for check "
-                              "(see mailready check --help)\n"), argv[i]);
-            return CLI_EXIT_ERROR;
-        }
-        if (domain_arg != NULL) {
-            fprintf(stderr, _("mailready: check takes one domain\n"));
-            return CLI_EXIT_ERROR;
-        }
-        domain_arg = argv[i];
-    }
-    if (domain_arg == NULL) {
-        check_usage(stderr);
+    r = cli_parse(&check_cmd, argc, argv, &pa);
+    if (r != CLI_PARSE_RUN)
+        return r;
+    if (pa.nargs == 0) {
+        cli_help(stderr, &check_cmd);
         return CLI_EXIT_ERROR;
     }
+    domain_arg = pa.args[0];
+    save = ca.save;
+    since_last = ca.since_last;
     if (tg.dkim_key != NULL && tg.nsels != 1) {
         fprintf(stderr, _("mailready: --dkim-key needs exactly one "
                           "--selector\n"));

@@ -1,5 +1,6 @@
 /* cli_explain.c - `mailready explain FINDING_ID`: what a finding means, why
  * it matters and how to fix it, from the finding catalog, translated. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,15 +9,35 @@
 #include "mailready/i18n.h"
 #include "mailready/util.h"
 
-static void
-explain_usage(FILE *fp)
-{
-    fputs(_("Usage: mailready explain FINDING_ID [--json] [--lang es|en]\n"
-            "       mailready explain --list [--json] [--lang es|en]\n"
-            "Explain a finding of `mailready check`: what it means, why it "
-            "matters\n"
-            "and how to fix it.  --list shows every finding id.\n"), fp);
-}
+struct explain_args {
+    bool list;
+};
+
+static const struct cli_opt explain_own[] = {
+    {
+        .name = "--list", .arg = CLI_ARG_FLAG, .dest = CLI_DEST_CMD,
+        .off = offsetof(struct explain_args, list),
+        .help = N_("list every finding id"),
+    },
+};
+
+static const struct cli_opt *const explain_shared[] = {
+    &cli_opt_json, &cli_opt_lang,
+};
+
+static const struct cli_cmd explain_cmd = {
+    .name = "explain",
+    .usage = N_("Usage: mailready explain FINDING_ID [OPTION]...\n"
+                "       mailready explain --list [OPTION]...\n"
+                "Explain a finding of `mailready check`: what it means, why "
+                "it matters\n"
+                "and how to fix it.\n"),
+    .own = explain_own,
+    .nown = ARRAY_LEN(explain_own),
+    .shared = explain_shared,
+    .nshared = ARRAY_LEN(explain_shared),
+    .max_args = 1,
+};
 
 static json_t *
 info_json(const struct finding_info *fi)
@@ -106,46 +127,22 @@ explain_one(const char *id, bool json)
 int
 cli_explain(int argc, char **argv)
 {
-    const char *id = NULL;
-    bool list = false, json = false;
+    struct cli_common com;
+    struct explain_args ea = { false };
+    struct cli_args pa = { .com = &com, .cmd = &ea };
+    const char *id;
+    int r;
 
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r;
-
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            explain_usage(stdout);
-            return CLI_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--list") == 0) {
-            list = true;
-            continue;
-        }
-        if (strcmp(argv[i], "--json") == 0) {
-            json = true;
-            continue;
-        }
-        /* --lang was applied by main(); accept and skip it here. */
-        if ((r = cli_opt_value(argc, argv, &i, "--lang", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            continue;
-        }
-        if (argv[i][0] == '-' || id != NULL) {
-            char *vis = str_visible(argv[i], strlen(argv[i]));
-
-            fprintf(stderr, _("mailready: unexpected argument '%s'\n"), vis);
-            free(vis);
-            explain_usage(stderr);
-            return CLI_EXIT_ERROR;
-        }
-        id = argv[i];
-    }
-    if (list && id == NULL)
-        return explain_list(json);
-    if (id == NULL || list) {
-        explain_usage(stderr);
+    cli_common_init(&com);
+    r = cli_parse(&explain_cmd, argc, argv, &pa);
+    if (r != CLI_PARSE_RUN)
+        return r;
+    id = pa.nargs > 0 ? pa.args[0] : NULL;
+    if (ea.list && id == NULL)
+        return explain_list(com.json);
+    if (id == NULL || ea.list) {
+        cli_help(stderr, &explain_cmd);
         return CLI_EXIT_ERROR;
     }
-    return explain_one(id, json);
+    return explain_one(id, com.json);
 }

@@ -1,6 +1,7 @@
 /* cli_export.c - `mailready export DOMAIN [--format txt|md|html] [-o FILE]
  * [--offline]`: a printable checklist of every step, with what to do and
  * the exact records to publish, and a zone snippet of them all. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,32 +20,6 @@
 #include "mailready/state.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
-
-static void
-export_usage(FILE *fp)
-{
-    fputs(_("Usage: mailready export DOMAIN [OPTION]...\n"
-            "Write a printable checklist for DOMAIN: every step with its "
-            "state, the date\n"
-            "it was last checked, what to do and the records to publish, "
-            "with a zone\n"
-            "snippet of them all.\n"
-            "\n"
-            "  --format txt|md|html  plain text (default), Markdown, or "
-            "HTML for printing\n"
-            "  -o, --output FILE    write to FILE instead of standard "
-            "output\n"
-            "  --offline            use the saved state instead of "
-            "checking DNS again\n"
-            "  --server-ip IP       an address your mail is sent from "
-            "(repeatable)\n"
-            "  --selector S         a DKIM selector to check (repeatable)\n"
-            "  --hostname NAME      your mail server's host name (PTR)\n"
-            "  --resolver, --zone-file, --timeout, --lang, --state-dir as "
-            "for check\n"
-            "\n"
-            "Exit status: 0 written, 3 error.\n"), fp);
-}
 
 /* ---- the command ------------------------------------------------------- */
 
@@ -134,79 +109,93 @@ cli_export_write(const struct state *st, const char *alabel,
     return ok;
 }
 
+/* What export takes besides the common options. */
+struct export_args {
+    bool offline;
+    const char *format;
+    const char *output;
+};
+
+static bool
+format_ok(const char *v)
+{
+    return format_parse(v, NULL);
+}
+
+static const struct cli_opt export_own[] = {
+    {
+        .name = "--format", .arg = CLI_ARG_STR, .metavar = "txt|md|html",
+        .dest = CLI_DEST_CMD, .off = offsetof(struct export_args, format),
+        .valid = format_ok,
+        .bad = N_("mailready: --format takes txt, md or html, not '%s'\n"),
+        .help = N_("plain text (default), Markdown, or HTML for\n"
+                   "printing"),
+    },
+    {
+        .name = "--output", .alias = "-o", .arg = CLI_ARG_STR,
+        .metavar = N_("FILE"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct export_args, output),
+        .help = N_("write to FILE instead of standard output"),
+    },
+    {
+        .name = "--offline", .arg = CLI_ARG_FLAG, .dest = CLI_DEST_CMD,
+        .off = offsetof(struct export_args, offline),
+        .help = N_("use the saved state instead of checking DNS again"),
+    },
+};
+
+static const struct cli_opt *const export_shared[] = {
+    &cli_opt_server_ip, &cli_opt_selector, &cli_opt_hostname,
+    &cli_opt_dkim_key, CLI_OPTS_DNS, &cli_opt_lang, &cli_opt_state_dir,
+};
+
+static const struct cli_cmd export_cmd = {
+    .name = "export",
+    .usage = N_("Usage: mailready export DOMAIN [OPTION]...\n"
+                "Write a printable checklist for DOMAIN: every step with its "
+                "state, the date\n"
+                "it was last checked, what to do and the records to publish, "
+                "with a zone\n"
+                "snippet of them all.\n"),
+    .own = export_own,
+    .nown = ARRAY_LEN(export_own),
+    .shared = export_shared,
+    .nshared = ARRAY_LEN(export_shared),
+    .max_args = 1,
+    .epilogue = N_("Exit status: 0 written, 3 error.\n"),
+};
+
 int
 cli_export(int argc, char **argv)
 {
     struct cli_common com;
     struct check_opts opts;
     struct cli_target tg;
-    const char *domain_arg = NULL, *output = NULL;
-    bool offline = false, can_save = true;
+    struct export_args ea = { false, NULL, NULL };
+    struct cli_args pa = { .com = &com, .tg = &tg, .cmd = &ea };
+    const char *domain_arg, *output;
+    bool offline, can_save = true;
     char *alabel = NULL, *ulabel = NULL;
     struct dns *dns = NULL;
     struct state *old = NULL, *cur = NULL;
     const char *fmt_name = "txt";
-    int ret = CLI_EXIT_ERROR;
+    int r, ret = CLI_EXIT_ERROR;
 
     cli_common_init(&com);
     memset(&opts, 0, sizeof(opts));
     memset(&tg, 0, sizeof(tg));
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r;
-
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            export_usage(stdout);
-            return CLI_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--offline") == 0) {
-            offline = true;
-            continue;
-        }
-        if ((r = cli_common_opt(&com, argc, argv, &i)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--format", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            if (format_parse(v, NULL)) {
-                fmt_name = v;
-            } else {
-                fprintf(stderr, _("mailready: --format takes txt, md or "
-                                  "html, not '%s'\n"), v);
-                return CLI_EXIT_ERROR;
-            }
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--output", &v)) != 0 ||
-            (r = cli_opt_value(argc, argv, &i, "-o", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            output = v;
-            continue;
-        }
-        if ((r = cli_target_opt(&tg, argc, argv, &i)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, _("mailready: unknown option '%s' for export "
-                              "(see mailready export --help)\n"), argv[i]);
-            return CLI_EXIT_ERROR;
-        }
-        if (domain_arg != NULL) {
-            fprintf(stderr, _("mailready: export takes one domain\n"));
-            return CLI_EXIT_ERROR;
-        }
-        domain_arg = argv[i];
-    }
-    if (domain_arg == NULL) {
-        export_usage(stderr);
+    r = cli_parse(&export_cmd, argc, argv, &pa);
+    if (r != CLI_PARSE_RUN)
+        return r;
+    if (pa.nargs == 0) {
+        cli_help(stderr, &export_cmd);
         return CLI_EXIT_ERROR;
     }
+    domain_arg = pa.args[0];
+    output = ea.output;
+    offline = ea.offline;
+    if (ea.format != NULL)
+        fmt_name = ea.format;
     if (!cli_domain(domain_arg, &alabel, &ulabel))
         return CLI_EXIT_ERROR;
     opts.hostname = tg.hostname;

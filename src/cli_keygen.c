@@ -2,6 +2,7 @@
  * private key safely, print the record and the signer configuration. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,39 +17,79 @@
 
 #define KEYGEN_TTL 3600
 
-static void
-keygen_usage(FILE *fp)
-{
-    fprintf(fp, _("Usage: mailready keygen --domain DOMAIN --selector "
-                  "SELECTOR [OPTION]...\n"
-                  "\n"
-                  "Makes a DKIM key pair, writes the private key and prints "
-                  "the DNS record to\n"
-                  "publish, with the lines for OpenDKIM and rspamd.\n"
-                  "\n"
-                  "  --domain DOMAIN     the signing domain (d=)\n"
-                  "  --selector NAME     the selector (s=), e.g. the date "
-                  "as YYYYMM\n"
-                  "  --type rsa|ed25519  key type (default rsa)\n"
-                  "  --bits N            RSA size: 1024, 2048 (default), "
-                  "3072, 4096\n"
-                  "  --out DIR           directory for the private key\n"
-                  "\n"
-                  "The private key goes to DIR/SELECTOR.private in PEM "
-                  "(PKCS#8), mode 0600;\n"
-                  "an existing file is never overwritten.  DIR is created "
-                  "with mode 0700 if\n"
-                  "missing; the default is "
-                  "$XDG_DATA_HOME/mailready/keys/DOMAIN\n"
-                  "(~/.local/share/mailready/keys/DOMAIN when "
-                  "XDG_DATA_HOME is not set).\n"));
-}
+struct keygen_args {
+    const char *domain, *selector, *type, *bits, *out;
+};
 
-/* Characters that would break the KeyTable line or the rspamd string. */
+static const struct cli_opt keygen_own[] = {
+    {
+        .name = "--domain", .arg = CLI_ARG_STR, .metavar = N_("DOMAIN"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, domain),
+        .help = N_("the signing domain (d=)"),
+    },
+    {
+        .name = "--selector", .arg = CLI_ARG_STR, .metavar = N_("NAME"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, selector),
+        .help = N_("the selector (s=), e.g. the date as YYYYMM"),
+    },
+    {
+        .name = "--type", .arg = CLI_ARG_STR, .metavar = "rsa|ed25519",
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, type),
+        .choices = "rsa|ed25519",
+        .help = N_("key type (default rsa)"),
+    },
+    {
+        .name = "--bits", .arg = CLI_ARG_STR, .metavar = "N",
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, bits),
+        .choices = "1024|2048|3072|4096",
+        .help = N_("RSA size: 1024, 2048 (default), 3072, 4096"),
+    },
+    {
+        .name = "--out", .arg = CLI_ARG_STR, .metavar = N_("DIR"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct keygen_args, out),
+        .help = N_("directory for the private key"),
+    },
+};
+
+static const struct cli_opt *const keygen_shared[] = {
+    &cli_opt_lang,
+};
+
+static const struct cli_cmd keygen_cmd = {
+    .name = "keygen",
+    .usage = N_("Usage: mailready keygen --domain DOMAIN --selector "
+                "SELECTOR [OPTION]...\n"
+                "\n"
+                "Makes a DKIM key pair, writes the private key and prints "
+                "the DNS record to\n"
+                "publish, with the lines for OpenDKIM and rspamd.\n"),
+    .own = keygen_own,
+    .nown = ARRAY_LEN(keygen_own),
+    .shared = keygen_shared,
+    .nshared = ARRAY_LEN(keygen_shared),
+    .epilogue = N_("The private key goes to DIR/SELECTOR.private in PEM "
+                   "(PKCS#8), mode 0600;\n"
+                   "an existing file is never overwritten.  DIR is created "
+                   "with mode 0700 if\n"
+                   "missing; the default is "
+                   "$XDG_DATA_HOME/mailready/keys/DOMAIN\n"
+                   "(~/.local/share/mailready/keys/DOMAIN when "
+                   "XDG_DATA_HOME is not set).\n"),
+};
+
+/* Characters that would break the KeyTable line or the rspamd string,
+ * and anything str_visible() would escape (invalid UTF-8, C1): the path
+ * goes raw into the configuration lines. */
 static bool
-path_config_safe(const char *p)
+path_config_safe(const char *path)
 {
-    for (; *p != '\0'; p++) {
+    char *vis = str_visible(path, strlen(path));
+    bool same = strcmp(vis, path) == 0;
+
+    free(vis);
+    if (!same)
+        return false;
+    for (const char *p = path; *p != '\0'; p++) {
         unsigned char c = (unsigned char)*p;
 
         if (c <= 0x20 || c == 0x7f || c == '"' || c == '\\' || c == ':' ||
@@ -142,7 +183,7 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     enum gen_dkim_type type = GEN_DKIM_RSA;
     struct gen_dkim_key *k = NULL;
     char *alabel = NULL, *ulabel = NULL, *dir = NULL, *path = NULL;
-    char *failed = NULL;
+    char *failed = NULL, *vpath = NULL;
     unsigned long bits = 0;
     int err = 0, ret = CLI_EXIT_ERROR;
     enum rc rc;
@@ -188,16 +229,20 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
         goto out;
     }
     path = gen_dkim_key_path(dir, selector);
+    vpath = str_visible(path, strlen(path));
     /* Refuse early (the write still uses O_EXCL). */
     if (access(path, F_OK) == 0) {
         fprintf(stderr, _("mailready: %s already exists; it is never "
                           "overwritten. Choose another selector or "
-                          "directory.\n"), path);
+                          "directory.\n"), vpath);
         goto out;
     }
     if (gen_dkim_mkdir(dir, &err, &failed) != RC_OK) {
+        char *vfailed = str_visible(failed, strlen(failed));
+
         fprintf(stderr, _("mailready: cannot create the directory %1$s: "
-                          "%2$s\n"), failed, strerror(err));
+                          "%2$s\n"), vfailed, strerror(err));
+        free(vfailed);
         goto out;
     }
     rc = gen_dkim_keypair(type, (unsigned)bits, &k);
@@ -210,18 +255,18 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     if (rc == RC_EXISTS) {
         fprintf(stderr, _("mailready: %s already exists; it is never "
                           "overwritten. Choose another selector or "
-                          "directory.\n"), path);
+                          "directory.\n"), vpath);
         goto out;
     }
     if (rc != RC_OK) {
         fprintf(stderr, _("mailready: could not write the key to %1$s: "
-                          "%2$s (nothing was left behind)\n"), path,
+                          "%2$s (nothing was left behind)\n"), vpath,
                 strerror(err));
         goto out;
     }
     printf(_("Private key written to %s (mode 0600).\n"
              "Keep it secret; copy it to the mail server's signer.\n\n"),
-           path);
+           vpath);
     print_record(k, alabel, selector);
     print_signers(alabel, selector, path, type);
     if (type == GEN_DKIM_ED25519)
@@ -238,6 +283,7 @@ out:
     free(ulabel);
     free(dir);
     free(path);
+    free(vpath);
     free(failed);
     return ret;
 }
@@ -245,50 +291,18 @@ out:
 int
 cli_keygen(int argc, char **argv)
 {
-    const char *domain = NULL, *selector = NULL, *type = NULL;
-    const char *bits = NULL, *out = NULL, *v;
+    struct keygen_args ka = { NULL, NULL, NULL, NULL, NULL };
     struct cli_common common;
+    struct cli_args pa = { .com = &common, .cmd = &ka };
     int r;
 
     cli_common_init(&common);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            keygen_usage(stdout);
-            return CLI_EXIT_OK;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--domain", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            domain = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--selector",
-                                      &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            selector = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--type", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            type = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--bits", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            bits = v;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--out", &v)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            out = v;
-        } else if ((r = cli_common_opt(&common, argc, argv, &i)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-        } else {
-            fprintf(stderr, _("mailready: unknown option '%s' (see "
-                              "mailready keygen --help)\n"), argv[i]);
-            return CLI_EXIT_ERROR;
-        }
-    }
-    if (domain == NULL || selector == NULL) {
-        keygen_usage(stderr);
+    r = cli_parse(&keygen_cmd, argc, argv, &pa);
+    if (r != CLI_PARSE_RUN)
+        return r;
+    if (ka.domain == NULL || ka.selector == NULL) {
+        cli_help(stderr, &keygen_cmd);
         return CLI_EXIT_ERROR;
     }
-    return keygen_run(domain, selector, type, bits, out);
+    return keygen_run(ka.domain, ka.selector, ka.type, ka.bits, ka.out);
 }

@@ -1,6 +1,7 @@
 /* cli_records.c - `mailready records`: every record a domain needs, as a
  * zone snippet (bind), plain text for web panels, or JSON; and the text
  * of the PTR request, written here with translated templates. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,8 @@
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
-#define RECORDS_MAX_LIST 16
+/* The most --rua a records run takes. */
+#define RECORDS_MAX_RUA 16
 #define RECORDS_TTL_DEFAULT 3600
 
 enum records_format {
@@ -27,11 +29,11 @@ enum records_format {
 
 struct records_args {
     const char *domain;
-    const char *providers[RECORDS_MAX_LIST];
+    const char *providers[STATE_MAX_PROVIDERS];
     size_t n_providers;
-    const char *ips[RECORDS_MAX_LIST];
+    const char *ips[STATE_MAX_SERVER_IPS];
     size_t n_ips;
-    const char *rua[RECORDS_MAX_LIST];
+    const char *rua[RECORDS_MAX_RUA];
     size_t n_rua;
     const char *mx_host;
     const char *hostname;
@@ -41,154 +43,98 @@ struct records_args {
     const char *spf_all;
     bool strict;
     bool list;
-    unsigned long ttl;
+    unsigned ttl;
+    const char *format;
     enum records_format fmt;
     struct cli_common common;
 };
 
+#define RECORDS_FLAG(n, field, h) { .name = n, .arg = CLI_ARG_FLAG, \
+    .dest = CLI_DEST_CMD, .off = offsetof(struct records_args, field), \
+    .help = h }
+#define RECORDS_STR(n, mv, field, ch, h) { .name = n, .arg = CLI_ARG_STR, \
+    .metavar = mv, .dest = CLI_DEST_CMD, \
+    .off = offsetof(struct records_args, field), .choices = ch, .help = h }
+#define RECORDS_LIST(n, mv, field, count, h) { .name = n, \
+    .arg = CLI_ARG_LIST, .metavar = mv, .dest = CLI_DEST_CMD, \
+    .off = offsetof(struct records_args, field), \
+    .count_off = offsetof(struct records_args, count), \
+    .max = ARRAY_LEN(((struct records_args *)0)->field), .help = h }
+
+static const struct cli_opt records_own[] = {
+    RECORDS_LIST("--provider", N_("ID"), providers, n_providers,
+                 N_("a provider that handles or sends the mail\n"
+                    "(repeatable, at most %s; own = your own server)")),
+    RECORDS_STR("--mx-host", N_("NAME"), mx_host, NULL,
+                N_("the MX host of your own server")),
+    RECORDS_FLAG("--send-only", send_only,
+                 N_("your own server only sends (a newsletter, a\n"
+                    "shop): MX records come from the mailbox provider,\n"
+                    "the SPF record gets its include and the --ip\n"
+                    "addresses")),
+    RECORDS_STR("--hostname", N_("NAME"), hostname, NULL,
+                N_("with --send-only: your server's host name (HELO),\n"
+                   "for its address records and PTR request")),
+    RECORDS_LIST("--ip", N_("ADDR"), ips, n_ips,
+                 N_("an address or network your servers send from\n"
+                    "(repeatable, at most %s)")),
+    RECORDS_STR("--dmarc-stage", N_("STAGE"), stage, "none|quarantine|reject",
+                N_("none (monitor, the default), quarantine or\n"
+                   "reject")),
+    RECORDS_STR("--dmarc-sp", N_("STAGE"), sp, "none|quarantine|reject",
+                N_("policy for subdomains (default: as the domain)")),
+    RECORDS_FLAG("--dmarc-strict", strict,
+                 N_("strict DKIM and SPF alignment")),
+    RECORDS_LIST("--rua", N_("ADDR"), rua, n_rua,
+                 N_("where DMARC reports go: an address or mailto:\n"
+                    "URI (repeatable, at most %s)")),
+    RECORDS_STR("--spf-all", "soft|hard", spf_all, "soft|hard|~all|-all",
+                N_("end SPF in ~all (default) or -all")),
+    { .name = "--ttl", .arg = CLI_ARG_UINT, .metavar = "N",
+      .dest = CLI_DEST_CMD, .off = offsetof(struct records_args, ttl),
+      .min = 60, .max = 604800,
+      .help = N_("TTL of the zone lines (60 to 604800, default\n"
+                 "3600)") },
+    RECORDS_STR("--format", "bind|text|json", format, "bind|text|json",
+                N_("output format (default bind)")),
+    RECORDS_FLAG("--list-providers", list, N_("list the provider ids")),
+};
+
+static const struct cli_opt *const records_shared[] = {
+    CLI_OPTS_DNS, &cli_opt_lang,
+};
+
 static void
-records_usage(FILE *fp)
+records_more_help(FILE *fp)
 {
-    fprintf(fp, _("Usage: mailready records DOMAIN [OPTION]...\n"
-                  "       mailready records --list-providers\n"
-                  "\n"
-                  "Prints every record DOMAIN needs (MX, SPF, DKIM from the "
-                  "providers, DMARC),\n"
-                  "as a zone snippet that named-checkzone accepts, and the "
-                  "request to send for\n"
-                  "a PTR record.\n"
-                  "\n"
-                  "  --provider ID          a provider that handles or sends "
-                  "the mail\n"
-                  "                         (repeatable; own = your own "
-                  "server)\n"
-                  "  --mx-host NAME         the MX host of your own server\n"
-                  "  --send-only            your own server only sends (a "
-                  "newsletter, a shop):\n"
-                  "                         MX records come from the mailbox "
-                  "provider, the SPF\n"
-                  "                         record gets its include and the "
-                  "--ip addresses\n"
-                  "  --hostname NAME        with --send-only: your server's "
-                  "host name (HELO),\n"
-                  "                         for its address records and PTR "
-                  "request\n"
-                  "  --ip ADDR              an address or network your "
-                  "servers send from\n"
-                  "                         (repeatable)\n"
-                  "  --dmarc-stage STAGE    none (monitor, the default), "
-                  "quarantine or reject\n"
-                  "  --dmarc-sp STAGE       policy for subdomains (default: "
-                  "as the domain)\n"
-                  "  --dmarc-strict         strict DKIM and SPF alignment\n"
-                  "  --rua ADDR             where DMARC reports go: an "
-                  "address or mailto: URI\n"
-                  "                         (repeatable)\n"
-                  "  --spf-all soft|hard    end SPF in ~all (default) or "
-                  "-all\n"
-                  "  --ttl N                TTL of the zone lines (default "
-                  "3600)\n"
-                  "  --format bind|text|json  output format (default bind)\n"
-                  "  --list-providers       list the provider ids\n"
-                  "  --no-network           do not look up who runs the "
-                  "reverse zone\n"
-                  "  --resolver ADDR        DNS server for that lookup\n"
-                  "\n"
-                  "Without any provider, address or MX host the domain "
+    fputc('\n', fp);
+    fprintf(fp, _("Without any provider, address or MX host the domain "
                   "neither sends nor\n"
                   "receives mail: it gets a null MX, %1$s and DMARC %2$s.\n"
                   "DKIM keys for your own server: mailready keygen.\n"),
             "\"v=spf1 -all\"", "p=reject");
 }
 
-static int
-add_list(const char **list, size_t *n, const char *v, const char *opt)
-{
-    if (*n >= RECORDS_MAX_LIST) {
-        fprintf(stderr, _("mailready: too many %s options (at most %zu)\n"),
-                opt, (size_t)RECORDS_MAX_LIST);
-        return -1;
-    }
-    list[(*n)++] = v;
-    return 1;
-}
+static const struct cli_cmd records_cmd = {
+    .name = "records",
+    .usage = N_("Usage: mailready records DOMAIN [OPTION]...\n"
+                "       mailready records --list-providers\n"
+                "\n"
+                "Prints every record DOMAIN needs (MX, SPF, DKIM from the "
+                "providers, DMARC),\n"
+                "as a zone snippet that named-checkzone accepts, and the "
+                "request to send for\n"
+                "a PTR record.\n"),
+    .own = records_own,
+    .nown = ARRAY_LEN(records_own),
+    .shared = records_shared,
+    .nshared = ARRAY_LEN(records_shared),
+    .max_args = 1,
+    .more_help = records_more_help,
+};
 
-/* Parse one option at argv[*i]: 1 taken, 0 unknown, -1 error. */
-static int
-records_opt(struct records_args *a, int argc, char **argv, int *i)
-{
-    const char *v;
-    int r;
-
-    if (strcmp(argv[*i], "--list-providers") == 0) {
-        a->list = true;
-        return 1;
-    }
-    if (strcmp(argv[*i], "--dmarc-strict") == 0) {
-        a->strict = true;
-        return 1;
-    }
-    if (strcmp(argv[*i], "--send-only") == 0) {
-        a->send_only = true;
-        return 1;
-    }
-    if ((r = cli_opt_value(argc, argv, i, "--hostname", &v)) != 0) {
-        a->hostname = v;
-        return r;
-    }
-    if ((r = cli_opt_value(argc, argv, i, "--provider", &v)) != 0)
-        return r < 0 ? r : add_list(a->providers, &a->n_providers, v,
-                                    "--provider");
-    if ((r = cli_opt_value(argc, argv, i, "--ip", &v)) != 0)
-        return r < 0 ? r : add_list(a->ips, &a->n_ips, v, "--ip");
-    if ((r = cli_opt_value(argc, argv, i, "--rua", &v)) != 0)
-        return r < 0 ? r : add_list(a->rua, &a->n_rua, v, "--rua");
-    if ((r = cli_opt_value(argc, argv, i, "--mx-host", &v)) != 0) {
-        a->mx_host = v;
-        return r;
-    }
-    if ((r = cli_opt_value(argc, argv, i, "--dmarc-stage", &v)) != 0) {
-        a->stage = v;
-        return r;
-    }
-    if ((r = cli_opt_value(argc, argv, i, "--dmarc-sp", &v)) != 0) {
-        a->sp = v;
-        return r;
-    }
-    if ((r = cli_opt_value(argc, argv, i, "--spf-all", &v)) != 0) {
-        a->spf_all = v;
-        return r;
-    }
-    if ((r = cli_opt_value(argc, argv, i, "--ttl", &v)) != 0) {
-        if (r < 0)
-            return r;
-        if (!str_to_uint(v, 60, 604800, &a->ttl)) {
-            fprintf(stderr, _("mailready: --ttl takes a number of seconds "
-                              "from 60 to 604800\n"));
-            return -1;
-        }
-        return 1;
-    }
-    if ((r = cli_opt_value(argc, argv, i, "--format", &v)) != 0) {
-        if (r < 0)
-            return r;
-        if (strcmp(v, "bind") == 0)
-            a->fmt = FMT_BIND;
-        else if (strcmp(v, "text") == 0)
-            a->fmt = FMT_TEXT;
-        else if (strcmp(v, "json") == 0)
-            a->fmt = FMT_JSON;
-        else {
-            fprintf(stderr, _("mailready: --format takes bind, text or "
-                              "json\n"));
-            return -1;
-        }
-        return 1;
-    }
-    return cli_common_opt(&a->common, argc, argv, i);
-}
-
-/* Write text wrapped at 76 columns, each line after prefix ("; " makes
+/* Write text wrapped at 76 columns (terminal columns, present_width()),
+ * each line after prefix ("; " makes
  * zone-file comments, "" plain text); newlines in text are kept. */
 static void
 print_prefixed(FILE *fp, const char *prefix, const char *text)
@@ -199,12 +145,20 @@ print_prefixed(FILE *fp, const char *prefix, const char *text)
         const char *line = p, *brk = NULL;
         int cols = 0;
 
-        while (*p != '\0' && *p != '\n' && cols < 74) {
+        while (*p != '\0' && *p != '\n') {
+            size_t n = 1;
+            int w;
+
+            /* one character: its lead byte and continuation bytes */
+            while (n < 4 && ((unsigned char)p[n] & 0xc0) == 0x80)
+                n++;
+            w = present_width(p, n);
+            if (cols + w > 74)
+                break;
             if (*p == ' ')
                 brk = p;
-            if (((unsigned char)*p & 0xc0) != 0x80)
-                cols++;
-            p++;
+            cols += w;
+            p += n;
         }
         if (*p != '\0' && *p != '\n' && brk != NULL)
             p = brk;
@@ -237,14 +191,34 @@ sev_mark(enum sev s)
     }
 }
 
-/* Who runs the reverse zone of r: walk up from the reverse name asking
- * for an SOA.  Stops at the first error (could not check: unknown). */
+/* Who runs the reverse zone of a PTR request: walk up from the reverse
+ * name asking for an SOA; the first one found names the zone.  Stops at
+ * the first error (could not check: unknown).  The walks of all the
+ * requests run at the same time (each step asked from the callback of the
+ * one before), so that their cost is the longest walk, not the sum. */
+#define SOA_WALK_MAX_STEPS 40
+
 struct soa_walk {
-    bool done;
+    struct dns *dns;
+    const char *name;           /* being asked: inside the request's
+                                 * reverse name */
+    int steps;
     bool found;
-    bool error;
     char *zone, *mname, *rname;
 };
+
+static void soa_cb(void *arg, const struct dns_answer *a);
+
+/* Ask the SOA of w->name, unless the walk has reached the top. */
+static void
+soa_ask(struct soa_walk *w)
+{
+    if (w->name == NULL || w->steps >= SOA_WALK_MAX_STEPS ||
+        str_ieq(w->name, "in-addr.arpa") || str_ieq(w->name, "ip6.arpa"))
+        return;
+    w->steps++;
+    dns_query(w->dns, w->name, DNS_T_SOA, soa_cb, w);
+}
 
 static void
 soa_cb(void *arg, const struct dns_answer *a)
@@ -252,42 +226,40 @@ soa_cb(void *arg, const struct dns_answer *a)
     struct soa_walk *w = arg;
     const struct dns_rr *rr;
 
-    w->done = true;
-    if (dns_status_is_error(a->status)) {
-        w->error = true;
+    if (dns_status_is_error(a->status))
         return;
-    }
     rr = a->status == DNS_OK ? dns_answer_next(a, DNS_T_SOA, NULL) : NULL;
     if (rr != NULL) {
         w->found = true;
         w->zone = xstrdup(rr->owner);
         w->mname = xstrdup(rr->u.soa.mname);
         w->rname = xstrdup(rr->u.soa.rname);
+        return;
     }
+    w->name = name_parent(w->name);
+    soa_ask(w);
 }
 
 static void
-find_reverse_owner(struct dns *d, struct gen_ptr_request *r)
+find_reverse_owners(struct dns *d, struct gen_records *g)
 {
-    struct soa_walk w;
-    const char *name = r->reverse;
+    struct soa_walk *w = xcalloc(g->n_ptr, sizeof(*w));
 
-    memset(&w, 0, sizeof(w));
-    for (int step = 0; name != NULL && step < 40; step++) {
-        if (str_ieq(name, "in-addr.arpa") || str_ieq(name, "ip6.arpa"))
-            break;
-        w.done = false;
-        dns_query(d, name, DNS_T_SOA, soa_cb, &w);
-        dns_run(d);
-        if (w.found || w.error || !w.done)
-            break;
-        name = name_parent(name);
+    for (size_t i = 0; i < g->n_ptr; i++) {
+        w[i].dns = d;
+        w[i].name = g->ptr[i]->reverse;
+        soa_ask(&w[i]);
     }
-    if (w.found)
-        gen_ptr_request_set_soa(r, w.zone, w.mname, w.rname);
-    free(w.zone);
-    free(w.mname);
-    free(w.rname);
+    dns_run(d);
+    for (size_t i = 0; i < g->n_ptr; i++) {
+        if (w[i].found)
+            gen_ptr_request_set_soa(g->ptr[i], w[i].zone, w[i].mname,
+                                    w[i].rname);
+        free(w[i].zone);
+        free(w[i].mname);
+        free(w[i].rname);
+    }
+    free(w);
 }
 
 /* The request, in the current language.  Caller frees. */
@@ -538,7 +510,7 @@ parse_policy(const char *s, const char *opt, enum gen_dmarc_policy *p)
 static int
 records_run(struct records_args *a, const struct preset_list *pl)
 {
-    const struct preset *chosen[RECORDS_MAX_LIST];
+    const struct preset *chosen[STATE_MAX_PROVIDERS];
     struct gen_records_opts o;
     struct gen_records g;
     char *alabel = NULL, *ulabel = NULL, *mx_a = NULL, *mx_u = NULL;
@@ -622,8 +594,7 @@ records_run(struct records_args *a, const struct preset_list *pl)
         struct dns *d = cli_dns_new(&a->common);
 
         if (d != NULL) {
-            for (size_t i = 0; i < g.n_ptr; i++)
-                find_reverse_owner(d, g.ptr[i]);
+            find_reverse_owners(d, &g);
             dns_free(d);
         }
     }
@@ -655,6 +626,7 @@ int
 cli_records(int argc, char **argv)
 {
     struct records_args a;
+    struct cli_args pa = { .com = &a.common, .cmd = &a };
     struct preset_list *pl = NULL;
     char *path, *err = NULL;
     int r;
@@ -662,26 +634,18 @@ cli_records(int argc, char **argv)
     memset(&a, 0, sizeof(a));
     a.ttl = RECORDS_TTL_DEFAULT;
     cli_common_init(&a.common);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            records_usage(stdout);
-            return CLI_EXIT_OK;
-        }
-        if (argv[i][0] != '-' && a.domain == NULL) {
-            a.domain = argv[i];
-            continue;
-        }
-        r = records_opt(&a, argc, argv, &i);
-        if (r < 0)
-            return CLI_EXIT_ERROR;
-        if (r == 0) {
-            fprintf(stderr, _("mailready: unknown option '%s' (see "
-                              "mailready records --help)\n"), argv[i]);
-            return CLI_EXIT_ERROR;
-        }
-    }
+    r = cli_parse(&records_cmd, argc, argv, &pa);
+    if (r != CLI_PARSE_RUN)
+        return r;
+    a.domain = pa.nargs > 0 ? pa.args[0] : NULL;
+    if (a.format == NULL || str_ieq(a.format, "bind"))
+        a.fmt = FMT_BIND;
+    else if (str_ieq(a.format, "text"))
+        a.fmt = FMT_TEXT;
+    else
+        a.fmt = FMT_JSON;
     if (!a.list && a.domain == NULL) {
-        records_usage(stderr);
+        cli_help(stderr, &records_cmd);
         return CLI_EXIT_ERROR;
     }
     path = preset_path(i18n_datadir());

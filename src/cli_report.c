@@ -27,8 +27,9 @@ color_of(enum check_status st)
     }
 }
 
-/* Print text indented, wrapping at width columns (by bytes of ASCII and
- * whole UTF-8 characters; a long word is never cut). */
+/* Print text indented, wrapping at width columns (terminal columns,
+ * present_width(): a wide character takes two, a combining mark none; a
+ * long word is never cut). */
 void
 cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
 {
@@ -57,13 +58,9 @@ cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
             start = col;
             continue;
         }
-        const char *w = p;
-        int wcols = 0;
-        while (*w != '\0' && *w != ' ' && *w != '\n') {
-            if (((unsigned char)*w & 0xc0) != 0x80)
-                wcols++;
-            w++;
-        }
+        const char *w = p + strcspn(p, " \n");
+        int wcols = present_width(p, (size_t)(w - p));
+
         if (col > start && col + 1 + wcols > width) {
             fprintf(fp, "\n%*s", start, "");
             col = start;

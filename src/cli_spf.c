@@ -2,6 +2,7 @@
  * [DOMAIN]`: may this server send for this domain?  Runs check_host()
  * (RFC 7208 §4) and prints the result, the deciding term, the explanation
  * and the lookup counts. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +13,50 @@
 #include "mailready/name.h"
 #include "mailready/util.h"
 
-static void
-spf_usage(FILE *fp)
-{
-    fputs(_("Usage: mailready spf --ip IP [OPTION]... [DOMAIN]\n"
-            "Evaluate SPF (RFC 7208 check_host) for a client address: may "
-            "this server\n"
-            "send mail for the domain?  The domain is DOMAIN, else the "
-            "sender's domain,\n"
-            "else the HELO name.  --sender \"\" is the null reverse path "
-            "(postmaster@HELO).\n"
-            "\n"
-            "  --ip IP              the address of the sending server\n"
-            "  --sender ADDRESS     the envelope sender (MAIL FROM)\n"
-            "  --helo NAME          the HELO/EHLO name of the server\n"
-            "  --json               machine-readable output\n"
-            "  --resolver ADDR[:PORT]  DNS server to ask (repeatable)\n"
-            "  --zone-file FILE     answer names in this zone from the file "
-            "(repeatable)\n"
-            "  --timeout SECONDS    wait this long for one DNS answer "
-            "(default 5)\n"
-            "  --trace              print every DNS query and SPF term to "
-            "stderr\n"
-            "  --lang es|en         language of the report\n"
-            "\n"
-            "Exit status: 0 pass, 1 softfail, neutral or none, 2 fail or "
-            "permerror,\n"
-            "3 temperror or bad input.\n"), fp);
-}
+struct spf_args {
+    const char *ip, *sender, *helo;
+};
+
+static const struct cli_opt spf_own[] = {
+    {
+        .name = "--ip", .arg = CLI_ARG_STR, .metavar = "IP",
+        .dest = CLI_DEST_CMD, .off = offsetof(struct spf_args, ip),
+        .help = N_("the address of the sending server"),
+    },
+    {
+        .name = "--sender", .arg = CLI_ARG_STR, .metavar = N_("ADDRESS"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct spf_args, sender),
+        .help = N_("the envelope sender (MAIL FROM)"),
+    },
+    {
+        .name = "--helo", .arg = CLI_ARG_STR, .metavar = N_("NAME"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct spf_args, helo),
+        .help = N_("the HELO/EHLO name of the server"),
+    },
+};
+
+static const struct cli_opt *const spf_shared[] = {
+    &cli_opt_json, CLI_OPTS_DNS, &cli_opt_lang,
+};
+
+static const struct cli_cmd spf_cmd = {
+    .name = "spf",
+    .usage = N_("Usage: mailready spf --ip IP [OPTION]... [DOMAIN]\n"
+                "Evaluate SPF (RFC 7208 check_host) for a client address: "
+                "may this server\n"
+                "send mail for the domain?  The domain is DOMAIN, else the "
+                "sender's domain,\n"
+                "else the HELO name.  --sender \"\" is the null reverse "
+                "path (postmaster@HELO).\n"),
+    .own = spf_own,
+    .nown = ARRAY_LEN(spf_own),
+    .shared = spf_shared,
+    .nshared = ARRAY_LEN(spf_shared),
+    .max_args = 1,
+    .epilogue = N_("Exit status: 0 pass, 1 softfail, neutral or none, 2 fail "
+                   "or permerror,\n"
+                   "3 temperror or bad input.\n"),
+};
 
 /* A Unicode domain in s (a name, or the part after the last '@') as its
  * A-label; NULL when s is ASCII or not a valid name (check_host() then
@@ -214,48 +231,26 @@ cli_spf(int argc, char **argv)
 {
     struct cli_common com;
     struct spf_request req;
-    const char *ip_arg = NULL, *sender = NULL, *helo = NULL;
-    const char *domain_arg = NULL;
+    struct spf_args sa = { NULL, NULL, NULL };
+    struct cli_args pa = { .com = &com, .cmd = &sa };
+    const char *ip_arg, *sender, *helo, *domain_arg;
     char *alabel = NULL, *ulabel = NULL, *sender_buf = NULL;
     char *local = NULL, *sdomain = NULL, *sender_idn = NULL, *helo_idn = NULL;
     const char *domain;
     struct dns *dns = NULL;
     struct spf_eval *ev = NULL;
     const struct spf_verdict *v;
-    int ret = CLI_EXIT_ERROR;
+    int r, ret = CLI_EXIT_ERROR;
 
     cli_common_init(&com);
     memset(&req, 0, sizeof(req));
-    for (int i = 1; i < argc; i++) {
-        int r;
-
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            spf_usage(stdout);
-            return CLI_EXIT_OK;
-        }
-        if ((r = cli_common_opt(&com, argc, argv, &i)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--ip", &ip_arg)) != 0 ||
-            (r = cli_opt_value(argc, argv, &i, "--sender", &sender)) != 0 ||
-            (r = cli_opt_value(argc, argv, &i, "--helo", &helo)) != 0) {
-            if (r < 0)
-                return CLI_EXIT_ERROR;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, _("mailready: unknown option '%s' (try "
-                              "mailready spf --help)\n"), argv[i]);
-            return CLI_EXIT_ERROR;
-        }
-        if (domain_arg != NULL) {
-            fprintf(stderr, _("mailready: spf takes one DOMAIN\n"));
-            return CLI_EXIT_ERROR;
-        }
-        domain_arg = argv[i];
-    }
+    r = cli_parse(&spf_cmd, argc, argv, &pa);
+    if (r != CLI_PARSE_RUN)
+        return r;
+    ip_arg = sa.ip;
+    sender = sa.sender;
+    helo = sa.helo;
+    domain_arg = pa.nargs > 0 ? pa.args[0] : NULL;
     if (ip_arg == NULL) {
         fprintf(stderr, _("mailready: spf needs --ip IP (try mailready spf "
                           "--help)\n"));

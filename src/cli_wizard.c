@@ -1,5 +1,6 @@
 /* cli_wizard.c - `mailready wizard [DOMAIN] [OPTION]...`: options, then the
  * screens (tui.c). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,30 +14,46 @@
 #include "mailready/tui.h"
 #include "mailready/util.h"
 
-static void
-wizard_usage(FILE *fp)
+/* What the wizard takes besides the common options. */
+struct wizard_args {
+    const char *ip_url;
+};
+
+static bool
+ip_url_ok(const char *v)
 {
-    fprintf(fp, _("Usage: mailready wizard [DOMAIN] [OPTION]...\n"
-            "Walk through MX, SPF, DKIM, DMARC and PTR for DOMAIN on "
-            "screen.\n"
-            "\n"
-            "  --server-ip IP       an address your mail is sent from "
-            "(repeatable)\n"
-            "  --hostname NAME      your mail server's host name (PTR)\n"
-            "  --ip-url URL         where to learn this machine's public "
-            "address, if asked\n"
-            "                       (default %s)\n"
-            "  --selector S         a DKIM selector to check (repeatable)\n"
-            "  --resolver ADDR[:PORT]  DNS server to ask (repeatable)\n"
-            "  --zone-file FILE     answer names in this zone from the file "
-            "(repeatable)\n"
-            "  --no-network         never ask live DNS\n"
-            "  --timeout SECONDS    wait this long for one DNS answer "
-            "(default 5)\n"
-            "  --state-dir DIR      where progress is saved\n"
-            "  --lang es|en         language of the screens\n"),
-            HTTP_IP_URL_DEFAULT);
+    return strncmp(v, "https://", 8) == 0 || strncmp(v, "http://", 7) == 0;
 }
+
+static const struct cli_opt wizard_own[] = {
+    {
+        .name = "--ip-url", .arg = CLI_ARG_STR, .metavar = N_("URL"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct wizard_args, ip_url),
+        .valid = ip_url_ok,
+        .bad = N_("mailready: --ip-url takes an http:// or https:// URL, "
+                  "not '%s'\n"),
+        .help = N_("where to learn this machine's public address,\n"
+                   "if asked (default %s)"),
+        .help_arg = HTTP_IP_URL_DEFAULT,
+    },
+};
+
+static const struct cli_opt *const wizard_shared[] = {
+    &cli_opt_server_ip, &cli_opt_hostname, &cli_opt_selector,
+    CLI_OPTS_DNS, &cli_opt_state_dir, &cli_opt_lang,
+};
+
+static const struct cli_cmd wizard_cmd = {
+    .name = "wizard",
+    .usage = N_("Usage: mailready [wizard] [DOMAIN] [OPTION]...\n"
+                "Walk through MX, SPF, DKIM, DMARC and PTR for DOMAIN on "
+                "screen.\n"),
+    .own = wizard_own,
+    .nown = ARRAY_LEN(wizard_own),
+    .shared = wizard_shared,
+    .nshared = ARRAY_LEN(wizard_shared),
+    .max_args = 1,
+};
 
 int
 cli_wizard(int argc, char **argv)
@@ -44,60 +61,22 @@ cli_wizard(int argc, char **argv)
     struct cli_common com;
     struct tui t;
     struct cli_target tg;
-    const char *domain_arg = NULL;
-    int ret = CLI_EXIT_ERROR;
+    struct wizard_args wa = { NULL };
+    struct cli_args pa = { .com = &com, .tg = &tg, .cmd = &wa };
+    const char *domain_arg;
+    int r, ret = CLI_EXIT_ERROR;
 
     cli_common_init(&com);
     tui_init(&t, &com);
     memset(&tg, 0, sizeof(tg));
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r;
-
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            wizard_usage(stdout);
-            ret = CLI_EXIT_OK;
-            goto out;
-        }
-        if ((r = cli_common_opt(&com, argc, argv, &i)) != 0) {
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        if ((r = cli_target_opt(&tg, argc, argv, &i)) != 0) {
-            if (r < 0)
-                goto out;
-            continue;
-        }
-        if ((r = cli_opt_value(argc, argv, &i, "--ip-url", &v)) != 0) {
-            if (r < 0)
-                goto out;
-            if (strncmp(v, "https://", 8) != 0
-                && strncmp(v, "http://", 7) != 0) {
-                fprintf(stderr, _("mailready: --ip-url takes an http:// or "
-                                  "https:// URL, not '%s'\n"), v);
-                goto out;
-            }
-            t.ip_url = v;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, _("mailready: unknown option '%s' for wizard "
-                              "(see mailready wizard --help)\n"), argv[i]);
-            goto out;
-        }
-        if (domain_arg != NULL) {
-            fprintf(stderr, _("mailready: wizard takes one domain\n"));
-            goto out;
-        }
-        domain_arg = argv[i];
-    }
-    if (tg.dkim_key != NULL) {
-        fprintf(stderr, _("mailready: --dkim-key is an option of "
-                          "'mailready check'; the wizard finds its own "
-                          "key\n"));
+    r = cli_parse(&wizard_cmd, argc, argv, &pa);
+    if (r != CLI_PARSE_RUN) {
+        ret = r;
         goto out;
     }
+    domain_arg = pa.nargs > 0 ? pa.args[0] : NULL;
+    if (wa.ip_url != NULL)
+        t.ip_url = wa.ip_url;
     for (size_t k = 0; k < tg.nips; k++)
         state_strs_add(&t.given.server_ips, tg.ips[k]);
     for (size_t k = 0; k < tg.nsels; k++)

@@ -101,9 +101,50 @@ run_demo(int argc, char **argv)
 /* Longest argument: a path (PATH_MAX) is the longest anything needs. */
 #define ARG_MAX_BYTES 4096
 
+/* The code point of the UTF-8 sequence at p in *cp and its length;
+ * 0 when it is not valid UTF-8 (a stray continuation byte such as a raw
+ * 0x9B, a truncated or overlong sequence, a surrogate, above U+10FFFF). */
+static size_t
+utf8_decode(const unsigned char *p, unsigned long *cp)
+{
+    size_t n;
+    unsigned long c, min;
+
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+        n = 2;
+        c = p[0] & 0x1f;
+        min = 0x80;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        n = 3;
+        c = p[0] & 0x0f;
+        min = 0x800;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        n = 4;
+        c = p[0] & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    for (size_t k = 1; k < n; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;       /* also stops at the terminating NUL */
+        c = (c << 6) | (p[k] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return n;
+}
+
 /* No argument may hold a control character: many messages quote the
- * arguments, and a terminal must never get one raw.  Nor may one be
- * longer than ARG_MAX_BYTES, so that messages stay short. */
+ * arguments, and a terminal must never get one raw.  Every argument is
+ * valid UTF-8 (a raw C1 byte such as 0x9B, the 8-bit CSI, is refused as
+ * invalid UTF-8).  Nor may one be longer than ARG_MAX_BYTES, so that
+ * messages stay short. */
 static bool
 args_printable(int argc, char **argv)
 {
@@ -116,16 +157,26 @@ args_printable(int argc, char **argv)
             return false;
         }
 
-        for (; *p != '\0'; p++) {
-            /* C0, DEL; C1 in UTF-8 (U+0080..U+009F); the bidi
-             * embeddings, overrides (U+202A..E) and isolates
-             * (U+2066..9), which reorder what is shown after them. */
-            bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
-            bool bidi = p[0] == 0xe2 &&
-                        ((p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-                         (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9));
+        while (*p != '\0') {
+            unsigned long c;
+            size_t n = utf8_decode(p, &c);
+            bool bad;
 
-            if (*p < 0x20 || *p == 0x7f || c1 || bidi) {
+            if (n == 0) {
+                char *vis = str_visible(argv[i], strnlen(argv[i], 300));
+
+                fprintf(stderr, _("mailready: an argument is not valid "
+                                  "UTF-8: '%s'\n"), vis);
+                free(vis);
+                return false;
+            }
+            /* C0, DEL, C1 (U+0080..U+009F); the bidi embeddings,
+             * overrides (U+202A..E) and isolates (U+2066..9), which
+             * reorder what is shown after them. */
+            bad = c < 0x20 || (c >= 0x7f && c <= 0x9f) ||
+                  (c >= 0x202a && c <= 0x202e) ||
+                  (c >= 0x2066 && c <= 0x2069);
+            if (bad) {
                 char *vis = str_visible(argv[i], strnlen(argv[i], 300));
 
                 fprintf(stderr, _("mailready: an argument holds a control "
@@ -133,6 +184,7 @@ args_printable(int argc, char **argv)
                 free(vis);
                 return false;
             }
+            p += n;
         }
     }
     return true;
@@ -154,35 +206,39 @@ main(int argc, char **argv)
     if (!args_printable(argc, argv))
         return CLI_EXIT_ERROR;
 
-    if (argc < 2) {
-        for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-            if (strcmp(commands[i].name, "wizard") == 0)
-                return commands[i].run(argc, argv);
-        usage(stderr);
-        return CLI_EXIT_ERROR;
-    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--demo") == 0)
             return run_demo(argc, argv);
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+                      strcmp(argv[1], "-h") == 0)) {
         usage(stdout);
         return CLI_EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+    if (argc >= 2 && (strcmp(argv[1], "--version") == 0 ||
+                      strcmp(argv[1], "-V") == 0)) {
         printf("mailready %s\n", VERSION);
         return CLI_EXIT_OK;
     }
-    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    /* `mailready DOMAIN` is the wizard on DOMAIN. */
-    if (argv[1][0] != '-') {
+    /* The command, after any --lang (applied above for all). */
+    for (int k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "--lang") == 0) {
+            k++;
+            continue;
+        }
+        if (strncmp(argv[k], "--lang=", 7) == 0)
+            continue;
         for (size_t i = 0; i < ARRAY_LEN(commands); i++)
-            if (strcmp(commands[i].name, "wizard") == 0)
-                return commands[i].run(argc, argv);
+            if (strcmp(argv[k], commands[i].name) == 0)
+                return commands[i].run(argc - k, argv + k);
+        break;
     }
-    fprintf(stderr, _("mailready: unknown command or option '%s' (see "
-                      "mailready --help)\n"), argv[1]);
+    /* `mailready`, `mailready DOMAIN [OPTION]...` and `mailready OPTION...`
+     * are the wizard (the usage line's first form); its parser names an
+     * unknown option. */
+    for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+        if (strcmp(commands[i].name, "wizard") == 0)
+            return commands[i].run(argc, argv);
+    usage(stderr);
     return CLI_EXIT_ERROR;
 }

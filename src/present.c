@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "mailready/i18n.h"
 #include "mailready/present.h"
@@ -257,3 +258,80 @@ const struct export_tr present_export_tr = {
     .status_tag = present_status_tag,
     .sev_tag = present_sev_tag,
 };
+
+int
+present_width(const char *s, size_t len)
+{
+    /* Fallbacks when wcwidth() cannot say (the C locale): the combining
+     * and zero-width blocks, and the East Asian wide blocks. */
+    static const unsigned long zero[][2] = {
+        { 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
+        { 0x05bf, 0x05bf }, { 0x05c1, 0x05c2 }, { 0x05c4, 0x05c5 },
+        { 0x05c7, 0x05c7 }, { 0x0610, 0x061a }, { 0x061c, 0x061c },
+        { 0x064b, 0x065f }, { 0x0670, 0x0670 }, { 0x06d6, 0x06dc },
+        { 0x06df, 0x06e4 }, { 0x06e7, 0x06e8 }, { 0x06ea, 0x06ed },
+        { 0x0e31, 0x0e31 }, { 0x0e34, 0x0e3a }, { 0x0e47, 0x0e4e },
+        { 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff }, { 0x200b, 0x200f },
+        { 0x202a, 0x202e }, { 0x2060, 0x2064 }, { 0x2066, 0x206f },
+        { 0x20d0, 0x20ff }, { 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f },
+        { 0xfeff, 0xfeff }, { 0xe0000, 0xe0fff },
+    };
+    static const unsigned long wide[][2] = {
+        { 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a },
+        { 0x2e80, 0x303e }, { 0x3041, 0x33ff }, { 0x3400, 0x4dbf },
+        { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf }, { 0xa960, 0xa97f },
+        { 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe10, 0xfe19 },
+        { 0xfe30, 0xfe6f }, { 0xff00, 0xff60 }, { 0xffe0, 0xffe6 },
+        { 0x1f300, 0x1f64f }, { 0x1f900, 0x1f9ff }, { 0x20000, 0x2fffd },
+        { 0x30000, 0x3fffd },
+    };
+    const unsigned char *p = (const unsigned char *)s;
+    bool utf8_locale = MB_CUR_MAX > 1;
+    size_t i = 0;
+    int cols = 0;
+
+    while (i < len) {
+        unsigned long c;
+        size_t n, k;
+        int w = -1;
+
+        if (p[i] < 0x80) {
+            cols++;
+            i++;
+            continue;
+        }
+        n = p[i] >= 0xf0 && p[i] <= 0xf4 ? 4 : p[i] >= 0xe0 ? 3 :
+            p[i] >= 0xc2 && p[i] <= 0xdf ? 2 : 0;
+        if (n == 4 || n == 3)
+            c = p[i] & (n == 4 ? 0x07u : 0x0fu);
+        else
+            c = p[i] & 0x1fu;
+        for (k = 1; n != 0 && k < n; k++) {
+            if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
+                n = 0;
+            else
+                c = (c << 6) | (p[i + k] & 0x3fu);
+        }
+        if (n == 0 || p[i] > 0xf4 || (n == 3 && c < 0x800) ||
+            (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+            (c >= 0xd800 && c <= 0xdfff)) {
+            cols++;             /* not UTF-8: one byte, one column */
+            i++;
+            continue;
+        }
+        if (utf8_locale)
+            w = wcwidth((wchar_t)c);
+        if (w < 0) {
+            w = c < 0xa0 ? 0 : 1;       /* C1 controls take none */
+            for (k = 0; k < ARRAY_LEN(zero); k++)
+                if (c >= zero[k][0] && c <= zero[k][1])
+                    w = 0;
+            for (k = 0; k < ARRAY_LEN(wide); k++)
+                if (c >= wide[k][0] && c <= wide[k][1])
+                    w = 2;
+        }
+        cols += w;
+        i += n;
+    }
+    return cols;
+}

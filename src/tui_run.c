@@ -264,6 +264,7 @@ tui_recheck(struct tui *t)
     o.zone_files = t->com->zone_files;
     o.n_zone_files = t->com->n_zone_files;
     o.timeout_ms = t->com->timeout_s * 1000;
+    o.deadline_ms = t->com->deadline_s * 1000;
     o.offline = t->com->offline;
     /* A fresh resolver: edited zone files are read again, nothing is
      * answered from an old cache. */

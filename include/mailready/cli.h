@@ -10,6 +10,7 @@
 #include "mailready/check.h"
 #include "mailready/dns.h"
 #include "mailready/finding.h"
+#include "mailready/state.h"
 
 /* Exit statuses shared by every command. */
 enum cli_exit {
@@ -19,45 +20,136 @@ enum cli_exit {
     CLI_EXIT_ERROR = 3      /* could not check, bad input, usage error */
 };
 
+/* The most --resolver and --zone-file options a command takes. */
+#define CLI_MAX_RESOLVERS 16
+#define CLI_MAX_ZONE_FILES 16
+
 /* Options every DNS-using command takes. */
 struct cli_common {
-    const char *resolvers[16];
+    const char *resolvers[CLI_MAX_RESOLVERS];
     size_t n_resolvers;
-    const char *zone_files[16];
+    const char *zone_files[CLI_MAX_ZONE_FILES];
     size_t n_zone_files;
     unsigned timeout_s;         /* default 5 */
+    unsigned deadline_s;        /* for the whole run; 0: 3 x timeout_s
+                                 * (struct dns_opts.deadline_ms) */
     bool trace;
     bool json;
-    bool offline;               /* --demo: no live DNS */
+    bool offline;               /* --no-network, --demo: no live DNS */
     const char *lang;
     const char *state_dir;
 };
 
 void cli_common_init(struct cli_common *c);
 
-/* If argv[*i] is "--name VALUE" or "--name=VALUE", store VALUE in *val,
- * advance *i past it and return 1; return 0 if it is another option;
- * print an error and return -1 if the value is missing. */
-int cli_opt_value(int argc, char **argv, int *i, const char *name,
-                  const char **val);
-
-/* Consume one common option at argv[*i] (see above for the return). */
-int cli_common_opt(struct cli_common *c, int argc, char **argv, int *i);
-
 /* What to check of a domain besides its name: --server-ip, --selector,
- * --hostname, --dkim-key (check, export and the wizard take them). */
+ * --hostname, --dkim-key (check, export and the wizard take them).  The
+ * limits are the state's (state.h), the same for the CLI and the
+ * wizard. */
 struct cli_target {
-    const char *ips[32];
+    const char *ips[STATE_MAX_SERVER_IPS];
     size_t nips;
-    const char *sels[32];
+    const char *sels[STATE_MAX_SELECTORS];
     size_t nsels;
     const char *hostname;
     const char *dkim_key;
 };
 
-/* Consume one of those options at argv[*i] (return as cli_opt_value());
- * values are checked: an address, a DKIM selector, a host name. */
-int cli_target_opt(struct cli_target *t, int argc, char **argv, int *i);
+/* ---- Options: one table per command, one parser ---------------------
+ *
+ * A command lists its options (struct cli_opt) in a struct cli_cmd;
+ * cli_parse() reads argv by that table and --help is printed from it, so
+ * that the parser and the help cannot drift.  Every option takes
+ * "--name VALUE" and "--name=VALUE".  The options several commands share
+ * are defined once in cli_common.c (cli_opt_timeout, ...). */
+
+enum cli_arg {
+    CLI_ARG_FLAG,               /* no value: sets a bool */
+    CLI_ARG_STR,                /* a string; the last one given counts */
+    CLI_ARG_LIST,               /* a string added to a list (repeatable) */
+    CLI_ARG_UINT                /* a whole number from min to max, into
+                                 * an unsigned */
+};
+
+/* Which struct the value goes into. */
+enum cli_dest {
+    CLI_DEST_COMMON,            /* struct cli_common */
+    CLI_DEST_TARGET,            /* struct cli_target */
+    CLI_DEST_CMD                /* the command's own struct */
+};
+
+struct cli_opt {
+    const char *name;           /* "--timeout" */
+    const char *alias;          /* "-o", or NULL */
+    enum cli_arg arg;
+    const char *metavar;        /* N_("SECONDS") in --help (a word is
+                                 * translated, "es|en" is not); NULL for a
+                                 * flag */
+    enum cli_dest dest;
+    size_t off;                 /* offsetof() the field in dest */
+    size_t count_off;           /* CLI_ARG_LIST: offsetof() its size_t
+                                 * count; the list is a const char *[max] */
+    unsigned long min, max;     /* CLI_ARG_UINT: the range; CLI_ARG_LIST:
+                                 * max is the limit, named in --help */
+    const char *choices;        /* "es|en": the value must be one of these
+                                 * (ASCII case ignored), or NULL */
+    bool (*valid)(const char *v);   /* else this check, or NULL */
+    const char *bad;            /* N_() when valid() refuses: one %s, the
+                                 * value */
+    const char *help;           /* N_() "\n" starts another line; a list's
+                                 * text has one %s, its limit; another's
+                                 * one %s when help_arg is set */
+    const char *help_arg;       /* not translated (a URL, DNS syntax) */
+};
+
+struct cli_cmd {
+    const char *name;           /* "check" */
+    const char *usage;          /* N_() the lines above the options */
+    const struct cli_opt *own;  /* the command's own options */
+    size_t nown;
+    const struct cli_opt *const *shared;    /* then these (cli_opt_...) */
+    size_t nshared;
+    size_t max_args;            /* arguments that are not options */
+    const char *epilogue;       /* N_() the lines below, or NULL */
+    void (*more_help)(FILE *fp);    /* prints more below, or NULL */
+};
+
+#define CLI_MAX_ARGS 4
+
+/* Where cli_parse() puts what it read; the pointers the table's dests
+ * need must be set (the others may be NULL). */
+struct cli_args {
+    struct cli_common *com;
+    struct cli_target *tg;
+    void *cmd;
+    const char *args[CLI_MAX_ARGS];     /* the arguments, in order */
+    size_t nargs;
+};
+
+/* cli_parse() returns this when the command is to run. */
+#define CLI_PARSE_RUN (-1)
+
+/* Read argv[1..argc-1] by cmd's table into a.  Returns CLI_PARSE_RUN; or
+ * CLI_EXIT_OK after printing --help (-h) on stdout; or CLI_EXIT_ERROR
+ * after printing one line on stderr: an unknown option, a missing value,
+ * a bad value, more than the limit of a list, or an argument too many.
+ * "--" ends the options.  Values are checked (addresses, selectors, host
+ * names, numbers, choices); --lang takes effect at once. */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
+              struct cli_args *a);
+
+/* The help of cmd: usage, the options from the table, the epilogue. */
+void cli_help(FILE *fp, const struct cli_cmd *cmd);
+
+/* The shared options (cli_common.c). */
+extern const struct cli_opt cli_opt_json, cli_opt_resolver,
+    cli_opt_zone_file, cli_opt_timeout, cli_opt_deadline, cli_opt_trace,
+    cli_opt_no_network, cli_opt_lang, cli_opt_state_dir, cli_opt_server_ip,
+    cli_opt_selector, cli_opt_hostname, cli_opt_dkim_key;
+
+/* The options of every command that asks DNS, in their --help order. */
+#define CLI_OPTS_DNS &cli_opt_resolver, &cli_opt_zone_file, \
+    &cli_opt_no_network, &cli_opt_timeout, &cli_opt_deadline, &cli_opt_trace
 
 /* Create the resolver from the common options; prints the error and
  * returns NULL on failure. */

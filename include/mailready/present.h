@@ -46,4 +46,12 @@ const char *present_status_word(enum check_status st);
  * program's catalog and the words above. */
 extern const struct export_tr present_export_tr;
 
+/* Terminal columns of the first len bytes of the UTF-8 text s: an East
+ * Asian wide or fullwidth character counts 2, a combining mark or other
+ * zero-width character 0, a byte that is not valid UTF-8 1 (as its \xNN
+ * escape starts).  wcwidth() where the locale knows the character, else
+ * built-in ranges, so the C locale wraps the same way.  For the CLI's
+ * word-wrap, and the wizard's (tui_widget.c). */
+int present_width(const char *s, size_t len);
+
 #endif
