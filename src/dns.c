@@ -963,6 +963,15 @@ query(struct dns *d, const char *name, uint16_t type, dns_cb cb, void *arg,
         d->ncancel_new++;
         d->npending++;
         cancel_add(d, cb, arg, name, type);
+        if (d->opts.trace != NULL) {
+            char *vis = trace_name(name);
+
+            fprintf(d->opts.trace, "dns %9.1f ms  query  %s %s (while "
+                    "cancelling: not sent)\n", now_ms() - d->t0, vis,
+                    dns_type_name(type));
+            free(vis);
+            fflush(d->opts.trace);
+        }
         return;
     }
     if (d->run_end == 0)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "mailready/check.h"
 #include "mailready/dns.h"
 #include "mailready/dns_parse.h"
 
@@ -589,6 +590,60 @@ live__query_from_cancelled_callback__cancelled_too(void **state)
     close(s);
 }
 
+/* The check steps on DNS_CANCELLED: a run in flight is thrown away with
+ * dns_free(), then check_ctx_fini() (the order dns.h gives).  Steps
+ * record no finding and ask nothing more. */
+static void
+cancel__check_run_in_flight__nothing_recorded(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    char *tbuf = NULL;
+    size_t tlen = 0;
+    FILE *trace = open_memstream(&tbuf, &tlen);
+    struct dns *d = dns_at(port, 5000, trace);
+    const char *ips[1] = { "192.0.2.1" };
+    const char *sels[2] = { "s1", "s2" };
+    struct check_opts o = { .domain = "example.test", .server_ips = ips,
+                            .n_server_ips = 1, .selectors = sels,
+                            .n_selectors = 2 };
+    struct check_ctx ctx;
+    unsigned mask = CHECK_ALL_STEPS;
+    char *err = NULL;
+
+    (void)state;
+    /* Some answers come from the zone at once (and make the steps ask
+     * more), the rest go to a server that never answers. */
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN example.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "@ 300 MX 10 mx.elsewhere.test.\n"
+        "@ 300 MX 20 mx2\n"
+        "mx2 300 A 192.0.2.2\n"
+        "@ 300 TXT \"v=spf1 include:a.elsewhere.test mx "
+        "a:x.elsewhere.test -all\"\n"
+        "_dmarc 300 TXT \"v=DMARC1; p=none; rua=mailto:d@rep.test\"\n"
+        "s1._domainkey 300 CNAME s1.dkim.elsewhere.test.\n",
+        NULL, &err), RC_OK);
+    check_ctx_init(&ctx, d, &o);
+    check_run_start(&ctx, mask);
+    spin(d, 5);
+    assert_false(check_run_poll(&ctx));
+    assert_true(dns_pending(d) > 0);
+    dns_free(d);
+    for (int i = 0; i < STEP_COUNT; i++)
+        assert_int_equal(ctx.res[i].findings.n, 0);
+    check_ctx_fini(&ctx);
+    fclose(trace);
+    /* Something was in flight, and nothing new was asked from it. */
+    assert_non_null(strstr(tbuf, "query  mx.elsewhere.test A"));
+    assert_non_null(strstr(tbuf, "query  a.elsewhere.test TXT"));
+    assert_non_null(strstr(tbuf, "query  s1.dkim.elsewhere.test TXT"));
+    assert_null(strstr(tbuf, "while cancelling"));
+    free(tbuf);
+    close(s);
+}
+
 /* ---- the run's deadline (issue 19 item 5) -------------------------------- */
 
 /* Asks "slowN.test" MX one after the other (a chain, like SPF includes). */
@@ -1071,6 +1126,7 @@ main(void)
         cmocka_unit_test(live__blackhole__timeout_in_time),
         cmocka_unit_test(live__free_with_queries_out__each_cancelled_once),
         cmocka_unit_test(live__query_from_cancelled_callback__cancelled_too),
+        cmocka_unit_test(cancel__check_run_in_flight__nothing_recorded),
         cmocka_unit_test(live__slow_chain__ends_at_the_deadline),
         cmocka_unit_test(live__canned_mx__ok),
         cmocka_unit_test(live__truncated__retried_over_tcp),
