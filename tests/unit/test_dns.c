@@ -696,6 +696,49 @@ run_chain(int port, unsigned timeout_ms, unsigned deadline_ms,
     return c->last_ms;
 }
 
+/* After the deadline: live queries are time-outs at once, zone answers
+ * still come; dns_clear_cache() starts a new run with a new clock. */
+static void
+live__past_the_deadline__zone_still_answers(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    struct dns *d = dns_at_deadline(port, 100, 150, NULL);
+    struct got g = { 0, NULL };
+    char *err = NULL;
+    double t0, ms;
+
+    (void)state;
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN z.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "@ 300 MX 10 mx\n", NULL, &err), RC_OK);
+    dns_query(d, "a.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.a->status, DNS_TIMEOUT);
+    poll(NULL, 0, 80);                  /* past the 150 ms */
+    t0 = mono_ms();
+    dns_query(d, "b.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    ms = mono_ms() - t0;
+    assert_int_equal(g.calls, 2);
+    assert_int_equal(g.a->status, DNS_TIMEOUT);
+    assert_true(ms < 50.0);
+    dns_query(d, "z.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.a->status, DNS_OK);
+    dns_clear_cache(d);
+    t0 = mono_ms();
+    dns_query(d, "c.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    ms = mono_ms() - t0;
+    assert_int_equal(g.calls, 4);
+    assert_int_equal(g.a->status, DNS_TIMEOUT);
+    assert_true(ms >= 90.0);
+    dns_free(d);
+    close(s);
+}
+
 static void
 live__slow_chain__ends_at_the_deadline(void **state)
 {
@@ -1128,6 +1171,7 @@ main(void)
         cmocka_unit_test(live__query_from_cancelled_callback__cancelled_too),
         cmocka_unit_test(cancel__check_run_in_flight__nothing_recorded),
         cmocka_unit_test(live__slow_chain__ends_at_the_deadline),
+        cmocka_unit_test(live__past_the_deadline__zone_still_answers),
         cmocka_unit_test(live__canned_mx__ok),
         cmocka_unit_test(live__truncated__retried_over_tcp),
         cmocka_unit_test(live__truncated__slow_tcp_answer_taken),
