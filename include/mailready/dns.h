@@ -25,11 +25,11 @@
  * valid only during the call, and is no finding about anything (the run is
  * being thrown away).  If it calls dns_query() anyway, that query is not
  * sent: it is answered DNS_CANCELLED the same way before dns_free()
- * returns (after 5000 such queries, further ones are dropped
- * without a callback, so a callback that asks again on every cancelled
- * answer cannot keep dns_free() from returning).  During cancellation a
- * callback may call dns_query() and dns_pending() only.  Never call
- * dns_free() from a callback.
+ * returns (after 5000 such queries, further ones are dropped without a
+ * callback, so a callback that asks again on every cancelled answer
+ * cannot keep dns_free() from returning).  During cancellation a callback
+ * may call dns_query() and dns_pending() only.  Never call dns_free()
+ * from a callback.
  *
  * So an owner whose callbacks use memory it frees (the check runner:
  * struct check_ctx) frees the struct dns first and then that memory:
