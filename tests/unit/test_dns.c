@@ -32,7 +32,9 @@ enum mode {
     MODE_SERVFAIL,  /* rcode 2 */
     MODE_DELAY,     /* MX, but 150 ms late for names starting "slow" */
     MODE_TC_SLOW,   /* as MODE_TC, the TCP answer tcp_delay_ms late */
-    MODE_TC_TC      /* UDP and TCP: TC bit and no answer */
+    MODE_TC_TC,     /* UDP and TCP: TC bit and no answer */
+    MODE_HUGE_UDP   /* two big TXT records (2.2 kB), over UDP without TC
+                     * (a server that ignores the EDNS0 size) */
 };
 
 struct responder {
@@ -101,6 +103,11 @@ respond(const struct responder *rs, const unsigned char *q, size_t qlen,
     case MODE_TC_TC:
         flags |= 0x0200;
         break;
+    case MODE_HUGE_UDP:
+        r[7] = 2;
+        n += put_big_txt(r + n);
+        n += put_big_txt(r + n);
+        break;
     case MODE_BIG_UDP:
         r[7] = 1;
         n += put_big_txt(r + n);
@@ -131,7 +138,7 @@ is_slow(const unsigned char *q, size_t qlen)
 static void
 serve_tcp(struct responder *rs, int c)
 {
-    unsigned char q[600], r[2048];
+    unsigned char q[600], r[4096];
     size_t got = 0, need = 2;
     struct pollfd pfd = { c, POLLIN, 0 };
 
@@ -189,7 +196,7 @@ responder_main(void *arg)
             break;
         clock_gettime(CLOCK_MONOTONIC, &now);
         for (int i = 0; i < 8; i++) {
-            unsigned char r[2048];
+            unsigned char r[4096];
             size_t n;
 
             if (!later[i].used || now.tv_sec < later[i].due.tv_sec ||
@@ -202,7 +209,7 @@ responder_main(void *arg)
                    later[i].fromlen);
         }
         if (p[0].revents & POLLIN) {
-            unsigned char q[600], r[2048];
+            unsigned char q[600], r[4096];
             struct sockaddr_storage from;
             socklen_t fl = sizeof(from);
             ssize_t k = recvfrom(rs->udp, q, sizeof(q), 0,
@@ -867,6 +874,28 @@ live__truncated__slow_tcp_answer_taken(void **state)
     assert_int_equal(rs.n_tcp, 1);
 }
 
+/* An answer over the 1232 bytes we announced, without TC: what c-ares
+ * kept of it may be cut, so it is asked again over TCP. */
+static void
+live__oversized_udp__asked_over_tcp(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g = { 0, NULL };
+
+    (void)state;
+    responder_start(&rs, MODE_HUGE_UDP);
+    d = dns_at(rs.port, 2000, NULL);
+    dns_query(d, "big.test", DNS_T_TXT, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(g.a->status, DNS_OK);
+    assert_int_equal(dns_answer_count(g.a, DNS_T_TXT), 2);
+    dns_free(d);
+    responder_stop(&rs);
+    assert_int_equal(rs.n_tcp, 1);
+}
+
 /* Issue 19 item 7: still truncated over TCP: "could not check". */
 static void
 live__truncated_over_tcp_too__error(void **state)
@@ -1176,6 +1205,7 @@ main(void)
         cmocka_unit_test(live__truncated__retried_over_tcp),
         cmocka_unit_test(live__truncated__slow_tcp_answer_taken),
         cmocka_unit_test(live__truncated_over_tcp_too__error),
+        cmocka_unit_test(live__oversized_udp__asked_over_tcp),
         cmocka_unit_test(live__big_udp__no_tcp),
         cmocka_unit_test(live__servfail__status),
         cmocka_unit_test(live__late_answer__ignored),
