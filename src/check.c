@@ -219,9 +219,13 @@ check_run_status(const struct check_ctx *ctx)
 void
 check_add_dns_error(struct findings *fs, const struct dns_answer *a)
 {
-    char *name = str_visible(a->qname, strlen(a->qname));
+    char *name;
     const char *type = dns_type_name(a->qtype);
 
+    /* A cancelled run is thrown away: nothing to report. */
+    if (a->status == DNS_CANCELLED)
+        return;
+    name = str_visible(a->qname, strlen(a->qname));
     switch (a->status) {
     case DNS_TIMEOUT:
         finding_add(fs, SEV_ERROR, "DNS_TIMEOUT",

@@ -195,6 +195,9 @@ on_sel(void *arg, const struct dns_answer *ans)
 {
     struct dkim_sel *s = arg;
 
+    /* dns_free() with the run in flight: record nothing, ask nothing. */
+    if (ans->status == DNS_CANCELLED)
+        return;
     s->ans = ans;
     /* An authoritative server answers a CNAME to another zone with the
      * CNAME alone: ask again at its target. */
@@ -211,6 +214,9 @@ on_txt(void *arg, const struct dns_answer *ans)
 {
     struct dkim_state *st = arg;
 
+    /* dns_free() with the run in flight: record nothing, ask nothing. */
+    if (ans->status == DNS_CANCELLED)
+        return;
     st->txt = ans;
 }
 

@@ -73,6 +73,9 @@ on_walk(void *arg, const struct dns_answer *ans)
     struct dm_slot *s = arg;
     struct dm_walk *w = s->w;
 
+    /* dns_free() with the run in flight: record nothing, ask nothing. */
+    if (ans->status == DNS_CANCELLED)
+        return;
     w->ans[s->i] = ans;
     /* A CNAME to another zone answered alone: ask at its target. */
     if ((ans->status == DNS_OK || ans->status == DNS_NODATA) &&
@@ -210,6 +213,9 @@ on_auth(void *arg, const struct dns_answer *ans)
 {
     const struct dns_answer **where = arg;
 
+    /* dns_free() with the run in flight: record nothing, ask nothing. */
+    if (ans->status == DNS_CANCELLED)
+        return;
     *where = ans;
 }
 
@@ -271,6 +277,9 @@ on_txt(void *arg, const struct dns_answer *ans)
 {
     struct dmarc_state *st = arg;
 
+    /* dns_free() with the run in flight: record nothing, ask nothing. */
+    if (ans->status == DNS_CANCELLED)
+        return;
     st->txt = ans;
 }
 

@@ -56,7 +56,9 @@ on_answer(void *arg, const struct dns_answer *ans)
 {
     struct mx_slot *s = arg;
 
-    *s->where = ans;
+    /* DNS_CANCELLED (dns_free() with the run in flight): keep nothing. */
+    if (ans->status != DNS_CANCELLED)
+        *s->where = ans;
     free(s);
 }
 
@@ -87,6 +89,9 @@ on_mx(void *arg, const struct dns_answer *ans)
     struct mx_state *st = arg;
     const struct dns_rr *rr = NULL;
 
+    /* dns_free() with the run in flight: record nothing, ask nothing. */
+    if (ans->status == DNS_CANCELLED)
+        return;
     st->mx = ans;
     if (ans->status != DNS_OK)
         return;

@@ -312,7 +312,9 @@ on_slot(void *arg, const struct dns_answer *ans)
 {
     struct ptr_slot *s = arg;
 
-    *s->where = ans;
+    /* DNS_CANCELLED (dns_free() with the run in flight): keep nothing. */
+    if (ans->status != DNS_CANCELLED)
+        *s->where = ans;
     free(s);
 }
 
@@ -348,6 +350,9 @@ on_ptr(void *arg, const struct dns_answer *ans)
     const struct dns_rr *rr = NULL;
     uint16_t type = a->ip.family == AF_INET ? DNS_T_A : DNS_T_AAAA;
 
+    /* dns_free() with the run in flight: record nothing, ask nothing. */
+    if (ans->status == DNS_CANCELLED)
+        return;
     a->ptr = ans;
     /* RFC 2317 classless delegation: a CNAME into another zone, which an
      * authoritative server answers alone.  Ask at its target. */
@@ -411,6 +416,9 @@ on_host_addr(void *arg, const struct dns_answer *ans)
     const struct dns_rr *rr = NULL;
     bool given_mode = st->ctx->opts->n_server_ips > 0;
 
+    /* dns_free() with the run in flight: record nothing, ask nothing. */
+    if (ans->status == DNS_CANCELLED)
+        return;
     if (dns_status_is_error(ans->status) && st->host_err == NULL)
         st->host_err = ans;
     if (ans->status != DNS_OK)
@@ -441,6 +449,9 @@ on_mx(void *arg, const struct dns_answer *ans)
     struct ptr_state *st = arg;
     const struct dns_rr *rr = NULL;
 
+    /* dns_free() with the run in flight: record nothing, ask nothing. */
+    if (ans->status == DNS_CANCELLED)
+        return;
     st->mx = ans;
     if (ans->status != DNS_OK)
         return;

@@ -8,6 +8,11 @@
  * an entry; answered entries sit on the ready queue until dns_process() or
  * dns_run() hands the answer to each waiter, so no callback ever runs
  * inside dns_query().
+ *
+ * Two c-ares channels: UDP (ARES_FLAG_IGNTC: a truncated answer comes back
+ * to us) and TCP (ARES_FLAG_USEVC), where we ask again after a truncated
+ * UDP answer with a full time-out of its own; c-ares 1.18 would give its
+ * own TCP retry only the per-try share of the UDP time-out.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -33,6 +38,9 @@
 #define NEVER DBL_MAX
 /* Shortest per-try timeout we give c-ares. */
 #define DNS_MIN_TRY_MS 50
+/* Channels, sockets per channel. */
+#define DNS_NCH 2
+#define DNS_MAX_SOCKS (DNS_NCH * ARES_GETSOCK_MAXNUM)
 
 struct waiter {
     dns_cb cb;
@@ -67,6 +75,16 @@ struct entry {
 struct live {
     struct dns *d;
     struct entry *e;
+    bool tcp;
+};
+
+/* A callback still owed DNS_CANCELLED while dns_free() cancels. */
+struct cancel {
+    dns_cb cb;
+    void *arg;
+    char *name;
+    uint16_t type;
+    struct cancel *next;
 };
 
 struct force {
@@ -76,11 +94,17 @@ struct force {
 };
 
 struct dns {
-    ares_channel ch;
-    bool have_ch;
+    ares_channel ch;            /* UDP (truncated answers come back) */
+    ares_channel tcp_ch;        /* TCP, after a truncated UDP answer */
+    bool have_ch, have_tcp;
     bool destroying;
+    bool cancelling;            /* dns_free() delivers DNS_CANCELLED */
+    struct cancel *chead, **ctail;
+    size_t ncancel_new;         /* queries asked while cancelling */
     struct dns_opts opts;
     unsigned timeout_ms;
+    double deadline_ms;
+    double run_end;             /* ms, monotonic; 0: no query yet */
     char *desc;
     struct dns_zones *zones;
     struct force *force;
@@ -93,7 +117,8 @@ struct dns {
     size_t npending;            /* callers' callbacks not run yet */
     size_t nqueries;
     double t0;
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+    ares_socket_t socks[DNS_MAX_SOCKS];
+    int sock_ch[DNS_MAX_SOCKS];     /* 0: ch, 1: tcp_ch */
     int nsocks;
 };
 
@@ -378,12 +403,25 @@ status_of_ares(int st)
     }
 }
 
+static void live_send(struct dns *d, struct entry *e, const char *name,
+                      bool tcp);
+
+/* A UDP answer to ask again over TCP: TC set, or as long as the buffer we
+ * announced (c-ares cuts a longer one to that size when told to ignore
+ * TC, so it may be incomplete). */
+static bool
+udp_truncated(const unsigned char *abuf, int alen)
+{
+    return (alen >= 3 && (abuf[2] & 0x02) != 0) || alen >= DNS_EDNS_SIZE;
+}
+
 static void
 ares_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
     struct live *lv = arg;
     struct entry *e = lv->e;
     struct dns *d = lv->d;
+    bool tcp = lv->tcp;
     struct dns_answer *a;
 
     (void)timeouts;
@@ -393,6 +431,11 @@ ares_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
     }
     e->live = NULL;
     free(lv);
+    if (!tcp && abuf != NULL && alen > 0 && udp_truncated(abuf, alen)) {
+        inflight_remove(d, e);
+        live_send(d, e, e->name, true);
+        return;
+    }
     /* Prefer the RCODE and records of the raw answer to the status. */
     if (abuf != NULL && alen > 0) {
         a = dns_parse(abuf, (size_t)alen, e->name, e->type);
@@ -403,12 +446,15 @@ ares_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
     entry_answer(d, e, a);
 }
 
+/* Ask live DNS for name (over TCP after a truncated UDP answer).  Past
+ * the run's deadline nothing is sent: the answer is DNS_TIMEOUT. */
 static void
-live_send(struct dns *d, struct entry *e, const char *name)
+live_send(struct dns *d, struct entry *e, const char *name, bool tcp)
 {
     unsigned char q[DNS_QUERY_MAX];
     size_t qlen;
     struct live *lv;
+    double now = now_ms();
 
     if (!dns_build_query(name, e->type, DNS_EDNS_SIZE, q, &qlen)) {
         struct dns_answer *a = dns_answer_new(name, e->type);
@@ -416,15 +462,33 @@ live_send(struct dns *d, struct entry *e, const char *name)
         entry_answer(d, e, a);
         return;
     }
+    if (d->run_end > 0 && now >= d->run_end) {
+        struct dns_answer *a = dns_answer_new(name, e->type);
+
+        trace_query(d, e, name, "past the deadline: not sent");
+        a->status = DNS_TIMEOUT;
+        entry_answer(d, e, a);
+        return;
+    }
     lv = xmalloc(sizeof(*lv));
     lv->d = d;
     lv->e = e;
+    lv->tcp = tcp;
     e->live = lv;
-    e->deadline = now_ms() + d->timeout_ms;
+    e->deadline = now + d->timeout_ms;
+    if (d->run_end > 0 && e->deadline > d->run_end)
+        e->deadline = d->run_end;
     inflight_add(d, e);
-    trace_query(d, e, name, d->desc);
+    if (tcp && d->opts.trace != NULL) {
+        char *via = xasprintf("%s, TCP", d->desc);
+
+        trace_query(d, e, name, via);
+        free(via);
+    } else {
+        trace_query(d, e, name, d->desc);
+    }
     /* c-ares may call back from within ares_send() (no server). */
-    ares_send(d->ch, q, (int)qlen, ares_cb, lv);
+    ares_send(tcp ? d->tcp_ch : d->ch, q, (int)qlen, ares_cb, lv);
 }
 
 /* ---- resolving an entry ------------------------------------------------- */
@@ -508,7 +572,7 @@ resolve(struct dns *d, struct entry *e, const char *name)
         return;
     }
     dns_answer_free(a);
-    live_send(d, e, name);
+    live_send(d, e, name, false);
 }
 
 /* ---- public API ---------------------------------------------------------- */
@@ -615,12 +679,13 @@ channel_init(struct dns *d, char **err)
         nservers = (unsigned)count_system_servers();
     }
     memset(&o, 0, sizeof(o));
-    /* EDNS0 with 1232 bytes; never ARES_FLAG_IGNTC, so a truncated UDP
-     * answer is asked again over TCP.  NOCHECKRESP: c-ares 1.18 turns a
-     * SERVFAIL or REFUSED answer into ECONNREFUSED after its retries; we
-     * want the RCODE itself.  STAYOPEN: no new socket per burst. */
+    /* EDNS0 with 1232 bytes; ARES_FLAG_IGNTC: a truncated UDP answer
+     * comes back to ares_cb(), which asks again on the TCP channel.
+     * NOCHECKRESP: c-ares 1.18 turns a SERVFAIL or REFUSED answer into
+     * ECONNREFUSED after its retries; we want the RCODE itself.
+     * STAYOPEN: no new socket per burst. */
     o.flags = ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
-              ARES_FLAG_NOCHECKRESP | ARES_FLAG_STAYOPEN;
+              ARES_FLAG_NOCHECKRESP | ARES_FLAG_STAYOPEN | ARES_FLAG_IGNTC;
     o.ednspsz = DNS_EDNS_SIZE;
     /* c-ares 1.18 tries every server once per round and doubles the
      * timeout each round: two rounds take 3 * nservers * timeout.  Our
@@ -629,20 +694,38 @@ channel_init(struct dns *d, char **err)
     o.timeout = (int)(d->timeout_ms / (3u * nservers));
     if (o.timeout < DNS_MIN_TRY_MS)
         o.timeout = DNS_MIN_TRY_MS;
-    st = ares_init_options(&d->ch, &o, ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ |
-                           ARES_OPT_TRIES | ARES_OPT_TIMEOUTMS);
-    if (st != ARES_SUCCESS) {
-        *err = xasprintf("cannot start the resolver: %s", ares_strerror(st));
-        rc = RC_DNS;
-        goto out;
-    }
-    d->have_ch = true;
-    if (nodes != NULL) {
-        st = ares_set_servers_ports(d->ch, nodes);
+    for (int c = 0; c < DNS_NCH; c++) {
+        ares_channel *ch = c == 0 ? &d->ch : &d->tcp_ch;
+
+        if (c == 1) {
+            /* TCP: one try per server, the time-out shared among them
+             * (a TCP connection retransmits by itself). */
+            o.flags = (o.flags & ~ARES_FLAG_IGNTC) | ARES_FLAG_USEVC;
+            o.tries = 1;
+            o.timeout = (int)(d->timeout_ms / nservers);
+            if (o.timeout < DNS_MIN_TRY_MS)
+                o.timeout = DNS_MIN_TRY_MS;
+        }
+        st = ares_init_options(ch, &o, ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ |
+                               ARES_OPT_TRIES | ARES_OPT_TIMEOUTMS);
         if (st != ARES_SUCCESS) {
-            *err = xasprintf("cannot set the resolvers: %s",
+            *err = xasprintf("cannot start the resolver: %s",
                              ares_strerror(st));
             rc = RC_DNS;
+            goto out;
+        }
+        if (c == 0)
+            d->have_ch = true;
+        else
+            d->have_tcp = true;
+        if (nodes != NULL) {
+            st = ares_set_servers_ports(*ch, nodes);
+            if (st != ARES_SUCCESS) {
+                *err = xasprintf("cannot set the resolvers: %s",
+                                 ares_strerror(st));
+                rc = RC_DNS;
+                goto out;
+            }
         }
     }
 out:
@@ -661,10 +744,13 @@ dns_new(const struct dns_opts *opts, struct dns **out, char **err)
     *err = NULL;
     d->opts = *opts;
     d->timeout_ms = opts->timeout_ms ? opts->timeout_ms : 5000;
+    d->deadline_ms = opts->deadline_ms ? (double)opts->deadline_ms
+                                       : 3.0 * d->timeout_ms;
     d->t0 = now_ms();
     d->nbucket = 256;
     d->bucket = xcalloc(d->nbucket, sizeof(*d->bucket));
     d->qtail = &d->qhead;
+    d->ctail = &d->chead;
     d->zones = dns_zones_new();
     if (opts->n_resolvers == 0) {
         strbuf_adds(&sb, "system");
@@ -692,7 +778,9 @@ dns_new(const struct dns_opts *opts, struct dns **out, char **err)
     if (rc != RC_OK) {
         if (d->have_ch)
             ares_destroy(d->ch);
-        d->have_ch = false;
+        if (d->have_tcp)
+            ares_destroy(d->tcp_ch);
+        d->have_ch = d->have_tcp = false;
         ares_library_cleanup();
         goto fail;
     }
@@ -703,6 +791,60 @@ fail:
     return rc;
 }
 
+/* Owe cb DNS_CANCELLED for name/type. */
+static void
+cancel_add(struct dns *d, dns_cb cb, void *arg, const char *name,
+           uint16_t type)
+{
+    struct cancel *c = xmalloc(sizeof(*c));
+
+    c->cb = cb;
+    c->arg = arg;
+    c->name = xstrndup(name != NULL ? name : "", DNS_NAME_MAX);
+    c->type = type;
+    c->next = NULL;
+    *d->ctail = c;
+    d->ctail = &c->next;
+}
+
+/* Every callback not run yet gets DNS_CANCELLED once, queries asked from
+ * those callbacks too; internal waiters (zone CNAME chains) are dropped. */
+static void
+cancel_all(struct dns *d)
+{
+    struct cancel *c;
+
+    d->cancelling = true;
+    for (struct entry *e = d->all; e != NULL; e = e->all) {
+        struct waiter *w, *wn;
+
+        for (w = e->waiters; w != NULL; w = wn) {
+            wn = w->next;
+            if (!w->internal)
+                cancel_add(d, w->cb, w->arg,
+                           e->name ? e->name : e->ans ? e->ans->qname : "",
+                           e->type);
+            free(w);
+        }
+        e->waiters = NULL;
+        e->wtail = &e->waiters;
+    }
+    while ((c = d->chead) != NULL) {
+        struct dns_answer *a;
+
+        d->chead = c->next;
+        if (d->chead == NULL)
+            d->ctail = &d->chead;
+        a = dns_answer_new(c->name, c->type);
+        a->status = DNS_CANCELLED;
+        d->npending--;
+        c->cb(c->arg, a);
+        dns_answer_free(a);
+        free(c->name);
+        free(c);
+    }
+}
+
 void
 dns_free(struct dns *d)
 {
@@ -711,10 +853,15 @@ dns_free(struct dns *d)
     if (d == NULL)
         return;
     d->destroying = true;
-    if (d->have_ch) {
-        ares_destroy(d->ch);    /* calls back every query: freed there */
+    /* Both calls call back every c-ares query: freed there. */
+    if (d->have_ch)
+        ares_destroy(d->ch);
+    if (d->have_tcp)
+        ares_destroy(d->tcp_ch);
+    if (d->have_ch || d->have_tcp)
         ares_library_cleanup();
-    }
+    d->have_ch = d->have_tcp = false;
+    cancel_all(d);
     for (e = d->all; e != NULL; e = next) {
         struct waiter *w, *wn;
 
@@ -809,6 +956,26 @@ query(struct dns *d, const char *name, uint16_t type, dns_cb cb, void *arg,
     char key[DNS_NAME_BUF], canon[DNS_NAME_BUF];
     struct entry *e;
 
+    if (d->cancelling) {
+        /* From a callback given DNS_CANCELLED: nothing is sent. */
+        if (internal || d->ncancel_new >= DNS_QUERY_CAP)
+            return;
+        d->ncancel_new++;
+        d->npending++;
+        cancel_add(d, cb, arg, name, type);
+        if (d->opts.trace != NULL) {
+            char *vis = trace_name(name);
+
+            fprintf(d->opts.trace, "dns %9.1f ms  query  %s %s (while "
+                    "cancelling: not sent)\n", now_ms() - d->t0, vis,
+                    dns_type_name(type));
+            free(vis);
+            fflush(d->opts.trace);
+        }
+        return;
+    }
+    if (d->run_end == 0)
+        d->run_end = now_ms() + d->deadline_ms;
     if (name == NULL || !dns_name_canon(name, false, canon, sizeof(canon)) ||
         canon[0] == '\0') {
         struct dns_answer *a;
@@ -851,31 +1018,50 @@ dns_pending(const struct dns *d)
     return d->npending;
 }
 
+static ares_channel
+channel_of(struct dns *d, int c)
+{
+    return c == 0 ? d->ch : d->tcp_ch;
+}
+
+static bool
+have_channel(const struct dns *d, int c)
+{
+    return c == 0 ? d->have_ch : d->have_tcp;
+}
+
 int
 dns_pollfds(struct dns *d, struct pollfd *fds, int max)
 {
-    ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-    unsigned bits;
     int n = 0;
 
     d->nsocks = 0;
-    if (!d->have_ch)
+    if (d->cancelling)
         return 0;
-    /* Not ARES_GETSOCK_WRITABLE(): its 1 << 31 overflows an int. */
-    bits = (unsigned)ares_getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-        bool r = (bits >> i) & 1u;
-        bool w = (bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
+    for (int c = 0; c < DNS_NCH; c++) {
+        ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+        unsigned bits;
 
-        if (!r && !w)
+        if (!have_channel(d, c))
             continue;
-        d->socks[d->nsocks++] = socks[i];
-        if (n >= max)
-            continue;
-        fds[n].fd = socks[i];
-        fds[n].events = (short)((r ? POLLIN : 0) | (w ? POLLOUT : 0));
-        fds[n].revents = 0;
-        n++;
+        /* Not ARES_GETSOCK_WRITABLE(): its 1 << 31 overflows an int. */
+        bits = (unsigned)ares_getsock(channel_of(d, c), socks,
+                                      ARES_GETSOCK_MAXNUM);
+        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            bool r = (bits >> i) & 1u;
+            bool w = (bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
+
+            if (!r && !w)
+                continue;
+            d->sock_ch[d->nsocks] = c;
+            d->socks[d->nsocks++] = socks[i];
+            if (n >= max)
+                continue;
+            fds[n].fd = socks[i];
+            fds[n].events = (short)((r ? POLLIN : 0) | (w ? POLLOUT : 0));
+            fds[n].revents = 0;
+            n++;
+        }
     }
     return n;
 }
@@ -890,13 +1076,18 @@ dns_timeout_ms(struct dns *d, int max_ms)
 
     if (d->qhead != NULL)
         return 0;
+    /* Every live query's deadline is at most the run's deadline. */
     for (struct entry *e = d->inflight; e != NULL; e = e->fnext)
         if (e->deadline - now < t)
             t = e->deadline - now;
     /* c-ares may still run queries our deadline already answered. */
-    if (d->have_ch && ares_timeout(d->ch, NULL, &tv) != NULL) {
-        double at = (double)tv.tv_sec * 1000.0 + (double)tv.tv_usec / 1e3;
+    for (int c = 0; c < DNS_NCH; c++) {
+        double at;
 
+        if (!have_channel(d, c) ||
+            ares_timeout(channel_of(d, c), NULL, &tv) == NULL)
+            continue;
+        at = (double)tv.tv_sec * 1000.0 + (double)tv.tv_usec / 1e3;
         if (at < t)
             t = at;
     }
@@ -908,13 +1099,14 @@ dns_timeout_ms(struct dns *d, int max_ms)
     return (double)ms < t ? ms + 1 : ms;     /* round up: no busy loop */
 }
 
-static bool
-is_our_sock(const struct dns *d, int fd)
+/* The channel fd belongs to (as of the last dns_pollfds()), or -1. */
+static int
+sock_channel(const struct dns *d, int fd)
 {
     for (int i = 0; i < d->nsocks; i++)
         if ((int)d->socks[i] == fd)
-            return true;
-    return false;
+            return d->sock_ch[i];
+    return -1;
 }
 
 static void
@@ -937,20 +1129,28 @@ check_deadlines(struct dns *d)
 void
 dns_process(struct dns *d, const struct pollfd *fds, int nfds)
 {
-    if (d->have_ch) {
-        for (int i = 0; i < nfds; i++) {
-            ares_socket_t r = ARES_SOCKET_BAD, w = ARES_SOCKET_BAD;
+    if (d->cancelling)
+        return;
+    for (int i = 0; i < nfds; i++) {
+        ares_socket_t r = ARES_SOCKET_BAD, w = ARES_SOCKET_BAD;
+        int c;
 
-            if (fds[i].revents == 0 || !is_our_sock(d, fds[i].fd))
-                continue;
-            if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
-                r = fds[i].fd;
-            if (fds[i].revents & POLLOUT)
-                w = fds[i].fd;
-            ares_process_fd(d->ch, r, w);
-        }
-        ares_process_fd(d->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+        if (fds[i].revents == 0)
+            continue;
+        c = sock_channel(d, fds[i].fd);
+        if (c < 0 || !have_channel(d, c))
+            continue;
+        if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
+            r = fds[i].fd;
+        if (fds[i].revents & POLLOUT)
+            w = fds[i].fd;
+        ares_process_fd(channel_of(d, c), r, w);
     }
+    /* Time-outs and retries of both channels. */
+    for (int c = 0; c < DNS_NCH; c++)
+        if (have_channel(d, c))
+            ares_process_fd(channel_of(d, c), ARES_SOCKET_BAD,
+                            ARES_SOCKET_BAD);
     check_deadlines(d);
     deliver(d);
 }
@@ -958,8 +1158,10 @@ dns_process(struct dns *d, const struct pollfd *fds, int nfds)
 void
 dns_run(struct dns *d)
 {
+    if (d->cancelling)
+        return;
     while (d->npending > 0) {
-        struct pollfd fds[ARES_GETSOCK_MAXNUM];
+        struct pollfd fds[DNS_MAX_SOCKS];
         int n, t;
 
         deliver(d);
@@ -991,6 +1193,7 @@ dns_clear_cache(struct dns *d)
         }
     }
     d->nqueries = 0;
+    d->run_end = 0;
 }
 
 const char *

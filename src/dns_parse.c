@@ -491,7 +491,9 @@ dns_answer_finish(struct dns_answer *a, unsigned rcode)
     a->canon = cur;
     switch (rcode) {
     case 0:
-        if (!loop && dns_answer_next(a, a->qtype, NULL) != NULL)
+        if (loop)
+            a->status = DNS_CNAME_LOOP;
+        else if (dns_answer_next(a, a->qtype, NULL) != NULL)
             a->status = DNS_OK;
         else
             a->status = DNS_NODATA;
@@ -523,8 +525,9 @@ dns_answer_free(struct dns_answer *a)
     free(a);
 }
 
+/* An answer whose records cannot be used: none kept, status st. */
 static void
-answer_malformed(struct dns_answer *a)
+answer_unusable(struct dns_answer *a, enum dns_status st)
 {
     for (size_t i = 0; i < a->nrr; i++)
         dns_rr_fini(&a->rr[i]);
@@ -532,7 +535,7 @@ answer_malformed(struct dns_answer *a)
     a->rr = NULL;
     a->nrr = 0;
     a->canon = a->qname;
-    a->status = DNS_MALFORMED;
+    a->status = st;
 }
 
 struct dns_answer *
@@ -564,14 +567,22 @@ dns_parse(const unsigned char *pkt, size_t len, const char *qname,
     a->ad = (flags & 0x0020) != 0;
     if (!(flags & 0x8000) || qd > 1 || (qd == 0 && qname == NULL) ||
         (flags >> 11 & 0xf) != 0 || an > ANSWER_MAX_RR) {
-        answer_malformed(a);
+        answer_unusable(a, DNS_MALFORMED);
+        return a;
+    }
+    /* TC: part of the answer is missing (the records may even be cut
+     * mid-section).  dns.c asks again over TCP after a truncated UDP
+     * answer; one still truncated cannot be completed: neither an empty
+     * set nor part of one may pass for the answer. */
+    if (flags & 0x0200) {
+        answer_unusable(a, DNS_TRUNCATED);
         return a;
     }
     for (unsigned i = 0; i < an; i++) {
         struct dns_rr rr;
 
         if (!dns_rr_read(pkt, len, &off, &rr)) {
-            answer_malformed(a);
+            answer_unusable(a, DNS_MALFORMED);
             return a;
         }
         *dns_answer_add(a) = rr;
@@ -632,6 +643,12 @@ dns_status_name(enum dns_status s)
         return "MALFORMED";
     case DNS_ERROR:
         return "ERROR";
+    case DNS_TRUNCATED:
+        return "TRUNCATED";
+    case DNS_CNAME_LOOP:
+        return "CNAME_LOOP";
+    case DNS_CANCELLED:
+        return "CANCELLED";
     }
     return "ERROR";
 }

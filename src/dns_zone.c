@@ -2,8 +2,11 @@
  * parses the master file; each record is turned into wire form and read
  * back with dns_rr_read(), so zone answers look exactly like live ones. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ldns/ldns.h>
 
@@ -13,6 +16,8 @@
 
 /* CNAMEs followed inside the zones for one answer at most. */
 #define ZONE_MAX_HOPS 16
+/* Largest zone file we read (the messages below say "64 MiB"). */
+#define ZONE_FILE_MAX ((size_t)64 << 20)
 
 struct znode {
     char *key;              /* canonical, lower case */
@@ -292,6 +297,13 @@ read_records(FILE *fp, const char *fname, const char *origin,
         }
         if (rr != NULL)
             ldns_rr_free(rr);
+        /* ldns reports a read error as an empty line: without this the
+         * loop would never see EOF (a directory, /dev/zero). */
+        if (ferror(fp)) {
+            *err = xasprintf("The zone file %s could not be read.", fname);
+            rc = RC_IO;
+            break;
+        }
         if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
             st == LDNS_STATUS_SYNTAX_ORIGIN)
             continue;
@@ -369,28 +381,106 @@ out:
     return rc;
 }
 
+/* The whole of the regular file at path, at most ZONE_FILE_MAX bytes, in
+ * *buf (caller frees; NUL-terminated) and *len.  Opened with O_NONBLOCK
+ * so that a FIFO cannot block, and refused unless it is a regular file
+ * (a directory or /dev/zero never ends). */
+static enum rc
+read_zone_file(const char *path, char **buf, size_t *len, char **err)
+{
+    struct stat sb;
+    size_t cap, n = 0;
+    char *b = NULL;
+    enum rc rc = RC_IO;
+    int fd;
+
+    *buf = NULL;
+    *len = 0;
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = xasprintf("%s: %s", path, strerror(errno));
+        return RC_IO;
+    }
+    if (fstat(fd, &sb) != 0) {
+        *err = xasprintf("%s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        *err = xasprintf("The zone file %s is not a regular file.", path);
+        rc = RC_INVALID;
+        goto out;
+    }
+    if (sb.st_size < 0 || (unsigned long long)sb.st_size > ZONE_FILE_MAX) {
+        *err = xasprintf("The zone file %s is larger than 64 MiB.", path);
+        rc = RC_INVALID;
+        goto out;
+    }
+    /* The size may change under us: read to EOF, bounded all the same. */
+    cap = (size_t)sb.st_size + 1;
+    b = xmalloc(cap + 1);
+    for (;;) {
+        ssize_t k;
+
+        if (n == cap) {
+            if (cap > ZONE_FILE_MAX) {
+                *err = xasprintf("The zone file %s is larger than 64 MiB.",
+                                 path);
+                rc = RC_INVALID;
+                goto out;
+            }
+            cap = cap * 2 > ZONE_FILE_MAX + 1 ? ZONE_FILE_MAX + 1 : cap * 2;
+            b = xrealloc(b, cap + 1);
+        }
+        k = read(fd, b + n, cap - n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            *err = xasprintf("The zone file %s could not be read: %s.", path,
+                             strerror(errno));
+            goto out;
+        }
+        if (k == 0)
+            break;
+        n += (size_t)k;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    b = NULL;
+    rc = RC_OK;
+out:
+    free(b);
+    close(fd);
+    return rc;
+}
+
 enum rc
 dns_zones_load_file(struct dns_zones *zs, const char *path, char **err)
 {
     const char *base = strrchr(path, '/');
-    char *origin = NULL;
-    size_t n;
+    char *origin = NULL, *text = NULL;
+    size_t n, len;
     FILE *fp;
     enum rc rc;
 
     *err = NULL;
+    rc = read_zone_file(path, &text, &len, err);
+    if (rc != RC_OK)
+        return rc;
     base = base ? base + 1 : path;
     n = strlen(base);
     if (n > 5 && strcmp(base + n - 5, ".zone") == 0)
         origin = xstrndup(base, n - 5);
-    fp = fopen(path, "r");
+    /* fmemopen() of 0 bytes fails: give it the NUL. */
+    fp = fmemopen(text, len > 0 ? len : 1, "r");
     if (fp == NULL) {
         *err = xasprintf("%s: %s", path, strerror(errno));
-        free(origin);
-        return RC_IO;
+        rc = RC_IO;
+    } else {
+        rc = dns_zones_load(zs, fp, path, origin, err);
+        fclose(fp);
     }
-    rc = dns_zones_load(zs, fp, path, origin, err);
-    fclose(fp);
+    free(text);
     free(origin);
     return rc;
 }

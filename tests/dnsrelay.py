@@ -2,7 +2,9 @@
 """dnsrelay.py - a delaying, dropping DNS relay on loopback (tests, stdlib).
 
   dnsrelay.py --listen 127.0.0.1:PORT --upstream 127.0.0.1:PORT
-              [--delay-ms N] [--drop NAME/TYPE]... [--servfail NAME/TYPE]...
+              [--delay-ms N] [--tcp-delay-ms N] [--drop NAME/TYPE]...
+              [--servfail NAME/TYPE]... [--truncate-udp NAME/TYPE]...
+              [--tc-empty NAME/TYPE]... [--tc-partial NAME/TYPE]...
               [--log FILE]
   dnsrelay.py --listen 127.0.0.1:PORT --blackhole
 
@@ -12,8 +14,18 @@ side, never one after another), then is forwarded to --upstream over the
 same transport and the answer relayed back unchanged (a truncated UDP
 answer stays truncated, so the client retries over TCP through the relay).
 
+--tcp-delay-ms N      TCP answers wait N ms more (a slow TCP fallback)
 --drop NAME/TYPE      never answer that question (a real time-out)
 --servfail NAME/TYPE  answer SERVFAIL at once
+--truncate-udp NAME/TYPE
+                      over UDP, the answer with TC=1 and no records (the
+                      client must ask again over TCP, which is relayed
+                      unchanged)
+--tc-empty NAME/TYPE  over UDP and TCP, TC=1 and no records (hostile: an
+                      answer that can never be completed)
+--tc-partial NAME/TYPE
+                      over UDP and TCP, TC=1 and only the first answer
+                      record (hostile: part of a record set)
 --blackhole           never answer anything (no upstream needed)
 NAME is matched without case and trailing dot, "*" matches any name;
 TYPE is a type name such as TXT, or "*".  Both options repeat.
@@ -56,6 +68,7 @@ class Relay:
     def __init__(self, args):
         self.args = args
         self.delay = args.delay_ms / 1000.0
+        self.tcp_delay = args.tcp_delay_ms / 1000.0
         self.log = open(args.log, "a", buffering=1) if args.log else None
         self.t0 = time.monotonic()
 
@@ -77,6 +90,13 @@ class Relay:
             return "drop", what
         if self.matches(self.args.servfail, name, qtype):
             return "servfail", what
+        if self.matches(self.args.tc_empty, name, qtype):
+            return "tc-empty", what
+        if self.matches(self.args.tc_partial, name, qtype):
+            return "tc-partial", what
+        if proto == "udp" and self.matches(self.args.truncate_udp, name,
+                                           qtype):
+            return "tc-empty", what
         return "forward", what
 
     def note(self, action, what):
@@ -92,8 +112,9 @@ class Relay:
             return None
         if action == "servfail":
             return dnswire.servfail_for(query)
-        if self.delay > 0:
-            await asyncio.sleep(self.delay)
+        delay = self.delay + (self.tcp_delay if proto == "tcp" else 0)
+        if delay > 0:
+            await asyncio.sleep(delay)
         try:
             if proto == "udp":
                 resp = await self.forward_udp(query)
@@ -103,7 +124,14 @@ class Relay:
                 as e:
             self.note("upstream-failed", "%s: %s" % (what, e))
             return None
-        self.note("answered", what)
+        if action in ("tc-empty", "tc-partial"):
+            try:
+                resp = dnswire.truncate(resp, 0 if action == "tc-empty"
+                                        else 1)
+            except (ValueError, struct.error) as e:
+                self.note("truncate-failed", "%s: %s" % (what, e))
+                return None
+        self.note("answered" if action == "forward" else action, what)
         return resp
 
     async def forward_udp(self, query):
@@ -238,6 +266,11 @@ def main():
     ap.add_argument("--delay-ms", type=float, default=0)
     ap.add_argument("--drop", type=rule, action="append", default=[])
     ap.add_argument("--servfail", type=rule, action="append", default=[])
+    ap.add_argument("--tcp-delay-ms", type=float, default=0)
+    ap.add_argument("--truncate-udp", type=rule, action="append",
+                    default=[])
+    ap.add_argument("--tc-empty", type=rule, action="append", default=[])
+    ap.add_argument("--tc-partial", type=rule, action="append", default=[])
     ap.add_argument("--blackhole", action="store_true")
     ap.add_argument("--log")
     args = ap.parse_args()

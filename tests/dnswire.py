@@ -104,6 +104,33 @@ def servfail_for(query):
             + query[12:end])
 
 
+def skip_rr(msg, off):
+    """Offset after the resource record at off."""
+    _n, off = read_name(msg, off)
+    if off + 10 > len(msg):
+        raise ValueError("cut record")
+    rdlen = struct.unpack("!H", msg[off + 8:off + 10])[0]
+    if off + 10 + rdlen > len(msg):
+        raise ValueError("cut rdata")
+    return off + 10 + rdlen
+
+
+def truncate(msg, keep):
+    """msg with the TC bit set and only its first `keep` answer records
+    (authority and additional sections dropped): what a server sends when
+    the answer does not fit, hostile or not."""
+    _qid, flags, qd, an = struct.unpack("!HHHH", msg[:8])
+    off = 12
+    for _ in range(qd):
+        _n, off = read_name(msg, off)
+        off += 4
+    keep = min(keep, an)
+    for _ in range(keep):
+        off = skip_rr(msg, off)
+    return (msg[:2] + struct.pack("!HHHHH", flags | 0x0200, qd, keep, 0, 0)
+            + msg[12:off])
+
+
 def parse_response(msg):
     """Header and answer records: dict(id, rcode, tc, aa, answers=[...])."""
     qid, flags, qd, an, ns, ar = struct.unpack("!HHHHHH", msg[:12])

@@ -78,6 +78,10 @@ int check_step_from_name(const char *name);
 
 void check_ctx_init(struct check_ctx *ctx, struct dns *dns,
                     const struct check_opts *opts);
+/* The steps' callbacks use their state until they have run: while a run
+ * is in flight, dns_free() the struct dns first (each pending callback
+ * gets DNS_CANCELLED, records nothing and asks nothing more), then call
+ * this.  Never call check_run_poll() after that dns_free(). */
 void check_ctx_fini(struct check_ctx *ctx);
 
 /* Start the steps in mask; returns at once. */
@@ -96,7 +100,8 @@ enum check_status check_step_status(const struct check_ctx *ctx,
 enum check_status check_run_status(const struct check_ctx *ctx);
 
 /* Record a DNS error status as a SEV_ERROR finding DNS_TIMEOUT,
- * DNS_SERVFAIL or DNS_ERROR (REFUSED, malformed, other) about name/type. */
+ * DNS_SERVFAIL or DNS_ERROR (REFUSED, malformed, truncated, CNAME loop,
+ * other) about name/type.  DNS_CANCELLED records nothing. */
 void check_add_dns_error(struct findings *fs, const struct dns_answer *a);
 
 /* Append a record string to res->records (copied, made visible-safe). */

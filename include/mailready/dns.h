@@ -7,6 +7,34 @@
  * queries (same name, case-insensitive, and type) are merged while in flight
  * and answered from a cache for the life of the struct dns.
  *
+ * Time limits.  Each answer gets timeout_ms (UDP retries included; a TCP
+ * retry after a truncated UDP answer gets timeout_ms of its own).  The
+ * whole run gets deadline_ms, counted from the first query after
+ * dns_new() or dns_clear_cache(): at the deadline every query still
+ * pending is answered DNS_TIMEOUT, and a query that would go to live DNS
+ * after it is answered DNS_TIMEOUT at once (zone files, forced answers and
+ * the cache still answer).  dns_timeout_ms() counts the deadline in, so
+ * dns_run() and a poll() loop return within a few milliseconds of it.
+ *
+ * Cancellation.  dns_free() with queries pending delivers DNS_CANCELLED,
+ * exactly once, to every callback that has not run yet (answers already
+ * received but not yet delivered are cancelled too), in no particular
+ * order, before it frees anything the callbacks could see; no callback
+ * runs after dns_free() returns.  A callback given DNS_CANCELLED frees
+ * what it owns for that query and returns: the answer has no records, is
+ * valid only during the call, and is no finding about anything (the run is
+ * being thrown away).  If it calls dns_query() anyway, that query is not
+ * sent: it is answered DNS_CANCELLED the same way before dns_free()
+ * returns (after 5000 such queries, further ones are dropped without a
+ * callback, so a callback that asks again on every cancelled answer
+ * cannot keep dns_free() from returning).  During cancellation a callback
+ * may call dns_query() and dns_pending() only.  Never call dns_free()
+ * from a callback.
+ *
+ * So an owner whose callbacks use memory it frees (the check runner:
+ * struct check_ctx) frees the struct dns first and then that memory:
+ * dns_free(dns); check_ctx_fini(&ctx).
+ *
  * Only dns.c, dns_parse.c and dns_zone.c know about c-ares and ldns.
  */
 #ifndef MAILREADY_DNS_H
@@ -42,7 +70,12 @@ enum dns_status {
     DNS_REFUSED,
     DNS_TIMEOUT,
     DNS_MALFORMED,  /* an answer that could not be parsed */
-    DNS_ERROR       /* anything else: no server, bad name, query cap */
+    DNS_ERROR,      /* anything else: no server, bad name, query cap */
+    DNS_TRUNCATED,  /* TC=1 in an answer that cannot be completed (over
+                     * TCP): the records are not trusted, none kept */
+    DNS_CNAME_LOOP, /* the CNAMEs in the answer loop */
+    DNS_CANCELLED   /* dns_free() with the query pending: no answer,
+                     * and nothing to report (see above) */
 };
 
 /* Longest name in presentation form (with \DDD escapes) we keep. */
@@ -97,11 +130,10 @@ struct dns_opts {
     size_t n_zone_files;
     unsigned timeout_ms;            /* per answer, retries included;
                                      * 0 means 5000 */
-    unsigned deadline_ms;           /* for the whole run: queries still
-                                     * pending then are answered
-                                     * DNS_TIMEOUT; 0 means 3 x
-                                     * timeout_ms (issue 19 item 5: being
-                                     * implemented in dns.c) */
+    unsigned deadline_ms;           /* for the whole run (see above):
+                                     * queries still pending then are
+                                     * answered DNS_TIMEOUT; 0 means 3 x
+                                     * timeout_ms */
     FILE *trace;                    /* --trace: every query and answer */
     bool offline;                   /* never ask live DNS: names outside
                                      * the zones get DNS_ERROR */
@@ -114,6 +146,9 @@ typedef void (*dns_cb)(void *arg, const struct dns_answer *ans);
 /* Create a resolver.  On failure *out is NULL and *err (caller frees) says
  * why in English, e.g. a zone file's parse error with its line. */
 enum rc dns_new(const struct dns_opts *opts, struct dns **out, char **err);
+/* Cancel what is pending (every waiting callback gets DNS_CANCELLED once,
+ * see above), then free d and every answer it handed out.  NULL is
+ * allowed. */
 void dns_free(struct dns *d);
 
 /* Load zone text (master file format) as if from --zone-file; for tests.
@@ -126,7 +161,8 @@ void dns_force_status(struct dns *d, const char *name, uint16_t type,
                       enum dns_status status);
 
 /* Ask name/type.  The answer (borrowed, valid until dns_free()) is handed
- * to cb from dns_process()/dns_run(), never from within this call.  name
+ * to cb from dns_process()/dns_run(), never from within this call (during
+ * cancellation: from dns_free(), see above).  name
  * may end in a dot.  An empty or malformed name (empty label, label over
  * 63 bytes, bad escape) is answered DNS_ERROR; a well-formed name over 255
  * bytes in wire form cannot exist and is answered DNS_NXDOMAIN. */
@@ -147,7 +183,8 @@ void dns_process(struct dns *d, const struct pollfd *fds, int nfds);
 /* Run until every pending query has been answered. */
 void dns_run(struct dns *d);
 
-/* Drop the cache (a re-check); queries in flight are unaffected. */
+/* Drop the cache (a re-check) and restart the deadline's clock at the
+ * next query; queries in flight are unaffected. */
 void dns_clear_cache(struct dns *d);
 
 /* What was asked, for reports: "system", or the --resolver list. */
@@ -156,8 +193,9 @@ const char *dns_resolver_desc(const struct dns *d);
 /* Helpers over answers. */
 const char *dns_status_name(enum dns_status s);   /* "NXDOMAIN" ... */
 const char *dns_type_name(uint16_t type);         /* "MX" ... */
-/* true for SERVFAIL, REFUSED, TIMEOUT, MALFORMED, ERROR: "could not
- * check", never the admin's failure. */
+/* true for SERVFAIL, REFUSED, TIMEOUT, MALFORMED, ERROR, TRUNCATED,
+ * CNAME_LOOP: "could not check", never the admin's failure; and for
+ * CANCELLED, which must not be reported at all. */
 bool dns_status_is_error(enum dns_status s);
 /* Records of type at the answer's canonical name, in order: pass NULL for
  * the first, then the previous result. */

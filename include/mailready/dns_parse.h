@@ -21,10 +21,11 @@
 
 /* Parse a complete DNS response of len bytes.  qname NULL or qtype 0 take
  * the name or type from the question section.  Never returns NULL: bad
- * input gives an answer with status DNS_MALFORMED and no records.  The
- * status follows the RCODE (NOERROR with records of qtype at the
- * canonical name: DNS_OK; without: DNS_NODATA).  Caller frees with
- * dns_answer_free(). */
+ * input gives an answer with status DNS_MALFORMED and no records, a
+ * response with the TC bit DNS_TRUNCATED and no records (the caller asks
+ * again over TCP first: what is still truncated cannot be completed).
+ * Otherwise the status follows the RCODE as in dns_answer_finish().
+ * Caller frees with dns_answer_free(). */
 struct dns_answer *dns_parse(const unsigned char *pkt, size_t len,
                              const char *qname, uint16_t qtype);
 
@@ -63,9 +64,9 @@ struct dns_answer *dns_answer_new(const char *qname, uint16_t qtype);
 /* Append a zeroed record slot; the pointer is valid until the next add. */
 struct dns_rr *dns_answer_add(struct dns_answer *a);
 /* Set canon by following the CNAMEs in the records (loop-safe) and the
- * status from rcode: NOERROR gives DNS_OK when there are records of qtype
- * at canon and DNS_NODATA otherwise (a CNAME loop too); 3 NXDOMAIN,
- * 2 SERVFAIL, 5 REFUSED, others DNS_ERROR. */
+ * status from rcode: NOERROR gives DNS_CNAME_LOOP when the CNAMEs loop,
+ * else DNS_OK when there are records of qtype at canon and DNS_NODATA
+ * otherwise; 3 NXDOMAIN, 2 SERVFAIL, 5 REFUSED, others DNS_ERROR. */
 void dns_answer_finish(struct dns_answer *a, unsigned rcode);
 void dns_answer_free(struct dns_answer *a);
 

@@ -77,3 +77,22 @@ printf '$ORIGIN broken.test.\n@ SOA ns hm 1 2 3 4 5\nwww A 1.2.3.4.5\n' \
 mr_run check broken.test --zone-file "$T/broken.test.zone" --json
 expect_rc 3 "bad zone file: exit status 3"
 expect_grep 'broken\.test\.zone:3:' "$T/err" "bad zone file: file:line"
+
+# --zone-file on something that is not a regular file spun at 100% CPU
+# (a directory, /dev/zero) or blocked (a FIFO); a huge file was read
+# whole.  Each is refused at once: exit 3 and the reason.
+mkdir -p "$T/zdir"
+mkfifo "$T/fifo.test.zone"
+truncate -s 65M "$T/big.test.zone"
+for z in "$T/zdir" /dev/zero "$T/fifo.test.zone" "$T/big.test.zone"; do
+    case $z in
+    *big*) why='is larger than 64 MiB' ;;
+    *) why='is not a regular file' ;;
+    esac
+    mr_run check dns-layer.test --zone-file "$z" --resolver "$RESOLVER" \
+        --json --timeout 2
+    expect_rc 3 "--zone-file $z: exit status 3"
+    expect_grep "The zone file $z $why" "$T/err" "--zone-file $z: says why"
+    expect_true "--zone-file $z: at once (${MR_MS} ms)" test "$MR_MS" -lt 3000
+done
+rm -f "$T/big.test.zone" "$T/fifo.test.zone"

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "mailready/check.h"
 #include "mailready/dns.h"
 #include "mailready/dns_parse.h"
 
@@ -29,7 +30,11 @@ enum mode {
     MODE_TC,        /* UDP: TC bit and no answer; TCP: a big TXT answer */
     MODE_BIG_UDP,   /* a 1100-byte TXT answer over UDP (fits EDNS 1232) */
     MODE_SERVFAIL,  /* rcode 2 */
-    MODE_DELAY      /* MX, but 150 ms late for names starting "slow" */
+    MODE_DELAY,     /* MX, but 150 ms late for names starting "slow" */
+    MODE_TC_SLOW,   /* as MODE_TC, the TCP answer tcp_delay_ms late */
+    MODE_TC_TC,     /* UDP and TCP: TC bit and no answer */
+    MODE_HUGE_UDP   /* two big TXT records (2.2 kB), over UDP without TC
+                     * (a server that ignores the EDNS0 size) */
 };
 
 struct responder {
@@ -39,6 +44,7 @@ struct responder {
     pthread_t th;
     int stop_pipe[2];
     int n_udp, n_tcp;       /* queries seen (read after join) */
+    int tcp_delay_ms;       /* MODE_TC_SLOW */
 };
 
 static size_t
@@ -86,11 +92,20 @@ respond(const struct responder *rs, const unsigned char *q, size_t qlen,
         flags = 0x8182;
         break;
     case MODE_TC:
+    case MODE_TC_SLOW:
         if (!tcp) {
             flags |= 0x0200;
             break;
         }
         r[7] = 1;
+        n += put_big_txt(r + n);
+        break;
+    case MODE_TC_TC:
+        flags |= 0x0200;
+        break;
+    case MODE_HUGE_UDP:
+        r[7] = 2;
+        n += put_big_txt(r + n);
         n += put_big_txt(r + n);
         break;
     case MODE_BIG_UDP:
@@ -123,7 +138,7 @@ is_slow(const unsigned char *q, size_t qlen)
 static void
 serve_tcp(struct responder *rs, int c)
 {
-    unsigned char q[600], r[2048];
+    unsigned char q[600], r[4096];
     size_t got = 0, need = 2;
     struct pollfd pfd = { c, POLLIN, 0 };
 
@@ -142,6 +157,8 @@ serve_tcp(struct responder *rs, int c)
     if (got < need)
         return;
     rs->n_tcp++;
+    if (rs->mode == MODE_TC_SLOW)
+        poll(NULL, 0, rs->tcp_delay_ms);
     {
         size_t n = respond(rs, q + 2, need - 2, true, r + 2);
 
@@ -179,7 +196,7 @@ responder_main(void *arg)
             break;
         clock_gettime(CLOCK_MONOTONIC, &now);
         for (int i = 0; i < 8; i++) {
-            unsigned char r[2048];
+            unsigned char r[4096];
             size_t n;
 
             if (!later[i].used || now.tv_sec < later[i].due.tv_sec ||
@@ -192,7 +209,7 @@ responder_main(void *arg)
                    later[i].fromlen);
         }
         if (p[0].revents & POLLIN) {
-            unsigned char q[600], r[2048];
+            unsigned char q[600], r[4096];
             struct sockaddr_storage from;
             socklen_t fl = sizeof(from);
             ssize_t k = recvfrom(rs->udp, q, sizeof(q), 0,
@@ -370,12 +387,14 @@ mono_ms(void)
 }
 
 static struct dns *
-dns_at(int port, unsigned timeout_ms, FILE *trace)
+dns_at_deadline(int port, unsigned timeout_ms, unsigned deadline_ms,
+                FILE *trace)
 {
     char addr[64];
     const char *res[1] = { addr };
     struct dns_opts o = { .resolvers = res, .n_resolvers = 1,
-                          .timeout_ms = timeout_ms, .trace = trace };
+                          .timeout_ms = timeout_ms,
+                          .deadline_ms = deadline_ms, .trace = trace };
     struct dns *d = NULL;
     char *err = NULL;
 
@@ -384,6 +403,12 @@ dns_at(int port, unsigned timeout_ms, FILE *trace)
     assert_null(err);
     assert_string_equal(dns_resolver_desc(d), addr);
     return d;
+}
+
+static struct dns *
+dns_at(int port, unsigned timeout_ms, FILE *trace)
+{
+    return dns_at_deadline(port, timeout_ms, 0, trace);
 }
 
 /* ---- tests --------------------------------------------------------------- */
@@ -412,43 +437,341 @@ live__blackhole__timeout_in_time(void **state)
     close(s);
 }
 
+/* ---- cancellation (issue 11 item 1) ---------------------------------- */
+
+/* One waiter: how often it was called, with what, and whether dns_free()
+ * had returned by then. */
+struct cancelled {
+    int calls;
+    enum dns_status st;
+    char qname[64];
+    uint16_t qtype;
+    bool after_free;
+};
+
+static bool freed;      /* set once dns_free() has returned */
+
 static void
-never_called(void *arg, const struct dns_answer *a)
+cancelled_cb(void *arg, const struct dns_answer *a)
 {
-    (void)arg;
-    (void)a;
-    fail_msg("a callback ran after dns_free()");
+    struct cancelled *c = arg;
+
+    c->calls++;
+    c->st = a->status;
+    snprintf(c->qname, sizeof(c->qname), "%s", a->qname);
+    c->qtype = a->qtype;
+    c->after_free = freed;
+    assert_int_equal(a->nrr, 0);
 }
 
+/* Let the queries leave, but not be answered. */
 static void
-live__free_with_queries_out__clean(void **state)
+spin(struct dns *d, int rounds)
 {
-    int port = 0;
-    int s = udp_socket(&port);
-    struct dns *d = dns_at(port, 5000, NULL);
-    struct got g = { 0, NULL };
-    char *err = NULL;
-
-    (void)state;
-    assert_int_equal(dns_load_zone_text(d,
-        "$ORIGIN z.test.\n"
-        "@ 300 SOA ns hm 1 2 3 4 5\n"
-        "out 300 CNAME elsewhere.test.\n", NULL, &err), RC_OK);
-    dns_query(d, "a.test", DNS_T_MX, never_called, NULL);
-    dns_query(d, "out.z.test", DNS_T_A, never_called, NULL);
-    dns_query(d, "z.test", DNS_T_SOA, got_cb, &g);
-    /* Let the queries leave, but not be answered. */
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < rounds; i++) {
         struct pollfd fds[16];
         int n = dns_pollfds(d, fds, 16);
 
         poll(fds, (nfds_t)n, 10);
         dns_process(d, fds, n);
     }
+}
+
+static void
+live__free_with_queries_out__each_cancelled_once(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    struct dns *d = dns_at(port, 5000, NULL);
+    struct got g = { 0, NULL };
+    struct cancelled c[5];
+    char *err = NULL;
+
+    (void)state;
+    memset(c, 0, sizeof(c));
+    freed = false;
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN z.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "out 300 CNAME elsewhere.test.\n", NULL, &err), RC_OK);
+    dns_query(d, "a.test", DNS_T_MX, cancelled_cb, &c[0]);
+    dns_query(d, "A.test.", DNS_T_MX, cancelled_cb, &c[1]);  /* merged */
+    dns_query(d, "out.z.test", DNS_T_A, cancelled_cb, &c[2]);
+    dns_query(d, "z.test", DNS_T_SOA, got_cb, &g);
+    spin(d, 3);
     assert_int_equal(g.calls, 1);
-    assert_int_equal(dns_pending(d), 2);
+    assert_int_equal(dns_pending(d), 3);
+    /* Answered (from the zone) but not delivered yet, and a bad name
+     * answered DNS_ERROR but not delivered yet: cancelled too. */
+    dns_query(d, "z.test", DNS_T_SOA, cancelled_cb, &c[3]);
+    dns_query(d, "a..b", DNS_T_TXT, cancelled_cb, &c[4]);
+    assert_int_equal(dns_pending(d), 5);
+    dns_free(d);
+    freed = true;
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(c[i].calls, 1);
+        assert_int_equal(c[i].st, DNS_CANCELLED);
+        assert_false(c[i].after_free);
+    }
+    assert_string_equal(c[0].qname, "a.test");
+    assert_int_equal(c[0].qtype, DNS_T_MX);
+    assert_string_equal(c[2].qname, "out.z.test");
+    assert_int_equal(c[2].qtype, DNS_T_A);
+    assert_int_equal(c[3].qtype, DNS_T_SOA);
+    assert_int_equal(g.calls, 1);
+    /* Let a late datagram arrive: nothing is left to call. */
+    poll(NULL, 0, 20);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(c[i].calls, 1);
+    close(s);
+}
+
+/* A callback that asks again when cancelled (as a careless step would). */
+struct requery {
+    struct dns *d;
+    int calls;
+    int again;              /* how many more times to ask */
+    size_t pending_seen;
+    struct cancelled next;  /* the query asked from the callback */
+};
+
+static void
+requery_cb(void *arg, const struct dns_answer *a)
+{
+    struct requery *r = arg;
+
+    r->calls++;
+    assert_int_equal(a->status, DNS_CANCELLED);
+    r->pending_seen = dns_pending(r->d);
+    if (r->again > 0) {
+        r->again--;
+        dns_query(r->d, "again.test", DNS_T_TXT, cancelled_cb, &r->next);
+        /* Never called back inside dns_query(), cancelling or not. */
+        assert_int_equal(r->next.calls, 0);
+        assert_int_equal(dns_pending(r->d), r->pending_seen + 1);
+    }
+}
+
+static void
+forever_cb(void *arg, const struct dns_answer *a)
+{
+    struct requery *r = arg;
+
+    r->calls++;
+    assert_int_equal(a->status, DNS_CANCELLED);
+    dns_query(r->d, "forever.test", DNS_T_A, forever_cb, r);
+}
+
+static void
+live__query_from_cancelled_callback__cancelled_too(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    struct dns *d = dns_at(port, 5000, NULL);
+    struct requery r, f;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    memset(&f, 0, sizeof(f));
+    freed = false;
+    r.d = f.d = d;
+    r.again = 1;
+    dns_query(d, "first.test", DNS_T_MX, requery_cb, &r);
+    spin(d, 2);
+    dns_free(d);
+    freed = true;
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(r.next.calls, 1);
+    assert_int_equal(r.next.st, DNS_CANCELLED);
+    assert_string_equal(r.next.qname, "again.test");
+    assert_false(r.next.after_free);
+
+    /* One that asks again on every cancelled answer cannot keep
+     * dns_free() from returning. */
+    d = dns_at(port, 5000, NULL);
+    f.d = d;
+    dns_query(d, "forever.test", DNS_T_A, forever_cb, &f);
+    dns_free(d);
+    assert_true(f.calls > 1);
+    assert_true(f.calls <= 5001);
+    close(s);
+}
+
+/* The check steps on DNS_CANCELLED: a run in flight is thrown away with
+ * dns_free(), then check_ctx_fini() (the order dns.h gives).  Steps
+ * record no finding and ask nothing more. */
+static void
+cancel__check_run_in_flight__nothing_recorded(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    char *tbuf = NULL;
+    size_t tlen = 0;
+    FILE *trace = open_memstream(&tbuf, &tlen);
+    struct dns *d = dns_at(port, 5000, trace);
+    const char *ips[1] = { "192.0.2.1" };
+    const char *sels[2] = { "s1", "s2" };
+    struct check_opts o = { .domain = "example.test", .server_ips = ips,
+                            .n_server_ips = 1, .selectors = sels,
+                            .n_selectors = 2 };
+    struct check_ctx ctx;
+    unsigned mask = CHECK_ALL_STEPS;
+    char *err = NULL;
+
+    (void)state;
+    /* Some answers come from the zone at once (and make the steps ask
+     * more), the rest go to a server that never answers. */
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN example.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "@ 300 MX 10 mx.elsewhere.test.\n"
+        "@ 300 MX 20 mx2\n"
+        "mx2 300 A 192.0.2.2\n"
+        "@ 300 TXT \"v=spf1 include:a.elsewhere.test mx "
+        "a:x.elsewhere.test -all\"\n"
+        "_dmarc 300 TXT \"v=DMARC1; p=none; rua=mailto:d@rep.test\"\n"
+        "s1._domainkey 300 CNAME s1.dkim.elsewhere.test.\n",
+        NULL, &err), RC_OK);
+    check_ctx_init(&ctx, d, &o);
+    check_run_start(&ctx, mask);
+    spin(d, 5);
+    assert_false(check_run_poll(&ctx));
+    assert_true(dns_pending(d) > 0);
+    dns_free(d);
+    for (int i = 0; i < STEP_COUNT; i++)
+        assert_int_equal(ctx.res[i].findings.n, 0);
+    check_ctx_fini(&ctx);
+    fclose(trace);
+    /* Something was in flight, and nothing new was asked from it. */
+    assert_non_null(strstr(tbuf, "query  mx.elsewhere.test A"));
+    assert_non_null(strstr(tbuf, "query  a.elsewhere.test TXT"));
+    assert_non_null(strstr(tbuf, "query  s1.dkim.elsewhere.test TXT"));
+    assert_null(strstr(tbuf, "while cancelling"));
+    free(tbuf);
+    close(s);
+}
+
+/* ---- the run's deadline (issue 19 item 5) -------------------------------- */
+
+/* Asks "slowN.test" MX one after the other (a chain, like SPF includes). */
+struct chain {
+    struct dns *d;
+    int answered, timeouts, after_timeout;
+    double last_ms;
+};
+
+static void
+chain_cb(void *arg, const struct dns_answer *a)
+{
+    struct chain *c = arg;
+    char name[32];
+
+    c->answered++;
+    if (a->status == DNS_TIMEOUT) {
+        if (c->timeouts++ > 0)
+            c->after_timeout++;
+    } else {
+        assert_int_equal(a->status, DNS_OK);
+    }
+    if (c->answered >= 40)
+        return;
+    snprintf(name, sizeof(name), "slow%d.test", c->answered);
+    dns_query(c->d, name, DNS_T_MX, chain_cb, c);
+}
+
+static double
+run_chain(int port, unsigned timeout_ms, unsigned deadline_ms,
+          struct chain *c)
+{
+    char addr[64];
+    const char *res[1] = { addr };
+    struct dns_opts o = { .resolvers = res, .n_resolvers = 1,
+                          .timeout_ms = timeout_ms,
+                          .deadline_ms = deadline_ms };
+    char *err = NULL;
+    double t0;
+
+    memset(c, 0, sizeof(*c));
+    snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+    assert_int_equal(dns_new(&o, &c->d, &err), RC_OK);
+    t0 = mono_ms();
+    dns_query(c->d, "slow0.test", DNS_T_MX, chain_cb, c);
+    dns_run(c->d);
+    c->last_ms = mono_ms() - t0;
+    assert_int_equal(dns_pending(c->d), 0);
+    dns_free(c->d);
+    return c->last_ms;
+}
+
+/* After the deadline: live queries are time-outs at once, zone answers
+ * still come; dns_clear_cache() starts a new run with a new clock. */
+static void
+live__past_the_deadline__zone_still_answers(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    struct dns *d = dns_at_deadline(port, 100, 150, NULL);
+    struct got g = { 0, NULL };
+    char *err = NULL;
+    double t0, ms;
+
+    (void)state;
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN z.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "@ 300 MX 10 mx\n", NULL, &err), RC_OK);
+    dns_query(d, "a.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.a->status, DNS_TIMEOUT);
+    poll(NULL, 0, 80);                  /* past the 150 ms */
+    t0 = mono_ms();
+    dns_query(d, "b.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    ms = mono_ms() - t0;
+    assert_int_equal(g.calls, 2);
+    assert_int_equal(g.a->status, DNS_TIMEOUT);
+    assert_true(ms < 50.0);
+    dns_query(d, "z.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.a->status, DNS_OK);
+    dns_clear_cache(d);
+    t0 = mono_ms();
+    dns_query(d, "c.test", DNS_T_MX, got_cb, &g);
+    dns_run(d);
+    ms = mono_ms() - t0;
+    assert_int_equal(g.calls, 4);
+    assert_int_equal(g.a->status, DNS_TIMEOUT);
+    assert_true(ms >= 90.0);
     dns_free(d);
     close(s);
+}
+
+static void
+live__slow_chain__ends_at_the_deadline(void **state)
+{
+    struct responder rs;
+    struct chain c;
+    double ms;
+
+    (void)state;
+    /* Every answer 150 ms late, under the 250 ms time-out: 40 of them
+     * one after the other would take 6 s. */
+    responder_start(&rs, MODE_DELAY);
+    ms = run_chain(rs.port, 250, 500, &c);
+    assert_true(ms >= 450.0);
+    assert_true(ms < 800.0);
+    /* Answers in time, then the pending one is a time-out, and every
+     * query asked after the deadline too (answered at once, unsent). */
+    assert_int_equal(c.answered, 40);
+    assert_true(c.answered - c.timeouts >= 2);
+    assert_true(c.timeouts >= 30);
+    assert_int_equal(c.after_timeout, c.timeouts - 1);
+    /* The default deadline: 3 x timeout_ms. */
+    ms = run_chain(rs.port, 250, 0, &c);
+    assert_true(ms >= 700.0);
+    assert_true(ms < 1050.0);
+    assert_true(c.timeouts >= 1);
+    responder_stop(&rs);
 }
 
 static void
@@ -524,6 +847,85 @@ live__truncated__retried_over_tcp(void **state)
     assert_true(rs.n_tcp >= 1);
 }
 
+/* Issue 19 item 6: the TCP retry gets the whole time-out, not the share
+ * of one UDP try (1000 / 3 ms). */
+static void
+live__truncated__slow_tcp_answer_taken(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g = { 0, NULL };
+    double t0, ms;
+
+    (void)state;
+    responder_start(&rs, MODE_TC_SLOW);
+    rs.tcp_delay_ms = 700;
+    d = dns_at(rs.port, 1000, NULL);
+    t0 = mono_ms();
+    dns_query(d, "big.test", DNS_T_TXT, got_cb, &g);
+    dns_run(d);
+    ms = mono_ms() - t0;
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(g.a->status, DNS_OK);
+    assert_int_equal(dns_answer_count(g.a, DNS_T_TXT), 1);
+    assert_true(ms >= 650.0);
+    dns_free(d);
+    responder_stop(&rs);
+    assert_int_equal(rs.n_tcp, 1);
+}
+
+/* An answer over the 1232 bytes we announced, without TC: what c-ares
+ * kept of it may be cut, so it is asked again over TCP. */
+static void
+live__oversized_udp__asked_over_tcp(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g = { 0, NULL };
+
+    (void)state;
+    responder_start(&rs, MODE_HUGE_UDP);
+    d = dns_at(rs.port, 2000, NULL);
+    dns_query(d, "big.test", DNS_T_TXT, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(g.a->status, DNS_OK);
+    assert_int_equal(dns_answer_count(g.a, DNS_T_TXT), 2);
+    dns_free(d);
+    responder_stop(&rs);
+    assert_int_equal(rs.n_tcp, 1);
+}
+
+/* Issue 19 item 7: still truncated over TCP: "could not check". */
+static void
+live__truncated_over_tcp_too__error(void **state)
+{
+    struct responder rs;
+    struct dns *d;
+    struct got g = { 0, NULL };
+    char *tbuf = NULL;
+    size_t tlen = 0;
+    FILE *trace = open_memstream(&tbuf, &tlen);
+
+    (void)state;
+    responder_start(&rs, MODE_TC_TC);
+    d = dns_at(rs.port, 2000, trace);
+    dns_query(d, "example.test", DNS_T_TXT, got_cb, &g);
+    dns_run(d);
+    assert_int_equal(g.calls, 1);
+    assert_int_equal(g.a->status, DNS_TRUNCATED);
+    assert_true(dns_status_is_error(g.a->status));
+    assert_int_equal(g.a->nrr, 0);
+    dns_free(d);
+    responder_stop(&rs);
+    assert_true(rs.n_udp >= 1);
+    assert_true(rs.n_tcp >= 1);
+    fclose(trace);
+    assert_non_null(strstr(tbuf, ", TCP)"));
+    assert_non_null(strstr(tbuf, "answer example.test TXT TRUNCATED"));
+    free(tbuf);
+}
+
 static void
 live__big_udp__no_tcp(void **state)
 {
@@ -571,8 +973,9 @@ live__late_answer__ignored(void **state)
     (void)state;
     responder_start(&rs, MODE_DELAY);
     /* Our deadline (60 ms) answers before c-ares (50 ms per try, two
-     * tries, doubled) and before the responder (150 ms). */
-    d = dns_at(rs.port, 60, NULL);
+     * tries, doubled) and before the responder (150 ms).  The run's
+     * deadline is far: the last query below comes 300 ms later. */
+    d = dns_at_deadline(rs.port, 60, 60000, NULL);
     dns_query(d, "slow.test", DNS_T_MX, got_cb, &g1);
     dns_run(d);
     assert_int_equal(g1.calls, 1);
@@ -793,9 +1196,16 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(live__blackhole__timeout_in_time),
-        cmocka_unit_test(live__free_with_queries_out__clean),
+        cmocka_unit_test(live__free_with_queries_out__each_cancelled_once),
+        cmocka_unit_test(live__query_from_cancelled_callback__cancelled_too),
+        cmocka_unit_test(cancel__check_run_in_flight__nothing_recorded),
+        cmocka_unit_test(live__slow_chain__ends_at_the_deadline),
+        cmocka_unit_test(live__past_the_deadline__zone_still_answers),
         cmocka_unit_test(live__canned_mx__ok),
         cmocka_unit_test(live__truncated__retried_over_tcp),
+        cmocka_unit_test(live__truncated__slow_tcp_answer_taken),
+        cmocka_unit_test(live__truncated_over_tcp_too__error),
+        cmocka_unit_test(live__oversized_udp__asked_over_tcp),
         cmocka_unit_test(live__big_udp__no_tcp),
         cmocka_unit_test(live__servfail__status),
         cmocka_unit_test(live__late_answer__ignored),

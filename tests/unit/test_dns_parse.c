@@ -419,13 +419,15 @@ static const unsigned char pkt_cname_loop[] = {
 };
 
 static void
-parse__cname_loop__nodata(void **state)
+parse__cname_loop__error(void **state)
 {
     struct dns_answer *a = dns_parse(pkt_cname_loop, sizeof(pkt_cname_loop),
                                      NULL, 0);
 
     (void)state;
-    assert_int_equal(a->status, DNS_NODATA);
+    /* A loop is no answer: "could not check", never "missing". */
+    assert_int_equal(a->status, DNS_CNAME_LOOP);
+    assert_true(dns_status_is_error(a->status));
     assert_int_equal(a->nrr, 2);
     dns_answer_free(a);
 }
@@ -631,6 +633,40 @@ data__nxdomain_cname_servfail(void **state)
     dns_answer_free(a);
 }
 
+/* Issue 19 item 7: TC=1 is never an answer (dns.c asks over TCP first;
+ * what reaches dns_parse() truncated cannot be completed). */
+static void
+data__truncated__error_not_missing(void **state)
+{
+    struct dns_answer *a = parse_file("tc_empty.bin");
+
+    (void)state;
+    assert_int_equal(a->status, DNS_TRUNCATED);
+    assert_true(dns_status_is_error(a->status));
+    assert_int_equal(a->nrr, 0);
+    assert_string_equal(a->qname, "example.com");
+    dns_answer_free(a);
+
+    /* One SPF record of two: not trusted, none kept. */
+    a = parse_file("tc_partial.bin");
+    assert_int_equal(a->status, DNS_TRUNCATED);
+    assert_int_equal(a->nrr, 0);
+    assert_null(dns_answer_next(a, DNS_T_TXT, NULL));
+    dns_answer_free(a);
+}
+
+static void
+data__cname_loop__error_not_nodata(void **state)
+{
+    struct dns_answer *a = parse_file("cname_loop.bin");
+
+    (void)state;
+    assert_int_equal(a->status, DNS_CNAME_LOOP);
+    assert_true(dns_status_is_error(a->status));
+    assert_int_equal(dns_answer_count(a, DNS_T_TXT), 0);
+    dns_answer_free(a);
+}
+
 static void
 status_names(void **state)
 {
@@ -638,6 +674,12 @@ status_names(void **state)
     assert_string_equal(dns_status_name(DNS_OK), "OK");
     assert_string_equal(dns_status_name(DNS_NXDOMAIN), "NXDOMAIN");
     assert_string_equal(dns_status_name(DNS_MALFORMED), "MALFORMED");
+    assert_string_equal(dns_status_name(DNS_TRUNCATED), "TRUNCATED");
+    assert_string_equal(dns_status_name(DNS_CNAME_LOOP), "CNAME_LOOP");
+    assert_string_equal(dns_status_name(DNS_CANCELLED), "CANCELLED");
+    assert_true(dns_status_is_error(DNS_TRUNCATED));
+    assert_true(dns_status_is_error(DNS_CNAME_LOOP));
+    assert_true(dns_status_is_error(DNS_CANCELLED));
     assert_true(dns_status_is_error(DNS_SERVFAIL));
     assert_true(dns_status_is_error(DNS_MALFORMED));
     assert_false(dns_status_is_error(DNS_NODATA));
@@ -658,13 +700,15 @@ main(void)
         cmocka_unit_test(parse__odd_name_bytes__escaped),
         cmocka_unit_test(parse__rcodes__status),
         cmocka_unit_test(parse__cname_chain__canon),
-        cmocka_unit_test(parse__cname_loop__nodata),
+        cmocka_unit_test(parse__cname_loop__error),
         cmocka_unit_test(parse__other_types__formatted),
         cmocka_unit_test(names__wire_and_canon),
         cmocka_unit_test(build_query__edns),
         cmocka_unit_test(data__mx_five__ok),
         cmocka_unit_test(data__dkim_split__joined),
         cmocka_unit_test(data__nxdomain_cname_servfail),
+        cmocka_unit_test(data__truncated__error_not_missing),
+        cmocka_unit_test(data__cname_loop__error_not_nodata),
         cmocka_unit_test(status_names),
     };
 

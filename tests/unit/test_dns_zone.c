@@ -7,11 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "mailready/dns.h"
 #include "mailready/dns_parse.h"
+#include "mailready/dns_zone.h"
 #include "mailready/util.h"
 
 static const char zone_text[] =
@@ -261,13 +264,15 @@ zone__wildcard_cname_and_other_zone__followed(void **state)
 }
 
 static void
-zone__cname_loop__nodata(void **state)
+zone__cname_loop__error(void **state)
 {
     struct dns *d = new_dns();
     const struct dns_answer *a = ask(d, "loop1.example.test", DNS_T_A);
 
     (void)state;
-    assert_int_equal(a->status, DNS_NODATA);
+    /* A loop is no answer: "could not check", never "missing". */
+    assert_int_equal(a->status, DNS_CNAME_LOOP);
+    assert_true(dns_status_is_error(a->status));
     assert_int_equal(a->nrr, 2);
     dns_free(d);
 }
@@ -535,6 +540,85 @@ zone__zone_file__origin_from_name(void **state)
     free(err);
 }
 
+static double
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* dns_new() with path as the only zone file fails at once with a message
+ * holding want and the path. */
+static void
+zone_file_refused(const char *path, const char *want)
+{
+    const char *files[1] = { path };
+    struct dns_opts o = { .offline = true, .zone_files = files,
+                          .n_zone_files = 1 };
+    struct dns *d = NULL;
+    char *err = NULL;
+    double t0 = now_ms();
+
+    assert_int_not_equal(dns_new(&o, &d, &err), RC_OK);
+    assert_true(now_ms() - t0 < 2000.0);
+    assert_null(d);
+    assert_non_null(err);
+    if (strstr(err, want) == NULL || strstr(err, path) == NULL)
+        fail_msg("%s: got \"%s\", want \"%s\"", path, err, want);
+    free(err);
+}
+
+/* Issue 19 item 3: a directory, /dev/zero and a FIFO spun or blocked
+ * forever; a huge file was read whole. */
+static void
+zone__zone_file_not_regular_or_huge__refused(void **state)
+{
+    char dir[] = "/tmp/mr-zone-XXXXXX";
+    char fifo[128], big[128];
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    zone_file_refused(dir, "is not a regular file");
+    zone_file_refused("/dev/zero", "is not a regular file");
+    snprintf(fifo, sizeof(fifo), "%s/fifo.test.zone", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    zone_file_refused(fifo, "is not a regular file");
+    snprintf(big, sizeof(big), "%s/big.test.zone", dir);
+    fp = fopen(big, "w");
+    assert_non_null(fp);
+    /* Sparse: 64 MiB + 1 byte without writing them. */
+    assert_int_equal(fseek(fp, (64L << 20), SEEK_SET), 0);
+    fputc('\n', fp);
+    fclose(fp);
+    zone_file_refused(big, "is larger than 64 MiB");
+    unlink(big);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+/* The read loop ends on a read error (ldns reports one as an empty
+ * line): a directory opened as a stream gives EISDIR on every read. */
+static void
+zone__read_error__ends_the_loop(void **state)
+{
+    struct dns_zones *zs = dns_zones_new();
+    char *err = NULL;
+    FILE *fp = fopen("/", "r");
+
+    (void)state;
+    if (fp == NULL)
+        skip();
+    assert_int_equal(dns_zones_load(zs, fp, "/", NULL, &err), RC_IO);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "could not be read"));
+    free(err);
+    fclose(fp);
+    dns_zones_free(zs);
+}
+
 static void
 zone__longest_apex__wins(void **state)
 {
@@ -571,7 +655,7 @@ main(void)
         cmocka_unit_test(zone__wildcard__synthesised),
         cmocka_unit_test(zone__cname__followed),
         cmocka_unit_test(zone__wildcard_cname_and_other_zone__followed),
-        cmocka_unit_test(zone__cname_loop__nodata),
+        cmocka_unit_test(zone__cname_loop__error),
         cmocka_unit_test(zone__outside_or_delegated__offline_error),
         cmocka_unit_test(zone__forced_status__wins),
         cmocka_unit_test(zone__merged_queries__every_waiter_once),
@@ -583,6 +667,8 @@ main(void)
         cmocka_unit_test(zone__parse_error__has_line),
         cmocka_unit_test(zone__zone_file__origin_from_name),
         cmocka_unit_test(zone__longest_apex__wins),
+        cmocka_unit_test(zone__zone_file_not_regular_or_huge__refused),
+        cmocka_unit_test(zone__read_error__ends_the_loop),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,10 @@ every name is written once and later occurrences point back to it.
   nxdomain_soa.bin NXDOMAIN, SOA in the authority section, OPT
   cname_ad.bin     AD flag; CNAME, A and their RRSIGs in the answer
   servfail_ede.bin SERVFAIL with an EDNS extended error (RFC 8914)
+  tc_empty.bin     TC=1, NOERROR and no records (a TCP answer that
+                   cannot be completed: never "no SPF record")
+  tc_partial.bin   TC=1 and one of two SPF TXT records (not trusted)
+  cname_loop.bin   TXT asked; a -> b -> c -> a, three CNAMEs in a loop
 """
 import os
 import struct
@@ -156,8 +160,34 @@ def servfail_ede():
     return p.bytes()
 
 
+def tc_empty():
+    p = Packet(0x8380, "example.com", "TXT")
+    p.opt()
+    return p.bytes()
+
+
+def tc_partial():
+    p = Packet(0x8380, "example.com", "TXT")
+    p.rr(1, "example.com", "TXT", 300,
+         txt(p, b"v=spf1 ip4:192.0.2.1 -all"))
+    return p.bytes()
+
+
+def cname_loop():
+    p = Packet(0x8180, "a.loop.example.com", "TXT")
+    p.rr(1, "a.loop.example.com", "CNAME", 300,
+         target(p, "b.loop.example.com"))
+    p.rr(1, "b.loop.example.com", "CNAME", 300,
+         target(p, "c.loop.example.com"))
+    p.rr(1, "c.loop.example.com", "CNAME", 300,
+         target(p, "a.loop.example.com"))
+    p.opt()
+    return p.bytes()
+
+
 def main():
-    for fn in (mx_five, dkim_split, nxdomain_soa, cname_ad, servfail_ede):
+    for fn in (mx_five, dkim_split, nxdomain_soa, cname_ad, servfail_ede,
+               tc_empty, tc_partial, cname_loop):
         with open(os.path.join(HERE, fn.__name__ + ".bin"), "wb") as f:
             f.write(fn())
 
