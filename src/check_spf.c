@@ -105,7 +105,9 @@ lint_cb(void *arg, const struct dns_answer *a)
             st->asks = q->next;
         if (q->next != NULL)
             q->next->prev = q->prev;
-        q->fn(q->p, a);
+        /* Cancelled (dns_free()): record nothing, ask nothing more. */
+        if (a->status != DNS_CANCELLED)
+            q->fn(q->p, a);
     }
     free(q);
 }

@@ -159,7 +159,10 @@ ask_cb(void *arg, const struct dns_answer *a)
         ev->asks = q->next;
     if (q->next != NULL)
         q->next->prev = q->prev;
-    q->fn(ev, q->fr, q->idx, a);
+    /* The run is being thrown away (dns_free()): nothing to evaluate,
+     * nothing more to ask. */
+    if (a->status != DNS_CANCELLED)
+        q->fn(ev, q->fr, q->idx, a);
     free(q);
 }
 

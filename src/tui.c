@@ -1052,12 +1052,7 @@ tui_run(struct tui *t)
     delscreen(scr);
     signals_fini();
     util_set_die_hook(NULL);
-    if (t->running) {
-        /* Queries still in flight: leave them to the process exit
-         * rather than free memory their callbacks will touch. */
-        t->have_ctx = false;
-        t->dns = NULL;
-    }
+    /* A check still in flight is cancelled and freed (tui_run_drop()). */
     tui_run_drop(t);
     http_free(t->http);
     t->http = NULL;

@@ -239,12 +239,16 @@ tui_run_finished(struct tui *t)
 void
 tui_run_drop(struct tui *t)
 {
+    /* The resolver first: a check still in flight gets DNS_CANCELLED in
+     * each pending callback while the steps' memory is still there
+     * (dns.h); then the steps are freed. */
+    dns_free(t->dns);
+    t->dns = NULL;
     if (t->have_ctx) {
         check_ctx_fini(&t->ctx);
         t->have_ctx = false;
     }
-    dns_free(t->dns);
-    t->dns = NULL;
+    t->running = false;
 }
 
 void
