@@ -398,7 +398,8 @@ cli_dns_new(const struct cli_common *c)
 {
     struct dns_opts o;
     struct dns *d = NULL;
-    char *err = NULL;
+    struct rc_err err = { 0 };
+    enum rc rc;
 
     memset(&o, 0, sizeof(o));
     o.resolvers = c->resolvers;
@@ -409,10 +410,13 @@ cli_dns_new(const struct cli_common *c)
     o.deadline_ms = c->deadline_s * 1000;   /* 0: 3 x timeout (dns.h) */
     o.trace = c->trace ? stderr : NULL;
     o.offline = c->offline;
-    if (dns_new(&o, &d, &err) != RC_OK) {
-        fprintf(stderr, _("mailready: cannot set up DNS: %s\n"),
-                err != NULL ? err : "?");
-        free(err);
+    rc = dns_new(&o, &d, &err);
+    if (rc != RC_OK) {
+        char *why = present_err(rc, &err);
+
+        fprintf(stderr, _("mailready: cannot set up DNS: %s\n"), why);
+        free(why);
+        rc_err_fini(&err);
         return NULL;
     }
     return d;

@@ -650,7 +650,7 @@ count_system_servers(void)
 }
 
 static enum rc
-channel_init(struct dns *d, char **err)
+channel_init(struct dns *d, struct rc_err *err)
 {
     struct ares_options o;
     struct ares_addr_port_node *nodes = NULL;
@@ -666,8 +666,9 @@ channel_init(struct dns *d, char **err)
                 char *v = str_visible(d->opts.resolvers[i],
                                       strlen(d->opts.resolvers[i]));
 
-                *err = xasprintf("invalid resolver address '%s' (use "
-                                 "ADDR, ADDR:PORT or [IPv6]:PORT)", v);
+                rc_err_set(err, 0, N_("invalid resolver address '%s' (use "
+                                      "ADDR, ADDR:PORT or [IPv6]:PORT)"),
+                           1, v);
                 free(v);
                 rc = RC_INVALID;
                 goto out;
@@ -709,8 +710,8 @@ channel_init(struct dns *d, char **err)
         st = ares_init_options(ch, &o, ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ |
                                ARES_OPT_TRIES | ARES_OPT_TIMEOUTMS);
         if (st != ARES_SUCCESS) {
-            *err = xasprintf("cannot start the resolver: %s",
-                             ares_strerror(st));
+            rc_err_set(err, 0, N_("cannot start the resolver: %s"), 1,
+                       ares_strerror(st));
             rc = RC_DNS;
             goto out;
         }
@@ -721,8 +722,8 @@ channel_init(struct dns *d, char **err)
         if (nodes != NULL) {
             st = ares_set_servers_ports(*ch, nodes);
             if (st != ARES_SUCCESS) {
-                *err = xasprintf("cannot set the resolvers: %s",
-                                 ares_strerror(st));
+                rc_err_set(err, 0, N_("cannot set the resolvers: %s"), 1,
+                           ares_strerror(st));
                 rc = RC_DNS;
                 goto out;
             }
@@ -734,14 +735,13 @@ out:
 }
 
 enum rc
-dns_new(const struct dns_opts *opts, struct dns **out, char **err)
+dns_new(const struct dns_opts *opts, struct dns **out, struct rc_err *err)
 {
     struct dns *d = xcalloc(1, sizeof(*d));
     struct strbuf sb = STRBUF_INIT;
     enum rc rc;
 
     *out = NULL;
-    *err = NULL;
     d->opts = *opts;
     d->timeout_ms = opts->timeout_ms ? opts->timeout_ms : 5000;
     d->deadline_ms = opts->deadline_ms ? (double)opts->deadline_ms
@@ -770,7 +770,7 @@ dns_new(const struct dns_opts *opts, struct dns **out, char **err)
             goto fail;
     }
     if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
-        *err = xstrdup("cannot initialise c-ares");
+        rc_err_set(err, 0, N_("cannot initialise c-ares"), 0);
         rc = RC_DNS;
         goto fail;
     }
@@ -887,7 +887,7 @@ dns_free(struct dns *d)
 
 enum rc
 dns_load_zone_text(struct dns *d, const char *text, const char *origin,
-                   char **err)
+                   struct rc_err *err)
 {
     return dns_zones_load_text(d->zones, text, origin, err);
 }

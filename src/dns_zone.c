@@ -12,6 +12,7 @@
 
 #include "mailready/dns_parse.h"
 #include "mailready/dns_zone.h"
+#include "mailready/file.h"
 #include "mailready/util.h"
 
 /* CNAMEs followed inside the zones for one answer at most. */
@@ -243,15 +244,18 @@ dns_zones_empty(const struct dns_zones *zs)
 
 static enum rc
 add_ldns_rr(struct zone *z, const ldns_rr *lr, const char *fname,
-            char **err)
+            struct rc_err *err)
 {
     struct dns_rr rr;
 
     if (ldns_rr_get_class(lr) != LDNS_RR_CLASS_IN)
         return RC_OK;
     if (!rr_from_ldns(lr, &rr)) {
-        *err = xasprintf("%s: cannot use a record of type %u", fname,
-                         (unsigned)ldns_rr_get_type(lr));
+        char type[16];
+
+        snprintf(type, sizeof(type), "%u", (unsigned)ldns_rr_get_type(lr));
+        rc_err_set(err, 0, N_("%1$s: cannot use a record of type %2$s"), 2,
+                   fname, type);
         return RC_PARSE;
     }
     zone_add(z, &rr);
@@ -263,7 +267,7 @@ add_ldns_rr(struct zone *z, const ldns_rr *lr, const char *fname,
  * The first SOA goes to *soa, the rest to list. */
 static enum rc
 read_records(FILE *fp, const char *fname, const char *origin,
-             ldns_rr **soa, ldns_rr_list *list, char **err)
+             ldns_rr **soa, ldns_rr_list *list, struct rc_err *err)
 {
     ldns_rdf *orig = NULL, *prev = NULL;
     uint32_t ttl = 3600;
@@ -273,7 +277,7 @@ read_records(FILE *fp, const char *fname, const char *origin,
     if (origin != NULL && origin[0] != '\0') {
         orig = ldns_dname_new_frm_str(origin);
         if (orig == NULL) {
-            *err = xasprintf("%s: bad origin", fname);
+            rc_err_set(err, 0, N_("%s: bad origin"), 1, fname);
             return RC_PARSE;
         }
     }
@@ -289,7 +293,8 @@ read_records(FILE *fp, const char *fname, const char *origin,
                 ldns_rr_free(rr);   /* a second SOA, as NSD: ignored */
             } else if (!ldns_rr_list_push_rr(list, rr)) {
                 ldns_rr_free(rr);
-                *err = xasprintf("%s: out of memory", fname);
+                rc_err_set(err, ENOMEM, N_("Cannot read the zone file %s"),
+                           1, fname);
                 rc = RC_NOMEM;
                 break;
             }
@@ -300,19 +305,24 @@ read_records(FILE *fp, const char *fname, const char *origin,
         /* ldns reports a read error as an empty line: without this the
          * loop would never see EOF (a directory, /dev/zero). */
         if (ferror(fp)) {
-            *err = xasprintf("The zone file %s could not be read.", fname);
+            rc_err_set(err, EIO, N_("The zone file %s could not be read"), 1,
+                       fname);
             rc = RC_IO;
             break;
         }
         if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
             st == LDNS_STATUS_SYNTAX_ORIGIN)
             continue;
+        char ln[16];
+
+        snprintf(ln, sizeof(ln), "%d", line);
+        /* ldns's own words for the error are quoted as they are. */
         if (st == LDNS_STATUS_SYNTAX_INCLUDE)
-            *err = xasprintf("%s:%d: $INCLUDE is not supported", fname,
-                             line);
+            rc_err_set(err, 0, N_("%1$s:%2$s: $INCLUDE is not supported"),
+                       2, fname, ln);
         else
-            *err = xasprintf("%s:%d: %s", fname, line,
-                             ldns_get_errorstr_by_id(st));
+            rc_err_set(err, 0, N_("%1$s:%2$s: %3$s"), 3, fname, ln,
+                       ldns_get_errorstr_by_id(st));
         rc = RC_PARSE;
         break;
     }
@@ -325,7 +335,7 @@ read_records(FILE *fp, const char *fname, const char *origin,
 
 enum rc
 dns_zones_load(struct dns_zones *zs, FILE *fp, const char *fname,
-               const char *origin, char **err)
+               const char *origin, struct rc_err *err)
 {
     ldns_rr *lsoa = NULL;
     ldns_rr_list *rrs = ldns_rr_list_new();
@@ -334,9 +344,9 @@ dns_zones_load(struct dns_zones *zs, FILE *fp, const char *fname,
     char apex[DNS_NAME_BUF];
     enum rc rc;
 
-    *err = NULL;
     if (rrs == NULL) {
-        *err = xasprintf("%s: out of memory", fname);
+        rc_err_set(err, ENOMEM, N_("Cannot read the zone file %s"), 1,
+                   fname);
         return RC_NOMEM;
     }
     rc = read_records(fp, fname, origin, &lsoa, rrs, err);
@@ -344,23 +354,23 @@ dns_zones_load(struct dns_zones *zs, FILE *fp, const char *fname,
         goto out;
     rc = RC_PARSE;
     if (lsoa == NULL) {
-        *err = xasprintf("%s: no SOA record", fname);
+        rc_err_set(err, 0, N_("%s: no SOA record"), 1, fname);
         goto out;
     }
     if (!rr_from_ldns(lsoa, &soa)) {
-        *err = xasprintf("%s: bad SOA record", fname);
+        rc_err_set(err, 0, N_("%s: bad SOA record"), 1, fname);
         goto out;
     }
     if (!dns_name_canon(soa.owner, true, apex, sizeof(apex))) {
         dns_rr_fini(&soa);
-        *err = xasprintf("%s: bad SOA owner", fname);
+        rc_err_set(err, 0, N_("%s: bad SOA owner"), 1, fname);
         goto out;
     }
     for (size_t i = 0; i < zs->n; i++)
         if (strcmp(zs->z[i]->apex, apex) == 0) {
             dns_rr_fini(&soa);
-            *err = xasprintf("%s: zone %s is already loaded", fname,
-                             apex[0] ? apex : ".");
+            rc_err_set(err, 0, N_("%1$s: zone %2$s is already loaded"), 2,
+                       fname, apex[0] ? apex : ".");
             rc = RC_EXISTS;
             goto out;
         }
@@ -381,81 +391,9 @@ out:
     return rc;
 }
 
-/* The whole of the regular file at path, at most ZONE_FILE_MAX bytes, in
- * *buf (caller frees; NUL-terminated) and *len.  Opened with O_NONBLOCK
- * so that a FIFO cannot block, and refused unless it is a regular file
- * (a directory or /dev/zero never ends). */
-static enum rc
-read_zone_file(const char *path, char **buf, size_t *len, char **err)
-{
-    struct stat sb;
-    size_t cap, n = 0;
-    char *b = NULL;
-    enum rc rc = RC_IO;
-    int fd;
-
-    *buf = NULL;
-    *len = 0;
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        return RC_IO;
-    }
-    if (fstat(fd, &sb) != 0) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
-        goto out;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        *err = xasprintf("The zone file %s is not a regular file.", path);
-        rc = RC_INVALID;
-        goto out;
-    }
-    if (sb.st_size < 0 || (unsigned long long)sb.st_size > ZONE_FILE_MAX) {
-        *err = xasprintf("The zone file %s is larger than 64 MiB.", path);
-        rc = RC_INVALID;
-        goto out;
-    }
-    /* The size may change under us: read to EOF, bounded all the same. */
-    cap = (size_t)sb.st_size + 1;
-    b = xmalloc(cap + 1);
-    for (;;) {
-        ssize_t k;
-
-        if (n == cap) {
-            if (cap > ZONE_FILE_MAX) {
-                *err = xasprintf("The zone file %s is larger than 64 MiB.",
-                                 path);
-                rc = RC_INVALID;
-                goto out;
-            }
-            cap = cap * 2 > ZONE_FILE_MAX + 1 ? ZONE_FILE_MAX + 1 : cap * 2;
-            b = xrealloc(b, cap + 1);
-        }
-        k = read(fd, b + n, cap - n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            *err = xasprintf("The zone file %s could not be read: %s.", path,
-                             strerror(errno));
-            goto out;
-        }
-        if (k == 0)
-            break;
-        n += (size_t)k;
-    }
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    b = NULL;
-    rc = RC_OK;
-out:
-    free(b);
-    close(fd);
-    return rc;
-}
-
 enum rc
-dns_zones_load_file(struct dns_zones *zs, const char *path, char **err)
+dns_zones_load_file(struct dns_zones *zs, const char *path,
+                    struct rc_err *err)
 {
     const char *base = strrchr(path, '/');
     char *origin = NULL, *text = NULL;
@@ -463,8 +401,18 @@ dns_zones_load_file(struct dns_zones *zs, const char *path, char **err)
     FILE *fp;
     enum rc rc;
 
-    *err = NULL;
-    rc = read_zone_file(path, &text, &len, err);
+    /* A regular file only, bounded (file_read(): a FIFO never blocks,
+     * a directory or /dev/zero never spins). */
+    rc = file_read(path, ZONE_FILE_MAX, &text, &len, err);
+    if (rc == RC_INVALID)
+        rc_err_set(err, 0, N_("The zone file %s is not a regular file."), 1,
+                   path);
+    else if (rc == RC_TOOLONG)
+        rc_err_set(err, 0, N_("The zone file %s is larger than 64 MiB."), 1,
+                   path);
+    else if (rc != RC_OK)
+        rc_err_set(err, err != NULL ? err->errnum : 0,
+                   N_("The zone file %s could not be read"), 1, path);
     if (rc != RC_OK)
         return rc;
     base = base ? base + 1 : path;
@@ -474,7 +422,8 @@ dns_zones_load_file(struct dns_zones *zs, const char *path, char **err)
     /* fmemopen() of 0 bytes fails: give it the NUL. */
     fp = fmemopen(text, len > 0 ? len : 1, "r");
     if (fp == NULL) {
-        *err = xasprintf("%s: %s", path, strerror(errno));
+        rc_err_set(err, errno, N_("The zone file %s could not be read"), 1,
+                   path);
         rc = RC_IO;
     } else {
         rc = dns_zones_load(zs, fp, path, origin, err);
@@ -487,15 +436,15 @@ dns_zones_load_file(struct dns_zones *zs, const char *path, char **err)
 
 enum rc
 dns_zones_load_text(struct dns_zones *zs, const char *text,
-                    const char *origin, char **err)
+                    const char *origin, struct rc_err *err)
 {
     FILE *fp;
     enum rc rc;
 
-    *err = NULL;
     fp = fmemopen((void *)text, strlen(text), "r");
     if (fp == NULL) {
-        *err = xasprintf("zone text: %s", strerror(errno));
+        rc_err_set(err, errno, N_("The zone file %s could not be read"), 1,
+                   "zone text");
         return RC_IO;
     }
     rc = dns_zones_load(zs, fp, "zone text", origin, err);

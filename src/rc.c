@@ -74,3 +74,24 @@ rc_err_move(struct rc_err *dst, struct rc_err *src)
     *dst = *src;
     memset(src, 0, sizeof(*src));
 }
+
+char *
+rc_err_text(enum rc rc, const struct rc_err *e)
+{
+    char *msg, *out;
+
+    if (e == NULL || e->msgid == NULL)
+        return xstrdup(rc_msgid(rc));
+    /* The msgid is a format with %s conversions only (rc.h). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    msg = xasprintf(e->msgid, e->nargs > 0 ? e->args[0] : "",
+                    e->nargs > 1 ? e->args[1] : "",
+                    e->nargs > 2 ? e->args[2] : "");
+#pragma GCC diagnostic pop
+    if (e->errnum == 0)
+        return msg;
+    out = xasprintf("%s: %s", msg, strerror(e->errnum));
+    free(msg);
+    return out;
+}

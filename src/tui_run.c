@@ -255,7 +255,8 @@ void
 tui_recheck(struct tui *t)
 {
     struct dns_opts o;
-    char *err = NULL;
+    struct rc_err err = { 0 };
+    enum rc rc;
 
     if (t->running || t->domain == NULL)
         return;
@@ -272,8 +273,10 @@ tui_recheck(struct tui *t)
     o.offline = t->com->offline;
     /* A fresh resolver: edited zone files are read again, nothing is
      * answered from an old cache. */
-    if (dns_new(&o, &t->dns, &err) != RC_OK) {
-        t->dns_err = err != NULL ? err : xstrdup("?");
+    rc = dns_new(&o, &t->dns, &err);
+    if (rc != RC_OK) {
+        t->dns_err = present_err(rc, &err);
+        rc_err_fini(&err);
         t->checked = false;
         return;
     }

@@ -143,18 +143,21 @@ struct dns;
 
 typedef void (*dns_cb)(void *arg, const struct dns_answer *ans);
 
-/* Create a resolver.  On failure *out is NULL and *err (caller frees) says
- * why in English, e.g. a zone file's parse error with its line. */
-enum rc dns_new(const struct dns_opts *opts, struct dns **out, char **err);
+/* Create a resolver.  On failure *out is NULL and *err (may be NULL;
+ * release with rc_err_fini(); the front end words it with present_err())
+ * says why, e.g. a zone file's parse error with its line. */
+enum rc dns_new(const struct dns_opts *opts, struct dns **out,
+                struct rc_err *err);
 /* Cancel what is pending (every waiting callback gets DNS_CANCELLED once,
  * see above), then free d and every answer it handed out.  NULL is
  * allowed. */
 void dns_free(struct dns *d);
 
 /* Load zone text (master file format) as if from --zone-file; for tests.
- * origin is the default $ORIGIN.  On failure *err says why (caller frees). */
+ * origin is the default $ORIGIN.  On failure *err says why (as for
+ * dns_new()). */
 enum rc dns_load_zone_text(struct dns *d, const char *text,
-                           const char *origin, char **err);
+                           const char *origin, struct rc_err *err);
 /* Force the answer status for name/type (tests: SERVFAIL, TIMEOUT...).
  * Takes precedence over zones and live DNS. */
 void dns_force_status(struct dns *d, const char *name, uint16_t type,

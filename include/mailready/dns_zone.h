@@ -32,16 +32,16 @@ bool dns_zones_empty(const struct dns_zones *zs);
 
 /* Read one zone in master file format from fp.  fname names it in error
  * messages; origin (NULL: none) is the initial $ORIGIN.  The apex is the
- * owner of the SOA record.  On failure *err (caller frees) says why, with
- * file:line for syntax errors. */
+ * owner of the SOA record.  On failure *err (may be NULL; release with
+ * rc_err_fini()) says why, with file:line for syntax errors. */
 enum rc dns_zones_load(struct dns_zones *zs, FILE *fp, const char *fname,
-                       const char *origin, char **err);
+                       const char *origin, struct rc_err *err);
 /* Read a zone file; a file named "<apex>.zone" gets <apex> as its initial
  * $ORIGIN. */
 enum rc dns_zones_load_file(struct dns_zones *zs, const char *path,
-                            char **err);
+                            struct rc_err *err);
 enum rc dns_zones_load_text(struct dns_zones *zs, const char *text,
-                            const char *origin, char **err);
+                            const char *origin, struct rc_err *err);
 
 /* Answer ans->qname/ans->qtype (ans from dns_answer_new()).  On
  * DNS_ZONE_FOLLOW, *follow (caller frees) is the name to resolve next. */

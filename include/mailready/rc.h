@@ -56,6 +56,9 @@ void rc_err_set(struct rc_err *e, int errnum, const char *msgid,
                 int nargs, ...);
 /* Free what e holds and zero it. */
 void rc_err_fini(struct rc_err *e);
+/* The detail in English, untranslated, with strerror() of errnum: for
+ * logs and tests, never for the admin's screen.  Caller frees. */
+char *rc_err_text(enum rc rc, const struct rc_err *e);
 /* Move src into dst (dst's old detail freed; src left empty). */
 void rc_err_move(struct rc_err *dst, struct rc_err *src);
 

@@ -64,7 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct dns *d = NULL;
     struct check_opts co;
     struct check_ctx ctx;
-    char *err = NULL, *text, *rev;
+    struct rc_err err = { 0 };
+    char *text, *rev;
     int step;
 
     if (size > 16384)
@@ -103,7 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_ctx_fini(&ctx);
 out:
-    free(err);
+    rc_err_fini(&err);
     free(text);
     dns_free(d);
     return 0;

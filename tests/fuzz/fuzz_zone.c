@@ -29,7 +29,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     };
     struct dns_opts opts;
     struct dns *d = NULL;
-    char *err = NULL, *text;
+    struct rc_err err = { 0 };
+    char *text;
     size_t i, sum = 0;
 
     if (size > 65536)
@@ -37,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&opts, 0, sizeof(opts));
     opts.offline = true;
     if (dns_new(&opts, &d, &err) != RC_OK) {
-        free(err);
+        rc_err_fini(&err);
         return 0;
     }
     text = xstrndup((const char *)data, size);
@@ -46,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             dns_query(d, names[i], types[i], on_answer, &sum);
         dns_run(d);
     }
-    free(err);
+    rc_err_fini(&err);
     free(text);
     dns_free(d);
     return 0;

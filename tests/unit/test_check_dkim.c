@@ -16,6 +16,18 @@
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
+/* The error's English text, for messages and checks (leaks: tests only,
+ * on failure paths and in a few asserts). */
+static const char *
+errtext(const struct rc_err *e)
+{
+    static char *last;
+
+    free(last);
+    last = rc_err_text(RC_PARSE, e);
+    return last;
+}
+
 #define ED "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 /* An RSA key of 1024 bits (made with openssl for this test). */
 #define RSA1024 \
@@ -99,7 +111,8 @@ run(const char *domain, const char *const *sels, size_t nsel,
 {
     struct dns_opts o;
     struct dns *d = NULL;
-    char *err = NULL, *gen;
+    struct rc_err err = { 0 };
+    char *gen;
     struct check_opts co;
     struct check_ctx ctx;
     const struct findings *fs;
@@ -112,7 +125,7 @@ run(const char *domain, const char *const *sels, size_t nsel,
         dns_load_zone_text(d, zone_o, "o.test", &err) != RC_OK ||
         dns_load_zone_text(d, zone_wild, "wild.test", &err) != RC_OK ||
         dns_load_zone_text(d, gen, "gen-clean.test", &err) != RC_OK)
-        fail_msg("zone: %s", err);
+        fail_msg("zone: %s", errtext(&err));
     free(gen);
     for (; f != NULL && f->name != NULL; f++)
         dns_force_status(d, f->name, f->type, f->st);
@@ -321,7 +334,7 @@ dkim__keys_found__minus_one_when_not_run(void **state)
 {
     struct dns_opts o;
     struct dns *d = NULL;
-    char *err = NULL;
+    struct rc_err err = { 0 };
     struct check_opts co;
     struct check_ctx ctx;
 
@@ -397,7 +410,7 @@ spf_view__counts_and_no_mail(void **state)
     };
     struct dns_opts o;
     struct dns *d = NULL;
-    char *err = NULL;
+    struct rc_err err = { 0 };
     struct check_spf_view v;
 
     (void)state;

@@ -16,6 +16,18 @@
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
+/* The error's English text, for messages and checks (leaks: tests only,
+ * on failure paths and in a few asserts). */
+static const char *
+errtext(const struct rc_err *e)
+{
+    static char *last;
+
+    free(last);
+    last = rc_err_text(RC_PARSE, e);
+    return last;
+}
+
 static const char head[] =
     "$TTL 300\n"
     "@ SOA ns.t.test. h.t.test. 1 7200 3600 1209600 300\n"
@@ -35,7 +47,7 @@ fake_dns(const char *body_t, const char *body_o, const struct force *f,
 {
     struct dns_opts o;
     struct dns *d = NULL;
-    char *err = NULL;
+    struct rc_err err = { 0 };
     char *t = xasprintf("$ORIGIN t.test.\n%s%s", head, body_t);
     char *ot = xasprintf("$ORIGIN o.test.\n%s%s", head,
                          body_o != NULL ? body_o : "");
@@ -44,9 +56,9 @@ fake_dns(const char *body_t, const char *body_o, const struct force *f,
     o.offline = true;
     assert_int_equal(dns_new(&o, &d, &err), RC_OK);
     if (dns_load_zone_text(d, t, "t.test", &err) != RC_OK)
-        fail_msg("zone t.test: %s", err);
+        fail_msg("zone t.test: %s", errtext(&err));
     if (dns_load_zone_text(d, ot, "o.test", &err) != RC_OK)
-        fail_msg("zone o.test: %s", err);
+        fail_msg("zone o.test: %s", errtext(&err));
     for (size_t i = 0; i < nf; i++)
         dns_force_status(d, f[i].name, f[i].type, f[i].status);
     free(t);
@@ -58,7 +70,7 @@ fake_dns(const char *body_t, const char *body_o, const struct force *f,
 static void
 add_zone(struct dns *d, const char *origin, const char *body)
 {
-    char *err = NULL;
+    struct rc_err err = { 0 };
     char *t = xasprintf("$ORIGIN %s.\n%s%s", origin, head, body);
 
     if (dns_load_zone_text(d, t, origin, &err) != RC_OK)
