@@ -26,16 +26,21 @@
 static struct preset_list *
 presets_load(void)
 {
-    char *path = preset_path(i18n_datadir()), *err = NULL;
+    char *path = preset_path(i18n_datadir());
     struct preset_list *l = NULL;
+    struct rc_err err = { 0 };
+    enum rc rc = preset_load(path, &l, &err);
 
-    if (preset_load(path, &l, &err) != RC_OK) {
+    if (rc != RC_OK) {
+        char *why = present_err(rc, &err);
+
         fprintf(stderr, _("mailready: provider presets not loaded (%s); "
                           "records that depend on a provider are left "
-                          "out\n"), err != NULL ? err : path);
+                          "out\n"), why);
+        free(why);
         l = NULL;
     }
-    free(err);
+    rc_err_fini(&err);
     free(path);
     return l;
 }

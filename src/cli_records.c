@@ -628,7 +628,9 @@ cli_records(int argc, char **argv)
     struct records_args a;
     struct cli_args pa = { .com = &a.common, .cmd = &a };
     struct preset_list *pl = NULL;
-    char *path, *err = NULL;
+    char *path;
+    struct rc_err err = { 0 };
+    enum rc rc;
     int r;
 
     memset(&a, 0, sizeof(a));
@@ -649,10 +651,14 @@ cli_records(int argc, char **argv)
         return CLI_EXIT_ERROR;
     }
     path = preset_path(i18n_datadir());
-    if (preset_load(path, &pl, &err) != RC_OK) {
+    rc = preset_load(path, &pl, &err);
+    if (rc != RC_OK) {
+        char *why = present_err(rc, &err);
+
         fprintf(stderr, _("mailready: cannot read the provider presets: "
-                          "%s\n"), err);
-        free(err);
+                          "%s\n"), why);
+        free(why);
+        rc_err_fini(&err);
         free(path);
         return CLI_EXIT_ERROR;
     }

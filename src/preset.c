@@ -7,6 +7,7 @@
 #include "mailready/gen.h"
 #include "mailready/gen_mx.h"
 #include "mailready/name.h"
+#include "mailready/file.h"
 #include "mailready/preset.h"
 #include "mailready/util.h"
 
@@ -265,8 +266,19 @@ load_provider(struct loader *ld, json_t *prov, struct preset *p)
                          &p->notes, &p->n_notes);
 }
 
+/* The list is not usable: say which file, with the loader's technical
+ * detail (which provider, which field) quoted as it is, as a parse
+ * error's line is. */
+static void
+bad_list(struct rc_err *err, const char *name, const char *detail)
+{
+    rc_err_set(err, 0, N_("The provider list %1$s cannot be used: %2$s"),
+               2, name, detail);
+}
+
 static enum rc
-load_root(json_t *root, struct preset_list **out, char **err)
+load_root(json_t *root, const char *name, struct preset_list **out,
+          struct rc_err *err)
 {
     struct loader ld = { NULL, NULL };
     struct preset_list *l;
@@ -275,7 +287,7 @@ load_root(json_t *root, struct preset_list **out, char **err)
 
     provs = json_is_object(root) ? json_object_get(root, "providers") : NULL;
     if (!json_is_array(provs) || json_array_size(provs) > 256) {
-        *err = xstrdup("providers.json: no \"providers\" list");
+        bad_list(err, name, "no \"providers\" list");
         return RC_PARSE;
     }
     l = xcalloc(1, sizeof(*l));
@@ -293,48 +305,59 @@ load_root(json_t *root, struct preset_list **out, char **err)
     }
     if (ld.err != NULL) {
         preset_list_free(l);
-        *err = ld.err;
+        bad_list(err, name, ld.err);
+        free(ld.err);
         return RC_PARSE;
     }
     *out = l;
     return RC_OK;
 }
 
-enum rc
-preset_load_text(const char *text, struct preset_list **out, char **err)
+static enum rc
+load_json(const char *text, size_t len, const char *name,
+          struct preset_list **out, struct rc_err *err)
 {
     json_error_t je;
     json_t *root;
     enum rc rc;
 
-    *out = NULL;
-    *err = NULL;
-    root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (root == NULL) {
-        *err = xasprintf("providers.json: line %d: %s", je.line, je.text);
+        char *detail = xasprintf("line %d: %s", je.line, je.text);
+
+        bad_list(err, name, detail);
+        free(detail);
         return RC_PARSE;
     }
-    rc = load_root(root, out, err);
+    rc = load_root(root, name, out, err);
     json_decref(root);
     return rc;
 }
 
 enum rc
-preset_load(const char *path, struct preset_list **out, char **err)
+preset_load_text(const char *text, struct preset_list **out,
+                 struct rc_err *err)
 {
-    json_error_t je;
-    json_t *root;
+    *out = NULL;
+    return load_json(text, strlen(text), "providers.json", out, err);
+}
+
+/* Largest provider list read. */
+#define PRESET_MAX_BYTES (1024u * 1024)
+
+enum rc
+preset_load(const char *path, struct preset_list **out, struct rc_err *err)
+{
+    char *text = NULL;
+    size_t len;
     enum rc rc;
 
     *out = NULL;
-    *err = NULL;
-    root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (root == NULL) {
-        *err = xasprintf("%s: line %d: %s", path, je.line, je.text);
-        return RC_PARSE;
-    }
-    rc = load_root(root, out, err);
-    json_decref(root);
+    rc = file_read(path, PRESET_MAX_BYTES, &text, &len, err);
+    if (rc != RC_OK)
+        return rc;
+    rc = load_json(text, len, path, out, err);
+    free(text);
     return rc;
 }
 

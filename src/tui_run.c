@@ -75,7 +75,8 @@ check_opts_build(struct tui *t)
 void
 tui_init(struct tui *t, struct cli_common *com)
 {
-    char *path, *err = NULL;
+    char *path;
+    struct rc_err err = { 0 };
 
     memset(t, 0, sizeof(*t));
     t->com = com;
@@ -85,7 +86,7 @@ tui_init(struct tui *t, struct cli_common *com)
     /* Without presets the wizard still works: own server or other. */
     if (preset_load(path, &t->presets, &err) != RC_OK)
         t->presets = NULL;
-    free(err);
+    rc_err_fini(&err);
     free(path);
 }
 

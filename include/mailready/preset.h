@@ -64,13 +64,15 @@ struct preset_list {
     size_t n;
 };
 
-/* Load presets from a file / from JSON text.  On failure *out is NULL and
- * *err (caller frees) says what is wrong in English, naming the provider
- * and field (e.g. "providers.json: google: mx: no source").
- * *out: caller frees with preset_list_free(). */
-enum rc preset_load(const char *path, struct preset_list **out, char **err);
+/* Load presets from a file (a regular file of at most 1 MiB) / from JSON
+ * text.  On failure *out is NULL and *err (may be NULL; release with
+ * rc_err_fini(); worded by present_err()) names the file and quotes the
+ * loader's technical detail: which provider and field (e.g. "google: mx:
+ * no source").  *out: caller frees with preset_list_free(). */
+enum rc preset_load(const char *path, struct preset_list **out,
+                    struct rc_err *err);
 enum rc preset_load_text(const char *json, struct preset_list **out,
-                         char **err);
+                         struct rc_err *err);
 void preset_list_free(struct preset_list *l);
 
 /* The preset with that id (case-insensitive), borrowed; NULL if none. */

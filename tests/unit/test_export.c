@@ -30,12 +30,12 @@ setup(void **unused)
 {
     const char *dir = getenv("MAILREADY_DATADIR");
     char *path = xasprintf("%s/providers.json", dir != NULL ? dir : "data");
-    char *err = NULL;
+    struct rc_err err = { 0 };
 
     (void)unused;
     if (preset_load(path, &presets, &err) != RC_OK) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
+        fprintf(stderr, "%s\n", err.nargs > 1 ? err.args[1] : "?");
+        rc_err_fini(&err);
         free(path);
         return -1;
     }

@@ -19,14 +19,14 @@ setup(void **state)
 {
     const char *dir = getenv("MAILREADY_DATADIR");
     char path[1024];
-    char *err = NULL;
+    struct rc_err err = { 0 };
 
     (void)state;
     snprintf(path, sizeof(path), "%s/providers.json",
              dir != NULL ? dir : "data");
     if (preset_load(path, &presets, &err) != RC_OK) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
+        fprintf(stderr, "%s\n", err.nargs > 1 ? err.args[1] : "?");
+        rc_err_fini(&err);
         return -1;
     }
     return 0;
@@ -237,7 +237,7 @@ gen_records__spf_over_limit__refused(void **state)
     struct preset_list *l = NULL;
     struct gen_records_opts o;
     struct gen_records r;
-    char *err = NULL;
+    struct rc_err err = { 0 };
 
     (void)state;
     assert_int_equal(preset_load_text(json, &l, &err), RC_OK);

@@ -34,11 +34,11 @@ preset__shipped_file__loads_every_provider(void **state)
         "mandrill", "postmark", "ovh", "ionos", "own",
     };
     struct preset_list *l = NULL;
-    char *err = NULL;
+    struct rc_err err = { 0 };
 
     (void)state;
     assert_int_equal(preset_load(shipped_path(), &l, &err), RC_OK);
-    assert_null(err);
+    assert_null(err.msgid);
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
         assert_non_null(preset_find(l, ids[i]));
     const struct preset *g = preset_find(l, "GOOGLE");
@@ -110,7 +110,7 @@ static void
 preset__unsourced_value__refused(void **state)
 {
     struct preset_list *l = NULL;
-    char *err = NULL;
+    struct rc_err err = { 0 };
 
     (void)state;
     assert_int_equal(preset_load_text(
@@ -118,14 +118,14 @@ preset__unsourced_value__refused(void **state)
         "\"mx\":{\"value\":[{\"pref\":10,\"host\":\"mx.example.net\"}],"
         "\"checked\":\"2026-11-28\"}}]}", &l, &err), RC_PARSE);
     assert_null(l);
-    assert_non_null(strstr(err, "x: mx: no source"));
-    free(err);
+    assert_non_null(strstr(err.args[1], "x: mx: no source"));
+    rc_err_fini(&err);
     assert_int_equal(preset_load_text(
         "{\"providers\":[{\"id\":\"x\",\"name\":\"X\",\"kind\":\"mailbox\","
         "\"spf\":{\"value\":{\"include\":\"_spf.example.net\"},"
         "\"source\":\"https://example.net/spf\"}}]}", &l, &err), RC_PARSE);
-    assert_non_null(strstr(err, "no checked date"));
-    free(err);
+    assert_non_null(strstr(err.args[1], "no checked date"));
+    rc_err_fini(&err);
 }
 
 static void
@@ -149,15 +149,15 @@ preset__bad_values__refused(void **state)
         "not json",
     };
     struct preset_list *l = NULL;
-    char *err = NULL;
+    struct rc_err err = { 0 };
 
     (void)state;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(preset_load_text(bad[i], &l, &err), RC_PARSE);
         assert_null(l);
-        assert_non_null(err);
-        free(err);
-        err = NULL;
+        assert_non_null(err.msgid);
+        rc_err_fini(&err);
+        rc_err_fini(&err);
     }
 }
 
@@ -165,7 +165,8 @@ static void
 preset__templates__expand_for_a_domain(void **state)
 {
     struct preset_list *l = NULL;
-    char *err = NULL, *host = NULL;
+    struct rc_err err = { 0 };
+    char *host = NULL;
 
     (void)state;
     assert_int_equal(preset_load(shipped_path(), &l, &err), RC_OK);
