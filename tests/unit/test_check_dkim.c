@@ -15,18 +15,7 @@
 #include "mailready/check_dkim.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
-
-/* The error's English text, for messages and checks (leaks: tests only,
- * on failure paths and in a few asserts). */
-static const char *
-errtext(const struct rc_err *e)
-{
-    static char *last;
-
-    free(last);
-    last = rc_err_text(RC_PARSE, e);
-    return last;
-}
+#include "test_err.h"
 
 #define ED "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 /* An RSA key of 1024 bits (made with openssl for this test). */

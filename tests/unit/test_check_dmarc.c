@@ -13,18 +13,7 @@
 #include "mailready/check_dkim.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
-
-/* The error's English text, for messages and checks (leaks: tests only,
- * on failure paths and in a few asserts). */
-static const char *
-errtext(const struct rc_err *e)
-{
-    static char *last;
-
-    free(last);
-    last = rc_err_text(RC_PARSE, e);
-    return last;
-}
+#include "test_err.h"
 
 static const char zone[] =
     "$ORIGIN d.test.\n$TTL 300\n"

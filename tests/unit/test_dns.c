@@ -22,18 +22,7 @@
 #include "mailready/check.h"
 #include "mailready/dns.h"
 #include "mailready/dns_parse.h"
-
-/* The error's English text, for messages and checks (leaks: tests only,
- * on failure paths and in a few asserts). */
-static const char *
-errtext(const struct rc_err *e)
-{
-    static char *last;
-
-    free(last);
-    last = rc_err_text(RC_PARSE, e);
-    return last;
-}
+#include "test_err.h"
 
 /* ---- responder --------------------------------------------------------- */
 

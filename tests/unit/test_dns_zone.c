@@ -16,18 +16,7 @@
 #include "mailready/dns_parse.h"
 #include "mailready/dns_zone.h"
 #include "mailready/util.h"
-
-/* The error's English text, for messages and checks (leaks: tests only,
- * on failure paths and in a few asserts). */
-static const char *
-errtext(const struct rc_err *e)
-{
-    static char *last;
-
-    free(last);
-    last = rc_err_text(RC_PARSE, e);
-    return last;
-}
+#include "test_err.h"
 
 static const char zone_text[] =
     "$ORIGIN example.test.\n"
