@@ -85,7 +85,11 @@ write_output(const char *path, const char *data)
     return false;
 }
 
-bool
+/* Write the checklist of st: format "txt" (NULL), "md" or "html"; path
+ * NULL or "-" is standard output, else export_write() (export.h).
+ * from_saved says the state was not checked just now (the heading says
+ * so).  Prints the error and returns false on failure. */
+static bool
 cli_export_write(const struct state *st, const char *alabel,
                  const char *ulabel, const char *format, bool from_saved,
                  const char *path)

@@ -200,14 +200,6 @@ void cli_since_text(FILE *fp, const struct state *old,
 json_t *cli_since_json(const struct state *old, const struct state *cur,
                        const char *ulabel, enum check_status status);
 
-/* Write the checklist of st (cli_export.c): format "txt" (NULL), "md" or
- * "html"; path NULL or "-" is standard output, else the file is written
- * atomically.  from_saved says the state was not checked just now (the
- * heading says so).  Prints the error and returns false on failure.  For
- * `mailready export` and the wizard's summary. */
-bool cli_export_write(const struct state *st, const char *alabel,
-                      const char *ulabel, const char *format,
-                      bool from_saved, const char *path);
 
 /* Commands: argv[0] is the command name. */
 int cli_export(int argc, char **argv);
