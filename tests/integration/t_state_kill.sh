@@ -24,9 +24,15 @@ S=$T/kill
 D=kill.test
 KILLS=200
 
-# A delay in [0, 60) ms, as a sleep(1) argument.
+# A delay in [0, SPAN) ms, as a sleep(1) argument.  SPAN is set below
+# from how long the writer takes to its first complete save here (it
+# loads the last file first), so that kills land before, during and
+# after saves whatever the speed of the build (ASan is several times
+# slower) and of the machine.
+SPAN=60
 rand_delay() {
-    printf '0.%03d' $((RANDOM % 60))
+    local ms=$((RANDOM % SPAN))
+    printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
 }
 
 # Start the writer in its own process group and wait until a first
@@ -40,6 +46,21 @@ done
 kill -KILL "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 expect_true "kill loop: the writer made a first file" test -s "$S/$D.json"
+# Time a writer from its start to its first complete save, with the file
+# now there to load: twice that is the span of the kill delays.
+: > "$T/w.out"
+t0=$(_mr_now_ms)
+"$W" --save-loop "$S" "$D" > "$T/w.out" 2> "$T/w.err" &
+pid=$!
+for _ in $(seq 1 400); do
+    grep -q saved "$T/w.out" 2>/dev/null && break
+    sleep 0.005
+done
+first=$(( $(_mr_now_ms) - t0 ))
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+SPAN=$((2 * first + 20))
+echo "# kill loop: first save after $first ms; kills within $SPAN ms"
 
 # FILE is one complete save of the writer, by Python's JSON parser.
 py_complete() {
@@ -118,7 +139,9 @@ expect_true "kill loop: file mode 0600" \
 # shows that the data reaches the disk before the rename makes it the
 # state file, and that the directory is synced after the rename.
 if command -v strace > /dev/null 2>&1; then
-    strace -f -o "$T/save.trace" -e trace=openat,fsync,rename,close \
+    # LeakSanitizer cannot run under ptrace: off for this one run.
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+        strace -f -o "$T/save.trace" -e trace=openat,fsync,rename,close \
         "$W" --save-once "$T/traced" trace.test > /dev/null 2>&1
     expect_true "traced save: tmp written, fsync'd, renamed, dir fsync'd" \
         python3 - "$T/save.trace" <<'PY'
