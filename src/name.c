@@ -134,7 +134,14 @@ name_normalize(const char *in, bool allow_underscore, bool allow_single,
         if (idn2_to_unicode_8z8z(a, &out, 0) == IDN2_OK && out != NULL &&
             idn2_to_ascii_8z(out, &back, IDN2_NONTRANSITIONAL) ==
                 IDN2_OK && back != NULL && str_ieq(back, a)) {
-            u = xstrdup(out);
+            char *vis = str_visible(out, strlen(out));
+
+            /* A U-label that would not show as it is (a joiner or other
+             * invisible character, a long run of combining marks) is
+             * shown as its A-label: the name stays usable and nothing
+             * hidden reaches the screen. */
+            u = strcmp(vis, out) == 0 ? xstrdup(out) : xstrdup(a);
+            free(vis);
             idn2_free(back);
         } else {
             idn2_free(back);

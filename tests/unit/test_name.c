@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "mailready/name.h"
+#include "mailready/util.h"
 
 static void
 expect_ok(const char *in, const char *alabel, const char *ulabel)
@@ -34,6 +35,26 @@ expect_bad(const char *in)
     assert_null(a);
     assert_null(u);
     assert_non_null(why);
+}
+
+/* An A-label whose U-label would not show as it is (found by fuzz_name:
+ * marks and joiners that str_visible() escapes) is shown as the A-label;
+ * the name itself stays usable. */
+static void
+name__ulabel_not_visible__shown_as_alabel(void **state)
+{
+    const char *in = "xn--mMMMMMMMMMMMpAMAAxn--mMMMMMMMMMMMpAAAAMm";
+    char *a = NULL, *u = NULL, *v;
+    const char *why = NULL;
+
+    (void)state;
+    if (name_normalize(in, false, true, &a, &u, &why) != RC_OK)
+        return;     /* refused: nothing is shown at all */
+    v = str_visible(u, strlen(u));
+    assert_string_equal(v, u);
+    free(v);
+    free(a);
+    free(u);
 }
 
 static void
@@ -149,6 +170,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(name__case_and_trailing_dot__normalised),
+        cmocka_unit_test(name__ulabel_not_visible__shown_as_alabel),
         cmocka_unit_test(name__unicode__converted_to_alabel),
         cmocka_unit_test(name__invalid_idn__rejected_not_remapped),
         cmocka_unit_test(name__bad_names__rejected),
