@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mailready/check_intent.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
 #include "mailready/name.h"
@@ -51,6 +52,33 @@ static const struct cli_cmd check_cmd = {
     .epilogue = N_("Exit status: 0 all good, 1 warnings, 2 failures, 3 could "
                    "not check.\n"),
 };
+
+/* The declared setup: the saved answers (may be NULL) with the addresses
+ * this run checks.  Presets are read only when a provider is named. */
+static void
+intent_of(struct check_intent *ci, const char *alabel,
+          const struct state_answers *saved, const char *const *ips,
+          size_t nips)
+{
+    struct state_answers a;
+    struct preset_list *pl = NULL;
+
+    memset(&a, 0, sizeof(a));
+    if (saved != NULL)
+        state_answers_copy(&a, saved);
+    state_strs_clear(&a.server_ips);
+    for (size_t i = 0; i < nips; i++)
+        state_strs_add(&a.server_ips, ips[i]);
+    if (a.providers.n > 0) {
+        char *path = preset_path(i18n_datadir());
+        if (preset_load(path, &pl, NULL) != RC_OK)
+            pl = NULL;
+        free(path);
+    }
+    check_intent_build(ci, alabel, &a, pl);
+    preset_list_free(pl);
+    state_answers_fini(&a);
+}
 
 int
 cli_check(int argc, char **argv)
@@ -109,8 +137,13 @@ cli_check(int argc, char **argv)
     opts.datadir = i18n_datadir();
 
     struct check_ctx ctx;
+    struct check_intent intent;
     time_t now = time(NULL);
     enum check_status status;
+
+    intent_of(&intent, alabel, old != NULL ? &old->answers : NULL, tg.ips,
+              tg.nips);
+    opts.intent = &intent;
 
     check_ctx_init(&ctx, dns, &opts);
     check_run_all(&ctx, CHECK_ALL_STEPS);
@@ -142,6 +175,7 @@ cli_check(int argc, char **argv)
         status = check_status_worse(status, ST_ERROR);
     ret = check_status_exit(status);
     check_ctx_fini(&ctx);
+    check_intent_fini(&intent);
 out:
     state_free(old);
     state_free(cur);

@@ -455,18 +455,7 @@ plan_run(struct plan_args *a, const char *arg)
     po.allow_weaker = a->allow_weaker;
     plan_build(plan_fetch_live(f), &target, &po, &p);
     /* What cannot be done here (notes of the target) is said too. */
-    for (int st = 0; st < STEP_COUNT; st++)
-        for (size_t i = 0; i < target.notes[st].n; i++) {
-            const struct finding *n = &target.notes[st].v[i];
-            const char *args[FINDING_MAX_ARGS] = { 0 };
-            for (int k = 0; k < n->nargs; k++)
-                args[k] = n->args[k];
-            findings_addl(&p.findings, n->sev == SEV_FAIL ? SEV_WARN :
-                          n->sev, n->id, n->msgid, n->msgid_plural, n->n,
-                          args[0], args[1], args[2], args[3], args[4],
-                          args[5], (const char *)NULL);
-            p.findings.v[p.findings.n - 1].msgid_args = n->msgid_args;
-        }
+    plan_take_notes(&p, &target);
     switch (fmt) {
     case PF_JSON:
         print_json(stdout, &p, ulabel);

@@ -74,6 +74,19 @@ const struct finding_info plan_finding_catalog[] = {
 
 /* ---- small helpers ---- */
 
+/* A finding of the plan, about step. */
+#define PNOTE(p, step, sev, id, msgid, ...) do {                          \
+        finding_add(&(p)->findings, (sev), (id), (msgid), ##__VA_ARGS__); \
+        note_step((p), (step));                                           \
+    } while (0)
+
+static void
+note_step(struct plan *p, enum check_step step)
+{
+    p->fstep = xreallocarray(p->fstep, p->findings.n, sizeof(*p->fstep));
+    p->fstep[p->findings.n - 1] = step;
+}
+
 static char *
 lower_dup(const char *s)
 {
@@ -564,7 +577,7 @@ plan_spf(struct plan *p, const struct plan_live *live,
     if (tm.redirect != NULL && live_all == 0) {
         /* The live record hands over; its all would override it. */
         if (gained)
-            finding_add(&p->findings, SEV_INFO, "PLAN_SPF_REDIRECT_KEPT",
+            PNOTE(p, STEP_SPF, SEV_INFO, "PLAN_SPF_REDIRECT_KEPT",
                         N_("The SPF record of %1$s ends in %2$s, which "
                            "gives the verdict: it is kept, with no "
                            "\"all\" added."), rr->owner, tm.redirect);
@@ -574,13 +587,13 @@ plan_spf(struct plan *p, const struct plan_live *live,
                o->spf_all_explicit) {
         if (o->allow_weaker) {
             tm.all = want_all;
-            finding_add(&p->findings, SEV_WARN, "PLAN_WEAKER_ALLOWED",
+            PNOTE(p, STEP_SPF, SEV_WARN, "PLAN_WEAKER_ALLOWED",
                         N_("The SPF record goes from %1$s to %2$s, as "
                            "asked."), all_name(live_all),
                         all_name(want_all));
         } else {
             p->refused = true;
-            finding_add(&p->findings, SEV_FAIL, "PLAN_WEAKER",
+            PNOTE(p, STEP_SPF, SEV_FAIL, "PLAN_WEAKER",
                         N_("The published SPF record ends in %1$s; the "
                            "answers ask for %2$s, which accepts more "
                            "forged mail. It is kept as %1$s."),
@@ -591,7 +604,7 @@ plan_spf(struct plan *p, const struct plan_live *live,
         char num[16];
         snprintf(num, sizeof(num), "%u", terms_lookups(&tm));
         p->refused = true;
-        finding_add(&p->findings, SEV_FAIL, "PLAN_SPF_TOO_MANY_LOOKUPS",
+        PNOTE(p, STEP_SPF, SEV_FAIL, "PLAN_SPF_TOO_MANY_LOOKUPS",
                     N_("Keeping every term of the published SPF record "
                        "and adding what the answers need would cost %1$s "
                        "DNS lookups at the top level alone; no SPF "
@@ -624,7 +637,7 @@ plan_spf(struct plan *p, const struct plan_live *live,
                    NULL, NULL);
         free(d);
         if (n_live > 1)
-            finding_add(&p->findings, SEV_INFO, "PLAN_SPF_MERGED",
+            PNOTE(p, STEP_SPF, SEV_INFO, "PLAN_SPF_MERGED",
                         N_("The SPF records of %1$s are merged into one "
                            "that keeps every term: %2$s"), rr->owner,
                         merged);
@@ -879,14 +892,14 @@ merge_policy(struct plan *p, const struct plan_opts *o, struct tags *m,
     if (!explicit_ask)
         return false;
     if (o->allow_weaker) {
-        finding_add(&p->findings, SEV_WARN, "PLAN_WEAKER_ALLOWED",
+        PNOTE(p, STEP_DMARC, SEV_WARN, "PLAN_WEAKER_ALLOWED",
                     N_("The DMARC policy %1$s goes from %2$s to %3$s, as "
                        "asked."), tag, have, want);
         tags_set(m, tag, want);
         return true;
     }
     p->refused = true;
-    finding_add(&p->findings, SEV_FAIL, "PLAN_WEAKER",
+    PNOTE(p, STEP_DMARC, SEV_FAIL, "PLAN_WEAKER",
                 N_("The published DMARC record has %1$s=%2$s; the answers "
                    "ask for %3$s, which protects less. It is kept."),
                 tag, have, want);
@@ -1113,7 +1126,7 @@ plan_step(struct plan *p, const struct plan_live *live,
     }
     const char *bad = NULL;
     if (!err && !step_loadable(p, live, from, &bad)) {
-        finding_add(&p->findings, SEV_FAIL, "PLAN_UNSAFE",
+        PNOTE(p, step, SEV_FAIL, "PLAN_UNSAFE",
                     N_("The changes for %1$s would leave the zone unable "
                        "to load (a CNAME next to other records, a record "
                        "twice, or a name too long); none is proposed."),
@@ -1136,7 +1149,7 @@ plan_step(struct plan *p, const struct plan_live *live,
             free(p->v[c].why_args[1]);
         }
         p->n = from;
-        finding_add(&p->findings, SEV_ERROR, "PLAN_DNS_ERROR",
+        PNOTE(p, step, SEV_ERROR, "PLAN_DNS_ERROR",
                     N_("The records of the %1$s step could not be read "
                        "from DNS, so no change is proposed for it."),
                     check_step_name(step));
@@ -1183,7 +1196,7 @@ plan_build(const struct plan_live *live, const struct export_plan *t,
             char *d = target_data(rr);
             char *line = xasprintf("%s. %s %s", rr->owner,
                                    gen_type_name(rr->type), d);
-            finding_add(&out->findings, SEV_INFO, "PLAN_ELSEWHERE",
+            PNOTE(out, st, SEV_INFO, "PLAN_ELSEWHERE",
                         N_("Not in your zone, to be published by whoever "
                            "runs it: %1$s"), line);
             free(line);
@@ -1205,8 +1218,27 @@ plan_fini(struct plan *p)
     free(p->v);
     free(p->domain);
     free(p->zone);
+    free(p->fstep);
     findings_fini(&p->findings);
     memset(p, 0, sizeof(*p));
+}
+
+void
+plan_take_notes(struct plan *p, const struct export_plan *t)
+{
+    for (int st = 0; st < STEP_COUNT; st++)
+        for (size_t i = 0; i < t->notes[st].n; i++) {
+            const struct finding *n = &t->notes[st].v[i];
+            const char *a[FINDING_MAX_ARGS] = { 0 };
+
+            for (int k = 0; k < n->nargs && k < FINDING_MAX_ARGS; k++)
+                a[k] = n->args[k];
+            findings_addl(&p->findings, n->sev, n->id, n->msgid,
+                          n->msgid_plural, n->n, a[0], a[1], a[2], a[3],
+                          a[4], a[5], (const char *)NULL);
+            p->findings.v[p->findings.n - 1].msgid_args = n->msgid_args;
+            note_step(p, (enum check_step)st);
+        }
 }
 
 size_t

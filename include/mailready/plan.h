@@ -90,6 +90,7 @@ struct plan {
     size_t n;
     size_t cap;
     struct findings findings;   /* PLAN_* findings (catalog in plan.c) */
+    enum check_step *fstep;     /* the step each finding is about */
 };
 
 struct plan_opts {
@@ -105,6 +106,9 @@ void plan_build(const struct plan_live *live,
                 const struct export_plan *target,
                 const struct plan_opts *o, struct plan *out);
 void plan_fini(struct plan *p);
+
+/* Add the target's notes (what is left to do by hand) to p's findings. */
+void plan_take_notes(struct plan *p, const struct export_plan *t);
 
 /* Changes of one step; nothing when the step needs none. */
 size_t plan_step_count(const struct plan *p, enum check_step step);
