@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mailready/plan.h"
 #include "mailready/present.h"
 #include "mailready/cli.h"
 #include "mailready/dns.h"
@@ -92,11 +93,12 @@ write_output(const char *path, const char *data)
 static bool
 cli_export_write(const struct state *st, const char *alabel,
                  const char *ulabel, const char *format, bool from_saved,
-                 const char *path)
+                 struct plan_fetch *fetch, const char *path)
 {
     struct preset_list *presets;
     struct export_plan plan;
     struct export_doc doc;
+    struct plan live;
     enum export_format fmt = EXPORT_TXT;
     char *text;
     bool ok;
@@ -108,11 +110,22 @@ cli_export_write(const struct state *st, const char *alabel,
     }
     presets = presets_load();
     export_plan_build(alabel, &st->answers, presets, &plan);
-    export_doc_build(&doc, st, &plan, alabel, ulabel, from_saved,
-                     (long long)time(NULL));
+    /* Checked just now: the changes from what is live, as `plan`. */
+    if (fetch != NULL) {
+        struct plan_opts po = {
+            .domain = alabel,
+            .dmarc_p_explicit =
+                st->answers.dmarc_policy != STATE_POLICY_UNSET,
+        };
+        plan_build(plan_fetch_live(fetch), &plan, &po, &live);
+    }
+    export_doc_build(&doc, st, &plan, fetch != NULL ? &live : NULL, alabel,
+                     ulabel, from_saved, (long long)time(NULL));
     text = export_render(&doc, fmt, &present_export_tr, present_utf8());
     ok = write_output(path, text);
     free(text);
+    if (fetch != NULL)
+        plan_fini(&live);
     export_plan_fini(&plan);
     preset_list_free(presets);
     return ok;
@@ -183,7 +196,9 @@ cli_export(int argc, char **argv)
     struct export_args ea = { false, NULL, NULL };
     struct cli_args pa = { .com = &com, .tg = &tg, .cmd = &ea };
     const char *domain_arg, *output;
-    bool offline, can_save = true;
+    bool offline, can_save = true, have_target = false;
+    struct plan_fetch *fetch = NULL;
+    struct export_plan target;
     char *alabel = NULL, *ulabel = NULL;
     struct dns *dns = NULL;
     struct state *old = NULL, *cur = NULL;
@@ -235,20 +250,39 @@ cli_export(int argc, char **argv)
         dns = cli_dns_new(&com);
         if (dns == NULL)
             goto out;
+        /* What is live where the answers' records go, asked with the
+         * checks: the checklist lists the changes from it. */
+        struct state_answers ans;
+        struct preset_list *pl = presets_load();
+        memset(&ans, 0, sizeof(ans));
+        if (old != NULL)
+            state_answers_copy(&ans, &old->answers);
+        cli_answers_store(&ans, &opts);
+        export_plan_build(alabel, &ans, pl, &target);
+        have_target = true;
+        state_answers_fini(&ans);
+        preset_list_free(pl);
         check_ctx_init(&ctx, dns, &opts);
-        check_run_all(&ctx, CHECK_ALL_STEPS);
+        check_run_start(&ctx, CHECK_ALL_STEPS);
+        fetch = plan_fetch_start(dns, alabel, &target);
+        dns_run(dns);
+        check_run_poll(&ctx);
         cur = old != NULL ? state_clone(old) : state_new(alabel);
         state_update_from_ctx(cur, &ctx, time(NULL));
         check_ctx_fini(&ctx);
     }
     cli_answers_store(&cur->answers, &opts);
 
-    if (cli_export_write(cur, alabel, ulabel, fmt_name, offline, output))
+    if (cli_export_write(cur, alabel, ulabel, fmt_name, offline, fetch,
+                         output))
         ret = CLI_EXIT_OK;
 out:
     state_free(old);
     state_free(cur);
     dns_free(dns);
+    plan_fetch_free(fetch);
+    if (have_target)
+        export_plan_fini(&target);
     free(alabel);
     free(ulabel);
     return ret;

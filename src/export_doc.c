@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mailready/export.h"
+#include "mailready/plan.h"
 
 bool
 export_format_parse(const char *s, enum export_format *out)
@@ -29,7 +30,8 @@ export_format_parse(const char *s, enum export_format *out)
 
 void
 export_doc_build(struct export_doc *doc, const struct state *st,
-                 const struct export_plan *plan, const char *alabel,
+                 const struct export_plan *plan, const struct plan *live,
+                 const char *alabel,
                  const char *ulabel, bool from_saved, long long made_at)
 {
     memset(doc, 0, sizeof(*doc));
@@ -56,10 +58,19 @@ export_doc_build(struct export_doc *doc, const struct state *st,
         it->checked_at = s->checked_at;
         it->first_passed_at = s->first_passed_at;
         it->saved = s;
+        /* Checked against what is live: the changes, even for a step
+         * that passes (the answers may ask for more). */
+        if (live != NULL && i != STEP_PTR && live->status != PLAN_ERROR) {
+            it->planned = plan->rrs[i].n > 0;
+            if (live->deletes[i].n > 0)
+                it->deletes = &live->deletes[i];
+            if (live->adds[i].n > 0)
+                it->adds = &live->adds[i];
+        }
         /* Records and notes only where something is left to do. */
         if (it->present && it->st == ST_OK)
             continue;
-        if (plan->rrs[i].n > 0)
+        if (plan->rrs[i].n > 0 && !it->planned)
             it->rrs = &plan->rrs[i];
         if (plan->elsewhere[i].n > 0)
             it->elsewhere = &plan->elsewhere[i];

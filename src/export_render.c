@@ -954,12 +954,22 @@ zone_text(const struct export_doc *doc)
     for (size_t i = 0; i < doc->n; i++) {
         const struct export_item *it = &doc->items[i];
 
-        if (it->rrs == NULL)
+        const struct gen_rrs *add = it->planned ? it->adds : it->rrs;
+
+        if (add == NULL && it->deletes == NULL)
             continue;
         any = true;
         strbuf_addf(&sb, "; %s\n", check_step_name(it->step));
-        for (size_t k = 0; k < it->rrs->n; k++) {
-            char *line = export_zone_record(&it->rrs->v[k], doc->ttl,
+        /* What the plan deletes, as comments: a zone file has no
+         * "delete". */
+        for (size_t k = 0; it->deletes != NULL && k < it->deletes->n; k++) {
+            char *line = export_zone_record(&it->deletes->v[k], doc->ttl,
+                                            GEN_TXT_CHUNK, 0);
+            strbuf_addf(&sb, "; delete: %s\n", line);
+            free(line);
+        }
+        for (size_t k = 0; add != NULL && k < add->n; k++) {
+            char *line = export_zone_record(&add->v[k], doc->ttl,
                                             EXPORT_ZONE_CHUNK, 4);
             strbuf_addf(&sb, "%s\n", line);
             free(line);
@@ -1074,6 +1084,12 @@ walk_item(struct emit *e, const struct emitter *ops,
     } else if (done && ops->item_text != NULL) {
         ops->item_text(e, say(e, N_("Nothing to do.")));
     }
+    if (it->planned && it->deletes == NULL && it->adds == NULL &&
+        ops->item_text != NULL)
+        ops->item_text(e, say(e, N_("Nothing to publish: what is published "
+                                    "already meets your answers.")));
+    walk_records(e, ops, N_("Delete from your zone:"), it->deletes, l);
+    walk_records(e, ops, N_("Then add to your zone:"), it->adds, l);
     walk_records(e, ops, N_("Records to publish in your zone:"), it->rrs, l);
     walk_records(e, ops, N_("Records someone else publishes:"),
                  it->elsewhere, l);

@@ -1204,6 +1204,18 @@ plan_build(const struct plan_live *live, const struct export_plan *t,
         }
     if (out->status != PLAN_ERROR && out->n > 0)
         out->status = PLAN_CHANGES;
+    for (int st = 0; st < STEP_COUNT; st++) {
+        gen_rrs_init(&out->deletes[st]);
+        gen_rrs_init(&out->adds[st]);
+    }
+    for (size_t i = 0; i < out->n; i++) {
+        const struct plan_change *c = &out->v[i];
+        char *rd = plan_change_rdata(c);
+
+        gen_rrs_add(c->action == PLAN_ADD ? &out->adds[c->step] :
+                    &out->deletes[c->step], c->name, c->type, rd, NULL);
+        free(rd);
+    }
 }
 
 void
@@ -1220,7 +1232,37 @@ plan_fini(struct plan *p)
     free(p->zone);
     free(p->fstep);
     findings_fini(&p->findings);
+    for (int st = 0; st < STEP_COUNT; st++) {
+        gen_rrs_fini(&p->deletes[st]);
+        gen_rrs_fini(&p->adds[st]);
+    }
     memset(p, 0, sizeof(*p));
+}
+
+char *
+plan_change_rdata(const struct plan_change *c)
+{
+    struct strbuf sb;
+    bool in = false;
+
+    if (c->type != DNS_T_TXT)
+        return xstrdup(c->data);
+    strbuf_init(&sb);
+    for (const char *p = c->data; *p != '\0'; p++) {
+        if (*p == '"') {
+            in = !in;
+        } else if (in && *p == '\\' && ascii_is_digit(p[1]) &&
+                   ascii_is_digit(p[2]) && ascii_is_digit(p[3])) {
+            strbuf_addc(&sb, (char)((p[1] - '0') * 100 + (p[2] - '0') * 10 +
+                                    (p[3] - '0')));
+            p += 3;
+        } else if (in && *p == '\\' && p[1] != '\0') {
+            strbuf_addc(&sb, *++p);
+        } else if (in) {
+            strbuf_addc(&sb, *p);
+        }
+    }
+    return strbuf_detach(&sb);
 }
 
 void

@@ -136,19 +136,9 @@ plan_change(const struct tui *t, struct tw_doc *d, const struct plan_change *c)
     char *why = present_plan_why(c);
 
     if (c->action == PLAN_ADD) {
-        char *text = xstrdup(c->data);
-
         /* scr_publish() wants TXT data unquoted, as a panel takes it. */
-        if (c->type == DNS_T_TXT) {
-            char *o = text;
-            for (const char *p = c->data; *p != '\0'; p++)
-                if (*p == '\\' && p[1] != '\0')
-                    *o++ = *++p;
-                else if (*p != '"' && !(*p == ' ' && p > c->data &&
-                                        p[-1] == '"'))
-                    *o++ = *p;
-            *o = '\0';
-        }
+        char *text = plan_change_rdata(c);
+
         tw_text(d, TS_BOLD, 0, _("Add:"));
         scr_publish(t, d, c->name, c->type, text);
         free(text);

@@ -137,6 +137,8 @@ summary_key(struct tui *t, int key)
     char *txt, *html, *m, *why;
     struct export_plan plan;
     struct export_doc doc;
+    struct plan live;
+    bool have_live;
 
     if (key != 'e' || t->domain == NULL || t->st == NULL)
         return ACT_NONE;
@@ -152,7 +154,9 @@ summary_key(struct tui *t, int key)
     /* The results of this visit's checks and the answers as they stand,
      * built once, written twice. */
     tui_plan(t, &plan);
-    export_doc_build(&doc, t->st, &plan, t->domain, t->ulabel, true,
+    have_live = tui_live_plan(t, &plan, &live);
+    export_doc_build(&doc, t->st, &plan, have_live ? &live : NULL,
+                     t->domain, t->ulabel, true,
                      (long long)time(NULL));
     why = export_one(&doc, EXPORT_TXT, txt);
     if (why == NULL)
@@ -163,6 +167,8 @@ summary_key(struct tui *t, int key)
     else
         m = xasprintf(_("Export failed: %s"), why);
     tui_notice(t, m);
+    if (have_live)
+        plan_fini(&live);
     export_plan_fini(&plan);
     free(why);
     free(m);

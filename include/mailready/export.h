@@ -112,6 +112,10 @@ struct export_item {
                                          * NULL when the step passes */
     const struct gen_rrs *rrs;          /* to publish, NULL if none */
     const struct gen_rrs *elsewhere;    /* published by others, or NULL */
+    bool planned;               /* checked against what is live: deletes
+                                 * and adds replace rrs (plan.h) */
+    const struct gen_rrs *deletes;      /* to delete, NULL if none */
+    const struct gen_rrs *adds;         /* to add, NULL if none */
 };
 
 /* The checklist: built once from a state (the latest results) and the
@@ -134,8 +138,12 @@ struct export_doc {
  * date written in the heading.  Every step is an item, checked or not;
  * a step that passes gets no notes and no records.  Never fails;
  * nothing to free (the document only borrows). */
+struct plan;
+/* live (may be NULL) is the plan from what is live to plan (plan.h): the
+ * items then list its deletes and adds, or "Nothing to publish". */
 void export_doc_build(struct export_doc *doc, const struct state *st,
-                      const struct export_plan *plan, const char *alabel,
+                      const struct export_plan *plan,
+                      const struct plan *live, const char *alabel,
                       const char *ulabel, bool from_saved,
                       long long made_at);
 

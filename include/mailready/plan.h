@@ -28,6 +28,7 @@
 #include "mailready/dns.h"
 #include "mailready/export.h"
 #include "mailready/finding.h"
+#include "mailready/gen.h"
 #include "mailready/spf.h"
 
 /* Live records at one name and type. */
@@ -91,6 +92,9 @@ struct plan {
     size_t cap;
     struct findings findings;   /* PLAN_* findings (catalog in plan.c) */
     enum check_step *fstep;     /* the step each finding is about */
+    struct gen_rrs deletes[STEP_COUNT];  /* the changes again, per step,
+                                          * as records (TXT unquoted) */
+    struct gen_rrs adds[STEP_COUNT];
 };
 
 struct plan_opts {
@@ -106,6 +110,10 @@ void plan_build(const struct plan_live *live,
                 const struct export_plan *target,
                 const struct plan_opts *o, struct plan *out);
 void plan_fini(struct plan *p);
+
+/* The record data of a change as gen_rr holds it: TXT strings joined and
+ * unescaped, other types as they are.  Caller frees. */
+char *plan_change_rdata(const struct plan_change *c);
 
 /* Add the target's notes (what is left to do by hand) to p's findings. */
 void plan_take_notes(struct plan *p, const struct export_plan *t);

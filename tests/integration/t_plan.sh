@@ -92,6 +92,16 @@ expect_grep 'p=quarantine.*rua=mailto:dmarc@plan-rua.test' \
     "$T/plan-rua.test.after" "rua: raised to quarantine, rua kept"
 
 # --- 3. two SPF records: merged, the include kept -----------------------------
+# The checklist shows the same plan: what to delete, then what to add.
+mr_run export plan-spf2.test --resolver "$R" --timeout 2 \
+    --state-dir "$T/state" --server-ip $IP --hostname mail.plan-spf2.test
+expect_rc 0 "spf2: export writes the checklist"
+expect_grep 'Delete from your zone:' "$T/out" \
+    "spf2: the checklist lists the records to delete"
+expect_grep 'Value: +v=spf1 mx include:_spf.plan-spf2.test ip4:81.7.12.34 -all' \
+    "$T/out" "spf2: the checklist adds the merged record, as plan does"
+expect_grep '^; delete: plan-spf2.test. [0-9]+ IN TXT "v=spf1 mx ~all"' \
+    "$T/out" "spf2: the zone snippet names the deletion as a comment"
 apply_case plan-spf2.test --ip $IP --hostname mail.plan-spf2.test \
     --rua dmarc@plan-spf2.test
 expect_grep 'include:_spf.plan-spf2.test' "$T/plan-spf2.test.after" \
@@ -146,6 +156,10 @@ plan plan-clean.test --ip $IP --hostname mail.plan-clean.test \
     --rua dmarc@plan-clean.test
 expect_rc 0 "clean: exit 0"
 expect_grep '^Nothing to publish' "$T/out" "clean: says nothing to publish"
+mr_run export plan-clean.test --resolver "$R" --timeout 2 \
+    --state-dir "$T/state" --server-ip $IP --hostname mail.plan-clean.test
+expect_grep 'Nothing to publish: what is published already meets' "$T/out" \
+    "clean: the checklist says nothing to publish"
 plan plan-clean.test --ip $IP --hostname mail.plan-clean.test \
     --rua dmarc@plan-clean.test --format nsupdate
 expect_true "clean: the nsupdate script is empty" test ! -s "$T/out"

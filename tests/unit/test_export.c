@@ -475,7 +475,7 @@ export__every_format__says_every_item(void **unused)
 
     (void)unused;
     export_plan_build("a.example", &s->answers, presets, &p);
-    export_doc_build(&doc, s, &p, "a.example", NULL, true, 1764806400);
+    export_doc_build(&doc, s, &p, NULL, "a.example", NULL, true, 1764806400);
     assert_int_equal(doc.n, STEP_COUNT);
     assert_int_equal(doc.overall, ST_FAIL);
     for (size_t i = 0; i < ARRAY_LEN(fmts); i++) {
@@ -525,7 +525,7 @@ export__markdown__addresses_are_code(void **unused)
 
     (void)unused;
     export_plan_build("a.example", &s->answers, presets, &p);
-    export_doc_build(&doc, s, &p, "a.example", NULL, false, 1764806400);
+    export_doc_build(&doc, s, &p, NULL, "a.example", NULL, false, 1764806400);
     md = export_render(&doc, EXPORT_MD, &test_tr, true);
     assert_md_inert(md);
     /* The address from DNS is there, as code. */

@@ -10,8 +10,10 @@ tm_send n
 screen_has "step 2 is SPF" "Step 2: who may send your mail"
 screen_has "SPF is OK" "Verdict: OK"
 tm_send NPage
-screen_has "SPF: the record for the server" \
-    "v=spf1 ip4:185\.117\.82\.25 ~all"
+screen_has "SPF: a step that is OK has nothing to publish" \
+    "Nothing to publish: what is published already meets"
+screen_lacks "SPF: no record box when the step is OK" \
+    "Publish these records|Publish this record"
 tm_send n
 screen_has "step 3 is DKIM" "Step 3: signing"
 screen_has "DKIM is OK" "Verdict: OK"

@@ -1,0 +1,24 @@
+# The wizard shows the plan from what is live (issue 12): a step whose
+# records already meet the answers says "Nothing to publish"; two SPF
+# records become one merged record, deletions first, nothing dropped.
+. "$TOP/tests/wizard/wiz-lib.sh"
+
+wz_start plan-spf2.test "${WZ_ZONES[@]}" \
+    --zone-file "$TOP/tests/plan/plan-spf2.test.zone" \
+    --server-ip 81.7.12.34 --hostname mail.plan-spf2.test
+screen_has "starts at MX" "Step 1: where"
+screen_has "MX: the live MX meets the answers: nothing to publish" \
+    "Nothing to publish: what is published already meets"
+tm_send n
+screen_has "SPF: two records" "2 SPF records"
+tm_send NPage
+screen_has "SPF: changes, deletions first" \
+    "Make these changes in your zone, deletions first"
+screen_has "SPF: the old records are deleted" "Delete:"
+tm_send NPage
+screen_has "SPF: the merged record keeps the include and -all" \
+    "v=spf1 mx include:_spf\.plan-spf2\.test ip4:81\.7\.12\.34 -all"
+screen_lacks "SPF: no ~all in the merged record" \
+    "include:_spf\.plan-spf2\.test ip4:81\.7\.12\.34 ~all"
+tm_send q
+expect_true "q quits with status 0" wz_gone 0
