@@ -128,6 +128,15 @@ plan_fetch_start(struct dns *d, const char *domain,
     const char *seen[256];
     size_t n_seen = 0;
 
+    /* The apex and _dmarc always: a front end may build those records
+     * after the run (the wizard's DMARC answers). */
+    char *dmarc = xasprintf("_dmarc.%s", domain);
+    const char *always[2] = { domain, dmarc };
+    for (size_t k = 0; k < 2; k++) {
+        seen[n_seen++] = always[k];
+        for (size_t j = 0; j < ARRAY_LEN(fetch_types); j++)
+            ask(d, f, always[k], fetch_types[j], 0);
+    }
     for (int st = 0; st < STEP_COUNT; st++)
         for (size_t i = 0; i < target->rrs[st].n; i++) {
             const char *owner = target->rrs[st].v[i].owner;
@@ -170,6 +179,7 @@ plan_fetch_start(struct dns *d, const char *domain,
                 p++;
         }
     }
+    free(dmarc);
     /* The SOA of the domain and of each parent, in parallel. */
     const char *p = domain;
     size_t labels = count_labels(domain);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mailready/dns.h"
+#include "mailready/export.h"
 #include "mailready/gen_dmarc.h"
 #include "mailready/i18n.h"
 #include "mailready/tui.h"
@@ -109,17 +110,39 @@ draw_record(const struct tui *t, struct tw_doc *d)
         gen_dmarc_fini(&g);
         return;
     }
+    /* The record checked against what is live: a published record keeps
+     * its report addresses and a higher policy (plan.h). */
+    struct export_plan ep;
+    struct plan live;
     char *name = xasprintf("_dmarc.%s", t->domain);
-    tw_text(d, TS_BOLD, 0, _("Publish this record:"));
-    scr_publish(t, d, name, DNS_T_TXT, g.record);
-    free(name);
-    for (size_t i = 0; i < g.n_auth; i++) {
-        tw_blank(d);
-        tw_text(d, TS_NORMAL, 0,
-                _("The report address is in another domain. That domain "
-                  "must agree to receive your reports by publishing:"));
-        scr_publish(t, d, g.auth[i], DNS_T_TXT, GEN_DMARC_AUTH_TEXT);
+
+    memset(&ep, 0, sizeof(ep));
+    ep.ttl = EXPORT_TTL;
+    gen_rrs_add(&ep.rrs[STEP_DMARC], name, DNS_T_TXT, g.record, NULL);
+    for (size_t i = 0; i < g.n_auth; i++)
+        gen_rrs_add(&ep.elsewhere[STEP_DMARC], g.auth[i], DNS_T_TXT,
+                    GEN_DMARC_AUTH_TEXT,
+                    N_("The report address is in another domain. That "
+                       "domain must agree to receive your reports by "
+                       "publishing this record."));
+    scr_plan_step(t, d, &ep, STEP_DMARC);
+    if (tui_live_plan(t, &ep, &live)) {
+        if (live.refused && !t->allow_weaker) {
+            tw_blank(d);
+            tw_text(d, TS_NORMAL, 0,
+                    _("Your answers ask for less than the published record, "
+                      "so it is kept. Press w to use your answers anyway."));
+        } else if (t->allow_weaker) {
+            tw_blank(d);
+            tw_text(d, TS_NORMAL, 0,
+                    _("Your answers are used even where they are weaker than "
+                      "the published record. Press w to keep the published "
+                      "values instead."));
+        }
+        plan_fini(&live);
     }
+    free(name);
+    export_plan_fini(&ep);
     gen_dmarc_fini(&g);
 }
 
@@ -223,6 +246,10 @@ dmarc_key(struct tui *t, int key)
             return ACT_REDRAW | ACT_SAVE;
         }
         return ACT_NONE;
+    }
+    if (key == 'w') {
+        t->allow_weaker = !t->allow_weaker;
+        return ACT_REDRAW;
     }
     if (key == TK_FN(KEY_LEFT))
         return change(t, -1);

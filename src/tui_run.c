@@ -239,6 +239,7 @@ tui_live_plan(const struct tui *t, const struct export_plan *target,
     memset(&po, 0, sizeof(po));
     po.domain = t->domain;
     po.dmarc_p_explicit = t->st->answers.dmarc_policy != STATE_POLICY_UNSET;
+    po.allow_weaker = t->allow_weaker;
     plan_build(t->plive, target, &po, out);
     return true;
 }

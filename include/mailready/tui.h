@@ -234,6 +234,7 @@ struct tui {
     bool have_ptarget;
     const struct plan_live *plive;  /* pfetch's records once the run
                                      * finished, or NULL */
+    bool allow_weaker;          /* the admin confirmed a weaker record */
     const char *opt_ips[STATE_MAX_SERVER_IPS];
     const char *opt_sels[STATE_MAX_SELECTORS];
     struct dns *dns;
