@@ -35,8 +35,8 @@ on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 }
 
 enum rc
-http_get_start(const char *url, unsigned timeout_ms, size_t max_body,
-               struct http **out)
+http_get_start(const char *url, enum http_family family,
+               unsigned timeout_ms, size_t max_body, struct http **out)
 {
     struct http *h;
 
@@ -60,6 +60,10 @@ http_get_start(const char *url, unsigned timeout_ms, size_t max_body,
         return RC_INVALID;
     }
     curl_easy_setopt(h->easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h->easy, CURLOPT_IPRESOLVE,
+                     family == HTTP_IPV4 ? CURL_IPRESOLVE_V4 :
+                     family == HTTP_IPV6 ? CURL_IPRESOLVE_V6 :
+                     CURL_IPRESOLVE_WHATEVER);
     curl_easy_setopt(h->easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h->easy, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
     curl_easy_setopt(h->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);

@@ -165,7 +165,7 @@ provider_draw(const struct tui *t, struct tw_doc *d)
             d->focus = (int)d->n;
             tw_text(d, TS_BOLD, 0, m);
             free(m);
-        } else if (t->ip_url != NULL && t->http == NULL) {
+        } else if (t->ip_url != NULL && !tui_detecting(t)) {
             char *m = xasprintf(_("F3: if you run mailready on the mail "
                                   "server, learn its public address from "
                                   "%s (asks first)."), t->ip_url);
@@ -359,7 +359,7 @@ provider_key(struct tui *t, int key)
             tui_detect_start(t);
         return ACT_REDRAW;
     }
-    if (key == TK_FN(KEY_F(3)) && t->ip_url != NULL && t->http == NULL) {
+    if (key == TK_FN(KEY_F(3)) && t->ip_url != NULL && !tui_detecting(t)) {
         t->sp.ask_detect = true;
         t->sp.focus = 1;
         return ACT_REDRAW;

@@ -923,11 +923,15 @@ tui_run(struct tui *t)
             nfds += ndns;
             timeout = dns_timeout_ms(t->dns, TUI_TICK_MS);
         }
-        int nhttp = 0;
-        if (t->http != NULL) {
-            nhttp = http_pollfds(t->http, fds + nfds, TUI_MAX_FDS - nfds);
-            int ht = http_timeout_ms(t->http, TUI_TICK_MS);
-            nfds += nhttp;
+        int nhttp[2] = { 0, 0 }, hfirst[2] = { 0, 0 };
+        for (int h = 0; h < 2; h++) {
+            if (t->http[h] == NULL)
+                continue;
+            hfirst[h] = nfds;
+            nhttp[h] = http_pollfds(t->http[h], fds + nfds,
+                                    TUI_MAX_FDS - nfds);
+            int ht = http_timeout_ms(t->http[h], TUI_TICK_MS);
+            nfds += nhttp[h];
             if (timeout < 0 || ht < timeout)
                 timeout = ht;
         }
@@ -954,11 +958,12 @@ tui_run(struct tui *t)
             t->tick++;
             dirty = true;
         }
-        if (t->http != NULL
-            && http_process(t->http, fds + 2 + ndns, nhttp)) {
-            tui_detect_done(t);
-            dirty = true;
-        }
+        for (int h = 0; h < 2; h++)
+            if (t->http[h] != NULL
+                && http_process(t->http[h], fds + hfirst[h], nhttp[h])) {
+                tui_detect_done(t, h);
+                dirty = true;
+            }
         if (fds[1].revents & POLLIN) {
             char buf[64];
             while (read(g_sigpipe[0], buf, sizeof(buf)) > 0)
@@ -1054,7 +1059,9 @@ tui_run(struct tui *t)
     util_set_die_hook(NULL);
     /* A check still in flight is cancelled and freed (tui_run_drop()). */
     tui_run_drop(t);
-    http_free(t->http);
-    t->http = NULL;
+    for (int h = 0; h < 2; h++) {
+        http_free(t->http[h]);
+        t->http[h] = NULL;
+    }
     return CLI_EXIT_OK;
 }

@@ -99,13 +99,15 @@ void
 tui_fini(struct tui *t)
 {
     tui_run_drop(t);
-    http_free(t->http);
+    http_free(t->http[0]);
+    http_free(t->http[1]);
     state_answers_fini(&t->given);
     free(t->domain);
     free(t->ulabel);
     free(t->dns_err);
     free(t->help_text);
     free(t->notice);
+    free(t->detect_err);
     free(t->sp.error_arg);
     free(t->sk.error_arg);
     state_free(t->st);
@@ -329,34 +331,48 @@ tui_recheck(struct tui *t)
 /* Longest answer we take from the address service. */
 #define TUI_DETECT_MAX 128
 
+bool
+tui_detecting(const struct tui *t)
+{
+    return t->http[0] != NULL || t->http[1] != NULL;
+}
+
+/* Ask the address service once over IPv4 and once over IPv6: a server
+ * has a public address of each kind, or one of them. */
 void
 tui_detect_start(struct tui *t)
 {
-    if (t->http != NULL || t->ip_url == NULL)
+    static const enum http_family fam[2] = { HTTP_IPV4, HTTP_IPV6 };
+    bool any = false;
+
+    if (tui_detecting(t) || t->ip_url == NULL)
         return;
-    if (http_get_start(t->ip_url, t->com->timeout_s * 1000, TUI_DETECT_MAX,
-                       &t->http) != RC_OK) {
-        char *m = xasprintf(_("Cannot ask %s."), t->ip_url);
-        tui_notice(t, m);
-        free(m);
-        return;
-    }
-    char *m = xasprintf(_("Asking %s for this server's public address…"),
-                        t->ip_url);
+    t->detect_found = false;
+    free(t->detect_err);
+    t->detect_err = NULL;
+    for (int h = 0; h < 2; h++)
+        any |= http_get_start(t->ip_url, fam[h], t->com->timeout_s * 1000,
+                              TUI_DETECT_MAX, &t->http[h]) == RC_OK;
+    char *m = any ? xasprintf(_("Asking %s for this server's public "
+                                "addresses…"), t->ip_url)
+                  : xasprintf(_("Cannot ask %s."), t->ip_url);
     tui_notice(t, m);
     free(m);
 }
 
-/* The address service answered (or failed): add the address. */
 void
-tui_detect_done(struct tui *t)
+tui_detect_done(struct tui *t, int h)
 {
     const char *body = NULL, *err = NULL;
     struct ipaddr ip;
     char *m = NULL;
 
-    if (http_result(t->http, &body, &err) != RC_OK) {
-        m = xasprintf(_("Could not learn the public address: %s"), err);
+    if (http_result(t->http[h], &body, &err) != RC_OK) {
+        /* No IPv6 (or no IPv4) is common: said only if nothing came. */
+        if (t->detect_err == NULL || h == 0) {
+            free(t->detect_err);
+            t->detect_err = xstrdup(err != NULL ? err : "");
+        }
     } else {
         size_t a = strspn(body, " \t\r\n"), n = strcspn(body + a, " \t\r\n");
         char *addr = xstrndup(body + a, n);
@@ -366,21 +382,30 @@ tui_detect_done(struct tui *t)
                             "%2$s"), t->ip_url, vis);
         } else {
             struct tw_edit *e = &t->sp.ips;
-            if (strstr(e->buf, addr) == NULL) {
+            char buf[64];
+
+            /* The canonical form, so that the list holds each once. */
+            net_format(&ip, buf, sizeof(buf));
+            if (strstr(e->buf, buf) == NULL) {
                 char *nv = xasprintf("%s%s%s", e->buf, e->len > 0 ? " " : "",
-                                     addr);
+                                     buf);
                 tw_edit_set(e, nv);
                 free(nv);
             }
+            t->detect_found = true;
             m = xasprintf(_("This server's public address is %s: added to "
-                            "the list."), vis);
+                            "the list."), buf);
         }
         free(vis);
         free(addr);
     }
-    tui_notice(t, m);
+    http_free(t->http[h]);
+    t->http[h] = NULL;
+    if (m == NULL && !tui_detecting(t) && !t->detect_found)
+        m = xasprintf(_("Could not learn the public address: %s"),
+                      t->detect_err != NULL ? t->detect_err : "");
+    if (m != NULL)
+        tui_notice(t, m);
     free(m);
-    http_free(t->http);
-    t->http = NULL;
 }
 

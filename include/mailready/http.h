@@ -12,8 +12,16 @@
 #include "mailready/rc.h"
 
 /* The default address-echo service (answers with the caller's address as
- * plain text). */
-#define HTTP_IP_URL_DEFAULT "https://api.ipify.org"
+ * plain text; reachable over IPv4 and IPv6, so asking once over each
+ * gives both addresses). */
+#define HTTP_IP_URL_DEFAULT "https://api64.ipify.org"
+
+/* Which address family a request may use. */
+enum http_family {
+    HTTP_ANY,
+    HTTP_IPV4,
+    HTTP_IPV6
+};
 
 struct http;
 
@@ -21,8 +29,9 @@ struct http;
  * keeping at most max_body bytes (a longer body is an error).  Never
  * blocks.  *out: caller frees with http_free(); RC_INVALID for a URL
  * libcurl refuses, RC_NOMEM if libcurl cannot start. */
-enum rc http_get_start(const char *url, unsigned timeout_ms,
-                       size_t max_body, struct http **out);
+enum rc http_get_start(const char *url, enum http_family family,
+                       unsigned timeout_ms, size_t max_body,
+                       struct http **out);
 
 /* Poll integration, as for dns.h: fill up to max entries and return how
  * many; how long poll() may sleep (at most max_ms); after poll(), process

@@ -259,7 +259,10 @@ struct tui {
 
     /* the optional public-address detection (libcurl) */
     const char *ip_url;
-    struct http *http;          /* a request in flight, or NULL */
+    struct http *http[2];       /* requests in flight (over IPv4, over
+                                 * IPv6), or NULL */
+    bool detect_found;          /* one of them gave an address */
+    char *detect_err;           /* why one failed (English, libcurl) */
 
     /* screens */
     enum scr_id cur;
@@ -320,6 +323,8 @@ void tui_state_save(struct tui *t);
 /* Ask t->ip_url for this machine's public address, in the background;
  * the answer is added to the provider screen's address field. */
 void tui_detect_start(struct tui *t);
+/* A detection request is in flight. */
+bool tui_detecting(const struct tui *t);
 /* The chosen provider presets (the own server included), i = 0, 1, ...
  * until NULL. */
 const struct preset *tui_preset_at(const struct tui *t, size_t i);
@@ -352,7 +357,7 @@ void tui_run_finished(struct tui *t);
 /* Drop the last run and its resolver (tui_run.c). */
 void tui_run_drop(struct tui *t);
 /* The address detection answered (or failed): add the address. */
-void tui_detect_done(struct tui *t);
+void tui_detect_done(struct tui *t, int which);
 
 /* Run the screens; t is set up by tui_init() and the caller (domain,
  * the answers given on the command line). */
