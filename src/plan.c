@@ -312,8 +312,18 @@ plan_set(struct plan *p, const struct plan_live *live,
                            name, NULL);
         }
     }
+    /* An address the host already has is kept with its others (a second
+     * address, a web server on the same name): only a host none of whose
+     * addresses is the declared one has the old ones replaced. */
+    bool any_match = false;
+    for (size_t i = 0; s != NULL && i < s->n; i++)
+        for (size_t k = 0; k < rrs->n; k++)
+            any_match |= rrs->v[k].type == type &&
+                         name_eq(rrs->v[k].owner, name) &&
+                         same_data(type, rrs->v[k].rdata, s, i);
+    bool keep_others = any_match && (type == DNS_T_A || type == DNS_T_AAAA);
     /* Live records the target does not have. */
-    for (size_t i = 0; s != NULL && i < s->n; i++) {
+    for (size_t i = 0; s != NULL && i < s->n && !keep_others; i++) {
         bool wanted = false;
 
         for (size_t k = 0; k < rrs->n && !wanted; k++)

@@ -362,6 +362,25 @@ cname_goes_first(void **unused)
 }
 
 static void
+host_addresses_kept_when_one_matches(void **unused)
+{
+    (void)unused;
+    have("mail." D, DNS_T_A, 2, "81.7.12.34", "81.7.12.35");
+    want(STEP_MX, "mail." D, DNS_T_A, "81.7.12.34");
+    build(false, false, false);
+    assert_int_equal(pl.n, 0);
+    /* None is the declared one: the old address is replaced. */
+    plan_live_fini(&live);
+    have("mail." D, DNS_T_A, 1, "81.7.12.99");
+    build(false, false, false);
+    assert_int_equal(pl.n, 2);
+    assert_string_equal(change(0, PLAN_DELETE, "mail." D, DNS_T_A),
+                        "81.7.12.99");
+    assert_string_equal(change(1, PLAN_ADD, "mail." D, DNS_T_A),
+                        "81.7.12.34");
+}
+
+static void
 hijacked_mx_replaced(void **unused)
 {
     (void)unused;
@@ -467,6 +486,8 @@ main(void)
         cmocka_unit_test_setup_teardown(dmarc_two_records_merged, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(cname_goes_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(host_addresses_kept_when_one_matches,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(hijacked_mx_replaced, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(dkim_key_compared_not_text, setup,
