@@ -1221,9 +1221,12 @@ plan_build(const struct plan_live *live, const struct export_plan *t,
     for (size_t i = 0; i < out->n; i++) {
         const struct plan_change *c = &out->v[i];
         char *rd = plan_change_rdata(c);
+        /* For showing: live data may hold any byte (a hostile record). */
+        char *vis = str_visible(rd, strlen(rd));
 
         gen_rrs_add(c->action == PLAN_ADD ? &out->adds[c->step] :
-                    &out->deletes[c->step], c->name, c->type, rd, NULL);
+                    &out->deletes[c->step], c->name, c->type, vis, NULL);
+        free(vis);
         free(rd);
     }
 }

@@ -137,7 +137,10 @@ plan_change(const struct tui *t, struct tw_doc *d, const struct plan_change *c)
 
     if (c->action == PLAN_ADD) {
         /* scr_publish() wants TXT data unquoted, as a panel takes it. */
-        char *text = plan_change_rdata(c);
+        char *raw = plan_change_rdata(c);
+        char *text = str_visible(raw, strlen(raw));
+
+        free(raw);
 
         tw_text(d, TS_BOLD, 0, _("Add:"));
         scr_publish(t, d, c->name, c->type, text);

@@ -93,7 +93,8 @@ struct plan {
     struct findings findings;   /* PLAN_* findings (catalog in plan.c) */
     enum check_step *fstep;     /* the step each finding is about */
     struct gen_rrs deletes[STEP_COUNT];  /* the changes again, per step,
-                                          * as records (TXT unquoted) */
+                                          * as records to show (TXT
+                                          * unquoted, visible-safe) */
     struct gen_rrs adds[STEP_COUNT];
 };
 
