@@ -266,7 +266,7 @@ verify_ar_parse(const char *value, struct verify_ar **ar, size_t *n,
         char *word = next_word(&w, end);
 
         if (first) {
-            serv = word != NULL ? word : xstrdup("");
+            serv = xstrdup(word != NULL ? word : "");
             first = false;
         } else if (word != NULL) {
             char *eq = strchr(word, '=');
@@ -494,7 +494,9 @@ verify_start(struct verify *v, struct dns *dns)
             v->r.dkim_skipped++;
             continue;
         }
-        v->sigs = xreallocarray(v->sigs, v->nsigs + 1, sizeof(*v->sigs));
+        /* one array for all: the queries point into it */
+        if (v->sigs == NULL)
+            v->sigs = xcalloc(VERIFY_MAX_SIGS, sizeof(*v->sigs));
         struct vsig *s = &v->sigs[v->nsigs++];
         memset(s, 0, sizeof(*s));
         s->hidx = k;
@@ -698,8 +700,10 @@ finish_dmarc(struct verify *v)
             dm->aspf = rec->aspf;
         dmarc_record_free(rec);
     }
-    /* alignment */
-    bool by_dkim = false, by_spf = false, temp = w.uncertain;
+    /* alignment; a walk that could not reach every name leaves the
+     * Organizational Domain, so relaxed alignment of another name than
+     * the From domain itself, uncertain */
+    bool by_dkim = false, by_spf = false, temp = false;
     for (size_t k = 0; k < v->r.ndkim; k++) {
         struct verify_dkim *d = &v->r.dkim[k];
         bool al = aligned(d->domain, dm, dm->adkim);
@@ -708,19 +712,25 @@ finish_dmarc(struct verify *v)
             by_dkim = true;
         if (al && d->result == DKIM_RES_TEMPERROR)
             temp = true;
+        if (d->result == DKIM_RES_PASS && !d->aligned && w.uncertain &&
+            dm->adkim != 's')
+            temp = true;
     }
     if (v->r.spf.domain != NULL && v->r.spf.mail_from != NULL &&
-        v->r.spf.mail_from[0] != '\0' &&
-        aligned(v->r.spf.domain, dm, dm->aspf)) {
-        v->r.spf.aligned = v->r.spf.result == SPF_RES_PASS;
+        v->r.spf.mail_from[0] != '\0') {
+        bool al = aligned(v->r.spf.domain, dm, dm->aspf);
+        v->r.spf.aligned = al && v->r.spf.result == SPF_RES_PASS;
         by_spf = v->r.spf.aligned;
-        if (v->r.spf.result == SPF_RES_TEMPERROR)
+        if (al && v->r.spf.result == SPF_RES_TEMPERROR)
+            temp = true;
+        if (!al && w.uncertain && dm->aspf != 's' &&
+            v->r.spf.result == SPF_RES_PASS)
             temp = true;
     }
     dm->aligned_by = by_dkim && by_spf ? "dkim+spf" : by_dkim ? "dkim" :
                      by_spf ? "spf" : NULL;
     if (w.policy < 0 || dm->policy == DMARC_P_ABSENT)
-        dm->result = temp && w.uncertain ? VERIFY_DMARC_TEMPERROR :
+        dm->result = w.uncertain ? VERIFY_DMARC_TEMPERROR :
                      VERIFY_DMARC_NONE;
     else if (by_dkim || by_spf)
         dm->result = VERIFY_DMARC_PASS;
