@@ -97,7 +97,8 @@ dkim_part(struct strbuf *sb, const struct verify_result *r)
     if (r->dkim_skipped > 0) {
         char n[24];
         snprintf(n, sizeof(n), "%zu", r->dkim_skipped);
-        add_msg(sb, "  ", N_("%s more signatures were not checked."), n);
+        add_msg(sb, "  ", N_("Signatures over the limit, not checked: "
+                             "%s."), n);
     }
 }
 
@@ -194,8 +195,8 @@ ar_part(struct strbuf *sb, const struct verify_result *r)
     if (r->n_arc > 0) {
         char n[24];
         snprintf(n, sizeof(n), "%zu", r->n_arc);
-        add_msg(sb, "  ", N_("%s ARC header fields (listed, not "
-                             "evaluated)."), n);
+        add_msg(sb, "  ", N_("ARC header fields (listed, not evaluated): "
+                             "%s."), n);
     }
 }
 
