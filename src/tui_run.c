@@ -99,6 +99,7 @@ void
 tui_fini(struct tui *t)
 {
     tui_run_drop(t);
+    scr_verify_fini(t);
     http_free(t->http);
     state_answers_fini(&t->given);
     free(t->domain);
