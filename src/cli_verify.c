@@ -195,6 +195,8 @@ print_json(const struct verify_result *r)
     }
     json_object_set_new(o, "authentication_results", arr);
     json_object_set_new(o, "arc_fields", json_integer((json_int_t)r->n_arc));
+    json_object_set_new(o, "arc_instances",
+                        json_integer((json_int_t)r->arc_instances));
     json_object_set_new(o, "status", json_string(st[r->status]));
     json_dumpf(o, stdout, JSON_INDENT(2));
     fputc('\n', stdout);

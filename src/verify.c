@@ -473,6 +473,25 @@ start_spf(struct verify *v, struct dns *dns)
     v->spf = spf_eval_start(dns, &req);
 }
 
+/* The i= of an ARC-Seal, if higher than *max (RFC 8617: 1 to 50). */
+static void
+arc_instance(const struct msg_header *h, unsigned *max)
+{
+    struct dkim_tags tags = { NULL, 0 };
+    struct dkim_error err = { NULL, NULL };
+    const char *val, *i;
+    size_t vlen;
+    unsigned long n;
+
+    msg_header_value(h, &val, &vlen);
+    if (dkim_tags_parse(val, vlen, &tags, &err) == RC_OK &&
+        (i = dkim_tags_get(&tags, "i")) != NULL &&
+        str_to_uint(i, 1, 50, &n) && n > *max)
+        *max = (unsigned)n;
+    dkim_tags_fini(&tags);
+    dkim_error_fini(&err);
+}
+
 void
 verify_start(struct verify *v, struct dns *dns)
 {
@@ -486,6 +505,8 @@ verify_start(struct verify *v, struct dns *dns)
 
         if (str_nieq(h->raw, "ARC-", 4) && h->name_len > 4) {
             v->r.n_arc++;
+            if (msg_header_is(h, "ARC-Seal"))
+                arc_instance(h, &v->r.arc_instances);
             continue;
         }
         if (!msg_header_is(h, "DKIM-Signature"))
@@ -716,8 +737,9 @@ finish_dmarc(struct verify *v)
             dm->adkim != 's')
             temp = true;
     }
-    if (v->r.spf.domain != NULL && v->r.spf.mail_from != NULL &&
-        v->r.spf.mail_from[0] != '\0') {
+    /* with the null reverse path the HELO identity is the one SPF
+     * authenticated (spf.domain is then the HELO name) */
+    if (v->r.spf.domain != NULL && v->r.spf.mail_from != NULL) {
         bool al = aligned(v->r.spf.domain, dm, dm->aspf);
         v->r.spf.aligned = al && v->r.spf.result == SPF_RES_PASS;
         by_spf = v->r.spf.aligned;

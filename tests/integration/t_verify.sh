@@ -49,6 +49,7 @@ soa() {
     cat "$K/s2048.zone" "$K/ed1.zone" "$K/w1024.zone" "$K/sha1k.zone"
     echo 'old._domainkey IN TXT "v=DKIM1; k=rsa; p="'
     echo '@ IN TXT "v=spf1 ip4:192.0.2.10 -all"'
+    echo 'mail IN TXT "v=spf1 ip4:192.0.2.10 -all"'
     echo '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:d@verify.test"'
 } > "$T/zones/$V.zone"
 { soa signer.test; cat "$K/sig1.zone"; } > "$T/zones/signer.test.zone"
@@ -290,6 +291,11 @@ expect_json '[(d["domain"], d["result"], d["aligned"]) for d in j["dkim"]] == [(
 verify_json "$M/two-signers.eml" --ip 198.51.100.7
 expect_json 'j["spf"]["result"] == "fail" and j["dmarc"]["result"] == "pass" and j["dmarc"]["aligned_by"] == "dkim"' \
     "--ip: SPF fail, DMARC still passes by DKIM"
+sed 's/^Return-Path: <bounce@verify.test>/Return-Path: <>/' \
+    "$M/dkimsign-rsa-relaxed-relaxed-lf.eml" > "$T/nullpath.eml"
+verify_json "$T/nullpath.eml"
+expect_json 'j["spf"]["mail_from"] == "" and j["spf"]["domain"] == "mail.verify.test" and j["spf"]["result"] == "pass" and j["spf"]["aligned"]' \
+    "null reverse path: SPF of the HELO name, aligned (relaxed)"
 verify_json "$M/dkimpy-1024.eml"
 expect_rc 1 "1024-bit key: pass with warning"
 expect_json 'j["dkim"][0]["key_bits"] == 1024' "1024 bits reported"
@@ -319,7 +325,7 @@ expect_json '[(a["method"], a["result"]) for a in j["authentication_results"]] =
     "Authentication-Results parsed"
 expect_json '"body was changed after it arrived" in j["authentication_results"][0]["difference"] and j["authentication_results"][1]["difference"] is None' \
     "difference explained: body changed after the receiver"
-expect_json 'j["arc_fields"] == 1' "ARC listed"
+expect_json 'j["arc_fields"] == 1 and j["arc_instances"] == 1' "ARC listed"
 
 # Could not check: DNS does not answer
 mr_run verify --resolver "$BLACKHOLE" --timeout 1 --json \
