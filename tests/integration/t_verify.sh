@@ -65,6 +65,7 @@ RUN_NSD_PORT=${NSD_PORT:-}
 nsd_start "$T/nsd" "$T/zones"/*.zone 2> "$T/nsd.err" ||
     { mr_fail "private NSD" "$(cat "$T/nsd.err")"; exit 0; }
 trap nsd_stop EXIT
+trap 'nsd_stop; exit 143' TERM INT HUP
 MYDNS=127.0.0.1:$NSD_PORT
 
 # dkimverify (python3-dkim's own main) with DNS from the private NSD
