@@ -456,6 +456,13 @@ out:
 }
 
 void
+dkim_key_pkey(enum dkim_key_type type, const char *b64,
+              struct dkim_key_info *out, EVP_PKEY **pkey)
+{
+    decode_pkey(type, b64, out, pkey);
+}
+
+void
 dkim_key_decode(enum dkim_key_type type, const char *b64,
                 struct dkim_key_info *out)
 {

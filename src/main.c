@@ -31,6 +31,8 @@ static const struct command commands[] = {
       N_("what to change in the zone, never weaker than what works") },
     { "keygen", cli_keygen,
       N_("make a DKIM key pair and print its DNS record") },
+    { "verify", cli_verify,
+      N_("did a received message pass DKIM, SPF and DMARC?") },
     { "export", cli_export,
       N_("write a printable checklist with the records to publish") },
 };

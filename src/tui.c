@@ -43,6 +43,7 @@ static const struct screen_ops *const screens[SCR_COUNT] = {
     [SCR_DMARC] = &scr_dmarc_ops,
     [SCR_PTR] = &scr_ptr_ops,
     [SCR_SUMMARY] = &scr_summary_ops,
+    [SCR_VERIFY] = &scr_verify_ops,
     [SCR_CHANGES] = &scr_changes_ops,
     [SCR_STEPS] = &scr_steps_ops,
     [SCR_HELP] = &scr_help_ops,
@@ -711,7 +712,7 @@ apply(struct tui *t, unsigned act)
             go(t, t->help_return);
         else if (t->cur == SCR_CHANGES)
             go(t, t->help_return);
-        else if (t->cur < SCR_SUMMARY)
+        else if (t->cur < SCR_VERIFY)
             go(t, t->cur + 1);
     } else if (act & ACT_BACK) {
         if (t->cur == SCR_STEPS)
@@ -935,6 +936,14 @@ tui_run(struct tui *t)
             if (timeout < 0 || ht < timeout)
                 timeout = ht;
         }
+        int nver = 0, vbase = nfds;
+        if (t->sv.running) {
+            nver = dns_pollfds(t->sv.dns, fds + nfds, TUI_MAX_FDS - nfds);
+            nfds += nver;
+            int vt = dns_timeout_ms(t->sv.dns, TUI_TICK_MS);
+            if (timeout < 0 || vt < timeout)
+                timeout = vt;
+        }
         int pr = poll(fds, (nfds_t)nfds, timeout);
         if (pr < 0 && errno != EINTR)
             die("poll: %s", strerror(errno));
@@ -964,6 +973,13 @@ tui_run(struct tui *t)
                 tui_detect_done(t, h);
                 dirty = true;
             }
+        if (t->sv.running) {
+            dns_process(t->sv.dns, fds + vbase, nver);
+            if (dns_pending(t->sv.dns) == 0)
+                scr_verify_ops.on_result(t);
+            t->tick++;
+            dirty = true;
+        }
         if (fds[1].revents & POLLIN) {
             char buf[64];
             while (read(g_sigpipe[0], buf, sizeof(buf)) > 0)

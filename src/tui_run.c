@@ -99,6 +99,7 @@ void
 tui_fini(struct tui *t)
 {
     tui_run_drop(t);
+    scr_verify_fini(t);
     http_free(t->http[0]);
     http_free(t->http[1]);
     state_answers_fini(&t->given);

@@ -210,5 +210,6 @@ int cli_wizard(int argc, char **argv);   /* cli_wizard.c */
 int cli_records(int argc, char **argv);  /* cli_records.c */
 int cli_keygen(int argc, char **argv);   /* cli_keygen.c */
 int cli_plan(int argc, char **argv);     /* cli_plan.c */
+int cli_verify(int argc, char **argv);   /* cli_verify.c */
 
 #endif

@@ -106,6 +106,13 @@ struct dkim_key_info {
 void dkim_key_decode(enum dkim_key_type type, const char *b64,
                      struct dkim_key_info *out);
 
+/* As dkim_key_decode(), and *pkey (caller frees with EVP_PKEY_free())
+ * gets the key when out->problem is DKIM_KEY_OK, else NULL.  For the
+ * DKIM verifier (dkim_verify.c). */
+struct evp_pkey_st;
+void dkim_key_pkey(enum dkim_key_type type, const char *b64,
+                   struct dkim_key_info *out, struct evp_pkey_st **pkey);
+
 /* Compare the public half of the PEM private key in path with the
  * published p= of type.  RC_OK with *match set; RC_IO if the file cannot
  * be read; RC_CRYPTO if it holds no private key we can read, or p= is no

@@ -150,6 +150,7 @@ enum scr_id {
     SCR_DMARC,
     SCR_PTR,
     SCR_SUMMARY,
+    SCR_VERIFY,                 /* after the summary: a test message */
     SCR_CHANGES,                /* what changed since the last visit */
     SCR_STEPS,                  /* the list of steps, to jump to one */
     SCR_HELP,
@@ -175,6 +176,7 @@ extern const struct screen_ops scr_dkim_ops;
 extern const struct screen_ops scr_dmarc_ops;
 extern const struct screen_ops scr_ptr_ops;
 extern const struct screen_ops scr_summary_ops;
+extern const struct screen_ops scr_verify_ops;
 extern const struct screen_ops scr_changes_ops;
 extern const struct screen_ops scr_steps_ops;
 extern const struct screen_ops scr_help_ops;
@@ -212,6 +214,20 @@ struct tui_scr_dmarc {
                                  * 2 subdomains, 3 alignment, -1 none */
     struct tw_edit rua;
 };
+
+/* The verify screen (scr_verify.c owns it: scr_verify_fini()). */
+struct tui_scr_verify {
+    struct tw_edit path;
+    struct dns *dns;            /* the run's own resolver, or NULL */
+    struct verify *v;           /* the run, or NULL */
+    bool running;               /* tui.c polls dns while set */
+    char *error;                /* translated, or NULL */
+    char *report;               /* the last run's report, or NULL */
+    int status;                 /* its enum verify_status */
+};
+
+/* Free what the verify screen holds (tui_fini()). */
+void scr_verify_fini(struct tui *t);
 
 /* The wizard.  One owner: tui_init() and tui_fini() in tui.c. */
 struct tui {
@@ -282,6 +298,7 @@ struct tui {
     struct tui_scr_provider sp;
     struct tui_scr_dkim sk;
     struct tui_scr_dmarc sm;
+    struct tui_scr_verify sv;
     char *help_text;            /* loaded help for SCR_HELP */
     char *notice;               /* one-line message in the status area */
     bool copy_mode;             /* the screen is printed as plain text */
