@@ -266,7 +266,8 @@ rev_to_address(const char *rev, size_t len, char *out, size_t size)
             char c = (char)tolower((unsigned char)buf[2 * k]);
             int v;
 
-            if ((k < 31 && buf[2 * k + 1] != '.') || !isxdigit((unsigned char)c))
+            if ((k < 31 && buf[2 * k + 1] != '.') ||
+                !isxdigit((unsigned char)c))
                 return false;
             v = c <= '9' ? c - '0' : c - 'a' + 10;
             /* Nibble k counts from the last one of the address. */

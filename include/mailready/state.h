@@ -255,9 +255,9 @@ enum rc state_from_json(const json_t *j, struct state **out);
  * a step passes and kept afterwards.  Steps that did not run are left as
  * they were.  A step that ran but could not be checked (ST_ERROR) while a
  * checked result is saved keeps that result; only unchecked_at = now
- * says the run failed.  The selectors at which the DKIM step found a key (discovered
- * ones too) are added to the answers' selectors (with no key path), so
- * that the next run checks them by name. */
+ * says the run failed.  The selectors at which the DKIM step found a
+ * key (discovered ones too) are added to the answers' selectors (with no
+ * key path), so that the next run checks them by name. */
 void state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
                            time_t now);
 
@@ -273,7 +273,7 @@ enum state_change {
     STATE_CH_UNCHANGED,     /* same status, same finding ids */
     STATE_CH_NEW,           /* no earlier result for this step */
     STATE_CH_FIXED,         /* better than before */
-    STATE_CH_STILL_TO_DO,          /* still warnings or failures, ids changed */
+    STATE_CH_STILL_TO_DO,   /* still warnings or failures, ids changed */
     STATE_CH_BROKEN,        /* worse than before */
     STATE_CH_NOCHECK,       /* could not be checked this time */
     STATE_CH_GONE,          /* in the old state only */
