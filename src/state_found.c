@@ -157,19 +157,28 @@ found_mx(const json_t *records)
 }
 
 /* SPF: the record of the domain itself (the root of the include tree);
- * plain strings starting with v=spf1 are taken too. */
+ * plain strings starting with v=spf1 are taken too.  A root that has a
+ * record the check could not use (a syntax error, two records) has no
+ * text here: its state says why ("unusable"). */
 static json_t *
 found_spf(const json_t *records)
 {
     json_t *l = json_array(), *o = json_object();
+    const char *unusable = NULL;
     size_t i;
     const json_t *r;
 
     json_array_foreach(records, i, r) {
         const char *s = NULL;
 
-        if (json_is_object(r) && json_object_get(r, "children") != NULL)
+        if (json_is_object(r) && json_object_get(r, "children") != NULL) {
+            const char *st = str_of(r, "status");
+
             s = str_of(r, "record");
+            if (s == NULL && unusable == NULL && st != NULL &&
+                (strcmp(st, "syntax") == 0 || strcmp(st, "multiple") == 0))
+                unusable = st;
+        }
         else if (json_is_string(r) &&
                  str_nieq(json_string_value(r), "v=spf1", 6) &&
                  strlen(json_string_value(r)) <= STATE_FOUND_MAX_STR)
@@ -179,6 +188,8 @@ found_spf(const json_t *records)
             json_array_append_new(l, json_string(s));
     }
     json_object_set_new(o, "spf", sorted(l, cmp_str));
+    if (unusable != NULL && json_array_size(json_object_get(o, "spf")) == 0)
+        json_object_set_new(o, "unusable", json_string(unusable));
     return o;
 }
 
@@ -408,8 +419,18 @@ list_ok(const json_t *l, const char *k1, const char *k2)
 bool
 state_found_ok(enum check_step step, const json_t *j)
 {
-    if (!json_is_object(j) || json_object_size(j) > 1)
+    const json_t *u = json_object_get(j, "unusable");
+
+    if (step == STEP_SPF && u != NULL) {
+        const char *s = json_string_value(u);
+
+        if (s == NULL || (strcmp(s, "syntax") != 0 &&
+                          strcmp(s, "multiple") != 0) ||
+            json_object_size(j) != 2)
+            return false;
+    } else if (!json_is_object(j) || json_object_size(j) > 1) {
         return false;
+    }
     if (json_object_size(j) == 0)
         return true;            /* nothing kept (a hand-made state) */
     switch (step) {
@@ -614,20 +635,31 @@ diff_spf(const json_t *o, const json_t *n, struct findings *out)
     const json_t *ol = list_of(o, "spf"), *nl = list_of(n, "spf"), *e;
     size_t i;
 
+    bool o_bad = json_object_get(o, "unusable") != NULL;
+    bool n_bad = json_object_get(n, "unusable") != NULL;
+
     if (json_array_size(ol) == 1 && json_array_size(nl) == 1) {
         diff_spf_terms(json_string_value(json_array_get(ol, 0)),
                        json_string_value(json_array_get(nl, 0)), out);
         return;
     }
+    /* A record there that the check could not use is not "no record":
+     * the findings say what is wrong with it. */
     json_array_foreach(nl, i, e)
         if (!has_str(ol, json_string_value(e)))
-            finding_add(out, SEV_INFO, "CHANGE_SPF_ADDED",
-                        N_("An SPF record is now published: %s"),
+            finding_add(out, SEV_INFO, o_bad ? "CHANGE_SPF_USABLE"
+                                             : "CHANGE_SPF_ADDED",
+                        o_bad ? N_("The SPF record can be used again: %s")
+                              : N_("An SPF record is now published: %s"),
                         json_string_value(e));
     json_array_foreach(ol, i, e)
         if (!has_str(nl, json_string_value(e)))
-            finding_add(out, SEV_INFO, "CHANGE_SPF_REMOVED",
-                        N_("This SPF record is no longer published: %s"),
+            finding_add(out, SEV_INFO, n_bad ? "CHANGE_SPF_UNUSABLE"
+                                             : "CHANGE_SPF_REMOVED",
+                        n_bad ? N_("The SPF record changed into one that "
+                                   "cannot be used (see below); it was: %s")
+                              : N_("This SPF record is no longer "
+                                   "published: %s"),
                         json_string_value(e));
 }
 

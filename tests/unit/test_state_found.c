@@ -283,6 +283,24 @@ diff__spf__terms_gained_lost_and_all(void **unused)
                   "This SPF record is no longer published: %s", 1,
                   "v=spf1 a -all");
     findings_fini(&fs);
+    /* Changed into a record the check cannot use: not "gone". */
+    json_t *bad = found(STEP_SPF, json_pack("[{s:s, s:s, s:[]}]",
+                                            "domain", "d.test", "status",
+                                            "syntax", "children"));
+    assert_true(state_found_ok(STEP_SPF, bad));
+    diff(STEP_SPF, found(STEP_SPF, json_pack("[s]", "v=spf1 a -all")),
+         json_incref(bad), &fs);
+    assert_int_equal(fs.n, 1);
+    expect_change(&fs, 0, "CHANGE_SPF_UNUSABLE",
+                  "The SPF record changed into one that cannot be used "
+                  "(see below); it was: %s", 1, "v=spf1 a -all");
+    findings_fini(&fs);
+    diff(STEP_SPF, bad, found(STEP_SPF, json_pack("[s]", "v=spf1 a -all")),
+         &fs);
+    expect_change(&fs, 0, "CHANGE_SPF_USABLE",
+                  "The SPF record can be used again: %s", 1,
+                  "v=spf1 a -all");
+    findings_fini(&fs);
 }
 
 static void
