@@ -14,15 +14,26 @@
 
 /* ---- building the normalised form ------------------------------------ */
 
+/* Text the form may hold: not empty, bounded, no control character
+ * (what state_found_ok() takes back). */
+static bool
+text_fits(const char *s)
+{
+    if (s == NULL || s[0] == '\0' || strlen(s) > STATE_FOUND_MAX_STR)
+        return false;
+    for (const char *p = s; *p != '\0'; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
 static const char *
 str_of(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
 
-    if (s == NULL || s[0] == '\0' || strlen(s) > STATE_FOUND_MAX_STR)
-        return NULL;
-    return s;
+    return text_fits(s) ? s : NULL;
 }
 
 /* A host name as kept: without the final dot, lower case. */
@@ -142,6 +153,7 @@ found_mx(const json_t *records)
         char *hn;
 
         if (h == NULL || !json_is_integer(p) ||
+            json_integer_value(p) < 0 || json_integer_value(p) > 65535 ||
             json_array_size(l) >= STATE_FOUND_MAX)
             continue;
         hn = host_norm(h, strlen(h));
@@ -179,9 +191,8 @@ found_spf(const json_t *records)
                 (strcmp(st, "syntax") == 0 || strcmp(st, "multiple") == 0))
                 unusable = st;
         }
-        else if (json_is_string(r) &&
-                 str_nieq(json_string_value(r), "v=spf1", 6) &&
-                 strlen(json_string_value(r)) <= STATE_FOUND_MAX_STR)
+        else if (json_is_string(r) && text_fits(json_string_value(r)) &&
+                 str_nieq(json_string_value(r), "v=spf1", 6))
             s = json_string_value(r);
         if (s != NULL && !has_str(l, s) &&
             json_array_size(l) < STATE_FOUND_MAX)
@@ -308,7 +319,7 @@ found_ptr(const json_t *records)
         json_t *e, *names;
         char *hn;
 
-        if (s == NULL || strlen(s) > STATE_FOUND_MAX_STR)
+        if (!text_fits(s))
             continue;
         p = strstr(s, " PTR ");
         if (p == NULL || !rev_to_address(s, (size_t)(p - s), addr,
@@ -372,14 +383,7 @@ state_found_from_records(enum check_step step, const json_t *records)
 static bool
 text_ok(const json_t *v)
 {
-    const char *s = json_string_value(v);
-
-    if (s == NULL || s[0] == '\0' || strlen(s) > STATE_FOUND_MAX_STR)
-        return false;
-    for (const char *p = s; *p != '\0'; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            return false;
-    return true;
+    return text_fits(json_string_value(v));
 }
 
 static bool

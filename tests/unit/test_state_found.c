@@ -506,6 +506,25 @@ state_json__v2_found_from_records(void **unused)
     state_free(s);
 }
 
+/* Records a state file may hold that the form may not: left out, so
+ * that what is written is read again (fuzz_state's rule). */
+static void
+found__hostile_records__left_out(void **unused)
+{
+    json_t *f;
+
+    (void)unused;
+    f = found(STEP_MX, json_pack("[o, o, o]", mx_rec(70000, "a.d.test"),
+                                 mx_rec(-1, "b.d.test"),
+                                 mx_rec(10, "two\nlines.d.test")));
+    assert_int_equal(json_array_size(json_object_get(f, "mx")), 0);
+    assert_true(state_found_ok(STEP_MX, f));
+    json_decref(f);
+    f = found(STEP_DKIM, json_pack("[o]", dkim_rec("s1", "v=DKIM1;\tp=A")));
+    assert_int_equal(json_array_size(json_object_get(f, "dkim")), 0);
+    json_decref(f);
+}
+
 int
 main(void)
 {
@@ -514,6 +533,7 @@ main(void)
         cmocka_unit_test(found__spf_dkim_dmarc__records),
         cmocka_unit_test(found__ptr__address_from_reverse_name),
         cmocka_unit_test(found__ok__refuses_bad_forms),
+        cmocka_unit_test(found__hostile_records__left_out),
         cmocka_unit_test(diff__mx__replaced_added_removed_preference),
         cmocka_unit_test(diff__spf__terms_gained_lost_and_all),
         cmocka_unit_test(diff__dkim__selectors_and_keys),
