@@ -9,6 +9,7 @@
 #include "mailready/check_mx.h"
 #include "mailready/check_ptr.h"
 #include "mailready/check_spf.h"
+#include "mailready/journey.h"
 #include "mailready/util.h"
 
 /* Steps, in the order of the wizard.  A step not built yet has NULL. */
@@ -65,6 +66,7 @@ static const struct finding_info *const finding_tables[] = {
     check_dkim_findings,
     check_dmarc_findings,
     check_ptr_findings,
+    journey_findings,
 };
 
 const struct finding_info *

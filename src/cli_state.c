@@ -279,12 +279,12 @@ strs_array(const struct state_strs *l)
 /* Content changes as [{"id", "message"}] (message in English, the msgid
  * with its arguments: JSON is for programs). */
 static json_t *
-content_array(const struct findings *fs)
+content_array(const struct state_notes *fs)
 {
     json_t *a = json_array();
 
     for (size_t i = 0; i < fs->n; i++) {
-        const struct finding *f = &fs->v[i];
+        const struct state_note *f = &fs->v[i];
         const char *v[FINDING_MAX_ARGS];
         json_t *o = json_object(), *args = json_array();
         char *m;

@@ -143,6 +143,21 @@ journey_dmarc_apply(struct check_ctx *ctx, const struct state *st,
     }
 }
 
+const struct finding_info journey_findings[] = {
+    { "DMARC_MONITORING", "dmarc",
+      N_("DMARC is in its monitoring period (p=none with reports)."),
+      N_("p=none with reports is the safe first stage: nothing is blocked, "
+         "and the aggregate reports show which servers send mail as your "
+         "domain and whether it passes."),
+      "" },
+    { "DMARC_MOVE_TO_REJECT", "dmarc",
+      N_("DMARC can move from p=quarantine to p=reject."),
+      N_("p=reject makes receivers refuse forged mail in your name instead "
+         "of filing it as spam."),
+      "" },
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
 void
 journey_dmarc_note(struct state *st, const struct journey_dmarc *j)
 {

@@ -312,7 +312,11 @@ present_step_changes(const struct state_step_diff *sd,
         &new_st->steps[step] : NULL;
 
     for (size_t k = 0; k < sd->content.n; k++) {
-        char *m = present_finding_message(&sd->content.v[k]);
+        struct finding f;
+        char *m;
+
+        state_note_view(&sd->content.v[k], &f);
+        m = present_finding_message(&f);
         char *safe = str_safe(m, strlen(m));
 
         state_strs_add(out, safe);

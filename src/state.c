@@ -838,7 +838,7 @@ state_diff(const struct state *old_st, const struct state *new_st,
         for (size_t k = 0; k < oi.n; k++)
             if (!state_strs_has(&ni, oi.v[k]))
                 state_strs_add(&sd->gone, oi.v[k]);
-        findings_init(&sd->content);
+        memset(&sd->content, 0, sizeof(sd->content));
         if (o == NULL && n == NULL) {
             sd->change = STATE_CH_UNCHANGED;
         } else if (o == NULL) {
@@ -874,7 +874,7 @@ state_diff_fini(struct state_diff *d)
     for (int i = 0; i < STEP_COUNT; i++) {
         state_strs_clear(&d->step[i].appeared);
         state_strs_clear(&d->step[i].gone);
-        findings_fini(&d->step[i].content);
+        state_notes_fini(&d->step[i].content);
     }
     d->n_changed = 0;
 }

@@ -1,6 +1,7 @@
 /* state_found.c - the normalised content of what a step found, and what
  * changed in it between two runs.  See state_found.h. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,6 +456,52 @@ state_found_ok(enum check_step step, const json_t *j)
 
 /* ---- the difference in words ----------------------------------------- */
 
+/* Add a note; the arguments end with NULL (the note() macro adds it). */
+static void
+note_addl(struct state_notes *l, const char *id, const char *msgid, ...)
+{
+    struct state_note *n;
+    const char *a;
+    va_list ap;
+
+    l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+    n = &l->v[l->n++];
+    memset(n, 0, sizeof(*n));
+    n->id = id;
+    n->msgid = msgid;
+    va_start(ap, msgid);
+    while ((a = va_arg(ap, const char *)) != NULL)
+        if (n->nargs < STATE_NOTE_MAX_ARGS)
+            n->args[n->nargs++] = xstrdup(a);
+    va_end(ap);
+}
+
+#define note(l, id, msgid, ...) \
+    note_addl((l), (id), (msgid), __VA_ARGS__, (const char *)NULL)
+
+void
+state_notes_fini(struct state_notes *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        for (int k = 0; k < l->v[i].nargs; k++)
+            free(l->v[i].args[k]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+void
+state_note_view(const struct state_note *n, struct finding *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->sev = SEV_INFO;
+    out->id = n->id;
+    out->msgid = n->msgid;
+    out->nargs = n->nargs;
+    for (int i = 0; i < n->nargs; i++)
+        out->args[i] = n->args[i];
+}
+
 /* The list under key, or NULL, which every loop here takes as an empty
  * list (json_array_size(NULL) is 0). */
 static const json_t *
@@ -486,7 +533,7 @@ mx_find(const json_t *l, const char *host)
 }
 
 static void
-diff_mx(const json_t *o, const json_t *n, struct findings *out)
+diff_mx(const json_t *o, const json_t *n, struct state_notes *out)
 {
     const json_t *ol = list_of(o, "mx"), *nl = list_of(n, "mx"), *e;
     size_t i, added = 0, removed = 0;
@@ -505,7 +552,7 @@ diff_mx(const json_t *o, const json_t *n, struct findings *out)
         }
     /* One host in place of another: say it as one change. */
     if (added == 1 && removed == 1) {
-        finding_add(out, SEV_INFO, "CHANGE_MX_REPLACED",
+        note(out, "CHANGE_MX_REPLACED",
                     N_("The MX now points to %1$s instead of %2$s."),
                     host_of(one_added), host_of(one_removed));
     } else {
@@ -514,13 +561,13 @@ diff_mx(const json_t *o, const json_t *n, struct findings *out)
                 continue;
             snprintf(pa, sizeof(pa), "%lld", (long long)json_integer_value(
                          json_object_get(e, "preference")));
-            finding_add(out, SEV_INFO, "CHANGE_MX_ADDED",
+            note(out, "CHANGE_MX_ADDED",
                         N_("The MX now also points to %1$s (preference "
                            "%2$s)."), host_of(e), pa);
         }
         json_array_foreach(ol, i, e)
             if (mx_find(nl, host_of(e)) == NULL)
-                finding_add(out, SEV_INFO, "CHANGE_MX_REMOVED",
+                note(out, "CHANGE_MX_REMOVED",
                             N_("The MX no longer points to %s."),
                             host_of(e));
     }
@@ -536,7 +583,7 @@ diff_mx(const json_t *o, const json_t *n, struct findings *out)
             continue;
         snprintf(pa, sizeof(pa), "%lld", (long long)a);
         snprintf(pb, sizeof(pb), "%lld", (long long)b);
-        finding_add(out, SEV_INFO, "CHANGE_MX_PREFERENCE",
+        note(out, "CHANGE_MX_PREFERENCE",
                     N_("The preference of the MX %1$s went from %2$s to "
                        "%3$s."), host_of(e), pa, pb);
     }
@@ -604,7 +651,7 @@ all_of(const json_t *l)
 }
 
 static void
-diff_spf_terms(const char *orec, const char *nrec, struct findings *out)
+diff_spf_terms(const char *orec, const char *nrec, struct state_notes *out)
 {
     json_t *ot = terms_of(orec), *nt = terms_of(nrec);
     const char *oa = all_of(ot), *na = all_of(nt);
@@ -615,18 +662,18 @@ diff_spf_terms(const char *orec, const char *nrec, struct findings *out)
         const char *t = json_string_value(e);
 
         if (!has_term(ot, t) && !(is_all(t) && oa != NULL))
-            finding_add(out, SEV_INFO, "CHANGE_SPF_GAINED",
+            note(out, "CHANGE_SPF_GAINED",
                         N_("SPF gained %s."), t);
     }
     json_array_foreach(ot, i, e) {
         const char *t = json_string_value(e);
 
         if (!has_term(nt, t) && !(is_all(t) && na != NULL))
-            finding_add(out, SEV_INFO, "CHANGE_SPF_LOST",
+            note(out, "CHANGE_SPF_LOST",
                         N_("SPF lost %s."), t);
     }
     if (oa != NULL && na != NULL && !str_ieq(oa, na))
-        finding_add(out, SEV_INFO, "CHANGE_SPF_ALL",
+        note(out, "CHANGE_SPF_ALL",
                     N_("The SPF record now ends in %1$s instead of %2$s."),
                     na, oa);
     json_decref(ot);
@@ -634,7 +681,7 @@ diff_spf_terms(const char *orec, const char *nrec, struct findings *out)
 }
 
 static void
-diff_spf(const json_t *o, const json_t *n, struct findings *out)
+diff_spf(const json_t *o, const json_t *n, struct state_notes *out)
 {
     const json_t *ol = list_of(o, "spf"), *nl = list_of(n, "spf"), *e;
     size_t i;
@@ -651,14 +698,14 @@ diff_spf(const json_t *o, const json_t *n, struct findings *out)
      * the findings say what is wrong with it. */
     json_array_foreach(nl, i, e)
         if (!has_str(ol, json_string_value(e)))
-            finding_add(out, SEV_INFO, o_bad ? "CHANGE_SPF_USABLE"
+            note(out, o_bad ? "CHANGE_SPF_USABLE"
                                              : "CHANGE_SPF_ADDED",
                         o_bad ? N_("The SPF record can be used again: %s")
                               : N_("An SPF record is now published: %s"),
                         json_string_value(e));
     json_array_foreach(ol, i, e)
         if (!has_str(nl, json_string_value(e)))
-            finding_add(out, SEV_INFO, n_bad ? "CHANGE_SPF_UNUSABLE"
+            note(out, n_bad ? "CHANGE_SPF_UNUSABLE"
                                              : "CHANGE_SPF_REMOVED",
                         n_bad ? N_("The SPF record changed into one that "
                                    "cannot be used (see below); it was: %s")
@@ -686,7 +733,7 @@ same_ignoring_space(const char *a, const char *b)
 }
 
 static void
-diff_dkim(const json_t *o, const json_t *n, struct findings *out)
+diff_dkim(const json_t *o, const json_t *n, struct state_notes *out)
 {
     const json_t *ol = list_of(o, "dkim"), *nl = list_of(n, "dkim"), *e;
     size_t i;
@@ -699,7 +746,7 @@ diff_dkim(const json_t *o, const json_t *n, struct findings *out)
             continue;
         was = entry_of(ol, "selector", sel);
         if (was == NULL) {
-            finding_add(out, SEV_INFO, "CHANGE_DKIM_ADDED",
+            note(out, "CHANGE_DKIM_ADDED",
                         N_("DKIM selector %s was added."), sel);
         } else {
             const char *a = json_string_value(json_object_get(was,
@@ -707,7 +754,7 @@ diff_dkim(const json_t *o, const json_t *n, struct findings *out)
             const char *b = json_string_value(json_object_get(e, "record"));
 
             if (a != NULL && b != NULL && !same_ignoring_space(a, b))
-                finding_add(out, SEV_INFO, "CHANGE_DKIM_KEY",
+                note(out, "CHANGE_DKIM_KEY",
                             N_("The DKIM key at selector %s changed."),
                             sel);
         }
@@ -716,7 +763,7 @@ diff_dkim(const json_t *o, const json_t *n, struct findings *out)
         const char *sel = json_string_value(json_object_get(e, "selector"));
 
         if (sel != NULL && entry_of(nl, "selector", sel) == NULL)
-            finding_add(out, SEV_INFO, "CHANGE_DKIM_REMOVED",
+            note(out, "CHANGE_DKIM_REMOVED",
                         N_("DKIM selector %s was removed."), sel);
     }
 }
@@ -763,7 +810,7 @@ tags_of(const char *rec)
 }
 
 static void
-diff_dmarc_tags(const char *orec, const char *nrec, struct findings *out)
+diff_dmarc_tags(const char *orec, const char *nrec, struct state_notes *out)
 {
     json_t *ot = tags_of(orec), *nt = tags_of(nrec);
     const char *k;
@@ -777,16 +824,16 @@ diff_dmarc_tags(const char *orec, const char *nrec, struct findings *out)
         if (strcmp(k, "v") == 0 || (a != NULL && strcmp(a, b) == 0))
             continue;
         if (a != NULL && strcmp(k, "p") == 0) {
-            finding_add(out, SEV_INFO, "CHANGE_DMARC_POLICY",
+            note(out, "CHANGE_DMARC_POLICY",
                         N_("The DMARC policy went from %1$s to %2$s."),
                         a, b);
         } else if (a != NULL) {
-            finding_add(out, SEV_INFO, "CHANGE_DMARC_TAG",
+            note(out, "CHANGE_DMARC_TAG",
                         N_("The DMARC tag %1$s went from %2$s to %3$s."),
                         k, a, b);
         } else {
             tag = xasprintf("%s=%s", k, b);
-            finding_add(out, SEV_INFO, "CHANGE_DMARC_GAINED",
+            note(out, "CHANGE_DMARC_GAINED",
                         N_("The DMARC record gained %s."), tag);
             free(tag);
         }
@@ -797,7 +844,7 @@ diff_dmarc_tags(const char *orec, const char *nrec, struct findings *out)
         if (strcmp(k, "v") == 0 || json_object_get(nt, k) != NULL)
             continue;
         tag = xasprintf("%s=%s", k, json_string_value(v));
-        finding_add(out, SEV_INFO, "CHANGE_DMARC_LOST",
+        note(out, "CHANGE_DMARC_LOST",
                     N_("The DMARC record lost %s."), tag);
         free(tag);
     }
@@ -806,7 +853,7 @@ diff_dmarc_tags(const char *orec, const char *nrec, struct findings *out)
 }
 
 static void
-diff_dmarc(const json_t *o, const json_t *n, struct findings *out)
+diff_dmarc(const json_t *o, const json_t *n, struct state_notes *out)
 {
     const json_t *ol = list_of(o, "dmarc"), *nl = list_of(n, "dmarc"), *e;
     size_t i;
@@ -818,12 +865,12 @@ diff_dmarc(const json_t *o, const json_t *n, struct findings *out)
     }
     json_array_foreach(nl, i, e)
         if (!has_str(ol, json_string_value(e)))
-            finding_add(out, SEV_INFO, "CHANGE_DMARC_ADDED",
+            note(out, "CHANGE_DMARC_ADDED",
                         N_("A DMARC record is now published: %s"),
                         json_string_value(e));
     json_array_foreach(ol, i, e)
         if (!has_str(nl, json_string_value(e)))
-            finding_add(out, SEV_INFO, "CHANGE_DMARC_REMOVED",
+            note(out, "CHANGE_DMARC_REMOVED",
                         N_("This DMARC record is no longer published: %s"),
                         json_string_value(e));
 }
@@ -856,7 +903,7 @@ same_names(const json_t *a, const json_t *b)
 }
 
 static void
-diff_ptr(const json_t *o, const json_t *n, struct findings *out)
+diff_ptr(const json_t *o, const json_t *n, struct state_notes *out)
 {
     const json_t *ol = list_of(o, "ptr"), *nl = list_of(n, "ptr"), *e;
     size_t i;
@@ -873,12 +920,12 @@ diff_ptr(const json_t *o, const json_t *n, struct findings *out)
             continue;
         now = names_text(e);
         if (was == NULL) {
-            finding_add(out, SEV_INFO, "CHANGE_PTR_ADDED",
+            note(out, "CHANGE_PTR_ADDED",
                         N_("The address %1$s now has a PTR record naming "
                            "%2$s."), addr, now);
         } else {
             before = names_text(was);
-            finding_add(out, SEV_INFO, "CHANGE_PTR_NAME",
+            note(out, "CHANGE_PTR_NAME",
                         N_("The PTR record of %1$s now names %2$s instead "
                            "of %3$s."), addr, now, before);
             free(before);
@@ -892,7 +939,7 @@ diff_ptr(const json_t *o, const json_t *n, struct findings *out)
         if (addr == NULL || entry_of(nl, "address", addr) != NULL)
             continue;
         before = names_text(e);
-        finding_add(out, SEV_INFO, "CHANGE_PTR_REMOVED",
+        note(out, "CHANGE_PTR_REMOVED",
                     N_("No PTR record naming %2$s is found for %1$s any "
                        "more."), addr, before);
         free(before);
@@ -901,7 +948,7 @@ diff_ptr(const json_t *o, const json_t *n, struct findings *out)
 
 void
 state_found_diff(enum check_step step, const json_t *old_found,
-                 const json_t *new_found, struct findings *out)
+                 const json_t *new_found, struct state_notes *out)
 {
     switch (step) {
     case STEP_MX:

@@ -40,6 +40,10 @@ struct journey_dmarc {
     unsigned days;              /* whole days since then */
 };
 
+/* The catalog entries of the findings added here (finding_info_find()
+ * lists them with the checks'). */
+extern const struct finding_info journey_findings[];
+
 /* Whole days from since to now (0 when now is before since). */
 unsigned journey_days(long long since, long long now);
 

@@ -35,6 +35,7 @@
 #include "mailready/check.h"
 #include "mailready/finding.h"
 #include "mailready/rc.h"
+#include "mailready/state_found.h"
 
 /* The format this build writes; files with a larger version are set
  * aside as "newer", never rewritten in the old format. */
@@ -286,10 +287,9 @@ struct state_step_diff {
     enum check_status before, after;
     struct state_strs appeared;     /* finding ids in new, not in old */
     struct state_strs gone;         /* finding ids in old, not in new */
-    struct findings content;        /* what changed in the records, as
-                                     * SEV_INFO sentences (state_found.h);
-                                     * empty when either side was not
-                                     * checked */
+    struct state_notes content;     /* what changed in the records, in
+                                     * words (state_found.h); empty when
+                                     * either side was not checked */
 };
 
 struct state_diff {

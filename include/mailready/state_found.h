@@ -36,11 +36,33 @@ json_t *state_found_from_records(enum check_step step,
  * loader refuses a file where it does not). */
 bool state_found_ok(enum check_step step, const json_t *j);
 
-/* Append to out one SEV_INFO finding per change from old_found to
- * new_found (ids "CHANGE_<STEP>_<WHAT>", English msgid, the records'
- * text as arguments), in a fixed order.  Nothing when they say the
- * same. */
+/* A change in the records, in words.  Not a finding of a check: it has
+ * no catalog entry and is never explained; its sentence is the whole
+ * message. */
+#define STATE_NOTE_MAX_ARGS 3
+struct state_note {
+    const char *id;                 /* static, "CHANGE_MX_REPLACED" */
+    const char *msgid;              /* N_() format, %s or %1$s only */
+    char *args[STATE_NOTE_MAX_ARGS];    /* owned; the records' text */
+    int nargs;
+};
+
+struct state_notes {
+    struct state_note *v;
+    size_t n;
+};
+
+/* Free the notes and empty l (a zeroed list needs no init). */
+void state_notes_fini(struct state_notes *l);
+
+/* A note as a struct finding (SEV_INFO, pointers borrowed from n), for
+ * the front ends' message rendering. */
+void state_note_view(const struct state_note *n, struct finding *out);
+
+/* Append to out one note per change from old_found to new_found (ids
+ * "CHANGE_<STEP>_<WHAT>", English msgid, the records' text as
+ * arguments), in a fixed order.  Nothing when they say the same. */
 void state_found_diff(enum check_step step, const json_t *old_found,
-                      const json_t *new_found, struct findings *out);
+                      const json_t *new_found, struct state_notes *out);
 
 #endif

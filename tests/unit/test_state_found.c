@@ -58,16 +58,16 @@ found(enum check_step step, json_t *records)
 
 /* The changes from a to b (both taken). */
 static void
-diff(enum check_step step, json_t *a, json_t *b, struct findings *out)
+diff(enum check_step step, json_t *a, json_t *b, struct state_notes *out)
 {
-    findings_init(out);
+    memset(out, 0, sizeof(*out));
     state_found_diff(step, a, b, out);
     json_decref(a);
     json_decref(b);
 }
 
 static void
-expect_change(const struct findings *fs, size_t i, const char *id,
+expect_change(const struct state_notes *fs, size_t i, const char *id,
               const char *msgid, int nargs, ...)
 {
     va_list ap;
@@ -75,7 +75,6 @@ expect_change(const struct findings *fs, size_t i, const char *id,
     assert_true(i < fs->n);
     assert_string_equal(fs->v[i].id, id);
     assert_string_equal(fs->v[i].msgid, msgid);
-    assert_int_equal(fs->v[i].sev, SEV_INFO);
     assert_int_equal(fs->v[i].nargs, nargs);
     va_start(ap, nargs);
     for (int k = 0; k < nargs; k++)
@@ -200,7 +199,7 @@ found__ok__refuses_bad_forms(void **unused)
 static void
 diff__mx__replaced_added_removed_preference(void **unused)
 {
-    struct findings fs;
+    struct state_notes fs;
 
     (void)unused;
     diff(STEP_MX,
@@ -211,7 +210,7 @@ diff__mx__replaced_added_removed_preference(void **unused)
     expect_change(&fs, 0, "CHANGE_MX_REPLACED",
                   "The MX now points to %1$s instead of %2$s.", 2,
                   "mx.other.example", "mail.d.test");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
 
     diff(STEP_MX, found(STEP_MX, json_pack("[o, o]", mx_rec(10, "a.d.test"),
                                            mx_rec(20, "b.d.test"))),
@@ -230,19 +229,19 @@ diff__mx__replaced_added_removed_preference(void **unused)
     expect_change(&fs, 3, "CHANGE_MX_PREFERENCE",
                   "The preference of the MX %1$s went from %2$s to %3$s.",
                   3, "a.d.test", "10", "5");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
 
     /* The same hosts, written otherwise: no change. */
     diff(STEP_MX, found(STEP_MX, json_pack("[o]", mx_rec(10, "A.d.test."))),
          found(STEP_MX, json_pack("[o]", mx_rec(10, "a.d.test"))), &fs);
     assert_int_equal(fs.n, 0);
-    findings_fini(&fs);
+    state_notes_fini(&fs);
 }
 
 static void
 diff__spf__terms_gained_lost_and_all(void **unused)
 {
-    struct findings fs;
+    struct state_notes fs;
 
     (void)unused;
     diff(STEP_SPF,
@@ -260,7 +259,7 @@ diff__spf__terms_gained_lost_and_all(void **unused)
     expect_change(&fs, 2, "CHANGE_SPF_ALL",
                   "The SPF record now ends in %1$s instead of %2$s.", 2,
                   "~all", "-all");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
 
     /* From none to one record, and from one to two. */
     diff(STEP_SPF, found(STEP_SPF, json_array()),
@@ -268,7 +267,7 @@ diff__spf__terms_gained_lost_and_all(void **unused)
     assert_int_equal(fs.n, 1);
     expect_change(&fs, 0, "CHANGE_SPF_ADDED",
                   "An SPF record is now published: %s", 1, "v=spf1 -all");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
     diff(STEP_SPF, found(STEP_SPF, json_pack("[s]", "v=spf1 a -all")),
          found(STEP_SPF, json_pack("[s, s]", "v=spf1 a -all",
                                    "v=spf1 mx -all")), &fs);
@@ -276,13 +275,13 @@ diff__spf__terms_gained_lost_and_all(void **unused)
     expect_change(&fs, 0, "CHANGE_SPF_ADDED",
                   "An SPF record is now published: %s", 1,
                   "v=spf1 mx -all");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
     diff(STEP_SPF, found(STEP_SPF, json_pack("[s]", "v=spf1 a -all")),
          found(STEP_SPF, json_array()), &fs);
     expect_change(&fs, 0, "CHANGE_SPF_REMOVED",
                   "This SPF record is no longer published: %s", 1,
                   "v=spf1 a -all");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
     /* Changed into a record the check cannot use: not "gone". */
     json_t *bad = found(STEP_SPF, json_pack("[{s:s, s:s, s:[]}]",
                                             "domain", "d.test", "status",
@@ -294,19 +293,19 @@ diff__spf__terms_gained_lost_and_all(void **unused)
     expect_change(&fs, 0, "CHANGE_SPF_UNUSABLE",
                   "The SPF record changed into one that cannot be used "
                   "(see below); it was: %s", 1, "v=spf1 a -all");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
     diff(STEP_SPF, bad, found(STEP_SPF, json_pack("[s]", "v=spf1 a -all")),
          &fs);
     expect_change(&fs, 0, "CHANGE_SPF_USABLE",
                   "The SPF record can be used again: %s", 1,
                   "v=spf1 a -all");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
 }
 
 static void
 diff__dkim__selectors_and_keys(void **unused)
 {
-    struct findings fs;
+    struct state_notes fs;
 
     (void)unused;
     diff(STEP_DKIM,
@@ -323,20 +322,20 @@ diff__dkim__selectors_and_keys(void **unused)
                   "DKIM selector %s was added.", 1, "s3");
     expect_change(&fs, 2, "CHANGE_DKIM_REMOVED",
                   "DKIM selector %s was removed.", 1, "s1");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
     /* Spacing alone is no new key. */
     diff(STEP_DKIM,
          found(STEP_DKIM, json_pack("[o]", dkim_rec("s1", "v=DKIM1; p=A"))),
          found(STEP_DKIM, json_pack("[o]", dkim_rec("s1", "v=DKIM1;p=A"))),
          &fs);
     assert_int_equal(fs.n, 0);
-    findings_fini(&fs);
+    state_notes_fini(&fs);
 }
 
 static void
 diff__dmarc__policy_and_tags(void **unused)
 {
-    struct findings fs;
+    struct state_notes fs;
 
     (void)unused;
     diff(STEP_DMARC,
@@ -356,7 +355,7 @@ diff__dmarc__policy_and_tags(void **unused)
                   "The DMARC record gained %s.", 1, "adkim=s");
     expect_change(&fs, 3, "CHANGE_DMARC_LOST",
                   "The DMARC record lost %s.", 1, "pct=50");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
 
     diff(STEP_DMARC,
          found(STEP_DMARC, json_pack("[o]", dmarc_rec("v=DMARC1; p=none"))),
@@ -365,20 +364,20 @@ diff__dmarc__policy_and_tags(void **unused)
     expect_change(&fs, 0, "CHANGE_DMARC_REMOVED",
                   "This DMARC record is no longer published: %s", 1,
                   "v=DMARC1; p=none");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
     diff(STEP_DMARC, found(STEP_DMARC, json_array()),
          found(STEP_DMARC, json_pack("[o]", dmarc_rec("v=DMARC1; p=none"))),
          &fs);
     expect_change(&fs, 0, "CHANGE_DMARC_ADDED",
                   "A DMARC record is now published: %s", 1,
                   "v=DMARC1; p=none");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
 }
 
 static void
 diff__ptr__names_per_address(void **unused)
 {
-    struct findings fs;
+    struct state_notes fs;
 
     (void)unused;
     diff(STEP_PTR,
@@ -399,7 +398,7 @@ diff__ptr__names_per_address(void **unused)
     expect_change(&fs, 2, "CHANGE_PTR_REMOVED",
                   "No PTR record naming %2$s is found for %1$s any more.",
                   2, "81.7.12.35", "old.d.test");
-    findings_fini(&fs);
+    state_notes_fini(&fs);
 }
 
 /* ---- state_diff() with the content ------------------------------------- */
