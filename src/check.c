@@ -10,6 +10,7 @@
 #include "mailready/check_mx.h"
 #include "mailready/check_ptr.h"
 #include "mailready/check_spf.h"
+#include "mailready/journey.h"
 #include "mailready/plan.h"
 #include "mailready/util.h"
 
@@ -69,6 +70,7 @@ static const struct finding_info *const finding_tables[] = {
     check_ptr_findings,
     check_intent_findings,
     plan_finding_catalog,
+    journey_findings,
 };
 
 const struct finding_info *

@@ -9,6 +9,7 @@
 #include "mailready/check_intent.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
+#include "mailready/journey.h"
 #include "mailready/name.h"
 #include "mailready/net.h"
 #include "mailready/state.h"
@@ -36,7 +37,7 @@ static const struct cli_opt check_own[] = {
 static const struct cli_opt *const check_shared[] = {
     &cli_opt_json, &cli_opt_server_ip, &cli_opt_selector,
     &cli_opt_hostname, &cli_opt_dkim_key, CLI_OPTS_DNS, &cli_opt_lang,
-    &cli_opt_state_dir,
+    &cli_opt_state_dir, &cli_opt_dmarc_monitor_days,
 };
 
 static const struct cli_cmd check_cmd = {
@@ -118,8 +119,9 @@ cli_check(int argc, char **argv)
     opts.hostname = tg.hostname;
     opts.dkim_key = tg.dkim_key;
 
+    /* Read in any case: the DMARC journey is dated from the state. */
+    old = cli_state_load(&com, alabel, &can_save);
     if (save || since_last) {
-        old = cli_state_load(&com, alabel, &can_save);
         if (old != NULL)
             cli_answers_defaults(&old->answers, tg.ips, &tg.nips,
                                  ARRAY_LEN(tg.ips), tg.sels, &tg.nsels,
@@ -146,11 +148,15 @@ cli_check(int argc, char **argv)
     opts.intent = &intent;
 
     check_ctx_init(&ctx, dns, &opts);
+    struct journey_dmarc jd;
+
     check_run_all(&ctx, CHECK_ALL_STEPS);
+    journey_dmarc_apply(&ctx, old, com.dmarc_monitor_days, now, &jd);
     status = check_run_status(&ctx);
     if (save || since_last) {
         cur = old != NULL ? state_clone(old) : state_new(alabel);
         state_update_from_ctx(cur, &ctx, now);
+        journey_dmarc_note(cur, &jd);
         cli_answers_store(&cur->answers, &opts);
     }
     if (since_last && com.json) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailready/journey.h"
 #include "mailready/cli.h"
 #include "mailready/gen_dkim.h"
 #include "mailready/i18n.h"
@@ -69,6 +70,15 @@ const struct cli_opt cli_opt_deadline = {
     .help = N_("wait at most this long for all DNS answers;\n"
                "what is still missing then could not be checked\n"
                "(1 to 1800, default 3 times --timeout)"),
+};
+const struct cli_opt cli_opt_dmarc_monitor_days = {
+    .name = "--dmarc-monitor-days", .arg = CLI_ARG_UINT,
+    .metavar = N_("DAYS"), .dest = CLI_DEST_COMMON,
+    .off = offsetof(struct cli_common, dmarc_monitor_days),
+    .min = 1, .max = JOURNEY_DMARC_MAX_DAYS,
+    .help = N_("days to watch DMARC reports at p=none (and then at\n"
+               "p=quarantine) before the next step is proposed\n"
+               "(1 to 365, default 14)"),
 };
 const struct cli_opt cli_opt_trace = {
     .name = "--trace", .arg = CLI_ARG_FLAG, .dest = CLI_DEST_COMMON,

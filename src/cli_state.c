@@ -192,6 +192,8 @@ change_word(enum state_change c)
         return _("try again later");
     case STATE_CH_GONE:
         return _("no longer checked");
+    case STATE_CH_RECORDS:
+        return _("records changed");
     case STATE_CH_UNCHANGED:
     default:
         return _("unchanged");
@@ -247,16 +249,19 @@ cli_since_text(FILE *fp, const struct state *old, const struct state *cur,
         /* TRANSLATORS: a changed step: "%1$s: %2$s %3$s %4$s (%5$s)" is
          * step title, state before, an arrow, state after, and the kind
          * of change ("fixed"). */
+        struct state_strs lines = { NULL, 0 };
+
         strbuf_addf(&sb, _("%1$s: %2$s %3$s %4$s (%5$s)"), step_title(i),
                     before, utf8 ? "→" : "->", after,
                     change_word(sd->change));
-        for (size_t k = 0; k < sd->appeared.n; k++)
-            strbuf_addf(&sb, " +%s", sd->appeared.v[k]);
-        for (size_t k = 0; k < sd->gone.n; k++)
-            strbuf_addf(&sb, " %s%s", utf8 ? "−" : "-", sd->gone.v[k]);
         fprintf(fp, "%s %s\n", present_status_tag(change_status(sd), utf8),
                 strbuf_str(&sb));
         strbuf_fini(&sb);
+        /* What changed, in words: never the bare finding ids. */
+        present_step_changes(sd, old, cur, i, &lines);
+        for (size_t k = 0; k < lines.n; k++)
+            fprintf(fp, "    %s\n", lines.v[k]);
+        state_strs_clear(&lines);
     }
     state_diff_fini(&d);
 }
@@ -268,6 +273,36 @@ strs_array(const struct state_strs *l)
 
     for (size_t i = 0; i < l->n; i++)
         json_array_append_new(a, json_string(l->v[i]));
+    return a;
+}
+
+/* Content changes as [{"id", "message"}] (message in English, the msgid
+ * with its arguments: JSON is for programs). */
+static json_t *
+content_array(const struct state_notes *fs)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct state_note *f = &fs->v[i];
+        const char *v[FINDING_MAX_ARGS];
+        json_t *o = json_object(), *args = json_array();
+        char *m;
+
+        for (int k = 0; k < FINDING_MAX_ARGS; k++)
+            v[k] = k < f->nargs ? f->args[k] : "";
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        m = xasprintf(f->msgid, v[0], v[1], v[2], v[3], v[4], v[5]);
+#pragma GCC diagnostic pop
+        for (int k = 0; k < f->nargs; k++)
+            json_array_append_new(args, json_string(f->args[k]));
+        json_object_set_new(o, "id", json_string(f->id));
+        json_object_set_new(o, "message", json_string(m));
+        json_object_set_new(o, "args", args);
+        json_array_append_new(a, o);
+        free(m);
+    }
     return a;
 }
 
@@ -309,6 +344,7 @@ cli_since_json(const struct state *old, const struct state *cur,
                             json_null());
         json_object_set_new(o, "appeared", strs_array(&sd->appeared));
         json_object_set_new(o, "gone", strs_array(&sd->gone));
+        json_object_set_new(o, "records", content_array(&sd->content));
         json_array_append_new(changes, o);
     }
     state_diff_fini(&d);

@@ -275,6 +275,76 @@ const struct export_tr present_export_tr = {
     .sev_tag = present_sev_tag,
 };
 
+/* Each finding of s whose id is id, as "fmt" with its message, added to
+ * out. */
+static void
+add_findings_of(const struct state_step *s, const char *id, const char *fmt,
+                struct state_strs *out)
+{
+    bool any = false;
+
+    for (size_t i = 0; s != NULL && i < s->n_findings; i++) {
+        struct finding f;
+        char *m, *line, *safe;
+
+        if (strcmp(s->findings[i].id, id) != 0)
+            continue;
+        state_finding_view(&s->findings[i], &f);
+        m = present_finding_message(&f);
+        safe = str_safe(m, strlen(m));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        line = xasprintf(fmt, safe);
+#pragma GCC diagnostic pop
+        state_strs_add(out, line);
+        free(line);
+        free(safe);
+        free(m);
+        any = true;
+    }
+    if (!any) {
+        /* Not kept with its text (an edited file): the catalog's title. */
+        const struct finding_info *fi = finding_info_find(id);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        char *line = xasprintf(fmt, fi != NULL ? _(fi->title)
+                                               : _("another finding"));
+#pragma GCC diagnostic pop
+
+        state_strs_add(out, line);
+        free(line);
+    }
+}
+
+void
+present_step_changes(const struct state_step_diff *sd,
+                     const struct state *old_st,
+                     const struct state *new_st, int step,
+                     struct state_strs *out)
+{
+    const struct state_step *o = old_st != NULL && sd->old_present ?
+        &old_st->steps[step] : NULL;
+    const struct state_step *n = new_st != NULL && sd->new_present ?
+        &new_st->steps[step] : NULL;
+
+    for (size_t k = 0; k < sd->content.n; k++) {
+        struct finding f;
+        char *m;
+
+        state_note_view(&sd->content.v[k], &f);
+        m = present_finding_message(&f);
+        char *safe = str_safe(m, strlen(m));
+
+        state_strs_add(out, safe);
+        free(safe);
+        free(m);
+    }
+    for (size_t k = 0; k < sd->appeared.n; k++)
+        add_findings_of(n, sd->appeared.v[k], _("new: %s"), out);
+    for (size_t k = 0; k < sd->gone.n; k++)
+        add_findings_of(o, sd->gone.v[k], _("gone: %s"), out);
+}
+
 int
 present_width(const char *s, size_t len)
 {

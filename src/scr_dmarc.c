@@ -56,9 +56,23 @@ rua_of(const struct state_answers *a)
 static void
 dmarc_enter(struct tui *t)
 {
+    struct state_answers *a = &t->st->answers;
+
     if (t->sm.q < 0 || t->sm.q >= Q__COUNT)
         t->sm.q = Q_STAGE;
-    tw_edit_set(&t->sm.rua, rua_of(&t->st->answers));
+    /* No address yet: offer dmarc@DOMAIN (editable).  Reports are what
+     * makes p=none worth anything. */
+    if (a->dmarc_rua.n == 0 && t->domain != NULL &&
+        strcmp(t->sm.rua_offered, t->domain) != 0) {
+        char *addr = xasprintf("dmarc@%s", t->domain);
+
+        state_strs_add(&a->dmarc_rua, addr);
+        free(addr);
+        t->ans_dirty = true;
+    }
+    if (t->domain != NULL)
+        str_copy(t->sm.rua_offered, t->domain, sizeof(t->sm.rua_offered));
+    tw_edit_set(&t->sm.rua, rua_of(a));
 }
 
 static void
@@ -164,6 +178,17 @@ dmarc_draw(const struct tui *t, struct tw_doc *d)
              _(stage_names[stage_of(a)]));
     tw_field(d, 2, _("Who receives the daily reports? (an address; "
                      "empty for none)"), &t->sm.rua, t->sm.q == Q_RUA);
+    if (rua_of(a) != NULL && rua_of(a)[0] != '\0') {
+        char *safe = str_visible(rua_of(a), strlen(rua_of(a)));
+        char *m = xasprintf(_("The mailbox %s must exist and be read: the "
+                              "reports arrive there, and without them you "
+                              "cannot tell when it is safe to tighten the "
+                              "policy."), safe);
+
+        tw_text(d, TS_DIM, 4, m);
+        free(m);
+        free(safe);
+    }
     question(t, d, Q_SP, _("And for subdomains?"),
              _(sp_names[(unsigned)a->dmarc_sp < ARRAY_LEN(sp_names)
                         ? a->dmarc_sp : 0]));

@@ -226,6 +226,10 @@ changes_draw(const struct tui *t, struct tw_doc *d)
             what = _("checked for the first time");
             st = tui_status_style(sd->after);
             break;
+        case STATE_CH_RECORDS:
+            what = _("records changed");
+            st = tui_status_style(sd->after);
+            break;
         default:
             what = sd->after == ST_OK ? _("still good") : _("still to do");
             st = sd->after == ST_OK ? TS_OK : tui_status_style(sd->after);
@@ -235,21 +239,13 @@ changes_draw(const struct tui *t, struct tw_doc *d)
         tw_item(d, tui_status_sym(t, sd->after),
                 tui_status_style(sd->after), st, 0, line);
         free(line);
-        for (size_t k = 0; k < sd->appeared.n; k++) {
-            const struct finding_info *fi =
-                finding_info_find(sd->appeared.v[k]);
-            char *l = xasprintf(_("new: %s"), fi != NULL ? _(fi->title)
-                                                          : sd->appeared.v[k]);
-            tw_text(d, TS_NORMAL, 4, l);
-            free(l);
-        }
-        for (size_t k = 0; k < sd->gone.n; k++) {
-            const struct finding_info *fi = finding_info_find(sd->gone.v[k]);
-            char *l = xasprintf(_("gone: %s"), fi != NULL ? _(fi->title)
-                                                           : sd->gone.v[k]);
-            tw_text(d, TS_DIM, 4, l);
-            free(l);
-        }
+        struct state_strs lines = { NULL, 0 };
+
+        /* The records' content first, then findings new and gone. */
+        present_step_changes(sd, t->old_st, t->st, s, &lines);
+        for (size_t k = 0; k < lines.n; k++)
+            tw_text(d, TS_NORMAL, 4, lines.v[k]);
+        state_strs_clear(&lines);
     }
     tw_blank(d);
     tw_text(d, TS_DIM, 0, _("Press Enter to continue with the first step "

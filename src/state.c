@@ -13,6 +13,7 @@
 #include "mailready/check_dkim.h"
 #include "mailready/file.h"
 #include "mailready/state.h"
+#include "mailready/state_found.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 #include "state_priv.h"
@@ -66,10 +67,12 @@ state_step_clear(struct state_step *s)
     s->findings = NULL;
     s->n_findings = 0;
     json_array_clear(s->records);
+    json_object_clear(s->found);
     s->present = false;
     s->status = ST_OK;
     s->last_known = ST_OK;
     s->checked_at = 0;
+    s->unchecked_at = 0;
     s->first_passed_at = 0;
 }
 
@@ -81,8 +84,10 @@ state_new(const char *domain)
     st->version = STATE_FORMAT_VERSION;
     st->domain = xstrdup(domain);
     st->other_steps = json_object();
-    for (int i = 0; i < STEP_COUNT; i++)
+    for (int i = 0; i < STEP_COUNT; i++) {
         st->steps[i].records = json_array();
+        st->steps[i].found = json_object();
+    }
     return st;
 }
 
@@ -290,8 +295,10 @@ state_free(struct state *st)
     for (int i = 0; i < STEP_COUNT; i++) {
         state_step_clear(&st->steps[i]);
         json_decref(st->steps[i].records);
+        json_decref(st->steps[i].found);
     }
     json_decref(st->other_steps);
+    free(st->dmarc_seen_policy);
     free(st->domain);
     free(st);
 }
@@ -698,6 +705,13 @@ state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
         if (!res->ran || check_step_ops(i) == NULL)
             continue;
         any = true;
+        /* Could not check (timeout, SERVFAIL): the last checked result
+         * stays, so that the next run compares with it. */
+        if (findings_status(&res->findings) == ST_ERROR && s->present &&
+            s->status != ST_ERROR) {
+            s->unchecked_at = (long long)now;
+            continue;
+        }
         state_step_clear(s);
         s->present = true;
         s->status = findings_status(&res->findings);
@@ -725,6 +739,8 @@ state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
         json_decref(s->records);
         s->records = json_is_array(res->records) ?
             safe_json(res->records, 0) : json_array();
+        json_decref(s->found);
+        s->found = state_found_from_records((enum check_step)i, s->records);
     }
     if (any)
         st->checked_at = (long long)now;
@@ -822,15 +838,29 @@ state_diff(const struct state *old_st, const struct state *new_st,
         for (size_t k = 0; k < oi.n; k++)
             if (!state_strs_has(&ni, oi.v[k]))
                 state_strs_add(&sd->gone, oi.v[k]);
-        if (o == NULL && n == NULL)
+        memset(&sd->content, 0, sizeof(sd->content));
+        if (o == NULL && n == NULL) {
             sd->change = STATE_CH_UNCHANGED;
-        else if (o == NULL)
+        } else if (o == NULL) {
             sd->change = STATE_CH_NEW;
-        else if (n == NULL)
+        } else if (n == NULL) {
             sd->change = STATE_CH_GONE;
-        else
+        } else if (n->unchecked_at > n->checked_at) {
+            /* This run could not check the step: n still holds the
+             * result of an earlier run, which is no news. */
+            sd->change = STATE_CH_NOCHECK;
+            sd->after = ST_ERROR;
+            state_strs_clear(&sd->appeared);
+            state_strs_clear(&sd->gone);
+        } else {
             sd->change = classify(o, n, sd->appeared.n > 0 ||
                                   sd->gone.n > 0);
+            if (o->status != ST_ERROR && n->status != ST_ERROR)
+                state_found_diff((enum check_step)i, o->found, n->found,
+                                 &sd->content);
+            if (sd->change == STATE_CH_UNCHANGED && sd->content.n > 0)
+                sd->change = STATE_CH_RECORDS;
+        }
         if (sd->change != STATE_CH_UNCHANGED)
             d->n_changed++;
         state_strs_clear(&oi);
@@ -844,6 +874,7 @@ state_diff_fini(struct state_diff *d)
     for (int i = 0; i < STEP_COUNT; i++) {
         state_strs_clear(&d->step[i].appeared);
         state_strs_clear(&d->step[i].gone);
+        state_notes_fini(&d->step[i].content);
     }
     d->n_changed = 0;
 }
@@ -864,6 +895,8 @@ state_change_name(enum state_change c)
         return "newly_broken";
     case STATE_CH_NOCHECK:
         return "could_not_check";
+    case STATE_CH_RECORDS:
+        return "records_changed";
     case STATE_CH_GONE:
     default:
         return "gone";

@@ -8,6 +8,7 @@
 #include "mailready/state.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
+#include "mailready/state_found.h"
 #include "state_priv.h"
 
 /* A domain usable as a file name: lower-case letters, digits, '-', '_'
@@ -306,6 +307,8 @@ step_json(const struct state_step *s)
         json_array_append_new(fa, finding_json(&s->findings[i]));
     json_object_set_new(o, "findings", fa);
     json_object_set(o, "records", s->records);
+    json_object_set(o, "found", s->found);
+    json_object_set_new(o, "unchecked_at", time_json(s->unchecked_at));
     return o;
 }
 
@@ -330,6 +333,15 @@ state_to_json(const struct state *st)
         if (json_object_get(steps, key) == NULL)
             json_object_set(steps, key, v);
     json_object_set_new(root, "steps", steps);
+    if (st->dmarc_seen_policy != NULL) {
+        json_t *o = json_object();
+
+        json_object_set_new(o, "policy",
+                            json_string(st->dmarc_seen_policy));
+        json_object_set_new(o, "first_seen",
+                            time_json(st->dmarc_seen_since));
+        json_object_set_new(root, "dmarc_seen", o);
+    }
     return root;
 }
 
@@ -637,8 +649,9 @@ records_ok(const json_t *v, int depth)
 }
 
 static bool
-step_parse(const json_t *o, struct state_step *s)
+step_parse(const json_t *o, int k, struct state_step *s)
 {
+    const json_t *found = json_object_get(o, "found");
     const json_t *st = json_object_get(o, "status");
     const json_t *lk = json_object_get(o, "last_known_status");
     const json_t *fa = json_object_get(o, "findings");
@@ -655,6 +668,7 @@ step_parse(const json_t *o, struct state_step *s)
                                            &s->last_known)))
         return false;
     if (!time_get(o, "checked_at", &s->checked_at) ||
+        !time_get(o, "unchecked_at", &s->unchecked_at) ||
         !time_get(o, "first_passed_at", &s->first_passed_at))
         return false;
     if (json_array_size(fa) > MAX_FINDINGS)
@@ -671,6 +685,15 @@ step_parse(const json_t *o, struct state_step *s)
         json_decref(s->records);
         s->records = json_deep_copy(rec);
     }
+    /* Version 2 kept no "found": it is what the records say. */
+    json_decref(s->found);
+    if (found != NULL && !json_is_null(found)) {
+        if (!state_found_ok((enum check_step)k, found))
+            return false;
+        s->found = json_deep_copy(found);
+    } else {
+        s->found = state_found_from_records((enum check_step)k, s->records);
+    }
     /* The status follows from the findings; a file saying otherwise was
      * edited or damaged. */
     enum check_status calc = ST_OK;
@@ -679,6 +702,24 @@ step_parse(const json_t *o, struct state_step *s)
     if (calc != s->status)
         return false;
     s->present = true;
+    return true;
+}
+
+/* "dmarc_seen": {"policy": "none", "first_seen": TIME}, optional. */
+static bool
+dmarc_seen_parse(const json_t *o, struct state *st)
+{
+    const json_t *p;
+    enum state_policy pol;
+
+    if (o == NULL || json_is_null(o))
+        return true;
+    p = json_object_get(o, "policy");
+    if (!json_is_object(o) || !json_is_string(p) ||
+        !state_policy_parse(json_string_value(p), &pol) ||
+        !time_get(o, "first_seen", &st->dmarc_seen_since))
+        return false;
+    st->dmarc_seen_policy = xstrdup(json_string_value(p));
     return true;
 }
 
@@ -724,10 +765,12 @@ state_from_json(const json_t *j, struct state **out)
                                     json_deep_copy(v));
                 continue;
             }
-            if (!step_parse(v, &st->steps[k]))
+            if (!step_parse(v, k, &st->steps[k]))
                 goto bad;
         }
     }
+    if (!dmarc_seen_parse(json_object_get(j, "dmarc_seen"), st))
+        goto bad;
     *out = st;
     return RC_OK;
 bad:

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mailready/journey.h"
 #include "mailready/i18n.h"
 #include "mailready/net.h"
 #include "mailready/present.h"
@@ -251,11 +252,17 @@ tui_live_plan(const struct tui *t, const struct export_plan *target,
 void
 tui_run_finished(struct tui *t)
 {
+    struct journey_dmarc jd;
+
     if (t->domain == NULL)
         return;
+    /* Dated with the state as it was before this run. */
+    journey_dmarc_apply(&t->ctx, t->st, t->com->dmarc_monitor_days,
+                        t->checked_at, &jd);
     state_update_from_ctx(t->st, &t->ctx, t->checked_at);
     if (t->pfetch != NULL)
         t->plive = plan_fetch_live(t->pfetch);
+    journey_dmarc_note(t->st, &jd);
     if (t->old_st != NULL && !t->have_diff) {
         state_diff(t->old_st, t->st, &t->diff);
         t->have_diff = true;

@@ -38,6 +38,7 @@ struct cli_common {
     bool offline;               /* --no-network, --demo: no live DNS */
     const char *lang;
     const char *state_dir;
+    unsigned dmarc_monitor_days;    /* 0: JOURNEY_DMARC_DAYS (journey.h) */
 };
 
 void cli_common_init(struct cli_common *c);
@@ -145,7 +146,8 @@ void cli_help(FILE *fp, const struct cli_cmd *cmd);
 extern const struct cli_opt cli_opt_json, cli_opt_resolver,
     cli_opt_zone_file, cli_opt_timeout, cli_opt_deadline, cli_opt_trace,
     cli_opt_no_network, cli_opt_lang, cli_opt_state_dir, cli_opt_server_ip,
-    cli_opt_selector, cli_opt_hostname, cli_opt_dkim_key;
+    cli_opt_selector, cli_opt_hostname, cli_opt_dkim_key,
+    cli_opt_dmarc_monitor_days;
 
 /* The options of every command that asks DNS, in their --help order. */
 #define CLI_OPTS_DNS &cli_opt_resolver, &cli_opt_zone_file, \

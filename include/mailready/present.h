@@ -14,6 +14,7 @@
 #include "mailready/export.h"
 #include "mailready/finding.h"
 #include "mailready/rc.h"
+#include "mailready/state.h"
 
 /* An error in the admin's language: the translated detail of e with its
  * arguments made visible-safe, followed by ": " and strerror(errnum)
@@ -48,6 +49,16 @@ char *present_record_text(const json_t *r);
 /* Translated word for a status: "OK", "warnings", "problems found",
  * "could not check". */
 const char *present_status_word(enum check_status st);
+
+/* What changed in one step between two saved states (sd from
+ * state_diff(old_st, new_st)), as translated, visible-safe sentences
+ * appended to out in order: the records' content ("The MX now points to
+ * ..."), then each finding that appeared ("new: ..."), then each that is
+ * gone ("gone: ...").  Never a bare finding id.  old_st may be NULL. */
+void present_step_changes(const struct state_step_diff *sd,
+                          const struct state *old_st,
+                          const struct state *new_st, int step,
+                          struct state_strs *out);
 
 /* The translation table both front ends pass to export_render(): the
  * program's catalog and the words above. */

@@ -5,8 +5,13 @@
  * with --state-dir DIR.  It holds a format version, the admin's answers
  * (what the wizard asked) and, per step, the last result: status,
  * findings (id, severity, msgid and arguments, so the text can be shown
- * again in any language), records found, when it was checked and when it
- * first passed.
+ * again in any language), records found, what they say in a normalised
+ * form (state_found.h: the MX hosts, the SPF and DMARC records, ...),
+ * when it was checked and when it first passed.  A run that could not
+ * check a step (its status is ST_ERROR) keeps that step's last known
+ * result and only notes when it tried (unchecked_at).  Version 3 added
+ * "found", "unchecked_at" and "dmarc_seen"; a version 2 file gets
+ * "found" from its records when read.
  *
  * Saving is atomic: a temporary file in the same directory is written,
  * fsync'd and renamed over the old one, then the directory is fsync'd, so
@@ -30,10 +35,11 @@
 #include "mailready/check.h"
 #include "mailready/finding.h"
 #include "mailready/rc.h"
+#include "mailready/state_found.h"
 
 /* The format this build writes; files with a larger version are set
  * aside as "newer", never rewritten in the old format. */
-#define STATE_FORMAT_VERSION 2
+#define STATE_FORMAT_VERSION 3
 
 /* Largest state file we read. */
 #define STATE_MAX_BYTES (8u * 1024 * 1024)
@@ -120,7 +126,13 @@ struct state_step {
     struct state_finding *findings;
     size_t n_findings;
     json_t *records;                /* array, owned (never NULL) */
+    json_t *found;                  /* object, owned (never NULL): the
+                                     * records' content, normalised by
+                                     * state_found_from_records() */
     long long checked_at;           /* epoch seconds */
+    long long unchecked_at;         /* the last run could not check the
+                                     * step (at this time) and kept the
+                                     * result above; 0: it checked it */
     long long first_passed_at;      /* first time status was ST_OK or
                                      * ST_WARN; 0 = never; kept across
                                      * runs, even after a regression */
@@ -135,6 +147,11 @@ struct state {
     struct state_step steps[STEP_COUNT];
     json_t *other_steps;            /* object, owned: saved steps this
                                      * build does not know, kept as is */
+    char *dmarc_seen_policy;        /* the DMARC policy ("none", ...) last
+                                     * seen with a rua (journey.h), or
+                                     * NULL */
+    long long dmarc_seen_since;     /* when that policy was first seen
+                                     * (epoch seconds; 0 with NULL) */
 };
 
 /* An empty state for domain.  Caller frees with state_free(). */
@@ -235,11 +252,13 @@ json_t *state_to_json(const struct state *st);
 enum rc state_from_json(const json_t *j, struct state **out);
 
 /* Take the result of every step that ran in ctx: status, findings,
- * records, checked_at = now; first_passed_at is set the first time a step
- * passes and kept afterwards.  Steps that did not run are left as they
- * were.  The selectors at which the DKIM step found a key (discovered
- * ones too) are added to the answers' selectors (with no key path), so
- * that the next run checks them by name. */
+ * records, found, checked_at = now; first_passed_at is set the first time
+ * a step passes and kept afterwards.  Steps that did not run are left as
+ * they were.  A step that ran but could not be checked (ST_ERROR) while a
+ * checked result is saved keeps that result; only unchecked_at = now
+ * says the run failed.  The selectors at which the DKIM step found a
+ * key (discovered ones too) are added to the answers' selectors (with no
+ * key path), so that the next run checks them by name. */
 void state_update_from_ctx(struct state *st, const struct check_ctx *ctx,
                            time_t now);
 
@@ -255,10 +274,11 @@ enum state_change {
     STATE_CH_UNCHANGED,     /* same status, same finding ids */
     STATE_CH_NEW,           /* no earlier result for this step */
     STATE_CH_FIXED,         /* better than before */
-    STATE_CH_STILL_TO_DO,          /* still warnings or failures, ids changed */
+    STATE_CH_STILL_TO_DO,   /* still warnings or failures, ids changed */
     STATE_CH_BROKEN,        /* worse than before */
     STATE_CH_NOCHECK,       /* could not be checked this time */
-    STATE_CH_GONE           /* in the old state only */
+    STATE_CH_GONE,          /* in the old state only */
+    STATE_CH_RECORDS        /* same status and findings, other records */
 };
 
 struct state_step_diff {
@@ -267,6 +287,9 @@ struct state_step_diff {
     enum check_status before, after;
     struct state_strs appeared;     /* finding ids in new, not in old */
     struct state_strs gone;         /* finding ids in old, not in new */
+    struct state_notes content;     /* what changed in the records, in
+                                     * words (state_found.h); empty when
+                                     * either side was not checked */
 };
 
 struct state_diff {
@@ -276,7 +299,10 @@ struct state_diff {
 
 /* Compare old (may be NULL: everything in new is STATE_CH_NEW) with new.
  * Steps present in neither are UNCHANGED.  When a step could not be
- * checked before, it is compared with its last known status.
+ * checked before, it is compared with its last known status; a step new
+ * could not check (unchecked_at) is STATE_CH_NOCHECK with after =
+ * ST_ERROR.  A step whose status and findings stay but whose records
+ * changed is STATE_CH_RECORDS.
  * Fill *d; release with state_diff_fini(). */
 void state_diff(const struct state *old_st, const struct state *new_st,
                 struct state_diff *d);

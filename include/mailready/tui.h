@@ -213,6 +213,10 @@ struct tui_scr_dmarc {
     int q;                      /* question in focus: 0 stage, 1 rua,
                                  * 2 subdomains, 3 alignment, -1 none */
     struct tw_edit rua;
+    char rua_offered[256];      /* the domain whose report address was
+                                 * filled in as dmarc@DOMAIN (once per
+                                 * domain and run, so that an address the
+                                 * admin clears stays cleared) */
 };
 
 /* The verify screen (scr_verify.c owns it: scr_verify_fini()). */

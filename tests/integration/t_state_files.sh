@@ -41,7 +41,7 @@ expect_grep "could not be read; it was moved to" "$T/err" \
     "corrupt: says where it went"
 expect_true "corrupt: a new state was saved and loads" \
     python3 -c 'import json,sys; j=json.load(open(sys.argv[1]));
-assert j["version"] == 2' "$S/$D.json"
+assert j["version"] == 3' "$S/$D.json"
 for i in 1 2 3 4 5 6 7; do
     echo "broken $i" > "$S/$D.json"
     "$MAILREADY" check $D --resolver "$RESOLVER" --timeout 2 --save \

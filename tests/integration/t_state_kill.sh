@@ -66,7 +66,7 @@ echo "# kill loop: first save after $first ms; kills within $SPAN ms"
 py_complete() {
     python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
-assert j["format"] == "mailready-state" and j["version"] == 2
+assert j["format"] == "mailready-state" and j["version"] == 3
 n = int(j["answers"]["hostname"].split(".")[0][1:])
 assert len(j["steps"]["mx"]["records"]) == 200 + n % 100' \
         "$1" 2> "$T/py.err"

@@ -241,9 +241,10 @@ answers__format1__migrated(void **unused)
     assert_true(b->dmarc_strict);
     assert_string_equal(b->dmarc_rua.v[0], "mailto:d@old.example");
     json_decref(j);
-    /* Written again, it is format 2. */
+    /* Written again, it is the current format. */
     j = state_to_json(r);
-    assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
+    assert_int_equal(json_integer_value(json_object_get(j, "version")),
+                     STATE_FORMAT_VERSION);
     json_decref(j);
     state_free(r);
 }
@@ -765,12 +766,18 @@ state__update__first_passed_kept(void **unused)
     assert_int_equal(s->steps[STEP_MX].first_passed_at, 2000);
     assert_int_equal(json_array_size(s->steps[STEP_MX].records), 1);
 
-    /* Run 3: could not check; the last known status stays ok. */
+    /* Run 3: could not check; the last checked result stays, records
+     * and all, and the run is noted. */
     finding_add(&ctx.res[STEP_MX].findings, SEV_ERROR, "DNS_TIMEOUT",
                 "No answer for %1$s %2$s.", "d.test", "MX");
+    json_array_clear(ctx.res[STEP_MX].records);
     state_update_from_ctx(s, &ctx, 3000);
-    assert_int_equal(s->steps[STEP_MX].status, ST_ERROR);
+    assert_int_equal(s->steps[STEP_MX].status, ST_OK);
     assert_int_equal(s->steps[STEP_MX].last_known, ST_OK);
+    assert_int_equal(s->steps[STEP_MX].n_findings, 0);
+    assert_int_equal(s->steps[STEP_MX].checked_at, 2000);
+    assert_int_equal(s->steps[STEP_MX].unchecked_at, 3000);
+    assert_int_equal(json_array_size(s->steps[STEP_MX].records), 1);
     assert_int_equal(s->steps[STEP_MX].first_passed_at, 2000);
 
     /* Run 4: fails again; first_passed_at is still the first time. */

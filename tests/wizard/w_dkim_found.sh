@@ -33,8 +33,12 @@ awk '/^s1\._domainkey/ { skip = 1 } !skip { print } skip && /\)/ { skip = 0 }' \
 mr_run check wizard-ok.test "${WZ_ZONES[@]}" --state-dir "$T/state" \
     --save --since-last
 expect_rc 2 "check --since-last: problems found"
-expect_grep "DKIM.*newly broken.*DKIM_KEY_MISSING" "$T/out" \
-    "check --since-last: the key at the saved selector is missing"
+expect_grep "DKIM.*newly broken" "$T/out" \
+    "check --since-last: DKIM newly broken"
+expect_grep "^    DKIM selector s1 was removed\.$" "$T/out" \
+    "check --since-last: the selector removed, in words"
+expect_grep "^    new: There is no DKIM key at s1\._domainkey\.wizard-ok\.test" \
+    "$T/out" "check --since-last: the key at the saved selector is missing"
 expect_true "the selector is still saved" \
     expect_json_file "$T/state/wizard-ok.test.json" \
     "'s1' in [s['name'] for s in j['answers']['selectors']]"

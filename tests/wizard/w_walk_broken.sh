@@ -39,6 +39,20 @@ screen_has "step 4 is DMARC" "Step 4: your policy against forgery"
 screen_has "DMARC: no record is a failure" "Verdict: problems found"
 tm_send NPage
 screen_has "DMARC: a p=none record to publish" "v=DMARC1; p=none"
+screen_has "DMARC: the report address starts as dmarc@DOMAIN" \
+    "^ *dmarc@wizard-bad\.test *$"
+screen_has "DMARC: the record asks for reports there" \
+    "rua=mailto:dmarc@wizard-bad\.test"
+screen_has "DMARC: the mailbox must exist" \
+    "The mailbox dmarc@wizard-bad\.test must exist"
+tm_send Down C-u
+tm_type "reports@wizard-bad.test"
+screen_has "DMARC: the address can be changed" \
+    "rua=mailto:reports@wizard-bad\.test"
+screen_has "DMARC: the mailbox sentence follows" \
+    "The mailbox reports@wizard-bad\.test must exist"
+tm_send Up
+tm_send NPage
 screen_has "DMARC: start with p=none" "Start with p=none"
 tm_send n
 screen_has "step 5 is PTR" "Step 5: your server's name"
