@@ -646,6 +646,27 @@ report_missing(struct findings *fs, const struct ptr_addr *a,
     free(ip);
 }
 
+/* A host name for a sentence: "U-label (A-label)" when it has an IDN
+ * label (RFC 5890), as the domain is shown; else the name.  Visible-safe;
+ * caller frees. */
+static char *
+host_both(const char *name)
+{
+    char *a = NULL, *u = NULL, *both, *v;
+    const char *why = NULL;
+
+    if (name_normalize(name, true, true, &a, &u, &why) == RC_OK &&
+        strcmp(a, u) != 0)
+        both = xasprintf("%s (%s)", u, a);
+    else
+        both = xstrdup(name);
+    v = vis(both);
+    free(both);
+    free(a);
+    free(u);
+    return v;
+}
+
 static void
 check_addr(struct check_ctx *ctx, struct check_result *res,
            const struct ptr_addr *a)
@@ -723,7 +744,7 @@ check_addr(struct check_ctx *ctx, struct check_result *res,
         }
     }
     if (want != NULL && !match) {
-        char *n = vis(strbuf_str(&names)), *w = vis(want);
+        char *n = vis(strbuf_str(&names)), *w = host_both(want);
         finding_add(fs, SEV_WARN, "PTR_HOSTNAME_MISMATCH",
                     N_("The PTR record of %1$s names %2$s, not the mail "
                        "server's name %3$s."), ip, n, w);
