@@ -571,7 +571,7 @@ lint_node(struct tree_node *n, struct findings *fs,
                        "one."), d, num);
         break;
     case NODE_SYNTAX: {
-        char *term = visible(n->err.term);
+        char *term = str_visible(n->err.term, n->err.term_len);
 
         snprintf(num, sizeof(num), "%zu", n->err.pos + 1);
         findings_addl(fs, SEV_FAIL, "SPF_SYNTAX", n->err.msgid, NULL, 0,

@@ -38,3 +38,20 @@ for c in "m11 permerror" "mi11 permerror" "mr11 permerror" "m10 pass" \
     expect_true "mailready spf $1: $2" \
         python3 -c "import json,sys; j=json.load(open('$T/out')); sys.exit(0 if j['result'] == '$2' else 1)"
 done
+
+# Rule 7 (RFC 7208 §4.6, RFC 6376 §3.6.1): records are byte strings; a NUL
+# does not cut them, it is a syntax error shown escaped.
+mr_check nul.$S --selector s1
+expect_ids spf "SPF_SYNTAX" "NUL in SPF: syntax"
+expect_json "'ip4:81.169.202.1\\\\x00x' in finding('spf', 'SPF_SYNTAX')['message']" \
+    "NUL in SPF: the whole term, escaped"
+expect_ids dkim "DKIM_SYNTAX" "NUL in a DKIM key: syntax"
+mr_check nulend.$S
+expect_ids spf "SPF_SYNTAX" "NUL after -all: still syntax"
+mr_run spf --ip 81.169.202.1 --sender joe@nul.$S --json \
+    --resolver "$RESOLVER" --timeout 2
+expect_true "mailready spf: permerror, not pass" \
+    python3 -c "import json,sys; j=json.load(open('$T/out')); sys.exit(0 if j['result'] == 'permerror' else 1)"
+mr_run check nul.$S --resolver "$RESOLVER" --timeout 2 --selector s1
+expect_true "no raw control byte on the terminal" \
+    bash -c "! LC_ALL=C grep -q -P '[\\x00-\\x08\\x0b-\\x1f\\x7f]' '$T/out'"
