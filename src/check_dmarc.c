@@ -5,10 +5,14 @@
  * parents are independent, so all are asked at once, then the rules are
  * applied in order.  The record that applies is parsed and judged; each
  * report destination outside the policy's Organizational Domain needs the
- * authorization record POLICYDOMAIN._report._dmarc.DEST (RFC 9990, as RFC
- * 7489 §7.1 before it), or the wildcard *._report._dmarc.DEST: its walk
- * and its authorization records are asked together once the policy is
- * known.  finish() also reads the domain's SPF and the DKIM step's keys to
+ * authorization record POLICYDOMAIN._report._dmarc.DEST (RFC 9990 §3, as
+ * RFC 7489 §7.1 before it).  Only that name is asked: a wildcard
+ * *._report._dmarc.DEST answers for it through DNS, and only when the name
+ * does not exist with other data (RFC 4592 §2.2.1), so the wildcard owner
+ * itself is never asked.  An authorization record with its own rua=/ruf=
+ * whose host is not DEST means no report at all (RFC 9990 §3).  The
+ * destination's walk and its authorization record are asked together once
+ * the policy is known.  finish() also reads the domain's SPF and the DKIM step's keys to
  * say whether anything can align. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,9 +50,10 @@ struct dm_walk {
 
 struct dm_dest {
     char *host;
+    bool rua, ruf;                      /* used by rua=, by ruf= */
     struct dm_walk walk;
-    char *auth_name, *wild_name;
-    const struct dns_answer *auth, *wild;
+    char *auth_name;
+    const struct dns_answer *auth;
 };
 
 struct dmarc_state {
@@ -60,7 +65,9 @@ struct dmarc_state {
     struct dmarc_walk_entry e[DMARC_WALK_MAX];
     struct dmarc_walk_result r;
     struct dmarc_record *rec;           /* the record that applies */
-    char *rec_text;                     /* its text */
+    char *rec_text;                     /* its text, rec_len bytes (a NUL
+                                         * may be inside) */
+    size_t rec_len;
     struct dm_dest *dest[DM_MAX_DESTS];
     size_t ndest;
 };
@@ -121,13 +128,15 @@ walk_fini(struct dm_walk *w)
 /* The single DMARC record of an answer: *text (caller frees) when exactly
  * one; returns the count of DMARC records. */
 static size_t
-dmarc_records(const struct dns_answer *a, char **text)
+dmarc_records(const struct dns_answer *a, char **text, size_t *tlen)
 {
     const struct dns_rr *rr = NULL;
     size_t n = 0;
 
     if (text != NULL)
         *text = NULL;
+    if (tlen != NULL)
+        *tlen = 0;
     if (a == NULL || a->status != DNS_OK)
         return 0;
     while ((rr = dns_answer_next(a, DNS_T_TXT, rr)) != NULL) {
@@ -138,6 +147,8 @@ dmarc_records(const struct dns_answer *a, char **text)
             n++;
             if (text != NULL && *text == NULL) {
                 *text = t;
+                if (tlen != NULL)
+                    *tlen = len;
                 continue;
             }
         }
@@ -157,7 +168,7 @@ walk_entries(const struct dm_walk *w, struct dmarc_walk_entry *e)
     for (size_t i = 0; i < w->n; i++) {
         const struct dns_answer *a = w->ans[i];
         char *text = NULL;
-        size_t cnt;
+        size_t cnt, len;
 
         e[i].name = w->names[i];
         e[i].psd = 'u';
@@ -165,7 +176,7 @@ walk_entries(const struct dm_walk *w, struct dmarc_walk_entry *e)
             e[i].state = DMARC_WALK_ERROR;
             continue;
         }
-        cnt = dmarc_records(a, &text);
+        cnt = dmarc_records(a, &text, &len);
         if (cnt == 0) {
             e[i].state = DMARC_WALK_NONE;
         } else if (cnt > 1) {
@@ -174,7 +185,7 @@ walk_entries(const struct dm_walk *w, struct dmarc_walk_entry *e)
             struct dmarc_record *r = NULL;
 
             e[i].state = DMARC_WALK_RECORD;
-            if (dmarc_record_parse(text, strlen(text), &r) == RC_OK)
+            if (dmarc_record_parse(text, len, &r) == RC_OK)
                 e[i].psd = r->psd;
             dmarc_record_free(r);
         }
@@ -227,24 +238,30 @@ policy_domain(const struct dmarc_state *st)
 }
 
 static void
-add_dest(struct dmarc_state *st, const char *host)
+add_dest(struct dmarc_state *st, const char *host, bool ruf)
 {
     struct dm_dest *d;
 
-    for (size_t i = 0; i < st->ndest; i++)
-        if (name_eq(st->dest[i]->host, host))
+    for (size_t i = 0; i < st->ndest; i++) {
+        if (name_eq(st->dest[i]->host, host)) {
+            if (ruf)
+                st->dest[i]->ruf = true;
+            else
+                st->dest[i]->rua = true;
             return;
+        }
+    }
     if (st->ndest == DM_MAX_DESTS)
         return;
     d = xcalloc(1, sizeof(*d));
     d->host = xstrdup(host);
+    d->rua = !ruf;
+    d->ruf = ruf;
     d->auth_name = xasprintf("%s._report._dmarc.%s", policy_domain(st),
                              host);
-    d->wild_name = xasprintf("*._report._dmarc.%s", host);
     st->dest[st->ndest++] = d;
     walk_start(st, &d->walk, host, dest_done);
     dns_query(st->ctx->dns, d->auth_name, DNS_T_TXT, on_auth, &d->auth);
-    dns_query(st->ctx->dns, d->wild_name, DNS_T_TXT, on_auth, &d->wild);
 }
 
 static void
@@ -257,19 +274,19 @@ main_done(struct dm_walk *w)
     st->evaluated = true;
     if (st->r.policy < 0)
         return;
-    if (dmarc_records(w->ans[st->r.policy], &st->rec_text) != 1)
+    if (dmarc_records(w->ans[st->r.policy], &st->rec_text,
+                      &st->rec_len) != 1)
         return;
-    if (dmarc_record_parse(st->rec_text, strlen(st->rec_text),
-                           &st->rec) != RC_OK)
+    if (dmarc_record_parse(st->rec_text, st->rec_len, &st->rec) != RC_OK)
         return;
     /* Report destinations: their walks and authorization records, all
      * at once. */
     for (size_t i = 0; i < st->rec->n_rua; i++)
         if (st->rec->rua[i].problem == NULL)
-            add_dest(st, st->rec->rua[i].host);
+            add_dest(st, st->rec->rua[i].host, false);
     for (size_t i = 0; i < st->rec->n_ruf; i++)
         if (st->rec->ruf[i].problem == NULL)
-            add_dest(st, st->rec->ruf[i].host);
+            add_dest(st, st->rec->ruf[i].host, true);
 }
 
 static void
@@ -304,7 +321,6 @@ dmarc_free_state(void *p)
         walk_fini(&st->dest[i]->walk);
         free(st->dest[i]->host);
         free(st->dest[i]->auth_name);
-        free(st->dest[i]->wild_name);
         free(st->dest[i]);
     }
     dmarc_record_free(st->rec);
@@ -343,7 +359,9 @@ judge_notes(struct findings *fs, const struct dmarc_record *rec,
 {
     for (size_t i = 0; i < rec->n_notes; i++) {
         const struct dmarc_note *n = &rec->notes[i];
-        char *tag = vis(n->tag), *val = vis(n->value);
+        /* already visible-safe: keep their escapes as they are */
+        char *tag = str_safe(n->tag, strlen(n->tag));
+        char *val = str_safe(n->value, strlen(n->value));
 
         switch (n->kind) {
         case DMARC_NOTE_UNKNOWN_TAG:
@@ -401,35 +419,93 @@ judge_uris(struct findings *fs, const struct dmarc_uri *u, size_t n)
         if (u[i].problem == NULL)
             continue;
         char *t = vis(u[i].text);
-        finding_add(fs, SEV_WARN, "DMARC_RUA_INVALID", u[i].problem, t);
+        if (u[i].fixed != NULL) {
+            char *f = vis(u[i].fixed);
+            finding_add(fs, SEV_WARN, "DMARC_RUA_INVALID",
+                        N_("The report address %1$s has a character that "
+                           "is not allowed in a URI; receivers ignore it. "
+                           "Write it percent-encoded: %2$s"), t, f);
+            free(f);
+        } else {
+            finding_add(fs, SEV_WARN, "DMARC_RUA_INVALID", u[i].problem,
+                        t);
+        }
         free(t);
     }
 }
 
-/* The destination's authorization record exists (or its wildcard). */
+/* The destination's authorization record (RFC 9990 §3): 1 when the name
+ * has a DMARC record (*text, *tlen: the first one, caller frees), 0 when
+ * it has none, -1 when it could not be asked. */
 static int
-auth_state(const struct dm_dest *d)
+auth_state(const struct dm_dest *d, char **text, size_t *tlen)
 {
-    const struct dns_answer *a[2] = { d->auth, d->wild };
-    bool err = false;
+    const struct dns_rr *rr = NULL;
 
-    for (int i = 0; i < 2; i++) {
-        const struct dns_rr *rr = NULL;
+    *text = NULL;
+    *tlen = 0;
+    if (d->auth == NULL || dns_status_is_error(d->auth->status))
+        return -1;
+    if (d->auth->status != DNS_OK)
+        return 0;
+    while ((rr = dns_answer_next(d->auth, DNS_T_TXT, rr)) != NULL) {
+        size_t len;
+        char *t = dns_txt_join(rr, &len);
 
-        if (a[i] == NULL || dns_status_is_error(a[i]->status)) {
-            err = true;
-            continue;
+        if (dmarc_is_record(t, len)) {
+            *text = t;
+            *tlen = len;
+            return 1;
         }
-        while ((rr = dns_answer_next(a[i], DNS_T_TXT, rr)) != NULL) {
-            size_t len;
-            char *t = dns_txt_join(rr, &len);
-            bool ok = dmarc_is_record(t, len);
-            free(t);
-            if (ok)
-                return 1;
-        }
+        free(t);
     }
-    return err ? -1 : 0;
+    return 0;
+}
+
+/* An override URI (rua= or ruf= of the authorization record) whose host
+ * is not the destination's: its text, borrowed from r, or NULL. */
+static const char *
+foreign_override(const struct dm_dest *d, const struct dmarc_record *r)
+{
+    if (d->rua)
+        for (size_t i = 0; i < r->n_rua; i++)
+            if (r->rua[i].host == NULL || !name_eq(r->rua[i].host, d->host))
+                return r->rua[i].text;
+    if (d->ruf)
+        for (size_t i = 0; i < r->n_ruf; i++)
+            if (r->ruf[i].host == NULL || !name_eq(r->ruf[i].host, d->host))
+                return r->ruf[i].text;
+    return NULL;
+}
+
+static void
+judge_override(struct findings *fs, const struct dm_dest *d,
+               const char *pol, const char *text, size_t len)
+{
+    struct dmarc_record *r = NULL;
+    const char *bad;
+
+    if (dmarc_record_parse(text, len, &r) != RC_OK)
+        return;
+    bad = foreign_override(d, r);
+    if (bad != NULL) {
+        char *h = vis(d->host), *p = vis(pol), *u = vis(bad);
+        char *n = vis(d->auth_name), *rec = str_visible(text, len);
+        char *want = xasprintf("%s. TXT \"v=DMARC1\"", n);
+
+        finding_add(fs, SEV_WARN, "DMARC_RUA_OVERRIDE_FOREIGN",
+                    N_("%2$s authorizes reports for %1$s, but its record "
+                       "%3$s names %4$s, an address outside %2$s: "
+                       "receivers then send the reports to neither. %2$s "
+                       "must publish instead: %5$s"), p, h, rec, u, want);
+        free(h);
+        free(p);
+        free(u);
+        free(n);
+        free(rec);
+        free(want);
+    }
+    dmarc_record_free(r);
 }
 
 static void
@@ -443,21 +519,23 @@ judge_dests(struct dmarc_state *st, struct findings *fs)
         struct dmarc_walk_entry e[DMARC_WALK_MAX];
         struct dmarc_walk_result r;
         const struct dns_answer *err;
+        char *text;
+        size_t tlen;
         int auth;
 
         walk_entries(&d->walk, e);
         dmarc_walk_eval(d->walk.domain, e, d->walk.n, &r);
         if (name_eq(r.org, org))
             continue;
-        auth = auth_state(d);
-        if (auth == 1)
+        auth = auth_state(d, &text, &tlen);
+        if (auth == 1) {
+            judge_override(fs, d, pol, text, tlen);
+            free(text);
             continue;
+        }
         err = walk_first_error(&d->walk, e, &r);
         if (auth < 0 || err != NULL) {
-            check_add_dns_error(fs, err != NULL ? err :
-                                (d->auth == NULL ||
-                                 dns_status_is_error(d->auth->status)) ?
-                                d->auth : d->wild);
+            check_add_dns_error(fs, err != NULL ? err : d->auth);
             continue;
         }
         char *h = vis(d->host), *p = vis(pol);
@@ -481,7 +559,8 @@ add_policy_record(struct dmarc_state *st, struct check_result *res,
     json_t *o = json_object();
     const char *pol = policy_domain(st);
     char *name = xasprintf("_dmarc.%s", pol);
-    char *vname = vis(name), *text = vis(st->rec_text);
+    char *vname = vis(name);
+    char *text = str_visible(st->rec_text, st->rec_len);
     char *org = vis(st->r.org);
     char *disp = xasprintf("%s: %s", vname, text);
 
@@ -540,7 +619,7 @@ dmarc_finish(struct check_ctx *ctx)
     const struct dmarc_record *rec;
     enum dmarc_policy applied;
     char *dom = vis(ctx->opts->domain), *where = NULL;
-    bool sub;
+    bool sub, gone;
 
     if (!st->evaluated)
         goto out;
@@ -602,7 +681,10 @@ dmarc_finish(struct check_ctx *ctx)
         where = vw;
     }
     sub = st->r.policy != 0;
-    applied = dmarc_applied_policy(rec, sub, true);
+    /* RFC 9989 §3.2.13: NXDOMAIN for the domain makes np= the policy of
+     * the record found for it (§4.10.1). */
+    gone = st->txt != NULL && st->txt->status == DNS_NXDOMAIN;
+    applied = dmarc_applied_policy(rec, sub, !gone);
     add_policy_record(st, res, applied);
     if (sub) {
         char *p = vis(policy_domain(st));
@@ -617,6 +699,20 @@ dmarc_finish(struct check_ctx *ctx)
                            "that applies comes from its organizational "
                            "domain %2$s."), dom, p);
         free(p);
+    }
+    if (gone && sub && applied != DMARC_P_ABSENT) {
+        if (rec->np != DMARC_P_ABSENT && rec->np != DMARC_P_INVALID)
+            finding_add(fs, SEV_INFO, "DMARC_NONEXISTENT_DOMAIN",
+                        N_("%1$s does not exist (NXDOMAIN), so the policy "
+                           "that applies to mail from it is np=%2$s of the "
+                           "record at %3$s."), dom,
+                        dmarc_policy_name(applied), where);
+        else
+            finding_add(fs, SEV_INFO, "DMARC_NONEXISTENT_DOMAIN",
+                        N_("%1$s does not exist (NXDOMAIN); the record at "
+                           "%3$s has no np=, so its policy for names that "
+                           "do not exist is %2$s."), dom,
+                        dmarc_policy_name(applied), where);
     }
     judge_notes(fs, rec, where);
     if (rec->p == DMARC_P_ABSENT || rec->p == DMARC_P_INVALID ||
@@ -673,7 +769,7 @@ dmarc_finish(struct check_ctx *ctx)
     judge_uris(fs, rec->rua, rec->n_rua);
     judge_uris(fs, rec->ruf, rec->n_ruf);
     judge_dests(st, fs);
-    if (!spf.no_mail)
+    if (!spf.no_mail && !gone)
         judge_auth(ctx, fs, &spf, dom);
 out:
     free(where);
@@ -748,6 +844,16 @@ const struct finding_info check_dmarc_findings[] = {
       N_("Ask the destination (or your report service) to publish the TXT "
          "record shown, or send reports to an address at your own "
          "domain.") },
+    { "DMARC_RUA_OVERRIDE_FOREIGN", "dmarc",
+      N_("An outside report address redirects the reports elsewhere."),
+      N_("A report destination that authorizes your reports may name its "
+         "own rua= or ruf= in the authorization record, but only "
+         "addresses at its own domain: when the address there is at "
+         "another host, RFC 9990 says receivers send the reports to "
+         "neither address."),
+      N_("Ask the destination (or your report service) to publish the "
+         "record shown, without a rua= or ruf= that points to another "
+         "domain, or to point it at an address at its own domain.") },
     { "DMARC_REMOVED_TAG", "dmarc",
       N_("The DMARC record uses a tag RFC 9989 removed."),
       N_("pct, rf and ri were removed from DMARC; newer receivers ignore "
@@ -764,6 +870,15 @@ const struct finding_info check_dmarc_findings[] = {
       N_("The DNS Tree Walk of RFC 9989 found no record at the domain, so "
          "the record of its organizational domain (or public suffix) "
          "applies, with its sp= or p=."), "" },
+    { "DMARC_NONEXISTENT_DOMAIN", "dmarc",
+      N_("The domain does not exist: np= applies."),
+      N_("RFC 9989 §3.2.13 and §4.10.1: mail from a domain that does not "
+         "exist (NXDOMAIN) gets the np= policy of its organizational "
+         "domain or public suffix record, or sp= or p= when np= is "
+         "absent. Spoofers like made-up subdomains, since nobody "
+         "publishes records for them."),
+      N_("Set np=reject at your organizational domain's DMARC record "
+         "unless mail really is sent from names that do not exist.") },
     { "DMARC_TESTING", "dmarc",
       N_("The DMARC policy is in testing mode."),
       N_("t=y asks receivers to apply a policy one step milder than the "

@@ -300,6 +300,8 @@ struct ptr_state {
     struct ptr_host *hosts[PTR_MAX_HOSTS];
     size_t nhosts;
     const struct dns_answer *host_err;  /* first failed MX host lookup */
+    size_t nonglobal;                   /* MX host addresses skipped: not
+                                         * globally reachable */
     bool too_many;
 };
 
@@ -430,6 +432,13 @@ on_host_addr(void *arg, const struct dns_answer *ans)
         net_from_bytes(&ip, type == DNS_T_A ? AF_INET : AF_INET6,
                        rr->u.addr);
         a = find_addr(st, &ip);
+        /* An MX host's address that is not globally reachable (RFC 1918,
+         * the IANA special-purpose registries) sends no Internet mail:
+         * no PTR is asked for it; the MX step warns about it. */
+        if (a == NULL && !given_mode && !net_is_global(&ip, NULL)) {
+            st->nonglobal++;
+            continue;
+        }
         if (a == NULL && !given_mode)
             a = add_addr(st, &ip, false);
         if (a == NULL)
@@ -637,6 +646,27 @@ report_missing(struct findings *fs, const struct ptr_addr *a,
     free(ip);
 }
 
+/* A host name for a sentence: "U-label (A-label)" when it has an IDN
+ * label (RFC 5890), as the domain is shown; else the name.  Visible-safe;
+ * caller frees. */
+static char *
+host_both(const char *name)
+{
+    char *a = NULL, *u = NULL, *both, *v;
+    const char *why = NULL;
+
+    if (name_normalize(name, true, true, &a, &u, &why) == RC_OK &&
+        strcmp(a, u) != 0)
+        both = xasprintf("%s (%s)", u, a);
+    else
+        both = xstrdup(name);
+    v = vis(both);
+    free(both);
+    free(a);
+    free(u);
+    return v;
+}
+
 static void
 check_addr(struct check_ctx *ctx, struct check_result *res,
            const struct ptr_addr *a)
@@ -714,7 +744,7 @@ check_addr(struct check_ctx *ctx, struct check_result *res,
         }
     }
     if (want != NULL && !match) {
-        char *n = vis(strbuf_str(&names)), *w = vis(want);
+        char *n = vis(strbuf_str(&names)), *w = host_both(want);
         finding_add(fs, SEV_WARN, "PTR_HOSTNAME_MISMATCH",
                     N_("The PTR record of %1$s names %2$s, not the mail "
                        "server's name %3$s."), ip, n, w);
@@ -758,6 +788,13 @@ ptr_finish(struct check_ctx *ctx)
             check_add_dns_error(fs, st->mx);
         } else if (st->host_err != NULL) {
             check_add_dns_error(fs, st->host_err);
+        } else if (st->nonglobal > 0) {
+            finding_add(fs, SEV_INFO, "PTR_NOT_GLOBAL",
+                        N_("The MX hosts of %1$s have only addresses that "
+                           "cannot be reached from the Internet, which "
+                           "send no Internet mail: their reverse DNS was "
+                           "not checked. Give your sending server's "
+                           "public address with --server-ip."), d);
         } else {
             finding_add(fs, SEV_INFO, "PTR_NO_SERVER_IP",
                         N_("No mail server address to check for %1$s: it "
@@ -823,6 +860,15 @@ const struct finding_info check_ptr_findings[] = {
          "the MX hosts, or those given with --server-ip."),
       N_("Run the check with --server-ip ADDRESS for each server that "
          "sends your mail.") },
+    { "PTR_NOT_GLOBAL", "ptr",
+      N_("The MX hosts have only private or special addresses."),
+      N_("Addresses that are not globally reachable (RFC 1918 private "
+         "ranges, loopback, link-local, shared and the other ranges of the "
+         "IANA special-purpose registries) never send mail on the "
+         "Internet, so their reverse DNS does not matter to receivers. The "
+         "MX step reports the addresses themselves."),
+      N_("Give the public address your mail leaves from with --server-ip "
+         "to check its PTR record.") },
     { "PTR_NOT_NEEDED", "ptr",
       N_("The domain sends no mail: no PTR needed."),
       N_("Its SPF record \"v=spf1 -all\" says no server sends mail for it, "

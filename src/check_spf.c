@@ -64,7 +64,16 @@ struct void_probe {
     int pending;
     int voids;                  /* answers that were void */
     int answers;
+    size_t mx_hosts;            /* mx: MX records in the answer */
 };
+
+/* RFC 7208 §5.6 with the spirit of +all: a range that covers a good part
+ * of the Internet is reported like +all.  IPv4 prefixes shorter than /8
+ * (at least two /8 blocks, 33 million addresses) and IPv6 prefixes
+ * shorter than /16; documented in help/{en,es}/spf.txt and the man
+ * page. */
+#define SPF_WIDE_PREFIX4 8
+#define SPF_WIDE_PREFIX6 16
 
 /* A lint query in flight; st becomes NULL when the state is freed first
  * (a re-check in the wizard) and the answer is then dropped. */
@@ -201,6 +210,8 @@ on_probe(void *arg, const struct dns_answer *a)
     p->answers++;
     if (spf_eval_is_void(a))
         p->voids++;
+    else if (a->qtype == DNS_T_MX)
+        p->mx_hosts = dns_answer_count(a, DNS_T_MX);
 }
 
 static void
@@ -499,6 +510,40 @@ qualifier_text(const struct spf_term *t)
 
 static const struct tree_node *policy_node(const struct tree_node *n);
 
+/* A match in n's record is a pass for the domain: the root, or a record
+ * reached only through includes without a -, ~ or ? qualifier (and
+ * redirects). */
+static bool
+passes_through(const struct tree_node *n)
+{
+    for (; n->parent != NULL; n = n->parent)
+        if (n->via == NULL || strchr("-~?", n->via[0]) != NULL)
+            return false;
+    return true;
+}
+
+/* The prefix length of an ip4/ip6 term (no cidr: the whole address). */
+static int
+wide_prefix(const struct spf_term *t)
+{
+    if (t->mech == SPF_MECH_IP4)
+        return t->cidr4 >= 0 ? t->cidr4 : 32;
+    return t->cidr6 >= 0 ? t->cidr6 : 128;
+}
+
+/* A pass-qualified ip4 or ip6 term wider than the thresholds above. */
+static bool
+range_too_wide(const struct spf_term *t)
+{
+    if (t->qualifier != SPF_RES_PASS)
+        return false;
+    if (t->mech == SPF_MECH_IP4)
+        return wide_prefix(t) < SPF_WIDE_PREFIX4;
+    if (t->mech == SPF_MECH_IP6)
+        return wide_prefix(t) < SPF_WIDE_PREFIX6;
+    return false;
+}
+
 /* Findings about one node of the tree. */
 static void
 lint_node(struct tree_node *n, struct findings *fs,
@@ -526,7 +571,7 @@ lint_node(struct tree_node *n, struct findings *fs,
                        "one."), d, num);
         break;
     case NODE_SYNTAX: {
-        char *term = visible(n->err.term);
+        char *term = str_visible(n->err.term, n->err.term_len);
 
         snprintf(num, sizeof(num), "%zu", n->err.pos + 1);
         findings_addl(fs, SEV_FAIL, "SPF_SYNTAX", n->err.msgid, NULL, 0,
@@ -549,6 +594,8 @@ lint_node(struct tree_node *n, struct findings *fs,
         break;
     }
     if (n->rec != NULL) {
+        bool after_all = false;
+
         for (size_t i = 0; i < n->rec->nterms; i++) {
             const struct spf_term *t = &n->rec->terms[i];
             char *tt;
@@ -556,6 +603,17 @@ lint_node(struct tree_node *n, struct findings *fs,
             if (t->type != SPF_TERM_MECH)
                 continue;
             tt = visible(t->text);
+            if (!after_all && passes_through(n) && range_too_wide(t)) {
+                snprintf(num, sizeof(num), "%d", wide_prefix(t));
+                finding_add(fs, SEV_FAIL, "SPF_RANGE_ALL",
+                            N_("The SPF record of %1$s has %2$s: a /%3$s "
+                               "range passes a large part of the Internet, "
+                               "so almost any server may send mail as "
+                               "%4$s, as with +all."), d, tt, num,
+                            n->st->ctx->opts->domain);
+            }
+            if (t->mech == SPF_MECH_ALL)
+                after_all = true;
             if (t->mech == SPF_MECH_PTR)
                 finding_add(fs, SEV_WARN, "SPF_PTR_MECHANISM",
                             N_("The SPF record of %1$s uses %2$s; RFC 7208 "
@@ -673,6 +731,38 @@ lint_voids(const struct spf_state *st, struct findings *fs)
     return n;
 }
 
+/* RFC 7208 §4.6.4: an mx term whose name has more than 10 MX records
+ * gives permerror whenever it is evaluated, whatever the sender, as
+ * `mailready spf` does; terms after "all" are never evaluated. */
+static void
+lint_mx_hosts(const struct spf_state *st, struct findings *fs)
+{
+    for (size_t i = 0; i < st->nprobes; i++) {
+        const struct void_probe *p = st->probes[i];
+        const struct spf_record *r = p->node->rec;
+        bool after_all = false;
+        char num[24];
+
+        if (p->term->mech != SPF_MECH_MX || p->mx_hosts <= SPF_MAX_NAMES ||
+            r == NULL)
+            continue;
+        for (const struct spf_term *t = r->terms; t < p->term; t++)
+            if (t->type == SPF_TERM_MECH && t->mech == SPF_MECH_ALL)
+                after_all = true;
+        if (after_all)
+            continue;
+        char *d = visible(p->node->domain), *tt = visible(p->term->text);
+        snprintf(num, sizeof(num), "%zu", p->mx_hosts);
+        finding_add(fs, SEV_FAIL, "SPF_MX_TOO_MANY_HOSTS",
+                    N_("%1$s in the SPF record of %2$s finds %3$s MX "
+                       "hosts, more than the 10 allowed: receivers give "
+                       "permerror for every server not matched before "
+                       "it."), tt, d, num);
+        free(d);
+        free(tt);
+    }
+}
+
 static void
 verdict_findings(struct spf_state *st, struct check_result *res)
 {
@@ -759,6 +849,7 @@ spf_finish(struct check_ctx *ctx)
                            "the limit is 10."), d, num);
         }
         voids = lint_voids(st, &res->findings);
+        lint_mx_hosts(st, &res->findings);
         if (root->wire > UDP_PLAIN_MAX) {
             snprintf(num, sizeof(num), "%zu", root->wire);
             finding_add(&res->findings, SEV_WARN, "SPF_RECORD_TOO_LONG",
@@ -843,6 +934,21 @@ const struct finding_info check_spf_findings[] = {
          "anyone can send mail that passes SPF as your domain."),
       N_("End the record with -all (reject what is not listed) or ~all "
          "(mark it as suspicious) after listing your real servers.") },
+    { "SPF_RANGE_ALL", "spf",
+      N_("The SPF record allows a huge address range, like +all."),
+      N_("RFC 7208 §5.6: ip4: and ip6: pass every address in the range. "
+         "A range such as ip4:0.0.0.0/0 or ip6:::/0, or one shorter than "
+         "/8 for IPv4 or /16 for IPv6, lets almost any server send mail "
+         "that passes SPF as your domain, also through an include."),
+      N_("List only the addresses or the narrow ranges of your own "
+         "servers, or use the include your mail provider documents.") },
+    { "SPF_MX_TOO_MANY_HOSTS", "spf",
+      N_("An mx term finds more than 10 MX hosts."),
+      N_("RFC 7208 §4.6.4: evaluating mx may look up at most 10 MX hosts; "
+         "with more, the mx term gives permerror, so SPF fails for every "
+         "server not matched before it, also inside an include."),
+      N_("Replace the mx term by ip4/ip6 ranges or a of the servers that "
+         "really send mail, or reduce the MX records to 10 or fewer.") },
     { "SPF_NEUTRAL_ALL", "spf",
       N_("The SPF record ends in ?all (neutral)."),
       N_("Neutral says nothing about unlisted servers: forged mail is "

@@ -30,10 +30,18 @@ ip_ok(const char *v)
     return net_parse(v, &ip);
 }
 
+/* A host name as the domain argument takes it: A-label or U-label. */
 static bool
 hostname_ok(const char *v)
 {
-    return name_is_hostname(v);
+    char *a = NULL, *u = NULL;
+    const char *why = NULL;
+    bool ok = name_normalize(v, false, true, &a, &u, &why) == RC_OK &&
+              strlen(a) < CLI_NAME_BUF;
+
+    free(a);
+    free(u);
+    return ok;
 }
 
 const struct cli_opt cli_opt_json = {
@@ -125,6 +133,7 @@ const struct cli_opt cli_opt_hostname = {
     .valid = hostname_ok,
     .bad = N_("mailready: '%s' is not a valid host name\n"),
     .help = N_("your mail server's host name (PTR)"),
+    .host = true, .host_buf = offsetof(struct cli_target, hostname_buf),
 };
 const struct cli_opt cli_opt_dkim_key = {
     .name = "--dkim-key", .arg = CLI_ARG_STR, .metavar = N_("FILE"),
@@ -262,6 +271,20 @@ opt_store(const struct cli_opt *o, const char *v, const struct cli_args *a)
             err_value(N_("mailready: %1$s does not take '%2$s'\n"),
                       o->name, v, true);
         return false;
+    }
+    if (o->arg == CLI_ARG_STR && o->host) {
+        char *alabel = NULL, *ulabel = NULL;
+        const char *why = NULL;
+        char *buf = base + o->host_buf;
+
+        /* valid() took it: a U-label becomes its A-label (RFC 5891) */
+        if (name_normalize(v, false, true, &alabel, &ulabel, &why) != RC_OK)
+            return false;
+        str_copy(buf, alabel, CLI_NAME_BUF);
+        *(const char **)(void *)(base + o->off) = buf;
+        free(alabel);
+        free(ulabel);
+        return true;
     }
     if (o->arg == CLI_ARG_STR) {
         *(const char **)(void *)(base + o->off) = v;

@@ -346,6 +346,26 @@ print_bind(const struct records_args *a, const char *ulabel,
     }
 }
 
+/* A host name given as a U-label: both forms, as the domain's (RFC
+ * 5890); a comment in the zone-file form. */
+static void
+print_host_forms(bool comment, const char *ulabel, const char *alabel)
+{
+    char *t;
+
+    if (ulabel == NULL || alabel == NULL || strcmp(ulabel, alabel) == 0)
+        return;
+    t = xasprintf(_("The host name %1$s is written %2$s in DNS."), ulabel,
+                  alabel);
+    if (comment) {
+        printf(";\n");
+        print_comment(stdout, t);
+    } else {
+        printf("\n%s\n", t);
+    }
+    free(t);
+}
+
 static void
 print_text(const struct records_args *a, const char *ulabel,
            struct gen_records *g)
@@ -528,7 +548,6 @@ records_run(struct records_args *a, const struct preset_list *pl)
             free(ulabel);
             return CLI_EXIT_ERROR;
         }
-        free(mx_u);
     }
     memset(&o, 0, sizeof(o));
     o.domain = alabel;
@@ -570,13 +589,14 @@ records_run(struct records_args *a, const struct preset_list *pl)
     if (a->hostname != NULL && !failed) {
         if (!cli_domain(a->hostname, &host_a, &host_u))
             failed = true;
-        free(host_u);
     }
     if (failed) {
         free(alabel);
         free(ulabel);
         free(mx_a);
+        free(mx_u);
         free(host_a);
+        free(host_u);
         return CLI_EXIT_ERROR;
     }
     o.presets = chosen;
@@ -611,14 +631,20 @@ records_run(struct records_args *a, const struct preset_list *pl)
         }
     } else if (a->fmt == FMT_TEXT) {
         print_text(a, ulabel, &g);
+        print_host_forms(false, mx_u, mx_a);
+        print_host_forms(false, host_u, host_a);
     } else {
         print_bind(a, ulabel, &g);
+        print_host_forms(true, mx_u, mx_a);
+        print_host_forms(true, host_u, host_a);
     }
     gen_records_fini(&g);
     free(alabel);
     free(ulabel);
     free(mx_a);
+    free(mx_u);
     free(host_a);
+    free(host_u);
     return rc == RC_OK ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 }
 

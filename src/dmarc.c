@@ -79,8 +79,10 @@ add_note(struct dmarc_record *r, enum dmarc_note_kind kind,
     r->notes = xreallocarray(r->notes, r->n_notes + 1, sizeof(*r->notes));
     n = &r->notes[r->n_notes++];
     n->kind = kind;
-    n->tag = xstrndup(tag, tlen);
-    n->value = xstrndup(value != NULL ? value : "", vlen);
+    /* The bytes as published, a NUL or control byte included, made
+     * visible-safe (str_visible()). */
+    n->tag = str_visible(tag, tlen);
+    n->value = str_visible(value != NULL ? value : "", vlen);
 }
 
 static enum dmarc_policy
@@ -150,9 +152,83 @@ hexval(int c)
     return -1;
 }
 
-/* Parse one URI [s, s+len) into u. */
+/* A byte RFC 3986 §2 allows as it is in a URI: unreserved, reserved, or
+ * the '%' of a percent-encoding. */
+static bool
+uri_char_ok(int c)
+{
+    return ascii_is_alpha(c) || ascii_is_digit(c) ||
+           (c != '\0' && strchr("-._~:/?#[]@!$&'()*+,;=%", c) != NULL);
+}
+
+/* [s, s+len) with every byte that is no URI character, and every '%' not
+ * followed by two hex digits, percent-encoded (caller frees); NULL when
+ * there is none. */
+static char *
+uri_encode_bad(const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    struct strbuf b = STRBUF_INIT;
+    bool bad = false;
+
+    for (size_t i = 0; i < len; i++) {
+        int c = (unsigned char)s[i];
+
+        if (c == '%' && i + 2 < len &&
+            hexval((unsigned char)s[i + 1]) >= 0 &&
+            hexval((unsigned char)s[i + 2]) >= 0) {
+            strbuf_addc(&b, '%');
+            continue;
+        }
+        if (c == '%' || !uri_char_ok(c)) {
+            strbuf_addc(&b, '%');
+            strbuf_addc(&b, hex[c >> 4]);
+            strbuf_addc(&b, hex[c & 0xf]);
+            bad = true;
+            continue;
+        }
+        strbuf_addc(&b, (char)c);
+    }
+    if (!bad) {
+        strbuf_fini(&b);
+        return NULL;
+    }
+    return strbuf_detach(&b);
+}
+
+static void parse_uri_once(const char *s, size_t len, struct dmarc_uri *u);
+
+/* Parse one URI [s, s+len) into u.  Characters a URI cannot hold make it
+ * invalid (RFC 3986 §2, RFC 6068 §2); u->fixed is then the URI with them
+ * percent-encoded, when that form is a usable report address. */
 static void
 parse_uri(const char *s, size_t len, struct dmarc_uri *u)
+{
+    char *fixed = uri_encode_bad(s, len);
+    struct dmarc_uri f;
+
+    if (fixed == NULL) {
+        parse_uri_once(s, len, u);
+        return;
+    }
+    memset(u, 0, sizeof(*u));
+    u->text = xstrndup(s, len);
+    u->problem = N_("The report address %1$s has a character that is not "
+                    "allowed in a URI.");
+    parse_uri_once(fixed, strlen(fixed), &f);
+    if (f.problem == NULL) {
+        u->fixed = fixed;
+        fixed = NULL;
+    }
+    free(f.text);
+    free(f.addr);
+    free(f.host);
+    free(f.size);
+    free(fixed);
+}
+
+static void
+parse_uri_once(const char *s, size_t len, struct dmarc_uri *u)
 {
     size_t end = len, i = 0, colon;
     struct strbuf addr = STRBUF_INIT;
@@ -285,6 +361,7 @@ free_uris(struct dmarc_uri *u, size_t n)
         free(u[i].addr);
         free(u[i].host);
         free(u[i].size);
+        free(u[i].fixed);
     }
     free(u);
 }
@@ -430,11 +507,14 @@ dmarc_record_parse(const char *txt, size_t len, struct dmarc_record **out)
             ve = vs;
         char *name = xstrndup(txt + a, ne - a);
         char *value = xstrndup(txt + vs, ve - vs);
+        size_t vlen = ve - vs;
         bool printable = true;
         int id = -1;
 
-        for (const char *c = value; *c != '\0'; c++)
-            if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+        /* dmarc-value = %x20-3A / %x3C-7E over every byte: a NUL does not
+         * end the value (§4.8), it makes it invalid. */
+        for (size_t k = vs; k < ve; k++)
+            if ((unsigned char)txt[k] < 0x20 || (unsigned char)txt[k] > 0x7e)
                 printable = false;
         for (int k = 0; k < TAG_COUNT; k++)
             if (str_ieq(name, tag_names[k]))
@@ -445,17 +525,17 @@ dmarc_record_parse(const char *txt, size_t len, struct dmarc_record **out)
                 if (str_ieq(name, removed_tags[k]))
                     removed = true;
             add_note(r, removed ? DMARC_NOTE_REMOVED_TAG :
-                     DMARC_NOTE_UNKNOWN_TAG, name, strlen(name), value,
-                     strlen(value));
+                     DMARC_NOTE_UNKNOWN_TAG, name, strlen(name), txt + vs,
+                     vlen);
         } else if (seen[id]) {
-            add_note(r, DMARC_NOTE_DUPLICATE, name, strlen(name), value,
-                     strlen(value));
+            add_note(r, DMARC_NOTE_DUPLICATE, name, strlen(name), txt + vs,
+                     vlen);
         } else {
             seen[id] = true;
-            if (value[0] == '\0' || !printable ||
+            if (vlen == 0 || !printable ||
                 !apply_tag(r, (enum tag_id)id, value))
-                add_note(r, DMARC_NOTE_BAD_VALUE, name, strlen(name), value,
-                         strlen(value));
+                add_note(r, DMARC_NOTE_BAD_VALUE, name, strlen(name),
+                         txt + vs, vlen);
         }
         free(name);
         free(value);

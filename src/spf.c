@@ -839,7 +839,10 @@ spf_record_parse(const char *s, size_t len, struct spf_record **out,
     spf_error_init(err);
     if (!spf_is_record(s, len)) {
         err->pos = 0;
-        err->term = xstrndup(s, len < 16 ? len : 16);
+        err->term_len = len < 16 ? len : 16;
+        err->term = xmalloc(err->term_len + 1);
+        memcpy(err->term, s, err->term_len);
+        err->term[err->term_len] = '\0';
         err->msgid = E_UNKNOWN;
         return RC_PARSE;
     }
@@ -877,7 +880,11 @@ spf_record_parse(const char *s, size_t len, struct spf_record **out,
             why = E_DUP_EXP;
         if (why != NULL) {
             err->pos = st;
-            err->term = xstrndup(s + st, tl);
+            /* the whole term, a NUL inside included */
+            err->term = xmalloc(tl + 1);
+            memcpy(err->term, s + st, tl);
+            err->term[tl] = '\0';
+            err->term_len = tl;
             err->msgid = why;
             term_fini(&t);
             spf_record_free(r);

@@ -47,13 +47,17 @@ void cli_common_init(struct cli_common *c);
  * --hostname, --dkim-key (check, export and the wizard take them).  The
  * limits are the state's (state.h), the same for the CLI and the
  * wizard. */
+/* A host name in A-label form, its NUL included (RFC 1035: 253). */
+#define CLI_NAME_BUF 254
+
 struct cli_target {
     const char *ips[STATE_MAX_SERVER_IPS];
     size_t nips;
     const char *sels[STATE_MAX_SELECTORS];
     size_t nsels;
-    const char *hostname;
+    const char *hostname;       /* A-label, into hostname_buf */
     const char *dkim_key;
+    char hostname_buf[CLI_NAME_BUF];
 };
 
 /* ---- Options: one table per command, one parser ---------------------
@@ -101,6 +105,11 @@ struct cli_opt {
                                  * text has one %s, its limit; another's
                                  * one %s when help_arg is set */
     const char *help_arg;       /* not translated (a URL, DNS syntax) */
+    bool host;                  /* CLI_ARG_STR: a host name, A-label or
+                                 * U-label (RFC 5890); its A-label goes
+                                 * into the char[CLI_NAME_BUF] at host_buf
+                                 * in dest, and the field points there */
+    size_t host_buf;
 };
 
 struct cli_cmd {

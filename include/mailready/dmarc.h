@@ -24,6 +24,9 @@ struct dmarc_uri {
     char *size;             /* the obsolete "!10m" suffix, or NULL */
     const char *problem;    /* NULL if usable; else an N_() sentence
                              * with %1$s = the URI */
+    char *fixed;            /* the URI with the characters a URI cannot
+                             * hold percent-encoded, when that is a usable
+                             * address; else NULL */
 };
 
 enum dmarc_note_kind {
@@ -36,8 +39,10 @@ enum dmarc_note_kind {
 
 struct dmarc_note {
     enum dmarc_note_kind kind;
-    char *tag;                  /* tag name (or the part) as written */
-    char *value;                /* value as written, may be "" */
+    char *tag;                  /* tag name (or the part) as written,
+                                 * made visible-safe (str_visible()) */
+    char *value;                /* value as written, may be "", made
+                                 * visible-safe: a NUL shows as an escape */
 };
 
 struct dmarc_record {

@@ -81,6 +81,7 @@ struct spf_error {
     size_t pos;                 /* byte offset of the bad term */
     char *term;                 /* the bad term as written (raw bytes,
                                  * may hold control characters) */
+    size_t term_len;            /* its length: a NUL may be inside */
     const char *msgid;
 };
 

@@ -240,6 +240,95 @@ step__no_mail_and_no_address(void **state)
     dns_free(d);
 }
 
+/* Run the PTR step on domain in zone z (origin r.test), with ips. */
+static void
+run_priv(const char *domain, const char *const *ips, size_t nips,
+         struct run *out)
+{
+    static const char z[] =
+        "$ORIGIN r.test.\n$TTL 300\n"
+        "@ SOA ns.r.test. h.r.test. 1 7200 3600 1209600 300\n"
+        "@ NS ns.r.test.\nns A 45.67.89.2\n"
+        "priv MX 10 h1.r.test.\npriv TXT \"v=spf1 mx -all\"\n"
+        "h1 A 10.0.0.5\nh1 AAAA fd00::5\n"
+        "mixed MX 10 h1.r.test.\nmixed MX 20 h2.r.test.\n"
+        "mixed TXT \"v=spf1 mx -all\"\n"
+        "h2 A 45.67.90.7\n"
+        "special MX 10 h3.r.test.\nspecial MX 20 h4.r.test.\n"
+        "special MX 30 h5.r.test.\nspecial TXT \"v=spf1 mx -all\"\n"
+        "h3 A 100.64.0.1\nh3 A 127.0.0.1\nh4 A 169.254.1.1\n"
+        "h4 AAAA fe80::1\nh5 A 192.0.2.1\nh5 AAAA 2001:db8::1\n";
+    static const char rz90[] =
+        "$ORIGIN 90.67.45.in-addr.arpa.\n$TTL 300\n"
+        "@ SOA ns.r.test. h.r.test. 1 7200 3600 1209600 300\n"
+        "@ NS ns.r.test.\n";
+    static const char rz10[] =
+        "$ORIGIN 10.in-addr.arpa.\n$TTL 300\n"
+        "@ SOA ns.r.test. h.r.test. 1 7200 3600 1209600 300\n"
+        "@ NS ns.r.test.\n";
+    struct dns_opts o;
+    struct dns *d = NULL;
+    struct rc_err err = { 0 };
+    struct check_opts co;
+    struct check_ctx ctx;
+    struct strbuf sb = STRBUF_INIT;
+
+    memset(&o, 0, sizeof(o));
+    o.offline = true;
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    assert_int_equal(dns_load_zone_text(d, z, "r.test", &err), RC_OK);
+    assert_int_equal(dns_load_zone_text(d, rz90, "90.67.45.in-addr.arpa",
+                                        &err), RC_OK);
+    assert_int_equal(dns_load_zone_text(d, rz10, "10.in-addr.arpa", &err),
+                     RC_OK);
+    memset(&co, 0, sizeof(co));
+    co.domain = domain;
+    co.server_ips = ips;
+    co.n_server_ips = nips;
+    check_ctx_init(&ctx, d, &co);
+    check_run_all(&ctx, 1u << STEP_PTR);
+    const struct findings *fs = &ctx.res[STEP_PTR].findings;
+    for (size_t i = 0; i < fs->n; i++) {
+        if (sb.len > 0)
+            strbuf_addc(&sb, ' ');
+        strbuf_adds(&sb, fs->v[i].id);
+    }
+    str_copy(out->ids, strbuf_str(&sb), sizeof(out->ids));
+    out->st = check_step_status(&ctx, STEP_PTR);
+    char *recs = json_dumps(ctx.res[STEP_PTR].records, 0);
+    str_copy(out->records, recs, sizeof(out->records));
+    free(recs);
+    strbuf_fini(&sb);
+    check_ctx_fini(&ctx);
+    dns_free(d);
+}
+
+/* Issue 17, rule 6: MX host addresses that are not globally reachable
+ * (RFC 1918, the IANA special-purpose registries) are not asked for PTR
+ * and get no "ask your provider" text; the global ones still are; an
+ * address given with --server-ip is always checked. */
+static void
+step__mx_addresses_not_global__not_asked(void **state)
+{
+    static const char *const given[] = { "10.0.0.5" };
+    struct run r;
+
+    (void)state;
+    run_priv("priv.r.test", NULL, 0, &r);
+    assert_string_equal(r.ids, "PTR_NOT_GLOBAL");
+    assert_int_equal(r.st, ST_OK);
+    assert_null(strstr(r.records, "10.0.0.5"));
+    run_priv("special.r.test", NULL, 0, &r);
+    assert_string_equal(r.ids, "PTR_NOT_GLOBAL");
+    /* one global address among private ones: only it is checked */
+    run_priv("mixed.r.test", NULL, 0, &r);
+    assert_string_equal(r.ids, "PTR_MISSING");
+    assert_null(strstr(r.records, "10.0.0.5"));
+    assert_null(strstr(r.records, "fd00"));
+    run_priv("priv.r.test", given, 1, &r);
+    assert_string_equal(r.ids, "PTR_MISSING");
+}
+
 int
 main(void)
 {
@@ -250,6 +339,7 @@ main(void)
         cmocka_unit_test(step__mx_addresses_v4_v6__ok),
         cmocka_unit_test(step__findings_per_address),
         cmocka_unit_test(step__no_mail_and_no_address),
+        cmocka_unit_test(step__mx_addresses_not_global__not_asked),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

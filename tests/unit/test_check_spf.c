@@ -632,6 +632,138 @@ step__each_lint_finding(void **state)
     json_decref(r);
 }
 
+/* RFC 7208 §5.6: a pass-qualified range that covers a large part of the
+ * Internet is reported like +all: IPv4 shorter than /8, IPv6 shorter than
+ * /16; at the top, under an include that passes, not under ~include,
+ * not with a - qualifier, not after "all". */
+static void
+step__wide_range_like_plus_all(void **state)
+{
+    static const struct {
+        const char *rec;
+        const char *ids;
+    } top[] = {
+        { "v=spf1 ip4:0.0.0.0/0 -all", "SPF_RANGE_ALL" },
+        { "v=spf1 ip4:0.0.0.0/1 -all", "SPF_RANGE_ALL" },
+        { "v=spf1 +ip4:128.0.0.0/1 -all", "SPF_RANGE_ALL" },
+        { "v=spf1 ip4:10.0.0.0/7 -all", "SPF_RANGE_ALL" },
+        { "v=spf1 ip4:10.0.0.0/8 -all", "" },
+        { "v=spf1 ip4:10.0.0.0/9 -all", "" },
+        { "v=spf1 ip4:1.2.3.4 -all", "" },
+        { "v=spf1 ip6:::/0 -all", "SPF_RANGE_ALL" },
+        { "v=spf1 ip6:2000::/3 -all", "SPF_RANGE_ALL" },
+        { "v=spf1 ip6:2a00::/15 -all", "SPF_RANGE_ALL" },
+        { "v=spf1 ip6:2a01::/16 -all", "" },
+        { "v=spf1 ip6:2a01::/17 -all", "" },
+        { "v=spf1 -ip4:0.0.0.0/0 -all", "" },
+        { "v=spf1 ~ip4:0.0.0.0/0 -all", "" },
+        { "v=spf1 ?ip4:0.0.0.0/1 -all", "" },
+        { "v=spf1 -all ip4:0.0.0.0/0", "" },
+    };
+    static const struct {
+        const char *rec_t, *rec_o;
+        const char *ids;
+    } inc[] = {
+        { "v=spf1 include:o.test -all", "v=spf1 ip4:0.0.0.0/0 -all",
+          "SPF_RANGE_ALL" },
+        { "v=spf1 include:o.test -all", "v=spf1 ip4:0.0.0.0/1 ~all",
+          "SPF_RANGE_ALL" },
+        { "v=spf1 include:o.test -all", "v=spf1 ip4:10.0.0.0/8 -all", "" },
+        { "v=spf1 include:o.test -all", "v=spf1 ip4:10.0.0.0/9 -all", "" },
+        { "v=spf1 include:o.test -all", "v=spf1 ip6:::/0 -all",
+          "SPF_RANGE_ALL" },
+        { "v=spf1 ~include:o.test -all", "v=spf1 ip4:0.0.0.0/0 -all", "" },
+        { "v=spf1 -include:o.test -all", "v=spf1 ip4:0.0.0.0/0 -all", "" },
+        { "v=spf1 redirect=o.test", "v=spf1 ip4:0.0.0.0/0 -all",
+          "SPF_RANGE_ALL" },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(top); i++) {
+        char *z = xasprintf("@ TXT \"%s\"\n", top[i].rec);
+
+        json_decref(run_step(z, NULL, NULL));
+        if (strcmp(ids, top[i].ids) != 0)
+            fail_msg("%s: \"%s\", want \"%s\"", top[i].rec, ids,
+                     top[i].ids);
+        free(z);
+    }
+    for (size_t i = 0; i < ARRAY_LEN(inc); i++) {
+        char *zt = xasprintf("@ TXT \"%s\"\n", inc[i].rec_t);
+        char *zo = xasprintf("@ TXT \"%s\"\n", inc[i].rec_o);
+
+        json_decref(run_step(zt, zo, NULL));
+        if (strcmp(ids, inc[i].ids) != 0)
+            fail_msg("%s -> %s: \"%s\", want \"%s\"", inc[i].rec_t,
+                     inc[i].rec_o, ids, inc[i].ids);
+        free(zt);
+        free(zo);
+    }
+}
+
+/* MX records 0..n-1 for name in zone text z. */
+static void
+add_mx(struct strbuf *z, const char *name, int n)
+{
+    for (int i = 0; i < n; i++)
+        strbuf_addf(z, "%s MX %d x%d.o.test.\n", name, i, i);
+}
+
+/* RFC 7208 §4.6.4: mx with more than 10 MX hosts gives permerror for
+ * every sender; the lint sees it without --server-ip, at the top, under
+ * an include and under a redirect, and agrees with the evaluator. */
+static void
+step__mx_more_than_10_hosts(void **state)
+{
+    static const struct {
+        const char *rec_t, *rec_o;
+        int mx_t, mx_o;
+        const char *ids;
+    } cases[] = {
+        { "v=spf1 mx -all", NULL, 10, 0, "" },
+        { "v=spf1 mx -all", NULL, 11, 0, "SPF_MX_TOO_MANY_HOSTS" },
+        { "v=spf1 mx:o.test -all", "v=spf1 -all", 0, 11,
+          "SPF_MX_TOO_MANY_HOSTS" },
+        { "v=spf1 include:o.test -all", "v=spf1 mx -all", 0, 10, "" },
+        { "v=spf1 include:o.test -all", "v=spf1 mx -all", 0, 11,
+          "SPF_MX_TOO_MANY_HOSTS" },
+        { "v=spf1 -include:o.test -all", "v=spf1 mx -all", 0, 11,
+          "SPF_MX_TOO_MANY_HOSTS" },
+        { "v=spf1 redirect=o.test", "v=spf1 mx -all", 0, 11,
+          "SPF_MX_TOO_MANY_HOSTS" },
+        { "v=spf1 -all mx", NULL, 11, 0, "" },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct strbuf zt = STRBUF_INIT, zo = STRBUF_INIT;
+        struct outcome o;
+        struct dns *d;
+
+        strbuf_addf(&zt, "@ TXT \"%s\"\n", cases[i].rec_t);
+        add_mx(&zt, "@", cases[i].mx_t);
+        if (cases[i].rec_o != NULL)
+            strbuf_addf(&zo, "@ TXT \"%s\"\n", cases[i].rec_o);
+        add_mx(&zo, "@", cases[i].mx_o);
+        for (int k = 0; k < 11; k++)
+            strbuf_addf(&zo, "x%d A 45.67.90.%d\n", k, k + 1);
+        json_decref(run_step(strbuf_str(&zt), strbuf_str(&zo), NULL));
+        if (strcmp(ids, cases[i].ids) != 0)
+            fail_msg("%s: \"%s\", want \"%s\"", cases[i].rec_t, ids,
+                     cases[i].ids);
+        /* the evaluator, for a sender the mx would match */
+        d = fake_dns(strbuf_str(&zt), strbuf_str(&zo), NULL, 0);
+        eval_in(d, "45.67.90.1", "x@t.test", "t.test", NULL, &o);
+        if (cases[i].ids[0] != '\0')
+            assert_int_equal(o.result, SPF_RES_PERMERROR);
+        else
+            assert_int_not_equal(o.result, SPF_RES_PERMERROR);
+        dns_free(d);
+        strbuf_fini(&zt);
+        strbuf_fini(&zo);
+    }
+}
+
 /* A re-check (or the end) while the step's queries are in flight. */
 static void
 step__freed_with_queries_in_flight(void **state)
@@ -825,6 +957,8 @@ main(void)
         cmocka_unit_test(step__clean_record_has_no_findings),
         cmocka_unit_test(step__include_tree_whole_past_the_limit),
         cmocka_unit_test(step__each_lint_finding),
+        cmocka_unit_test(step__wide_range_like_plus_all),
+        cmocka_unit_test(step__mx_more_than_10_hosts),
         cmocka_unit_test(step__record_too_long),
         cmocka_unit_test(step__include_fan_out__tree_cut_at_max_nodes),
         cmocka_unit_test(step__include_chain__cut_at_max_depth),

@@ -271,6 +271,59 @@ wrap__wide_characters__two_columns(void **state)
     free(out);
 }
 
+/* Issue 17, rule 9 (RFC 5890/5891): --hostname takes a U-label like the
+ * domain argument does, and holds its A-label; an A-label and an ASCII
+ * name are kept (lower case, no trailing dot); a bad name is refused. */
+static void
+parse__hostname__u_label_becomes_a_label(void **state)
+{
+    static const struct cli_opt *const h_shared[] = { &cli_opt_hostname };
+    static const struct cli_cmd h_cmd = {
+        .name = "test", .usage = "Usage: test\n",
+        .shared = h_shared, .nshared = 1, .max_args = 0,
+    };
+    static const struct {
+        const char *arg, *want;         /* want NULL: refused */
+    } cases[] = {
+        { "m\xc3\xa4il.b\xc3\xbc" "cher.test",
+          "xn--mil-qla.xn--bcher-kva.test" },
+        { "--hostname=MAIL.B\xc3\x9c" "CHER.test.",
+          "mail.xn--bcher-kva.test" },
+        { "xn--mil-qla.xn--bcher-kva.test",
+          "xn--mil-qla.xn--bcher-kva.test" },
+        { "Mail.Example.COM", "mail.example.com" },
+        { "mail", "mail" },
+        { "a b.test", NULL },
+        { "mail..test", NULL },
+        { "-mail.test", NULL },
+        { "m\xc3\xa4il\x07.test", NULL },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct t_run r;
+        char *argv[4];
+        int argc = 0;
+
+        memset(&r, 0, sizeof(r));
+        cli_common_init(&r.com);
+        r.pa.com = &r.com;
+        r.pa.tg = &r.tg;
+        argv[argc++] = (char *)"test";
+        if (strncmp(cases[i].arg, "--", 2) != 0)
+            argv[argc++] = (char *)"--hostname";
+        argv[argc++] = (char *)cases[i].arg;
+        argv[argc] = NULL;
+        r.rc = cli_parse(&h_cmd, argc, argv, &r.pa);
+        if (cases[i].want == NULL) {
+            assert_int_equal(r.rc, CLI_EXIT_ERROR);
+            continue;
+        }
+        assert_int_equal(r.rc, CLI_PARSE_RUN);
+        assert_string_equal(r.tg.hostname, cases[i].want);
+    }
+}
+
 static int
 setup_locale(void **state)
 {
@@ -295,6 +348,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse__both_forms__same_values),
         cmocka_unit_test(parse__every_error__exit_3),
+        cmocka_unit_test(parse__hostname__u_label_becomes_a_label),
         cmocka_unit_test(help__from_the_table__limits_named),
         cmocka_unit_test_setup(width__wide_combining_invalid, setup_locale),
         cmocka_unit_test_setup(width__wide_combining_invalid, setup_utf8),

@@ -340,6 +340,36 @@ compare__own_and_other_key(void **state)
     EVP_PKEY_free(ed);
 }
 
+/* Issue 17, rule 7: a key record is parsed to its full length; a NUL
+ * inside a value or a tag name makes it invalid instead of cutting it. */
+static void
+record__nul_inside__invalid_not_cut(void **state)
+{
+    static const char a[] = "v=DKIM1; k=rsa; p=AAAA\0BBBB";
+    static const char b[] = "v=DKIM1; k=rsa\0; p=AAAA";
+    static const char c[] = "v=DKIM1; p=AAAA; t\0=y";
+    struct dkim_key_record *r = NULL;
+    struct dkim_error e = { 0 };
+
+    (void)state;
+    assert_int_equal(dkim_key_record_parse(a, sizeof(a) - 1, &r, &e),
+                     RC_PARSE);
+    assert_null(r);
+    assert_non_null(strstr(e.msgid, "not allowed"));
+    dkim_error_fini(&e);
+    assert_int_equal(dkim_key_record_parse(b, sizeof(b) - 1, &r, &e),
+                     RC_PARSE);
+    assert_non_null(strstr(e.msgid, "not allowed"));
+    dkim_error_fini(&e);
+    assert_int_equal(dkim_key_record_parse(c, sizeof(c) - 1, &r, &e),
+                     RC_PARSE);
+    assert_non_null(strstr(e.msgid, "invalid tag name"));
+    dkim_error_fini(&e);
+    /* the same records cut at the NUL would have parsed */
+    assert_int_equal(dkim_key_record_parse(a, strlen(a), &r, &e), RC_OK);
+    dkim_key_record_free(r);
+}
+
 int
 main(void)
 {
@@ -349,6 +379,7 @@ main(void)
         cmocka_unit_test(tags__no_equals_or_bad_name__invalid),
         cmocka_unit_test(record__flags_and_defaults__parsed),
         cmocka_unit_test(record__version_rules__enforced),
+        cmocka_unit_test(record__nul_inside__invalid_not_cut),
         cmocka_unit_test(base64__valid_and_invalid),
         cmocka_unit_test(decode__rsa_spki_2048__ok),
         cmocka_unit_test(decode__rsa_bare_pkcs1_1024__ok),

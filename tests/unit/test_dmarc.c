@@ -337,6 +337,148 @@ walk__none_multiple_error(void **state)
     assert_false(r.uncertain);
 }
 
+/* RFC 9989 §4.8 with RFC 3986 §2 / RFC 6068 §2: a byte a URI cannot hold
+ * makes the URI invalid; the percent-encoded form is offered when it is
+ * a usable address. */
+static void
+uri__bad_chars__invalid_with_fix(void **state)
+{
+    static const struct {
+        const char *uri;
+        const char *fixed;      /* NULL: no fix offered */
+    } cases[] = {
+        { "mailto:\"agg\"@example.com", "mailto:%22agg%22@example.com" },
+        { "mailto:a b@example.com", "mailto:a%20b@example.com" },
+        { "mailto:a<b>@example.com", "mailto:a%3Cb%3E@example.com" },
+        { "mailto:a{b}|c@example.com", "mailto:a%7Bb%7D%7Cc@example.com" },
+        { "mailto:a\\b@example.com", "mailto:a%5Cb@example.com" },
+        { "mailto:a^b`c@example.com", "mailto:a%5Eb%60c@example.com" },
+        { "mailto:100%@example.com", "mailto:100%25@example.com" },
+        { "mailto:a%2@example.com", "mailto:a%252@example.com" },
+        /* the host becomes no domain name: no obvious fix */
+        { "mailto:a@exa mple.com", NULL },
+        { "mailto:a@ex\"ample.com", NULL },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        char *rec = xasprintf("v=DMARC1; p=reject; rua=%s", cases[i].uri);
+        struct dmarc_record *r = parse(rec);
+
+        assert_int_equal(r->n_rua, 1);
+        assert_non_null(r->rua[0].problem);
+        assert_string_equal(r->rua[0].text, cases[i].uri);
+        if (cases[i].fixed == NULL)
+            assert_null(r->rua[0].fixed);
+        else
+            assert_string_equal(r->rua[0].fixed, cases[i].fixed);
+        assert_false(dmarc_has_usable_rua(r));
+        dmarc_record_free(r);
+        free(rec);
+    }
+}
+
+/* The neighbours stay valid: encoded forms, and every character RFC 3986
+ * allows as it is. */
+static void
+uri__allowed_chars__valid(void **state)
+{
+    static const char *const ok[] = {
+        "mailto:a%20b@example.com",
+        "mailto:a%22b@example.com",
+        "mailto:a.b-c_d~e+f@example.com",
+        "mailto:a'b*c$d&e=f@example.com",
+        "mailto:agg@example.com?subject=dmarc",
+        "mailto:agg@example.com!10m",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
+        char *rec = xasprintf("v=DMARC1; p=reject; rua=%s", ok[i]);
+        struct dmarc_record *r = parse(rec);
+
+        assert_int_equal(r->n_rua, 1);
+        assert_null(r->rua[0].problem);
+        assert_null(r->rua[0].fixed);
+        dmarc_record_free(r);
+        free(rec);
+    }
+}
+
+static struct dmarc_record *
+parse_n(const char *s, size_t len)
+{
+    struct dmarc_record *r = NULL;
+
+    assert_int_equal(dmarc_record_parse(s, len, &r), RC_OK);
+    assert_non_null(r);
+    return r;
+}
+
+/* RFC 9989 §4.5, §4.8: the record is a byte string.  A NUL inside a
+ * value makes that value invalid (dmarc-value is %x20-3A / %x3C-7E) and
+ * the tag falls back to its default; the tags after it still apply. */
+static void
+record__nul_byte__full_length_parsed(void **state)
+{
+    static const char a[] = "v=DMARC1; rua=mailto:x@e.com\0z; p=reject; "
+                            "sp=none";
+    static const char b[] = "v=DMARC1; p=reject\0; np=quarantine";
+    static const char c[] = "v=DMARC1; p=none;\0; sp=reject";
+    static const char d[] = "v=DMARC1\0; p=reject";
+    struct dmarc_record *r;
+
+    (void)state;
+    r = parse_n(a, sizeof(a) - 1);
+    assert_int_equal(r->p, DMARC_P_REJECT);
+    assert_int_equal(r->sp, DMARC_P_NONE);
+    assert_false(r->has_rua);
+    assert_true(has_note(r, DMARC_NOTE_BAD_VALUE, "rua"));
+    for (size_t i = 0; i < r->n_notes; i++)
+        if (str_ieq(r->notes[i].tag, "rua"))
+            assert_non_null(strstr(r->notes[i].value, "x@e.com\\x00z"));
+    dmarc_record_free(r);
+
+    r = parse_n(b, sizeof(b) - 1);
+    assert_int_equal(r->p, DMARC_P_ABSENT);     /* bad p: default */
+    assert_int_equal(r->np, DMARC_P_QUARANTINE);
+    assert_true(has_note(r, DMARC_NOTE_BAD_VALUE, "p"));
+    dmarc_record_free(r);
+
+    r = parse_n(c, sizeof(c) - 1);
+    assert_int_equal(r->p, DMARC_P_NONE);
+    assert_int_equal(r->sp, DMARC_P_REJECT);
+    assert_int_equal(r->n_notes, 1);
+    assert_int_equal(r->notes[0].kind, DMARC_NOTE_BAD_TAG);
+    dmarc_record_free(r);
+
+    /* a NUL right after the version: no DMARC record at all */
+    assert_false(dmarc_is_record(d, sizeof(d) - 1));
+}
+
+/* RFC 9989 §4.10.1: np for a domain that does not exist, else sp, else
+ * p; never for the domain itself. */
+static void
+applied__np_for_nonexistent(void **state)
+{
+    struct dmarc_record *r;
+
+    (void)state;
+    r = parse("v=DMARC1; p=none; sp=quarantine; np=reject");
+    assert_int_equal(dmarc_applied_policy(r, true, false), DMARC_P_REJECT);
+    assert_int_equal(dmarc_applied_policy(r, true, true),
+                     DMARC_P_QUARANTINE);
+    assert_int_equal(dmarc_applied_policy(r, false, false), DMARC_P_NONE);
+    dmarc_record_free(r);
+    r = parse("v=DMARC1; p=none; sp=quarantine");
+    assert_int_equal(dmarc_applied_policy(r, true, false),
+                     DMARC_P_QUARANTINE);
+    dmarc_record_free(r);
+    r = parse("v=DMARC1; p=reject");
+    assert_int_equal(dmarc_applied_policy(r, true, false), DMARC_P_REJECT);
+    dmarc_record_free(r);
+}
+
 int
 main(void)
 {
@@ -352,6 +494,10 @@ main(void)
         cmocka_unit_test(walk__b43_psd),
         cmocka_unit_test(walk__4102_examples),
         cmocka_unit_test(walk__none_multiple_error),
+        cmocka_unit_test(uri__bad_chars__invalid_with_fix),
+        cmocka_unit_test(uri__allowed_chars__valid),
+        cmocka_unit_test(record__nul_byte__full_length_parsed),
+        cmocka_unit_test(applied__np_for_nonexistent),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

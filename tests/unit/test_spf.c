@@ -211,6 +211,36 @@ spf__parse__nul_byte_is_an_error(void **state)
     spf_error_fini(&e);
 }
 
+/* Issue 17, rule 7: the record is parsed to its full length, so a NUL in
+ * the middle is a syntax error of the term that holds it (RFC 7208
+ * §4.6), which keeps every byte of the term, the NUL and what follows. */
+static void
+spf__parse__nul_inside__term_kept_whole(void **state)
+{
+    static const char s[] = "v=spf1 ip4:1.2.3.4\0x -all";
+    static const char t[] = "v=spf1 ip4:1.2.3.4 \0 -all";
+    static const char u[] = "v=spf1 -all\0";
+    struct spf_record *r = NULL;
+    struct spf_error e;
+
+    (void)state;
+    assert_int_equal(spf_record_parse(s, sizeof(s) - 1, &r, &e), RC_PARSE);
+    assert_null(r);
+    assert_int_equal(e.pos, 7);
+    assert_int_equal(e.term_len, 13);
+    assert_memory_equal(e.term, "ip4:1.2.3.4\0x", 13);
+    spf_error_fini(&e);
+    /* a lone NUL between spaces is a term too */
+    assert_int_equal(spf_record_parse(t, sizeof(t) - 1, &r, &e), RC_PARSE);
+    assert_int_equal(e.pos, 19);
+    assert_int_equal(e.term_len, 1);
+    spf_error_fini(&e);
+    /* after all: still the record's syntax, still an error */
+    assert_int_equal(spf_record_parse(u, sizeof(u) - 1, &r, &e), RC_PARSE);
+    assert_int_equal(e.term_len, 5);
+    spf_error_fini(&e);
+}
+
 static void
 spf__parse__grammar_corner_cases_accepted(void **state)
 {
@@ -474,6 +504,7 @@ main(void)
         cmocka_unit_test(spf__parse__spaces_and_empty),
         cmocka_unit_test(spf__parse__syntax_errors_with_position),
         cmocka_unit_test(spf__parse__nul_byte_is_an_error),
+        cmocka_unit_test(spf__parse__nul_inside__term_kept_whole),
         cmocka_unit_test(spf__parse__grammar_corner_cases_accepted),
         cmocka_unit_test(spf__domain_spec__syntax),
         cmocka_unit_test(spf__macro__rfc7208_section_7_4_examples),
