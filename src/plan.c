@@ -273,6 +273,24 @@ add_ttl(const struct plan_rrset *s, const struct export_plan *t)
     return s != NULL && s->n > 0 && s->ttl > 0 ? s->ttl : t->ttl;
 }
 
+/* The indices of s's TXT records in byte order of their text, so that
+ * a merge does not depend on the order a server happens to send them
+ * in (round robin).  Returns how many (at most max). */
+static size_t
+text_order(const struct plan_rrset *s, size_t *idx, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < s->n && n < max; i++) {
+        size_t j = n++;
+        for (; j > 0 && s->text[idx[j - 1]] != NULL && s->text[i] != NULL &&
+               strcmp(s->text[idx[j - 1]], s->text[i]) > 0; j--)
+            idx[j] = idx[j - 1];
+        idx[j] = i;
+    }
+    return n;
+}
+
 /* ---- per type: MX, A, AAAA, CNAME sets ---- */
 
 static const uint16_t other_types[] = {
@@ -576,9 +594,10 @@ plan_spf(struct plan *p, const struct plan_live *live,
         return;
     }
     memset(&tm, 0, sizeof(tm));
-    for (size_t i = 0; i < s->n; i++)
-        if (is_spf(s->text[i]))
-            terms_take(&tm, s->text[i], &live_all, NULL);
+    size_t ord[256], n_ord = text_order(s, ord, ARRAY_LEN(ord));
+    for (size_t k = 0; k < n_ord; k++)
+        if (is_spf(s->text[ord[k]]))
+            terms_take(&tm, s->text[ord[k]], &live_all, NULL);
     size_t n_before = tm.n + tm.n_mods;
     terms_take(&tm, rr->rdata, &want_all, n_live == 1 ? live : NULL);
     bool gained = tm.n + tm.n_mods > n_before;
@@ -626,10 +645,10 @@ plan_spf(struct plan *p, const struct plan_live *live,
     bool same = n_live == 1 && strcmp(merged, s->text[first]) == 0;
 
     if (!same) {
-        for (size_t i = 0; i < s->n; i++)
-            if (is_spf(s->text[i]))
+        for (size_t k = 0; k < n_ord; k++)
+            if (is_spf(s->text[ord[k]]))
                 change_add(p, STEP_SPF, PLAN_DELETE, rr->owner, DNS_T_TXT,
-                           s->ttl, s->data[i],
+                           s->ttl, s->data[ord[k]],
                            n_live > 1 ?
                            N_("The domain may have one SPF record only; "
                               "this one is merged into the record "
@@ -944,7 +963,9 @@ plan_dmarc(struct plan *p, const struct plan_live *live,
     }
     memset(&m, 0, sizeof(m));
     memset(&want, 0, sizeof(want));
-    for (size_t i = 0; i < s->n; i++)
+    size_t ord[256], n_ord = text_order(s, ord, ARRAY_LEN(ord));
+    for (size_t r = 0; r < n_ord; r++) {
+        size_t i = ord[r];
         if (s->text[i] != NULL &&
             dmarc_is_record(s->text[i], strlen(s->text[i]))) {
             struct tags one;
@@ -972,6 +993,7 @@ plan_dmarc(struct plan *p, const struct plan_live *live,
             }
             tags_fini(&one);
         }
+    }
     tags_parse(&want, rr->rdata);
     for (size_t k = 0; k < want.n; k++) {
         const char *n = want.name[k], *v = want.value[k];
@@ -1016,11 +1038,11 @@ plan_dmarc(struct plan *p, const struct plan_live *live,
         for (size_t k = 0; k < m.n; k++)
             if ((int)k != vi && (int)k != pi)
                 strbuf_addf(&sb, "; %s=%s", m.name[k], m.value[k]);
-        for (size_t i = 0; i < s->n; i++)
-            if (s->text[i] != NULL &&
-                dmarc_is_record(s->text[i], strlen(s->text[i])))
+        for (size_t k = 0; k < n_ord; k++)
+            if (s->text[ord[k]] != NULL &&
+                dmarc_is_record(s->text[ord[k]], strlen(s->text[ord[k]])))
                 change_add(p, STEP_DMARC, PLAN_DELETE, rr->owner,
-                           DNS_T_TXT, s->ttl, s->data[i],
+                           DNS_T_TXT, s->ttl, s->data[ord[k]],
                            n_live > 1 ?
                            N_("The domain may have one DMARC record only; "
                               "this one is merged into the record below.") :

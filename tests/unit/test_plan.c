@@ -226,7 +226,7 @@ spf_two_records_merged(void **unused)
     change(0, PLAN_DELETE, D, DNS_T_TXT);
     change(1, PLAN_DELETE, D, DNS_T_TXT);
     assert_string_equal(change(2, PLAN_ADD, D, DNS_T_TXT),
-        "\"v=spf1 mx include:_spf.google.com ip4:81.7.12.34 -all\"");
+        "\"v=spf1 include:_spf.google.com mx ip4:81.7.12.34 -all\"");
     assert_true(findings_has(&pl.findings, "PLAN_SPF_MERGED"));
     apply();
     build(false, false, false);
