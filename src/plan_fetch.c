@@ -197,11 +197,19 @@ const struct plan_live *
 plan_fetch_live(struct plan_fetch *f)
 {
     if (!f->collected) {
-        for (size_t i = 0; i < f->n_ev; i++)
-            plan_live_add_spf(&f->live, f->ev_ip[i],
-                              spf_eval_done(f->ev[i]) ?
-                              spf_eval_verdict(f->ev[i])->result :
-                              SPF_RES_TEMPERROR);
+        for (size_t i = 0; i < f->n_ev; i++) {
+            const struct spf_verdict *v = spf_eval_verdict(f->ev[i]);
+            enum spf_result r = spf_eval_done(f->ev[i]) ? v->result :
+                                SPF_RES_TEMPERROR;
+            const char *m = v->mechanism;
+
+            /* A pass by "all" (+all) is no pass of its own: the plan
+             * raises that all, and the address would lose it. */
+            if (r == SPF_RES_PASS && m != NULL &&
+                (str_ieq(m, "all") || str_ieq(m, "+all")))
+                r = SPF_RES_NEUTRAL;
+            plan_live_add_spf(&f->live, f->ev_ip[i], r);
+        }
         f->collected = true;
     }
     return &f->live;

@@ -129,6 +129,13 @@ expect_json '(any(c["action"] == "delete" and c["type"] == "MX" and
 apply_case plan-hijack.test --ip $IP --hostname mail.plan-hijack.test
 after_check plan-hijack.test mx spf
 
+# --- +all: raised to ~all, and the server still named (a pass by +all is
+# no pass of the server's own) -------------------------------------------------
+apply_case plan-plusall.test --ip $IP --hostname mail.plan-plusall.test
+expect_grep 'TXT[[:space:]]+"v=spf1 ip4:81.7.12.34 ~all"' "$T/plan-plusall.test.after" \
+    "plusall: +all becomes ~all with the server's address"
+after_check plan-plusall.test spf
+
 # --- 6. weaker answers are refused without --allow-weaker ----------------------
 plan plan-weak.test --ip $IP --hostname mail.plan-weak.test \
     --dmarc-stage none --format json

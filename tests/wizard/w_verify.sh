@@ -25,18 +25,11 @@ $PY /usr/bin/dkimsign wv1 wizard-ok.test "$T/keys/wv1.private" \
     < "$T/m/base" > "$T/m/good.eml"
 sed 's/^Hello\./Hallo./' "$T/m/good.eml" > "$T/m/tampered.eml"
 
-# The Spanish catalogue with the verify strings (po/es-verify.part)
-mkdir -p "$T/locale/es/LC_MESSAGES"
-msgcat --use-first "$TOP/po/es.po" "$TOP/po/es-verify.part" -o "$T/es.po" &&
-    msgfmt -o "$T/locale/es/LC_MESSAGES/mailready.mo" "$T/es.po" ||
-    mr_fail "Spanish catalogue" "msgcat/msgfmt failed"
-
 start() {   # LANG-ARGS...
     wz_fresh
     rm -f "$T/wz.rc"
     tm_start env HOME="$T/home" XDG_DATA_HOME="$T/data" \
         MAILREADY_DATADIR="$TOP/data" MAILREADY_HELPDIR="$TOP/help" \
-        MAILREADY_LOCALEDIR="$T/locale" \
         "${WZ_WRAP[@]}" "$MAILREADY" wizard wizard-ok.test "${WZ_ZONES[@]}" \
         --server-ip 185.117.82.25 --hostname mail.wizard-ok.test \
         --selector 202401 "$@"
