@@ -410,6 +410,8 @@ cli_dns_new(const struct cli_common *c)
     o.deadline_ms = c->deadline_s * 1000;   /* 0: 3 x timeout (dns.h) */
     o.trace = c->trace ? stderr : NULL;
     o.offline = c->offline;
+    o.max_inflight = c->max_inflight;
+    o.qps = c->qps;
     rc = dns_new(&o, &d, &err);
     if (rc != RC_OK) {
         char *why = present_err(rc, &err);

@@ -38,6 +38,8 @@ struct cli_common {
     bool offline;               /* --no-network, --demo: no live DNS */
     const char *lang;
     const char *state_dir;
+    unsigned max_inflight;      /* struct dns_opts.max_inflight; 0: none */
+    unsigned qps;               /* struct dns_opts.qps; 0: none */
 };
 
 void cli_common_init(struct cli_common *c);
@@ -200,6 +202,17 @@ void cli_since_text(FILE *fp, const struct state *old,
 json_t *cli_since_json(const struct state *old, const struct state *cur,
                        const char *ulabel, enum check_status status);
 
+
+/* `check --batch FILE` (cli_batch.c): what check passes on. */
+struct cli_batch_args {
+    const char *file;           /* "-": standard input */
+    bool save, since_last, details;
+};
+/* Check every domain of the file (one a line) with the options of tg;
+ * returns the exit status, the worst over the batch. */
+int cli_check_batch(const struct cli_common *com,
+                    const struct cli_target *tg,
+                    const struct cli_batch_args *ba);
 
 /* Commands: argv[0] is the command name. */
 int cli_export(int argc, char **argv);
