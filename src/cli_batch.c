@@ -350,8 +350,12 @@ src_tick(void *arg, const struct batch_progress *p)
     if (!r->progress || now - r->last_tick < 0.2)
         return;
     r->last_tick = now;
-    if (r->total > 0 && rate > 0 && p->done <= r->total) {
-        fmt_secs(left, sizeof(left), (double)(r->total - p->done) / rate);
+    if (r->total > 0 && p->done <= r->total) {
+        if (rate > 0)
+            fmt_secs(left, sizeof(left),
+                     (double)(r->total - p->done) / rate);
+        else
+            snprintf(left, sizeof(left), "-:--");
         /* TRANSLATORS: --batch progress on a terminal: done, total,
          * failed or not checked so far, domains per second, time left
          * (m:ss). */

@@ -5,7 +5,7 @@
               [--delay-ms N] [--tcp-delay-ms N] [--drop NAME/TYPE]...
               [--servfail NAME/TYPE]... [--truncate-udp NAME/TYPE]...
               [--tc-empty NAME/TYPE]... [--tc-partial NAME/TYPE]...
-              [--log FILE]
+              [--log FILE] [--stats FILE]
   dnsrelay.py --listen 127.0.0.1:PORT --blackhole
 
 Listens on UDP and TCP.  Each query is handled on its own: it waits
@@ -27,6 +27,9 @@ answer stays truncated, so the client retries over TCP through the relay).
                       over UDP and TCP, TC=1 and only the first answer
                       record (hostile: part of a record set)
 --blackhole           never answer anything (no upstream needed)
+--stats FILE          keep FILE up to date with "queries N" (received),
+                      "outstanding N" (received, not yet answered or
+                      dropped) and "max_outstanding N" (the most at once)
 NAME is matched without case and trailing dot, "*" matches any name;
 TYPE is a type name such as TXT, or "*".  Both options repeat.
 
@@ -36,6 +39,7 @@ is chosen and the line is "ready PORT").  Stops on SIGTERM or SIGINT.
 
 import argparse
 import asyncio
+import os
 import signal
 import socket
 import struct
@@ -71,6 +75,25 @@ class Relay:
         self.tcp_delay = args.tcp_delay_ms / 1000.0
         self.log = open(args.log, "a", buffering=1) if args.log else None
         self.t0 = time.monotonic()
+        self.queries = 0
+        self.outstanding = 0
+        self.max_outstanding = 0
+        self.stats_dirty = False
+
+    def write_stats(self):
+        if not self.args.stats or not self.stats_dirty:
+            return
+        self.stats_dirty = False
+        tmp = self.args.stats + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("queries %d\noutstanding %d\nmax_outstanding %d\n" %
+                    (self.queries, self.outstanding, self.max_outstanding))
+        os.replace(tmp, self.args.stats)
+
+    async def stats_writer(self):
+        while True:
+            self.write_stats()
+            await asyncio.sleep(0.05)
 
     def matches(self, rules, name, qtype):
         name = name.rstrip(".").lower()
@@ -106,6 +129,17 @@ class Relay:
 
     async def answer(self, query, proto):
         """The response to send for query, or None to stay silent."""
+        self.queries += 1
+        self.outstanding += 1
+        self.max_outstanding = max(self.max_outstanding, self.outstanding)
+        self.stats_dirty = True
+        try:
+            return await self.answer1(query, proto)
+        finally:
+            self.outstanding -= 1
+            self.stats_dirty = True
+
+    async def answer1(self, query, proto):
         action, what = self.decide(query, proto)
         self.note(action, what)
         if action == "drop":
@@ -252,8 +286,14 @@ async def serve(args):
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: stop.done() or
                                 stop.set_result(None))
+    writer = asyncio.ensure_future(relay.stats_writer()) \
+        if args.stats else None
     print("ready" if args.listen[1] else "ready %d" % port, flush=True)
     await stop
+    if writer:
+        writer.cancel()
+        relay.stats_dirty = True
+        relay.write_stats()
     udp.close()
     tcp.close()
 
@@ -273,6 +313,7 @@ def main():
     ap.add_argument("--tc-partial", type=rule, action="append", default=[])
     ap.add_argument("--blackhole", action="store_true")
     ap.add_argument("--log")
+    ap.add_argument("--stats")
     args = ap.parse_args()
     if not args.blackhole and not args.upstream:
         ap.error("--upstream is required (or --blackhole)")
