@@ -359,15 +359,18 @@ src_tick(void *arg, const struct batch_progress *p)
         /* TRANSLATORS: --batch progress on a terminal: done, total,
          * failed or not checked so far, domains per second, time left
          * (m:ss). */
-        fprintf(stderr, _("\r%1$lu/%2$lu done, %3$lu failed, %4$.1f/s, "
-                          "%5$s left\033[K"), p->done, r->total, r->nfail,
+        fputc('\r', stderr);
+        fprintf(stderr, _("%1$lu/%2$lu done, %3$lu failed, %4$.1f/s, "
+                          "%5$s left"), p->done, r->total, r->nfail,
                 rate, left);
     } else {
         /* TRANSLATORS: --batch progress when the total is not known
          * (standard input): done, failed so far, domains per second. */
-        fprintf(stderr, _("\r%1$lu done, %2$lu failed, %3$.1f/s\033[K"),
+        fputc('\r', stderr);
+        fprintf(stderr, _("%1$lu done, %2$lu failed, %3$.1f/s"),
                 p->done, r->nfail, rate);
     }
+    fputs("\033[K", stderr);
     fflush(stderr);
     r->shown = true;
 }
