@@ -22,6 +22,7 @@ struct batch {
     size_t window, head, count;
     bool eof;
     struct batch_progress prog;
+    unsigned long trimmed_at;   /* prog.done at the last dns_trim() */
 };
 
 /* Start runs while places are free and the source has domains. */
@@ -77,6 +78,13 @@ collect(struct batch *b)
         b->count--;
         b->prog.done++;
         any = true;
+    }
+    /* Every run before the head has ended: what only they asked for
+     * can go (a provider's include that the runs in flight still ask
+     * for has their prio and stays). */
+    if (any && b->prog.done - b->trimmed_at >= b->window / 4 + 1) {
+        b->trimmed_at = b->prog.done;
+        dns_trim(b->d, b->prog.done);
     }
     b->prog.in_flight = b->count;
     return any;

@@ -62,6 +62,8 @@ struct entry {
     double started;             /* ms, monotonic */
     double deadline;
     unsigned long prio;         /* of the group that first asked */
+    unsigned long last_prio;    /* highest prio of a group that asked */
+    bool pinned;                /* asked outside any group: kept */
     bool in_table;
     bool queued;
     bool waiting;               /* on the wait list for a slot */
@@ -126,6 +128,7 @@ struct dns {
     size_t nwaiting;
     size_t nlive;               /* c-ares queries outstanding */
     size_t nsent, max_out;
+    size_t nentries_all;        /* entries held (cache and in flight) */
     double qps_next;            /* ms: the next send allowed (--qps) */
     double t0;
     ares_socket_t socks[DNS_MAX_SOCKS];
@@ -278,6 +281,7 @@ entry_new(struct dns *d, const char *key, uint16_t type)
     e->prio = d->cur_grp != NULL ? d->cur_grp->prio : 0;
     e->all = d->all;
     d->all = e;
+    d->nentries_all++;
     if (key != NULL) {
         size_t h;
 
@@ -355,8 +359,13 @@ add_waiter(struct dns *d, struct entry *e, dns_cb cb, void *arg,
     e->wtail = &w->next;
     if (!internal)
         d->npending++;
-    if (w->grp != NULL)
+    if (w->grp != NULL) {
         w->grp->pending++;
+        if (w->grp->prio > e->last_prio)
+            e->last_prio = w->grp->prio;
+    } else if (!internal) {
+        e->pinned = true;
+    }
     queue_entry(d, e);
 }
 
@@ -1146,9 +1155,36 @@ dns_add_query_cap(struct dns *d, size_t n)
                                                : d->query_cap + n;
 }
 
+size_t
+dns_trim(struct dns *d, unsigned long below)
+{
+    struct entry **pp = &d->all, *e;
+    size_t n = 0;
+
+    while ((e = *pp) != NULL) {
+        if (e->ans == NULL || e->queued || e->waiters != NULL ||
+            e->partial != NULL || e->live != NULL || e->waiting ||
+            e->pinned || e->last_prio >= below) {
+            pp = &e->all;
+            continue;
+        }
+        *pp = e->all;
+        if (e->in_table)
+            table_remove(d, e);
+        dns_answer_free(e->ans);
+        free(e->key);
+        free(e->name);
+        free(e);
+        n++;
+    }
+    d->nentries_all -= n;
+    return n;
+}
+
 void
 dns_stats_get(const struct dns *d, struct dns_stats *st)
 {
+    st->entries = d->nentries_all;
     st->sent = d->nsent;
     st->max_outstanding = d->max_out;
     st->waiting = d->nwaiting;

@@ -8,7 +8,8 @@
  * the oldest one is slow, no new domain starts until it finishes (its
  * answers still time out by the DNS layer's rules).  Memory is bounded
  * by window, not by the number of domains: each run is freed once done()
- * returns.  Queries of older domains are sent first (struct dns_group
+ * returns, and the answers that only ended runs asked for are dropped
+ * from the cache (dns_trim()).  Queries of older domains are sent first (struct dns_group
  * prio), so the head of the line keeps moving.
  *
  * The scheduler does no I/O of its own besides poll() on the DNS

@@ -210,8 +210,17 @@ struct dns_group *dns_group_set(struct dns *d, struct dns_group *g);
  * DNS_QUERY_CAP). */
 void dns_add_query_cap(struct dns *d, size_t n);
 
+/* Forget the answers only groups of prio lower than below asked for
+ * (none waits for them, none is asked outside a group): a batch whose
+ * runs end in prio order calls this once the runs below have ended, so
+ * that the cache holds what the runs in flight use, not the whole
+ * batch.  An answer a run kept stays valid until that run has ended.
+ * Returns how many were dropped; they are asked again if needed. */
+size_t dns_trim(struct dns *d, unsigned long below);
+
 /* What was sent to live DNS, for reports and the bench. */
 struct dns_stats {
+    size_t entries;             /* answers and queries held now */
     size_t sent;                /* queries sent (TCP retries included) */
     size_t max_outstanding;     /* most outstanding at once */
     size_t waiting;             /* queries waiting for a slot now */

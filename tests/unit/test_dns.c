@@ -765,6 +765,59 @@ group__pending_counted_per_group(void **state)
     dns_free(d);
 }
 
+/* dns_trim(): what only ended groups asked for goes; what a later group
+ * or a caller outside any group asked for stays. */
+static void
+trim__drops_what_only_ended_groups_asked(void **state)
+{
+    struct dns_opts o = { .offline = true };
+    struct dns *d = NULL;
+    struct rc_err err = { 0 };
+    struct dns_group g1 = { 0, 1 }, g5 = { 0, 5 };
+    struct grp_got a = { NULL, 0, NULL };
+    struct dns_stats st;
+
+    (void)state;
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    a.d = d;
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN z.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "a 300 TXT \"a\"\n"
+        "shared 300 TXT \"s\"\n", NULL, &err), RC_OK);
+    dns_group_set(d, &g1);
+    dns_query(d, "a.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_query(d, "shared.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_group_set(d, &g5);
+    dns_query(d, "shared.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_query(d, "b.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_group_set(d, NULL);
+    dns_query(d, "z.test", DNS_T_SOA, grp_cb, &a);        /* pinned */
+    dns_group_set(d, &g1);
+    dns_query(d, "c.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_group_set(d, NULL);
+    assert_int_equal(dns_trim(d, 2), 0);        /* nothing answered yet */
+    dns_run(d);
+    assert_int_equal(a.calls, 6);
+    dns_stats_get(d, &st);
+    assert_int_equal(st.entries, 5);
+    /* g1 ended: a.z.test and c.z.test go; shared (g5 too), b (g5) and
+     * the SOA (no group) stay. */
+    assert_int_equal(dns_trim(d, 2), 2);
+    dns_stats_get(d, &st);
+    assert_int_equal(st.entries, 3);
+    /* Asked again: answered again. */
+    dns_group_set(d, &g5);
+    dns_query(d, "a.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_group_set(d, NULL);
+    dns_run(d);
+    assert_int_equal(a.calls, 7);
+    assert_int_equal(dns_trim(d, 6), 3);
+    dns_stats_get(d, &st);
+    assert_int_equal(st.entries, 1);
+    dns_free(d);
+}
+
 /* ---- the run's deadline (issue 19 item 5) -------------------------------- */
 
 /* Asks "slowN.test" MX one after the other (a chain, like SPF includes). */
@@ -1331,6 +1384,7 @@ main(void)
         cmocka_unit_test(zone_cname__live_servfail__kept),
         cmocka_unit_test(cap__max_inflight__rest_wait),
         cmocka_unit_test(group__pending_counted_per_group),
+        cmocka_unit_test(trim__drops_what_only_ended_groups_asked),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
