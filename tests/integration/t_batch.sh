@@ -191,3 +191,27 @@ expect_true "memory: every result of 2000 and 20000 domains written ($n_small, $
     test "${n_small:-0}" -eq 2000 -a "${n_big:-0}" -eq 20000
 expect_true "memory: peak RSS of 20000 domains (${rss_big:-?} KiB) within 4 MiB of 2000 (${rss_small:-?} KiB)" \
     test "$(( ${rss_big:-999999} - ${rss_small:-0} ))" -lt 4096
+
+# A very slow domain at the head (its MX query is never answered): the
+# domains after it finish and wait in the window, and every result still
+# comes out, in input order, the slow one with its time-out.
+head -n 40 "$T/domains" | grep -v '^mx-clean\.test$' > "$T/rest"
+{ echo mx-clean.test; cat "$T/rest"; } > "$T/slow"
+nslow=$(wc -l < "$T/slow")
+if relay_start --upstream "$RESOLVER" --drop mx-clean.test/MX; then
+    mr_run check --batch "$T/slow" --json --max-inflight 5 \
+        --resolver "127.0.0.1:$RELAY_PORT" --timeout 1 --selector mail
+    relay_stop
+    expect_true "slow head: all $nslow results, in input order" \
+        test "$(python3 -c 'import json,sys
+print(" ".join(json.loads(l)["domain"] for l in open(sys.argv[1])))' \
+            "$T/out")" = "$(tr '\n' ' ' < "$T/slow" | sed 's/ $//')"
+    expect_true "slow head: its MX step timed out (DNS_TIMEOUT)" \
+        python3 -c 'import json,sys
+j = json.loads(open(sys.argv[1]).readline())
+mx = [c for c in j["checks"] if c["step"] == "mx"][0]
+sys.exit(0 if any(f["id"] == "DNS_TIMEOUT" for f in mx["findings"]) else 1)' \
+        "$T/out"
+else
+    mr_fail "slow head" "the relay did not start"
+fi
