@@ -6,9 +6,11 @@
 #include "mailready/check.h"
 #include "mailready/check_dkim.h"
 #include "mailready/check_dmarc.h"
+#include "mailready/check_intent.h"
 #include "mailready/check_mx.h"
 #include "mailready/check_ptr.h"
 #include "mailready/check_spf.h"
+#include "mailready/plan.h"
 #include "mailready/util.h"
 
 /* Steps, in the order of the wizard.  A step not built yet has NULL. */
@@ -65,6 +67,8 @@ static const struct finding_info *const finding_tables[] = {
     check_dkim_findings,
     check_dmarc_findings,
     check_ptr_findings,
+    check_intent_findings,
+    plan_finding_catalog,
 };
 
 const struct finding_info *
@@ -185,6 +189,8 @@ check_run_poll(struct check_ctx *ctx)
     for (int i = 0; i < STEP_COUNT; i++)
         if ((ctx->steps & (1u << i)) && step_ops[i]->finish != NULL)
             step_ops[i]->finish(ctx);
+    if (ctx->opts->intent != NULL)
+        check_intent_apply(ctx, ctx->opts->intent);
     ctx->finished = true;
     return true;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "mailready/batch.h"
+#include "mailready/check_intent.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
 #include "mailready/name.h"
@@ -37,6 +38,7 @@ struct dom {
     size_t nips, nsels;
     struct state *old;          /* --save, --since-last */
     bool can_save;
+    struct check_intent intent; /* as a single check builds it */
 };
 
 struct run {
@@ -201,6 +203,10 @@ src_next(void *arg, struct batch_item *it)
         it->opts.selectors = dm->sels;
         it->opts.n_selectors = dm->nsels;
         it->opts.datadir = i18n_datadir();
+        cli_intent_of(&dm->intent, dm->alabel,
+                      dm->old != NULL ? &dm->old->answers : NULL, dm->ips,
+                      dm->nips);
+        it->opts.intent = &dm->intent;
         it->user = dm;
         return true;
     }
@@ -321,6 +327,7 @@ src_done(void *arg, struct batch_item *it)
         r->nfail++;
     r->worst = check_status_worse(r->worst, st);
     state_free(cur);
+    check_intent_fini(&dm->intent);
     state_free(dm->old);
     free(dm->alabel);
     free(dm->ulabel);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mailready/check_intent.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
 #include "mailready/name.h"
@@ -159,8 +160,13 @@ cli_check(int argc, char **argv)
     opts.datadir = i18n_datadir();
 
     struct check_ctx ctx;
+    struct check_intent intent;
     time_t now = time(NULL);
     enum check_status status;
+
+    cli_intent_of(&intent, alabel, old != NULL ? &old->answers : NULL, tg.ips,
+              tg.nips);
+    opts.intent = &intent;
 
     check_ctx_init(&ctx, dns, &opts);
     check_run_all(&ctx, CHECK_ALL_STEPS);
@@ -192,6 +198,7 @@ cli_check(int argc, char **argv)
         status = check_status_worse(status, ST_ERROR);
     ret = check_status_exit(status);
     check_ctx_fini(&ctx);
+    check_intent_fini(&intent);
 out:
     state_free(old);
     state_free(cur);

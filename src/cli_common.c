@@ -4,12 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailready/check_intent.h"
 #include "mailready/cli.h"
 #include "mailready/gen_dkim.h"
 #include "mailready/i18n.h"
 #include "mailready/name.h"
 #include "mailready/net.h"
 #include "mailready/present.h"
+#include "mailready/preset.h"
+#include "mailready/state.h"
 #include "mailready/util.h"
 
 void
@@ -436,4 +439,31 @@ cli_domain(const char *arg, char **alabel, char **ulabel)
                       "%2$s\n"), vis, _(why));
     free(vis);
     return false;
+}
+
+/* (cli.h) Moved here from cli_check.c: check --batch builds it for each
+ * domain the same way. */
+void
+cli_intent_of(struct check_intent *ci, const char *alabel,
+              const struct state_answers *saved, const char *const *ips,
+              size_t nips)
+{
+    struct state_answers a;
+    struct preset_list *pl = NULL;
+
+    memset(&a, 0, sizeof(a));
+    if (saved != NULL)
+        state_answers_copy(&a, saved);
+    state_strs_clear(&a.server_ips);
+    for (size_t i = 0; i < nips; i++)
+        state_strs_add(&a.server_ips, ips[i]);
+    if (a.providers.n > 0) {
+        char *path = preset_path(i18n_datadir());
+        if (preset_load(path, &pl, NULL) != RC_OK)
+            pl = NULL;
+        free(path);
+    }
+    check_intent_build(ci, alabel, &a, pl);
+    preset_list_free(pl);
+    state_answers_fini(&a);
 }

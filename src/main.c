@@ -27,6 +27,8 @@ static const struct command commands[] = {
       N_("explain a finding: why it matters, how to fix it") },
     { "records", cli_records,
       N_("print every record a domain needs, ready to publish") },
+    { "plan", cli_plan,
+      N_("what to change in the zone, never weaker than what works") },
     { "keygen", cli_keygen,
       N_("make a DKIM key pair and print its DNS record") },
     { "export", cli_export,

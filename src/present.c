@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "mailready/i18n.h"
+#include "mailready/plan.h"
 #include "mailready/present.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
@@ -63,6 +64,21 @@ present_finding_message(const struct finding *f)
     /* Formats hold %s conversions only (msgfmt -c keeps translations in
      * line with the msgid). */
     return xasprintf(fmt, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+char *
+present_plan_why(const struct plan_change *c)
+{
+    const char *a0 = c->why_args[0] != NULL ? c->why_args[0] : "";
+    const char *a1 = c->why_args[1] != NULL ? c->why_args[1] : "";
+
+    return xasprintf(_(c->why), a0, a1);
+}
+
+const char *
+present_plan_action(const struct plan_change *c)
+{
+    return c->action == PLAN_ADD ? _("add") : _("delete");
 }
 
 const char *

@@ -129,6 +129,59 @@ scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
     free(line);
 }
 
+/* One change of a plan: what to delete or add, and why. */
+static void
+plan_change(const struct tui *t, struct tw_doc *d, const struct plan_change *c)
+{
+    char *why = present_plan_why(c);
+
+    if (c->action == PLAN_ADD) {
+        char *text = xstrdup(c->data);
+
+        /* scr_publish() wants TXT data unquoted, as a panel takes it. */
+        if (c->type == DNS_T_TXT) {
+            char *o = text;
+            for (const char *p = c->data; *p != '\0'; p++)
+                if (*p == '\\' && p[1] != '\0')
+                    *o++ = *++p;
+                else if (*p != '"' && !(*p == ' ' && p > c->data &&
+                                        p[-1] == '"'))
+                    *o++ = *p;
+            *o = '\0';
+        }
+        tw_text(d, TS_BOLD, 0, _("Add:"));
+        scr_publish(t, d, c->name, c->type, text);
+        free(text);
+    } else {
+        char *m = xasprintf(_("Name: %1$s   Type: %2$s"), c->name,
+                            gen_type_name(c->type));
+        tw_text(d, TS_BOLD, 0, _("Delete:"));
+        tw_text(d, TS_NORMAL, 2, m);
+        tw_item(d, _("Value:"), TS_NORMAL, TS_RECORD, 2, c->data);
+        free(m);
+    }
+    tw_text(d, TS_DIM, 2, why);
+    free(why);
+}
+
+/* The plan's findings about step (a refused weaker answer, a merge). */
+static void
+plan_notes(const struct tui *t, struct tw_doc *d, const struct plan *p,
+           enum check_step step)
+{
+    for (size_t i = 0; i < p->findings.n; i++) {
+        const struct finding *f = &p->findings.v[i];
+
+        if (p->fstep[i] != step || strcmp(f->id, "PLAN_ELSEWHERE") == 0)
+            continue;
+        char *m = present_finding_message(f);
+        tw_item(d, present_sev_tag(f->sev, t->utf8),
+                f->sev == SEV_INFO ? TS_INFO : f->sev == SEV_FAIL ? TS_FAIL
+                : TS_WARN, TS_NORMAL, 0, m);
+        free(m);
+    }
+}
+
 void
 scr_plan_step(const struct tui *t, struct tw_doc *d,
               const struct export_plan *plan, enum check_step step)
@@ -136,17 +189,41 @@ scr_plan_step(const struct tui *t, struct tw_doc *d,
     const struct gen_rrs *rrs = &plan->rrs[step];
     const struct gen_rrs *ext = &plan->elsewhere[step];
     const struct findings *notes = &plan->notes[step];
+    struct plan live;
+    bool have_live = rrs->n > 0 && tui_live_plan(t, plan, &live);
+    bool unread = have_live && live.status == PLAN_ERROR &&
+                  plan_step_count(&live, step) == 0 &&
+                  findings_has(&live.findings, "PLAN_DNS_ERROR");
 
-    if (rrs->n > 0)
-        tw_text(d, TS_BOLD, 0, P_("Publish this record in your zone:",
-                                  "Publish these records in your zone:",
-                                  rrs->n));
-    for (size_t i = 0; i < rrs->n; i++) {
-        scr_publish(t, d, rrs->v[i].owner, rrs->v[i].type,
-                    rrs->v[i].rdata);
-        if (rrs->v[i].note != NULL)
-            tw_text(d, TS_DIM, 2, _(rrs->v[i].note));
+    if (have_live && !unread) {
+        size_t n = plan_step_count(&live, step);
+
+        if (n == 0)
+            tw_text(d, TS_BOLD, 0, _("Nothing to publish: what is "
+                                     "published already meets your "
+                                     "answers."));
+        else
+            tw_text(d, TS_BOLD, 0, P_("Make this change in your zone:",
+                                      "Make these changes in your zone, "
+                                      "deletions first:", n));
+        for (size_t i = 0; i < live.n; i++)
+            if (live.v[i].step == step)
+                plan_change(t, d, &live.v[i]);
+        plan_notes(t, d, &live, step);
+    } else {
+        if (rrs->n > 0)
+            tw_text(d, TS_BOLD, 0, P_("Publish this record in your zone:",
+                                      "Publish these records in your "
+                                      "zone:", rrs->n));
+        for (size_t i = 0; i < rrs->n; i++) {
+            scr_publish(t, d, rrs->v[i].owner, rrs->v[i].type,
+                        rrs->v[i].rdata);
+            if (rrs->v[i].note != NULL)
+                tw_text(d, TS_DIM, 2, _(rrs->v[i].note));
+        }
     }
+    if (have_live)
+        plan_fini(&live);
     if (ext->n > 0) {
         tw_blank(d);
         tw_text(d, TS_BOLD, 0, _("Published by someone else:"));

@@ -67,6 +67,11 @@ check_opts_build(struct tui *t)
     t->opts.n_selectors = ns;
     t->opts.hostname = a->hostname;
     t->opts.datadir = i18n_datadir();
+    if (t->have_intent)
+        check_intent_fini(&t->intent);
+    check_intent_build(&t->intent, t->domain, a, t->presets);
+    t->have_intent = true;
+    t->opts.intent = &t->intent;
 }
 
 /* ---- setup and teardown ---------------------------------------------- */
@@ -108,6 +113,8 @@ tui_fini(struct tui *t)
     if (t->have_diff)
         state_diff_fini(&t->diff);
     preset_list_free(t->presets);
+    if (t->have_intent)
+        check_intent_fini(&t->intent);
     memset(t, 0, sizeof(*t));
 }
 
@@ -221,6 +228,21 @@ tui_plan(const struct tui *t, struct export_plan *out)
     export_plan_build(t->domain, &t->st->answers, t->presets, out);
 }
 
+bool
+tui_live_plan(const struct tui *t, const struct export_plan *target,
+              struct plan *out)
+{
+    struct plan_opts po;
+
+    if (t->plive == NULL || t->domain == NULL)
+        return false;
+    memset(&po, 0, sizeof(po));
+    po.domain = t->domain;
+    po.dmarc_p_explicit = t->st->answers.dmarc_policy != STATE_POLICY_UNSET;
+    plan_build(t->plive, target, &po, out);
+    return true;
+}
+
 /* A run finished: keep its results, compare with the last visit once. */
 void
 tui_run_finished(struct tui *t)
@@ -228,6 +250,8 @@ tui_run_finished(struct tui *t)
     if (t->domain == NULL)
         return;
     state_update_from_ctx(t->st, &t->ctx, t->checked_at);
+    if (t->pfetch != NULL)
+        t->plive = plan_fetch_live(t->pfetch);
     if (t->old_st != NULL && !t->have_diff) {
         state_diff(t->old_st, t->st, &t->diff);
         t->have_diff = true;
@@ -245,6 +269,13 @@ tui_run_drop(struct tui *t)
      * (dns.h); then the steps are freed. */
     dns_free(t->dns);
     t->dns = NULL;
+    plan_fetch_free(t->pfetch);
+    t->pfetch = NULL;
+    t->plive = NULL;
+    if (t->have_ptarget) {
+        export_plan_fini(&t->ptarget);
+        t->have_ptarget = false;
+    }
     if (t->have_ctx) {
         check_ctx_fini(&t->ctx);
         t->have_ctx = false;
@@ -288,6 +319,10 @@ tui_recheck(struct tui *t)
     t->checked = false;
     t->stale = false;
     check_run_start(&t->ctx, CHECK_ALL_STEPS);
+    /* What is live where the answers' records go, in the same round. */
+    tui_plan(t, &t->ptarget);
+    t->have_ptarget = true;
+    t->pfetch = plan_fetch_start(t->dns, t->domain, &t->ptarget);
 }
 
 /* Longest answer we take from the address service. */

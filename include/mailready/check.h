@@ -28,6 +28,8 @@ enum check_step {
     STEP_COUNT
 };
 
+struct check_intent;
+
 struct check_opts {
     const char *domain;                 /* A-label, normalised */
     const char *const *server_ips;      /* --server-ip, literal addresses */
@@ -37,6 +39,8 @@ struct check_opts {
     const char *hostname;               /* --hostname, or NULL */
     const char *dkim_key;               /* --dkim-key FILE, or NULL */
     const char *datadir;                /* data files (selectors, presets) */
+    const struct check_intent *intent;  /* the admin's declared setup
+                                         * (check_intent.h), or NULL */
 };
 
 struct check_result {

@@ -193,6 +193,13 @@ void cli_answers_defaults(const struct state_answers *a, const char **ips,
  * the --dkim-key path, made absolute) as the admin's answers. */
 void cli_answers_store(struct state_answers *a,
                        const struct check_opts *opts);
+/* The declared setup of a run: the saved answers (may be NULL) with the
+ * addresses this run checks.  Presets are read only when a provider is
+ * named.  Release with check_intent_fini(). */
+struct check_intent;
+void cli_intent_of(struct check_intent *ci, const char *alabel,
+                   const struct state_answers *saved,
+                   const char *const *ips, size_t nips);
 /* Save st; prints the error and returns false on failure. */
 bool cli_state_save(const struct cli_common *c, const struct state *st);
 /* --since-last: what changed from old (NULL: nothing saved) to cur.  Text
@@ -222,5 +229,6 @@ int cli_explain(int argc, char **argv);
 int cli_wizard(int argc, char **argv);   /* cli_wizard.c */
 int cli_records(int argc, char **argv);  /* cli_records.c */
 int cli_keygen(int argc, char **argv);   /* cli_keygen.c */
+int cli_plan(int argc, char **argv);     /* cli_plan.c */
 
 #endif

@@ -23,6 +23,13 @@ char *present_err(enum rc rc, const struct rc_err *e);
 
 /* A finding's message, translated and formatted; caller frees. */
 char *present_finding_message(const struct finding *f);
+/* Why a plan change is proposed (plan.h), translated and formatted;
+ * caller frees. */
+struct plan_change;
+char *present_plan_why(const struct plan_change *c);
+/* "add"/"delete" in the admin's language. */
+const char *present_plan_action(const struct plan_change *c);
+
 /* The translated fix text of a finding id, or NULL if it has none. */
 const char *present_finding_fix(const char *id);
 /* "✔"/"[OK]"-style tag for a status, for the terminal or plain text. */

@@ -17,6 +17,8 @@
 #include <curses.h>
 
 #include "mailready/check.h"
+#include "mailready/check_intent.h"
+#include "mailready/plan.h"
 #include "mailready/cli.h"
 #include "mailready/export.h"
 #include "mailready/http.h"
@@ -224,6 +226,14 @@ struct tui {
     /* checks: a fresh resolver per run, so edited zone files are
      * re-read */
     struct check_opts opts;
+    struct check_intent intent; /* opts.intent: the answers' setup */
+    bool have_intent;
+    struct plan_fetch *pfetch;  /* what is live where the answers'
+                                 * records go, asked with the checks */
+    struct export_plan ptarget; /* the target pfetch was asked for */
+    bool have_ptarget;
+    const struct plan_live *plive;  /* pfetch's records once the run
+                                     * finished, or NULL */
     const char *opt_ips[STATE_MAX_SERVER_IPS];
     const char *opt_sels[STATE_MAX_SELECTORS];
     struct dns *dns;
@@ -318,6 +328,10 @@ bool tui_has_provider(const struct tui *t, const char *id);
  * as `mailready export` and `mailready records`).  Release with
  * export_plan_fini(). */
 void tui_plan(const struct tui *t, struct export_plan *out);
+/* The changes from what the last run found live to what the answers ask
+ * (plan.h): false, with nothing to free, when no run has finished. */
+bool tui_live_plan(const struct tui *t, const struct export_plan *target,
+                   struct plan *out);
 /* Show the plan's records and notes of a step (scr_step.c). */
 void scr_plan_step(const struct tui *t, struct tw_doc *d,
                    const struct export_plan *plan, enum check_step step);
