@@ -260,12 +260,12 @@ class Relay:
         self.note("forward", what)
 
         def on_answer(resp):
+            self.end()
             if resp is None:
                 self.note("upstream-failed", "%s: time-out" % what)
             else:
                 transport.sendto(resp, addr)
                 self.note("answered", what)
-            self.end()
 
         def go():
             self.send_up(query, on_answer)
@@ -357,11 +357,14 @@ def udp_plain_loop(relay, usock):
                     w = waiting.pop(resp[:2], None)
                     if w is None:
                         continue
+                    # Answered before it is sent, as on the asyncio path:
+                    # the client may ask its next query (over TCP, on
+                    # the other thread) while sendto() runs.
+                    relay.end()
                     try:
                         usock.sendto(w[0] + resp[2:], w[1])
                     except OSError:
                         pass
-                    relay.end()
     up.close()
 
 

@@ -68,6 +68,28 @@ else
 fi
 expect_true "batch: exit status $batch_rc = the worst single ($worst)" \
     test "$batch_rc" -eq "$worst"
+
+# The same with what a single check takes besides the name (server
+# addresses, one of them private, a host name): the declared intent is
+# checked alike.
+head -n 30 "$T/domains" > "$T/some"
+XOPTS=(--server-ip 81.2.69.200 --server-ip 192.168.1.5 --hostname
+       mx.bench-clean.test)
+mr_run check --batch "$T/some" --json "${OPTS[@]}" "${XOPTS[@]}"
+cp "$T/out" "$T/batch2.jsonl"
+mkdir -p "$T/single2"
+i=0
+while read -r d; do
+    i=$((i + 1))
+    "$MAILREADY" check "$d" --json "${OPTS[@]}" "${XOPTS[@]}" \
+        > "$T/single2/$i.json" 2>/dev/null
+done < "$T/some"
+if python3 "$T/cmp.py" "$T/batch2.jsonl" "$T/single2" 30 > "$T/ctx" &&
+   grep -q SERVER_IP_NOT_PUBLIC "$T/batch2.jsonl"; then
+    _mr_result ok "with --server-ip and --hostname too (intent findings seen; $(tail -n 1 "$T/ctx"))"
+else
+    _mr_result fail "with --server-ip and --hostname too" "$T/ctx"
+fi
 expect_true "batch: the statuses are mixed (ok, fail and error all seen)" \
     sh -c "grep -q '\"status\":\"ok\"' '$T/batch.jsonl' &&
            grep -q '\"status\":\"fail\"' '$T/batch.jsonl' &&
