@@ -704,6 +704,48 @@ cap__max_inflight__rest_wait(void **state)
     close(s);
 }
 
+/* --qps: queries go out one per 1/qps seconds, the rest wait (checked
+ * with bounds that a slow machine cannot break: never more sent than the
+ * time allows; all five take at least four intervals). */
+static void
+cap__qps__spaced(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    char addr[64];
+    const char *res[1] = { addr };
+    struct dns_opts o = { .resolvers = res, .n_resolvers = 1,
+                          .timeout_ms = 5000, .qps = 20 };
+    struct dns *d = NULL;
+    struct rc_err err = { 0 };
+    struct dns_stats st;
+    struct cancelled c[5];
+    char name[32];
+    double t0, ms;
+
+    (void)state;
+    memset(c, 0, sizeof(c));
+    snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    t0 = mono_ms();
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof(name), "q%d.test", i);
+        dns_query(d, name, DNS_T_TXT, cancelled_cb, &c[i]);
+    }
+    do {
+        spin(d, 1);
+        dns_stats_get(d, &st);
+        ms = mono_ms() - t0;
+        /* One at once, then one per 50 ms at most. */
+        assert_true((double)st.sent <= 1.0 + ms / 50.0 + 0.01);
+    } while (st.sent < 5 && ms < 5000);
+    assert_int_equal(st.sent, 5);
+    assert_true(ms >= 4 * 50.0 - 1.0);
+    assert_int_equal(drain_count(s), 5);
+    dns_free(d);
+    close(s);
+}
+
 struct grp_got {
     struct dns *d;
     int calls;
@@ -1383,6 +1425,7 @@ main(void)
         cmocka_unit_test(zone_cname__followed_live),
         cmocka_unit_test(zone_cname__live_servfail__kept),
         cmocka_unit_test(cap__max_inflight__rest_wait),
+        cmocka_unit_test(cap__qps__spaced),
         cmocka_unit_test(group__pending_counted_per_group),
         cmocka_unit_test(trim__drops_what_only_ended_groups_asked),
     };
