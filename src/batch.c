@@ -43,6 +43,7 @@ fill(struct batch *b)
         it->seq = b->prog.started++;
         check_ctx_init(&it->ctx, b->d, &it->opts);
         it->ctx.grp.prio = it->seq;
+        it->ctx.grp_only = true;
         dns_add_query_cap(b->d, DNS_QUERY_CAP);
         b->ring[at] = it;
         b->fin[at] = false;

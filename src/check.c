@@ -184,7 +184,8 @@ check_run_poll(struct check_ctx *ctx)
 {
     if (ctx->finished)
         return true;
-    if (ctx->grp.pending != 0)
+    if (ctx->grp_only ? ctx->grp.pending != 0
+                      : dns_pending(ctx->dns) != 0)
         return false;
     for (int i = 0; i < STEP_COUNT; i++)
         if ((ctx->steps & (1u << i)) && step_ops[i]->finish != NULL)
