@@ -165,6 +165,8 @@ check_ctx_fini(struct check_ctx *ctx)
 void
 check_run_start(struct check_ctx *ctx, unsigned mask)
 {
+    struct dns_group *old;
+
     check_ctx_clear(ctx);
     for (int i = 0; i < STEP_COUNT; i++) {
         if (!(mask & (1u << i)) || step_ops[i] == NULL)
@@ -172,9 +174,11 @@ check_run_start(struct check_ctx *ctx, unsigned mask)
         ctx->steps |= 1u << i;
         ctx->res[i].ran = true;
     }
+    old = dns_group_set(ctx->dns, &ctx->grp);
     for (int i = 0; i < STEP_COUNT; i++)
         if (ctx->steps & (1u << i))
             step_ops[i]->start(ctx);
+    dns_group_set(ctx->dns, old);
 }
 
 bool
@@ -182,7 +186,8 @@ check_run_poll(struct check_ctx *ctx)
 {
     if (ctx->finished)
         return true;
-    if (dns_pending(ctx->dns) != 0)
+    if (ctx->grp_only ? ctx->grp.pending != 0
+                      : dns_pending(ctx->dns) != 0)
         return false;
     for (int i = 0; i < STEP_COUNT; i++)
         if ((ctx->steps & (1u << i)) && step_ops[i]->finish != NULL)

@@ -19,7 +19,12 @@
 struct check_args {
     bool save;
     bool since_last;
+    const char *batch;          /* --batch FILE, or NULL */
+    bool details;
 };
+
+/* --max-inflight when --batch is given without it. */
+#define CHECK_BATCH_INFLIGHT 200
 
 static const struct cli_opt check_own[] = {
     {
@@ -32,6 +37,33 @@ static const struct cli_opt check_own[] = {
         .off = offsetof(struct check_args, since_last),
         .help = N_("print only what changed since the saved state"),
     },
+    {
+        .name = "--batch", .arg = CLI_ARG_STR, .metavar = N_("FILE"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, batch),
+        .help = N_("check every domain of FILE, one a line (- for\n"
+                   "standard input; # starts a comment)"),
+    },
+    {
+        .name = "--details", .arg = CLI_ARG_FLAG, .dest = CLI_DEST_CMD,
+        .off = offsetof(struct check_args, details),
+        .help = N_("with --batch: the full report of each domain,\n"
+                   "not one line"),
+    },
+    {
+        .name = "--max-inflight", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+        .dest = CLI_DEST_COMMON,
+        .off = offsetof(struct cli_common, max_inflight),
+        .min = 1, .max = 10000,
+        .help = N_("at most N DNS queries outstanding at once\n"
+                   "(1 to 10000; default 200 with --batch, else no limit)"),
+    },
+    {
+        .name = "--qps", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+        .dest = CLI_DEST_COMMON, .off = offsetof(struct cli_common, qps),
+        .min = 1, .max = 100000,
+        .help = N_("send at most N DNS queries a second\n"
+                   "(1 to 100000; default no limit)"),
+    },
 };
 
 static const struct cli_opt *const check_shared[] = {
@@ -43,6 +75,7 @@ static const struct cli_opt *const check_shared[] = {
 static const struct cli_cmd check_cmd = {
     .name = "check",
     .usage = N_("Usage: mailready check DOMAIN [OPTION]...\n"
+                "       mailready check --batch FILE [OPTION]...\n"
                 "Check the mail DNS records of DOMAIN: MX, SPF, DKIM, DMARC, "
                 "PTR.\n"),
     .own = check_own,
@@ -53,33 +86,6 @@ static const struct cli_cmd check_cmd = {
     .epilogue = N_("Exit status: 0 all good, 1 warnings, 2 failures, 3 could "
                    "not check.\n"),
 };
-
-/* The declared setup: the saved answers (may be NULL) with the addresses
- * this run checks.  Presets are read only when a provider is named. */
-static void
-intent_of(struct check_intent *ci, const char *alabel,
-          const struct state_answers *saved, const char *const *ips,
-          size_t nips)
-{
-    struct state_answers a;
-    struct preset_list *pl = NULL;
-
-    memset(&a, 0, sizeof(a));
-    if (saved != NULL)
-        state_answers_copy(&a, saved);
-    state_strs_clear(&a.server_ips);
-    for (size_t i = 0; i < nips; i++)
-        state_strs_add(&a.server_ips, ips[i]);
-    if (a.providers.n > 0) {
-        char *path = preset_path(i18n_datadir());
-        if (preset_load(path, &pl, NULL) != RC_OK)
-            pl = NULL;
-        free(path);
-    }
-    check_intent_build(ci, alabel, &a, pl);
-    preset_list_free(pl);
-    state_answers_fini(&a);
-}
 
 int
 cli_check(int argc, char **argv)
@@ -92,7 +98,7 @@ cli_check(int argc, char **argv)
     struct dns *dns = NULL;
     struct state *old = NULL, *cur = NULL;
     bool save, since_last, can_save = true;
-    struct check_args ca = { false, false };
+    struct check_args ca = { false, false, NULL, false };
     struct cli_args pa = { .com = &com, .tg = &tg, .cmd = &ca };
     int r, ret = CLI_EXIT_ERROR;
 
@@ -102,11 +108,19 @@ cli_check(int argc, char **argv)
     r = cli_parse(&check_cmd, argc, argv, &pa);
     if (r != CLI_PARSE_RUN)
         return r;
-    if (pa.nargs == 0) {
+    if (ca.batch != NULL && pa.nargs > 0) {
+        fprintf(stderr, _("mailready: give either DOMAIN or --batch FILE, "
+                          "not both\n"));
+        return CLI_EXIT_ERROR;
+    }
+    if (ca.batch == NULL && ca.details) {
+        fprintf(stderr, _("mailready: --details goes with --batch\n"));
+        return CLI_EXIT_ERROR;
+    }
+    if (pa.nargs == 0 && ca.batch == NULL) {
         cli_help(stderr, &check_cmd);
         return CLI_EXIT_ERROR;
     }
-    domain_arg = pa.args[0];
     save = ca.save;
     since_last = ca.since_last;
     if (tg.dkim_key != NULL && tg.nsels != 1) {
@@ -114,6 +128,15 @@ cli_check(int argc, char **argv)
                           "--selector\n"));
         return CLI_EXIT_ERROR;
     }
+    if (ca.batch != NULL) {
+        struct cli_batch_args ba = { ca.batch, save, since_last,
+                                     ca.details };
+
+        if (com.max_inflight == 0)
+            com.max_inflight = CHECK_BATCH_INFLIGHT;
+        return cli_check_batch(&com, &tg, &ba);
+    }
+    domain_arg = pa.args[0];
     if (!cli_domain(domain_arg, &alabel, &ulabel))
         return CLI_EXIT_ERROR;
     opts.hostname = tg.hostname;
@@ -143,7 +166,7 @@ cli_check(int argc, char **argv)
     time_t now = time(NULL);
     enum check_status status;
 
-    intent_of(&intent, alabel, old != NULL ? &old->answers : NULL, tg.ips,
+    cli_intent_of(&intent, alabel, old != NULL ? &old->answers : NULL, tg.ips,
               tg.nips);
     opts.intent = &intent;
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailready/check_intent.h"
 #include "mailready/journey.h"
 #include "mailready/cli.h"
 #include "mailready/gen_dkim.h"
@@ -11,6 +12,8 @@
 #include "mailready/name.h"
 #include "mailready/net.h"
 #include "mailready/present.h"
+#include "mailready/preset.h"
+#include "mailready/state.h"
 #include "mailready/util.h"
 
 void
@@ -443,6 +446,8 @@ cli_dns_new(const struct cli_common *c)
     o.deadline_ms = c->deadline_s * 1000;   /* 0: 3 x timeout (dns.h) */
     o.trace = c->trace ? stderr : NULL;
     o.offline = c->offline;
+    o.max_inflight = c->max_inflight;
+    o.qps = c->qps;
     rc = dns_new(&o, &d, &err);
     if (rc != RC_OK) {
         char *why = present_err(rc, &err);
@@ -467,4 +472,31 @@ cli_domain(const char *arg, char **alabel, char **ulabel)
                       "%2$s\n"), vis, _(why));
     free(vis);
     return false;
+}
+
+/* (cli.h) Moved here from cli_check.c: check --batch builds it for each
+ * domain the same way. */
+void
+cli_intent_of(struct check_intent *ci, const char *alabel,
+              const struct state_answers *saved, const char *const *ips,
+              size_t nips)
+{
+    struct state_answers a;
+    struct preset_list *pl = NULL;
+
+    memset(&a, 0, sizeof(a));
+    if (saved != NULL)
+        state_answers_copy(&a, saved);
+    state_strs_clear(&a.server_ips);
+    for (size_t i = 0; i < nips; i++)
+        state_strs_add(&a.server_ips, ips[i]);
+    if (a.providers.n > 0) {
+        char *path = preset_path(i18n_datadir());
+        if (preset_load(path, &pl, NULL) != RC_OK)
+            pl = NULL;
+        free(path);
+    }
+    check_intent_build(ci, alabel, &a, pl);
+    preset_list_free(pl);
+    state_answers_fini(&a);
 }

@@ -30,8 +30,6 @@
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
-/* Distinct queries answered per struct dns before DNS_ERROR. */
-#define DNS_QUERY_CAP 5000
 /* EDNS0 UDP payload size we announce (DNS flag day 2020). */
 #define DNS_EDNS_SIZE 1232
 /* A deadline that never comes (a zone CNAME waiting for live DNS). */
@@ -46,6 +44,7 @@ struct waiter {
     dns_cb cb;
     void *arg;
     bool internal;          /* a zone CNAME chain waiting for live DNS */
+    struct dns_group *grp;  /* counted there while pending, or NULL */
     struct waiter *next;
 };
 
@@ -62,8 +61,14 @@ struct entry {
     struct live *live;          /* c-ares query in flight */
     double started;             /* ms, monotonic */
     double deadline;
+    unsigned long prio;         /* of the group that first asked */
+    unsigned long last_prio;    /* highest prio of a group that asked */
+    bool pinned;                /* asked outside any group: kept */
     bool in_table;
     bool queued;
+    bool waiting;               /* on the wait list for a slot */
+    bool wait_tcp;              /* ... to be sent over TCP */
+    struct entry *wnext;        /* wait list */
     struct entry *hnext;        /* hash chain */
     struct entry *qnext;        /* ready queue */
     struct entry *fprev, *fnext;    /* in-flight list */
@@ -84,6 +89,7 @@ struct cancel {
     void *arg;
     char *name;
     uint16_t type;
+    struct dns_group *grp;
     struct cancel *next;
 };
 
@@ -116,6 +122,14 @@ struct dns {
     struct entry *inflight;
     size_t npending;            /* callers' callbacks not run yet */
     size_t nqueries;
+    size_t query_cap;
+    struct dns_group *cur_grp;  /* group of the queries asked now */
+    struct entry *whead, *wtail;    /* waiting for a slot, by prio */
+    size_t nwaiting;
+    size_t nlive;               /* c-ares queries outstanding */
+    size_t nsent, max_out;
+    size_t nentries_all;        /* entries held (cache and in flight) */
+    double qps_next;            /* ms: the next send allowed (--qps) */
     double t0;
     ares_socket_t socks[DNS_MAX_SOCKS];
     int sock_ch[DNS_MAX_SOCKS];     /* 0: ch, 1: tcp_ch */
@@ -264,8 +278,10 @@ entry_new(struct dns *d, const char *key, uint16_t type)
     e->type = type;
     e->wtail = &e->waiters;
     e->started = now_ms();
+    e->prio = d->cur_grp != NULL ? d->cur_grp->prio : 0;
     e->all = d->all;
     d->all = e;
+    d->nentries_all++;
     if (key != NULL) {
         size_t h;
 
@@ -337,11 +353,19 @@ add_waiter(struct dns *d, struct entry *e, dns_cb cb, void *arg,
     w->cb = cb;
     w->arg = arg;
     w->internal = internal;
+    w->grp = internal ? NULL : d->cur_grp;
     w->next = NULL;
     *e->wtail = w;
     e->wtail = &w->next;
     if (!internal)
         d->npending++;
+    if (w->grp != NULL) {
+        w->grp->pending++;
+        if (w->grp->prio > e->last_prio)
+            e->last_prio = w->grp->prio;
+    } else if (!internal) {
+        e->pinned = true;
+    }
     queue_entry(d, e);
 }
 
@@ -369,10 +393,17 @@ deliver(struct dns *d)
         e->waiters = NULL;
         e->wtail = &e->waiters;
         for (; w != NULL; w = next) {
+            struct dns_group *saved = d->cur_grp;
+
             next = w->next;
             if (!w->internal)
                 d->npending--;
+            if (w->grp != NULL)
+                w->grp->pending--;
+            /* What the callback asks belongs to the same group. */
+            d->cur_grp = w->grp;
             w->cb(w->arg, e->ans);
+            d->cur_grp = saved;
             free(w);
         }
         if (last)
@@ -425,6 +456,8 @@ ares_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
     struct dns_answer *a;
 
     (void)timeouts;
+    if (d->nlive > 0)
+        d->nlive--;
     if (d->destroying || e == NULL) {
         free(lv);
         return;
@@ -446,10 +479,10 @@ ares_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
     entry_answer(d, e, a);
 }
 
-/* Ask live DNS for name (over TCP after a truncated UDP answer).  Past
+/* Send e to live DNS now (over TCP after a truncated UDP answer).  Past
  * the run's deadline nothing is sent: the answer is DNS_TIMEOUT. */
 static void
-live_send(struct dns *d, struct entry *e, const char *name, bool tcp)
+send_now(struct dns *d, struct entry *e, const char *name, bool tcp)
 {
     unsigned char q[DNS_QUERY_MAX];
     size_t qlen;
@@ -474,6 +507,15 @@ live_send(struct dns *d, struct entry *e, const char *name, bool tcp)
     lv->d = d;
     lv->e = e;
     lv->tcp = tcp;
+    d->nlive++;
+    d->nsent++;
+    if (d->nlive > d->max_out)
+        d->max_out = d->nlive;
+    if (d->opts.qps > 0) {
+        if (d->qps_next < now)
+            d->qps_next = now;
+        d->qps_next += 1000.0 / d->opts.qps;
+    }
     e->live = lv;
     e->deadline = now + d->timeout_ms;
     if (d->run_end > 0 && e->deadline > d->run_end)
@@ -489,6 +531,77 @@ live_send(struct dns *d, struct entry *e, const char *name, bool tcp)
     }
     /* c-ares may call back from within ares_send() (no server). */
     ares_send(tcp ? d->tcp_ch : d->ch, q, (int)qlen, ares_cb, lv);
+}
+
+/* May a query go out now (--max-inflight, --qps)? */
+static bool
+slot_free(const struct dns *d, double now)
+{
+    if (d->opts.max_inflight > 0 && d->nlive >= d->opts.max_inflight)
+        return false;
+    return d->opts.qps == 0 || now >= d->qps_next;
+}
+
+/* Ask live DNS for e, at once when a slot is free and nobody waits,
+ * else on the wait list, in prio order (equal prio: first come first
+ * sent); its time-out starts when it is sent. */
+static void
+live_send(struct dns *d, struct entry *e, const char *name, bool tcp)
+{
+    struct entry **pp;
+
+    if (d->whead == NULL && slot_free(d, now_ms())) {
+        send_now(d, e, name, tcp);
+        return;
+    }
+    e->waiting = true;
+    e->wait_tcp = tcp;
+    e->deadline = NEVER;
+    e->wnext = NULL;
+    inflight_add(d, e);
+    d->nwaiting++;
+    if (d->wtail != NULL && d->wtail->prio <= e->prio) {
+        d->wtail->wnext = e;
+        d->wtail = e;
+        return;
+    }
+    for (pp = &d->whead; *pp != NULL && (*pp)->prio <= e->prio;
+         pp = &(*pp)->wnext)
+        ;
+    e->wnext = *pp;
+    *pp = e;
+    if (e->wnext == NULL)
+        d->wtail = e;
+}
+
+static struct entry *
+wait_pop(struct dns *d)
+{
+    struct entry *e = d->whead;
+
+    d->whead = e->wnext;
+    if (d->whead == NULL)
+        d->wtail = NULL;
+    e->wnext = NULL;
+    e->waiting = false;
+    d->nwaiting--;
+    inflight_remove(d, e);
+    return e;
+}
+
+/* Send what waits while slots are free; past the run's deadline every
+ * waiting query is answered DNS_TIMEOUT (send_now() does). */
+static void
+pump(struct dns *d)
+{
+    double now = now_ms();
+    bool late = d->run_end > 0 && now >= d->run_end;
+
+    while (d->whead != NULL && (late || slot_free(d, now))) {
+        struct entry *e = wait_pop(d);
+
+        send_now(d, e, e->name, e->wait_tcp);
+    }
 }
 
 /* ---- resolving an entry ------------------------------------------------- */
@@ -535,7 +648,7 @@ resolve(struct dns *d, struct entry *e, const char *name)
     bool forced;
     enum dns_status fst;
 
-    if (++d->nqueries > DNS_QUERY_CAP) {
+    if (++d->nqueries > d->query_cap) {
         a->status = DNS_ERROR;
         entry_answer(d, e, a);
         return;
@@ -747,6 +860,7 @@ dns_new(const struct dns_opts *opts, struct dns **out, struct rc_err *err)
     d->deadline_ms = opts->deadline_ms ? (double)opts->deadline_ms
                                        : 3.0 * d->timeout_ms;
     d->t0 = now_ms();
+    d->query_cap = opts->query_cap ? opts->query_cap : DNS_QUERY_CAP;
     d->nbucket = 256;
     d->bucket = xcalloc(d->nbucket, sizeof(*d->bucket));
     d->qtail = &d->qhead;
@@ -794,12 +908,13 @@ fail:
 /* Owe cb DNS_CANCELLED for name/type. */
 static void
 cancel_add(struct dns *d, dns_cb cb, void *arg, const char *name,
-           uint16_t type)
+           uint16_t type, struct dns_group *grp)
 {
     struct cancel *c = xmalloc(sizeof(*c));
 
     c->cb = cb;
     c->arg = arg;
+    c->grp = grp;
     c->name = xstrndup(name != NULL ? name : "", DNS_NAME_MAX);
     c->type = type;
     c->next = NULL;
@@ -823,7 +938,7 @@ cancel_all(struct dns *d)
             if (!w->internal)
                 cancel_add(d, w->cb, w->arg,
                            e->name ? e->name : e->ans ? e->ans->qname : "",
-                           e->type);
+                           e->type, w->grp);
             free(w);
         }
         e->waiters = NULL;
@@ -838,7 +953,11 @@ cancel_all(struct dns *d)
         a = dns_answer_new(c->name, c->type);
         a->status = DNS_CANCELLED;
         d->npending--;
+        if (c->grp != NULL)
+            c->grp->pending--;
+        d->cur_grp = c->grp;
         c->cb(c->arg, a);
+        d->cur_grp = NULL;
         dns_answer_free(a);
         free(c->name);
         free(c);
@@ -962,7 +1081,9 @@ query(struct dns *d, const char *name, uint16_t type, dns_cb cb, void *arg,
             return;
         d->ncancel_new++;
         d->npending++;
-        cancel_add(d, cb, arg, name, type);
+        if (d->cur_grp != NULL)
+            d->cur_grp->pending++;
+        cancel_add(d, cb, arg, name, type, d->cur_grp);
         if (d->opts.trace != NULL) {
             char *vis = trace_name(name);
 
@@ -1016,6 +1137,57 @@ size_t
 dns_pending(const struct dns *d)
 {
     return d->npending;
+}
+
+struct dns_group *
+dns_group_set(struct dns *d, struct dns_group *g)
+{
+    struct dns_group *old = d->cur_grp;
+
+    d->cur_grp = g;
+    return old;
+}
+
+void
+dns_add_query_cap(struct dns *d, size_t n)
+{
+    d->query_cap = n > SIZE_MAX - d->query_cap ? SIZE_MAX
+                                               : d->query_cap + n;
+}
+
+size_t
+dns_trim(struct dns *d, unsigned long below)
+{
+    struct entry **pp = &d->all, *e;
+    size_t n = 0;
+
+    while ((e = *pp) != NULL) {
+        if (e->ans == NULL || e->queued || e->waiters != NULL ||
+            e->partial != NULL || e->live != NULL || e->waiting ||
+            e->pinned || e->last_prio >= below) {
+            pp = &e->all;
+            continue;
+        }
+        *pp = e->all;
+        if (e->in_table)
+            table_remove(d, e);
+        dns_answer_free(e->ans);
+        free(e->key);
+        free(e->name);
+        free(e);
+        n++;
+    }
+    d->nentries_all -= n;
+    return n;
+}
+
+void
+dns_stats_get(const struct dns *d, struct dns_stats *st)
+{
+    st->entries = d->nentries_all;
+    st->sent = d->nsent;
+    st->max_outstanding = d->max_out;
+    st->waiting = d->nwaiting;
 }
 
 static ares_channel
@@ -1080,6 +1252,15 @@ dns_timeout_ms(struct dns *d, int max_ms)
     for (struct entry *e = d->inflight; e != NULL; e = e->fnext)
         if (e->deadline - now < t)
             t = e->deadline - now;
+    /* Waiting queries: the next --qps turn, the run's deadline. */
+    if (d->whead != NULL) {
+        if (d->opts.qps > 0 && (d->opts.max_inflight == 0 ||
+                                d->nlive < d->opts.max_inflight) &&
+            d->qps_next - now < t)
+            t = d->qps_next - now;
+        if (d->run_end > 0 && d->run_end - now < t)
+            t = d->run_end - now;
+    }
     /* c-ares may still run queries our deadline already answered. */
     for (int c = 0; c < DNS_NCH; c++) {
         double at;
@@ -1151,6 +1332,7 @@ dns_process(struct dns *d, const struct pollfd *fds, int nfds)
         if (have_channel(d, c))
             ares_process_fd(channel_of(d, c), ARES_SOCKET_BAD,
                             ARES_SOCKET_BAD);
+    pump(d);
     check_deadlines(d);
     deliver(d);
 }

@@ -61,6 +61,16 @@ struct check_ctx {
     void *state[STEP_COUNT];            /* private to each step */
     unsigned steps;                     /* mask of steps in this run */
     bool finished;
+    bool grp_only;                      /* check_run_poll() waits for
+                                         * this run's queries only (a
+                                         * batch); else for every query
+                                         * of the struct dns (the wizard
+                                         * asks more beside the run) */
+    struct dns_group grp;               /* this run's queries (several
+                                         * runs may share one struct
+                                         * dns); set grp.prio before
+                                         * check_run_start() to rank
+                                         * them (lower goes first) */
 };
 
 struct check_step_ops {
@@ -90,8 +100,9 @@ void check_ctx_fini(struct check_ctx *ctx);
 
 /* Start the steps in mask; returns at once. */
 void check_run_start(struct check_ctx *ctx, unsigned mask);
-/* Call after dns_process(): when nothing is pending, runs the finish
- * hooks once and returns true. */
+/* Call after dns_process(): when nothing is pending (with grp_only:
+ * nothing of this run; other runs on the same struct dns may be), runs
+ * the finish hooks once and returns true. */
 bool check_run_poll(struct check_ctx *ctx);
 /* Start and run to the end (CLI). */
 void check_run_all(struct check_ctx *ctx, unsigned mask);

@@ -39,6 +39,8 @@ struct cli_common {
     const char *lang;
     const char *state_dir;
     unsigned dmarc_monitor_days;    /* 0: JOURNEY_DMARC_DAYS (journey.h) */
+    unsigned max_inflight;      /* struct dns_opts.max_inflight; 0: none */
+    unsigned qps;               /* struct dns_opts.qps; 0: none */
 };
 
 void cli_common_init(struct cli_common *c);
@@ -202,6 +204,13 @@ void cli_answers_defaults(const struct state_answers *a, const char **ips,
  * the --dkim-key path, made absolute) as the admin's answers. */
 void cli_answers_store(struct state_answers *a,
                        const struct check_opts *opts);
+/* The declared setup of a run: the saved answers (may be NULL) with the
+ * addresses this run checks.  Presets are read only when a provider is
+ * named.  Release with check_intent_fini(). */
+struct check_intent;
+void cli_intent_of(struct check_intent *ci, const char *alabel,
+                   const struct state_answers *saved,
+                   const char *const *ips, size_t nips);
 /* Save st; prints the error and returns false on failure. */
 bool cli_state_save(const struct cli_common *c, const struct state *st);
 /* --since-last: what changed from old (NULL: nothing saved) to cur.  Text
@@ -211,6 +220,17 @@ void cli_since_text(FILE *fp, const struct state *old,
 json_t *cli_since_json(const struct state *old, const struct state *cur,
                        const char *ulabel, enum check_status status);
 
+
+/* `check --batch FILE` (cli_batch.c): what check passes on. */
+struct cli_batch_args {
+    const char *file;           /* "-": standard input */
+    bool save, since_last, details;
+};
+/* Check every domain of the file (one a line) with the options of tg;
+ * returns the exit status, the worst over the batch. */
+int cli_check_batch(const struct cli_common *com,
+                    const struct cli_target *tg,
+                    const struct cli_batch_args *ba);
 
 /* Commands: argv[0] is the command name. */
 int cli_export(int argc, char **argv);

@@ -137,6 +137,32 @@ struct dns_opts {
     FILE *trace;                    /* --trace: every query and answer */
     bool offline;                   /* never ask live DNS: names outside
                                      * the zones get DNS_ERROR */
+    unsigned max_inflight;          /* queries outstanding at live DNS at
+                                     * once (a TCP retry and a query our
+                                     * own time-out gave up on still
+                                     * count until c-ares lets go of
+                                     * it); the others wait their turn,
+                                     * and their time-out starts when
+                                     * sent.  0: no cap */
+    unsigned qps;                   /* queries sent to live DNS per
+                                     * second at most; 0: no cap */
+    size_t query_cap;               /* distinct queries answered before
+                                     * DNS_ERROR; 0: DNS_QUERY_CAP */
+};
+
+/* Distinct queries a struct dns answers by default (a hostile domain
+ * cannot make one run ask forever); dns_add_query_cap() raises it. */
+#define DNS_QUERY_CAP 5000
+
+/* A group of callers sharing one struct dns (one check run among many):
+ * every query asked while the group is current, and every query asked
+ * from the callbacks of those queries, counts in pending until its
+ * callback has run.  Waiting queries of a group with a lower prio are
+ * sent first.  Owned by the caller; zero it before use; it must outlive
+ * its pending queries. */
+struct dns_group {
+    size_t pending;
+    unsigned long prio;
 };
 
 struct dns;
@@ -174,6 +200,32 @@ void dns_query(struct dns *d, const char *name, uint16_t type,
 
 /* Number of queries whose callbacks have not run yet. */
 size_t dns_pending(const struct dns *d);
+
+/* Make g (NULL: none) the group of the queries asked from now on outside
+ * callbacks; returns the previous one.  Inside a callback the group is
+ * the one of the query answered. */
+struct dns_group *dns_group_set(struct dns *d, struct dns_group *g);
+
+/* Allow n more distinct queries (a batch grants each domain its own
+ * DNS_QUERY_CAP). */
+void dns_add_query_cap(struct dns *d, size_t n);
+
+/* Forget the answers only groups of prio lower than below asked for
+ * (none waits for them, none is asked outside a group): a batch whose
+ * runs end in prio order calls this once the runs below have ended, so
+ * that the cache holds what the runs in flight use, not the whole
+ * batch.  An answer a run kept stays valid until that run has ended.
+ * Returns how many were dropped; they are asked again if needed. */
+size_t dns_trim(struct dns *d, unsigned long below);
+
+/* What was sent to live DNS, for reports and the bench. */
+struct dns_stats {
+    size_t entries;             /* answers and queries held now */
+    size_t sent;                /* queries sent (TCP retries included) */
+    size_t max_outstanding;     /* most outstanding at once */
+    size_t waiting;             /* queries waiting for a slot now */
+};
+void dns_stats_get(const struct dns *d, struct dns_stats *st);
 
 /* Event loop integration (the wizard's poll() loop).  dns_pollfds() fills
  * up to max entries and returns how many; dns_timeout_ms() returns how long

@@ -652,6 +652,214 @@ cancel__check_run_in_flight__nothing_recorded(void **state)
     close(s);
 }
 
+/* ---- several runs on one struct dns, the in-flight cap (issue 18) ------- */
+
+/* Datagrams waiting on s, counted and read (a server that never
+ * answers). */
+static int
+drain_count(int s)
+{
+    unsigned char buf[1500];
+    int n = 0;
+
+    while (recv(s, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+        n++;
+    return n;
+}
+
+static void
+cap__max_inflight__rest_wait(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    char addr[64];
+    const char *res[1] = { addr };
+    struct dns_opts o = { .resolvers = res, .n_resolvers = 1,
+                          .timeout_ms = 5000, .max_inflight = 2 };
+    struct dns *d = NULL;
+    struct rc_err err = { 0 };
+    struct dns_stats st;
+    struct cancelled c[5];
+    char name[32];
+
+    (void)state;
+    memset(c, 0, sizeof(c));
+    snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof(name), "n%d.test", i);
+        dns_query(d, name, DNS_T_TXT, cancelled_cb, &c[i]);
+    }
+    spin(d, 5);
+    dns_stats_get(d, &st);
+    assert_int_equal(st.sent, 2);
+    assert_int_equal(st.max_outstanding, 2);
+    assert_int_equal(st.waiting, 3);
+    assert_int_equal(drain_count(s), 2);     /* on the wire: two */
+    assert_int_equal(dns_pending(d), 5);
+    /* The waiting ones are cancelled like the others. */
+    dns_free(d);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(c[i].calls, 1);
+    close(s);
+}
+
+/* --qps: queries go out one per 1/qps seconds, the rest wait (checked
+ * with bounds that a slow machine cannot break: never more sent than the
+ * time allows; all five take at least four intervals). */
+static void
+cap__qps__spaced(void **state)
+{
+    int port = 0;
+    int s = udp_socket(&port);
+    char addr[64];
+    const char *res[1] = { addr };
+    struct dns_opts o = { .resolvers = res, .n_resolvers = 1,
+                          .timeout_ms = 5000, .qps = 20 };
+    struct dns *d = NULL;
+    struct rc_err err = { 0 };
+    struct dns_stats st;
+    struct cancelled c[5];
+    char name[32];
+    double t0, ms;
+
+    (void)state;
+    memset(c, 0, sizeof(c));
+    snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    t0 = mono_ms();
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof(name), "q%d.test", i);
+        dns_query(d, name, DNS_T_TXT, cancelled_cb, &c[i]);
+    }
+    do {
+        spin(d, 1);
+        dns_stats_get(d, &st);
+        ms = mono_ms() - t0;
+        /* One at once, then one per 50 ms at most. */
+        assert_true((double)st.sent <= 1.0 + ms / 50.0 + 0.01);
+    } while (st.sent < 5 && ms < 5000);
+    assert_int_equal(st.sent, 5);
+    assert_true(ms >= 4 * 50.0 - 1.0);
+    assert_int_equal(drain_count(s), 5);
+    dns_free(d);
+    close(s);
+}
+
+struct grp_got {
+    struct dns *d;
+    int calls;
+    const char *more;       /* asked from the callback, or NULL */
+};
+
+static void
+grp_cb(void *arg, const struct dns_answer *a)
+{
+    struct grp_got *g = arg;
+
+    (void)a;
+    g->calls++;
+    if (g->more != NULL) {
+        const char *m = g->more;
+
+        g->more = NULL;
+        dns_query(g->d, m, DNS_T_TXT, grp_cb, g);
+    }
+}
+
+/* Each group counts its own queries, those asked from its callbacks
+ * too, and a query two groups share counts in both. */
+static void
+group__pending_counted_per_group(void **state)
+{
+    struct dns_opts o = { .offline = true };
+    struct dns *d = NULL;
+    struct rc_err err = { 0 };
+    struct dns_group g1 = { 0, 1 }, g2 = { 0, 2 };
+    struct grp_got a1 = { NULL, 0, "x.z.test" }, a2 = { NULL, 0, NULL };
+    struct grp_got b = { NULL, 0, NULL };
+
+    (void)state;
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    a1.d = a2.d = b.d = d;
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN z.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "x 300 TXT \"x\"\n", NULL, &err), RC_OK);
+    assert_null(dns_group_set(d, &g1));
+    dns_query(d, "z.test", DNS_T_SOA, grp_cb, &a1);
+    dns_query(d, "shared.z.test", DNS_T_TXT, grp_cb, &a2);
+    assert_ptr_equal(dns_group_set(d, &g2), &g1);
+    dns_query(d, "shared.z.test", DNS_T_TXT, grp_cb, &b);
+    dns_group_set(d, NULL);
+    assert_int_equal(g1.pending, 2);
+    assert_int_equal(g2.pending, 1);
+    spin(d, 1);
+    /* a1 asked x.z.test from its callback: g1's, not g2's. */
+    assert_int_equal(a1.calls, 1);
+    assert_int_equal(g1.pending, 1);
+    assert_int_equal(g2.pending, 0);
+    assert_int_equal(b.calls, 1);
+    spin(d, 1);
+    assert_int_equal(a1.calls, 2);
+    assert_int_equal(g1.pending, 0);
+    assert_int_equal(dns_pending(d), 0);
+    dns_free(d);
+}
+
+/* dns_trim(): what only ended groups asked for goes; what a later group
+ * or a caller outside any group asked for stays. */
+static void
+trim__drops_what_only_ended_groups_asked(void **state)
+{
+    struct dns_opts o = { .offline = true };
+    struct dns *d = NULL;
+    struct rc_err err = { 0 };
+    struct dns_group g1 = { 0, 1 }, g5 = { 0, 5 };
+    struct grp_got a = { NULL, 0, NULL };
+    struct dns_stats st;
+
+    (void)state;
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    a.d = d;
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN z.test.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "a 300 TXT \"a\"\n"
+        "shared 300 TXT \"s\"\n", NULL, &err), RC_OK);
+    dns_group_set(d, &g1);
+    dns_query(d, "a.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_query(d, "shared.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_group_set(d, &g5);
+    dns_query(d, "shared.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_query(d, "b.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_group_set(d, NULL);
+    dns_query(d, "z.test", DNS_T_SOA, grp_cb, &a);        /* pinned */
+    dns_group_set(d, &g1);
+    dns_query(d, "c.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_group_set(d, NULL);
+    assert_int_equal(dns_trim(d, 2), 0);        /* nothing answered yet */
+    dns_run(d);
+    assert_int_equal(a.calls, 6);
+    dns_stats_get(d, &st);
+    assert_int_equal(st.entries, 5);
+    /* g1 ended: a.z.test and c.z.test go; shared (g5 too), b (g5) and
+     * the SOA (no group) stay. */
+    assert_int_equal(dns_trim(d, 2), 2);
+    dns_stats_get(d, &st);
+    assert_int_equal(st.entries, 3);
+    /* Asked again: answered again. */
+    dns_group_set(d, &g5);
+    dns_query(d, "a.z.test", DNS_T_TXT, grp_cb, &a);
+    dns_group_set(d, NULL);
+    dns_run(d);
+    assert_int_equal(a.calls, 7);
+    assert_int_equal(dns_trim(d, 6), 3);
+    dns_stats_get(d, &st);
+    assert_int_equal(st.entries, 1);
+    dns_free(d);
+}
+
 /* ---- the run's deadline (issue 19 item 5) -------------------------------- */
 
 /* Asks "slowN.test" MX one after the other (a chain, like SPF includes). */
@@ -1216,6 +1424,10 @@ main(void)
         cmocka_unit_test(resolvers__parsed),
         cmocka_unit_test(zone_cname__followed_live),
         cmocka_unit_test(zone_cname__live_servfail__kept),
+        cmocka_unit_test(cap__max_inflight__rest_wait),
+        cmocka_unit_test(cap__qps__spaced),
+        cmocka_unit_test(group__pending_counted_per_group),
+        cmocka_unit_test(trim__drops_what_only_ended_groups_asked),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
