@@ -424,9 +424,25 @@ rrs_json(const struct gen_rrs *l, unsigned ttl)
     return arr;
 }
 
+/* A host name given as a U-label: both forms in the JSON. */
+static void
+json_host_forms(json_t *root, const char *key, const char *ulabel,
+                const char *alabel)
+{
+    json_t *o;
+
+    if (ulabel == NULL || alabel == NULL)
+        return;
+    o = json_pack("{s:s}", "name", alabel);
+    if (strcmp(ulabel, alabel) != 0)
+        json_object_set_new(o, "unicode", json_string(ulabel));
+    json_object_set_new(root, key, o);
+}
+
 static void
 print_json(const struct records_args *a, const char *ulabel,
-           struct gen_records *g, bool ok)
+           struct gen_records *g, bool ok, const char *mx_u,
+           const char *mx_a, const char *host_u, const char *host_a)
 {
     json_t *root = json_object(), *notes = json_array();
     json_t *ptr = json_array();
@@ -436,6 +452,8 @@ print_json(const struct records_args *a, const char *ulabel,
     if (strcmp(ulabel, a->domain) != 0)
         json_object_set_new(root, "domain_unicode", json_string(ulabel));
     json_object_set_new(root, "ok", json_boolean(ok));
+    json_host_forms(root, "mx_host", mx_u, mx_a);
+    json_host_forms(root, "hostname", host_u, host_a);
     json_object_set_new(root, "records", rrs_json(&g->rrs,
                                                   (unsigned)a->ttl));
     json_object_set_new(root, "external", rrs_json(&g->external,
@@ -619,7 +637,7 @@ records_run(struct records_args *a, const struct preset_list *pl)
         }
     }
     if (a->fmt == FMT_JSON) {
-        print_json(a, ulabel, &g, rc == RC_OK);
+        print_json(a, ulabel, &g, rc == RC_OK, mx_u, mx_a, host_u, host_a);
     } else if (rc != RC_OK) {
         for (size_t i = 0; i < g.notes.n; i++) {
             if (g.notes.v[i].sev != SEV_FAIL)

@@ -44,3 +44,9 @@ mr_run records bücher.test --send-only --hostname "$U" --ip 81.2.69.177 \
     --no-network --format text
 expect_rc 0 "records --hostname U-label"
 expect_grep "$U is written $A" "$T/out" "records --hostname: both forms"
+mr_run records bücher.test --send-only --hostname "$U" --mx-host "$U" \
+    --ip 81.2.69.177 --no-network --format json
+cp "$T/out" "$T/out.json"
+expect_json "(j['hostname'] == {'name': '$A', 'unicode': '$U'} and
+    j['mx_host'] == {'name': '$A', 'unicode': '$U'})" \
+    "records --format json: both forms of --hostname and --mx-host"
