@@ -135,7 +135,7 @@ verdict_why(const struct spf_verdict *v)
     if (v->why == NULL)
         return NULL;
     for (int i = 0; i < 3; i++)
-        a[i] = str_visible(v->why_args[i], strlen(v->why_args[i]));
+        a[i] = str_safe(v->why_args[i], strlen(v->why_args[i]));
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
     s = xasprintf(_(v->why), a[0], a[1], a[2]);

@@ -233,17 +233,37 @@ trace(struct spf_eval *ev, const struct frame *fr, const char *term,
     free(t);
 }
 
+/* The reason with arguments that are visible-safe already (a child's,
+ * or made so by the caller). */
 static void
-set_why(struct frame *fr, const char *why, const char *a1, const char *a2,
-        const char *a3)
+set_why_vis(struct frame *fr, const char *why, const char *a1,
+            const char *a2, const char *a3)
 {
     const char *args[3] = { a1, a2, a3 };
 
     fr->why = why;
     for (int i = 0; i < 3; i++) {
+        char *v = xstrdup(args[i] != NULL ? args[i] : "");
         free(fr->why_args[i]);
-        fr->why_args[i] = xstrdup(args[i] != NULL ? args[i] : "");
+        fr->why_args[i] = v;
     }
+}
+
+/* The reason with arguments from DNS or the record: kept visible-safe
+ * (str_visible()), so that a term holding a NUL can be shown whole. */
+static void
+set_why(struct frame *fr, const char *why, const char *a1, const char *a2,
+        const char *a3)
+{
+    const char *args[3] = { a1, a2, a3 };
+    char *v[3];
+
+    for (int i = 0; i < 3; i++)
+        v[i] = args[i] != NULL ? str_visible(args[i], strlen(args[i]))
+                               : NULL;
+    set_why_vis(fr, why, v[0], v[1], v[2]);
+    for (int i = 0; i < 3; i++)
+        free(v[i]);
 }
 
 static void
@@ -691,8 +711,8 @@ child_done(struct frame *fr, struct frame *child)
         /* the result, deciding term and explanation are the target's */
         set_decider(fr, child->decider, child->decider_domain);
         if (child->why != NULL)
-            set_why(fr, child->why, child->why_args[0], child->why_args[1],
-                    child->why_args[2]);
+            set_why_vis(fr, child->why, child->why_args[0],
+                        child->why_args[1], child->why_args[2]);
         free(fr->exp_text);
         fr->exp_text = child->exp_text;
         child->exp_text = NULL;
@@ -714,8 +734,8 @@ child_done(struct frame *fr, struct frame *child)
         break;
     case SPF_RES_TEMPERROR:
     case SPF_RES_PERMERROR:
-        set_why(fr, child->why, child->why_args[0], child->why_args[1],
-                child->why_args[2]);
+        set_why_vis(fr, child->why, child->why_args[0], child->why_args[1],
+                    child->why_args[2]);
         set_decider(fr, child->decider != NULL ? child->decider : t->text,
                     child->decider != NULL ? child->decider_domain
                                            : fr->domain);
@@ -971,7 +991,12 @@ on_txt(struct spf_eval *ev, struct frame *fr, size_t idx,
         char pos[24];
 
         snprintf(pos, sizeof(pos), "%zu", err.pos + 1);
-        set_why(fr, err.msgid, err.term, pos, fr->domain);
+        /* The whole term, a NUL inside included (err.term_len). */
+        char *term = str_visible(err.term, err.term_len);
+        char *dom = str_visible(fr->domain, strlen(fr->domain));
+        set_why_vis(fr, err.msgid, term, pos, dom);
+        free(term);
+        free(dom);
         set_decider(fr, err.term, fr->domain);
         spf_error_fini(&err);
         free(found);

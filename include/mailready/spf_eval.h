@@ -48,7 +48,8 @@ struct spf_verdict {
     char *mech_domain;      /* domain of the record holding it, or NULL */
     char *explanation;      /* the exp= text of a fail, or NULL */
     /* For permerror and temperror: an N_() sentence and up to three
-     * string arguments (%1$s, %2$s, %3$s; pass all three). */
+     * string arguments (%1$s, %2$s, %3$s; pass all three), visible-safe
+     * already (str_visible(): a term with a NUL inside is whole). */
     const char *why;
     char *why_args[3];
     unsigned lookups;       /* DNS-querying terms evaluated (§4.6.4) */
