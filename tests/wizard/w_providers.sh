@@ -15,7 +15,7 @@ tm_send Space Enter
 screen_has "on to MX" "Step 1: where"
 tm_send NPage
 screen_has "MX: Google's MX record" "Value: 1 smtp\.google\.com\."
-tm_send 2 NPage
+tm_send 2 NPage NPage
 screen_has "SPF: Google's include" "include:_spf\.google\.com"
 tm_send 3 End
 screen_has "DKIM: the providers' part" "Your provider's key"

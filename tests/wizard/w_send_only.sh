@@ -28,7 +28,7 @@ tm_send NPage
 screen_has "MX: Google's MX record" "Value: 1 smtp\.google\.com\."
 screen_lacks "no conflict" "both receive mail"
 screen_lacks "no MX for the own server" "MX +10 news"
-tm_send 2 NPage
+tm_send 2 NPage NPage
 screen_has "SPF: the provider's include and the server's address" \
     "v=spf1 ip4:185\.117\.82\.26 include:_spf\.google\.com ~all"
 tm_send q
