@@ -607,9 +607,9 @@ plan_spf(struct plan *p, const struct plan_live *live,
         /* The live record hands over; its all would override it. */
         if (gained)
             PNOTE(p, STEP_SPF, SEV_INFO, "PLAN_SPF_REDIRECT_KEPT",
-                        N_("The SPF record of %1$s ends in %2$s, which "
-                           "gives the verdict: it is kept, with no "
-                           "\"all\" added."), rr->owner, tm.redirect);
+                  N_("The SPF record of %1$s ends in %2$s, which "
+                     "gives the verdict: it is kept, with no "
+                     "\"all\" added."), rr->owner, tm.redirect);
     } else if (all_rank(want_all) > all_rank(live_all)) {
         tm.all = want_all;
     } else if (all_rank(want_all) < all_rank(live_all) &&
@@ -617,16 +617,16 @@ plan_spf(struct plan *p, const struct plan_live *live,
         if (o->allow_weaker) {
             tm.all = want_all;
             PNOTE(p, STEP_SPF, SEV_WARN, "PLAN_WEAKER_ALLOWED",
-                        N_("The SPF record goes from %1$s to %2$s, as "
-                           "asked."), all_name(live_all),
-                        all_name(want_all));
+                  N_("The SPF record goes from %1$s to %2$s, as "
+                     "asked."), all_name(live_all),
+                  all_name(want_all));
         } else {
             p->refused = true;
             PNOTE(p, STEP_SPF, SEV_FAIL, "PLAN_WEAKER",
-                        N_("The published SPF record ends in %1$s; the "
-                           "answers ask for %2$s, which accepts more "
-                           "forged mail. It is kept as %1$s."),
-                        all_name(live_all), all_name(want_all));
+                  N_("The published SPF record ends in %1$s; the "
+                     "answers ask for %2$s, which accepts more "
+                     "forged mail. It is kept as %1$s."),
+                  all_name(live_all), all_name(want_all));
         }
     }
     if (tm.overflow || terms_lookups(&tm) > PLAN_SPF_LOOKUPS) {
@@ -634,10 +634,10 @@ plan_spf(struct plan *p, const struct plan_live *live,
         snprintf(num, sizeof(num), "%u", terms_lookups(&tm));
         p->refused = true;
         PNOTE(p, STEP_SPF, SEV_FAIL, "PLAN_SPF_TOO_MANY_LOOKUPS",
-                    N_("Keeping every term of the published SPF record "
-                       "and adding what the answers need would cost %1$s "
-                       "DNS lookups at the top level alone; no SPF "
-                       "change is proposed."), num);
+              N_("Keeping every term of the published SPF record "
+                 "and adding what the answers need would cost %1$s "
+                 "DNS lookups at the top level alone; no SPF "
+                 "change is proposed."), num);
         terms_fini(&tm);
         return;
     }
@@ -667,9 +667,9 @@ plan_spf(struct plan *p, const struct plan_live *live,
         free(d);
         if (n_live > 1)
             PNOTE(p, STEP_SPF, SEV_INFO, "PLAN_SPF_MERGED",
-                        N_("The SPF records of %1$s are merged into one "
-                           "that keeps every term: %2$s"), rr->owner,
-                        merged);
+                  N_("The SPF records of %1$s are merged into one "
+                     "that keeps every term: %2$s"), rr->owner,
+                  merged);
     }
     free(merged);
     terms_fini(&tm);
@@ -922,16 +922,16 @@ merge_policy(struct plan *p, const struct plan_opts *o, struct tags *m,
         return false;
     if (o->allow_weaker) {
         PNOTE(p, STEP_DMARC, SEV_WARN, "PLAN_WEAKER_ALLOWED",
-                    N_("The DMARC policy %1$s goes from %2$s to %3$s, as "
-                       "asked."), tag, have, want);
+              N_("The DMARC policy %1$s goes from %2$s to %3$s, as "
+                 "asked."), tag, have, want);
         tags_set(m, tag, want);
         return true;
     }
     p->refused = true;
     PNOTE(p, STEP_DMARC, SEV_FAIL, "PLAN_WEAKER",
-                N_("The published DMARC record has %1$s=%2$s; the answers "
-                   "ask for %3$s, which protects less. It is kept."),
-                tag, have, want);
+          N_("The published DMARC record has %1$s=%2$s; the answers "
+             "ask for %3$s, which protects less. It is kept."),
+          tag, have, want);
     return false;
 }
 
@@ -1128,6 +1128,20 @@ step_loadable(const struct plan *p, const struct plan_live *live,
 
 /* ---- the whole plan ---- */
 
+/* Forget the changes from index from on (a step that cannot be planned
+ * safely proposes none). */
+static void
+drop_from(struct plan *p, size_t from)
+{
+    for (size_t c = from; c < p->n; c++) {
+        free(p->v[c].name);
+        free(p->v[c].data);
+        free(p->v[c].why_args[0]);
+        free(p->v[c].why_args[1]);
+    }
+    p->n = from;
+}
+
 static void
 plan_step(struct plan *p, const struct plan_live *live,
           const struct export_plan *t, const struct plan_opts *o,
@@ -1159,32 +1173,20 @@ plan_step(struct plan *p, const struct plan_live *live,
     const char *bad = NULL;
     if (!err && !step_loadable(p, live, from, &bad)) {
         PNOTE(p, step, SEV_FAIL, "PLAN_UNSAFE",
-                    N_("The changes for %1$s would leave the zone unable "
-                       "to load (a CNAME next to other records, a record "
-                       "twice, or a name too long); none is proposed."),
-                    bad);
+              N_("The changes for %1$s would leave the zone unable "
+                 "to load (a CNAME next to other records, a record "
+                 "twice, or a name too long); none is proposed."),
+              bad);
         p->refused = true;
-        for (size_t c = from; c < p->n; c++) {
-            free(p->v[c].name);
-            free(p->v[c].data);
-            free(p->v[c].why_args[0]);
-            free(p->v[c].why_args[1]);
-        }
-        p->n = from;
+        drop_from(p, from);
         return;
     }
     if (err) {
-        for (size_t c = from; c < p->n; c++) {
-            free(p->v[c].name);
-            free(p->v[c].data);
-            free(p->v[c].why_args[0]);
-            free(p->v[c].why_args[1]);
-        }
-        p->n = from;
+        drop_from(p, from);
         PNOTE(p, step, SEV_ERROR, "PLAN_DNS_ERROR",
-                    N_("The records of the %1$s step could not be read "
-                       "from DNS, so no change is proposed for it."),
-                    check_step_name(step));
+              N_("The records of the %1$s step could not be read "
+                 "from DNS, so no change is proposed for it."),
+              check_step_name(step));
         p->status = PLAN_ERROR;
     }
 }
@@ -1229,8 +1231,8 @@ plan_build(const struct plan_live *live, const struct export_plan *t,
             char *line = xasprintf("%s. %s %s", rr->owner,
                                    gen_type_name(rr->type), d);
             PNOTE(out, st, SEV_INFO, "PLAN_ELSEWHERE",
-                        N_("Not in your zone, to be published by whoever "
-                           "runs it: %1$s"), line);
+                  N_("Not in your zone, to be published by whoever "
+                     "runs it: %1$s"), line);
             free(line);
             free(d);
         }
