@@ -845,9 +845,13 @@ state_diff(const struct state *old_st, const struct state *new_st,
             sd->change = STATE_CH_NEW;
         } else if (n == NULL) {
             sd->change = STATE_CH_GONE;
-        } else if (n->unchecked_at > n->checked_at) {
+        } else if (n->unchecked_at != 0 &&
+                   n->unchecked_at >= n->checked_at) {
             /* This run could not check the step: n still holds the
-             * result of an earlier run, which is no news. */
+             * result of an earlier run, which is no news.  A checked run
+             * clears unchecked_at, so the two in one second (a run that
+             * could not check right after one that could) still count
+             * as not checked. */
             sd->change = STATE_CH_NOCHECK;
             sd->after = ST_ERROR;
             state_strs_clear(&sd->appeared);

@@ -452,6 +452,12 @@ state_diff__records_changed_and_outage(void **unused)
     assert_int_equal(d.step[STEP_MX].after, ST_ERROR);
     assert_int_equal(d.step[STEP_MX].content.n, 0);
     state_diff_fini(&d);
+    /* In the same second as the last checked run (CI found it): still
+     * could not check. */
+    b->steps[STEP_MX].unchecked_at = b->steps[STEP_MX].checked_at;
+    state_diff(a, b, &d);
+    assert_int_equal(d.step[STEP_MX].change, STATE_CH_NOCHECK);
+    state_diff_fini(&d);
 
     /* The next good run, same records: compared with the last checked
      * result, nothing to say. */
