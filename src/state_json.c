@@ -686,12 +686,15 @@ step_parse(const json_t *o, int k, struct state_step *s)
         s->records = json_deep_copy(rec);
     }
     /* Version 2 kept no "found": it is what the records say. */
-    json_decref(s->found);
     if (found != NULL && !json_is_null(found)) {
+        /* The old object stays owned by s until replaced: a refused
+         * file still frees s once (state_free()). */
         if (!state_found_ok((enum check_step)k, found))
             return false;
+        json_decref(s->found);
         s->found = json_deep_copy(found);
     } else {
+        json_decref(s->found);
         s->found = state_found_from_records((enum check_step)k, s->records);
     }
     /* The status follows from the findings; a file saying otherwise was
