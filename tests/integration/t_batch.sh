@@ -205,10 +205,16 @@ path = os.path.join(os.environ["T"], "many%d" % n)
 with open(path, "w") as f:
     for i in range(n):
         f.write("d%d.mx-clean.test\n" % i)
+# Under AddressSanitizer freed memory waits in a quarantine (256 MiB by
+# default), which is the sanitizer's RSS, not the batch's: measure with
+# none, the other checks (leaks included) left on.
+env = dict(os.environ)
+if "ASAN_OPTIONS" in env:
+    env["ASAN_OPTIONS"] += ":quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
 p = subprocess.Popen([bin_, "check", "--batch", path, "--json",
                       "--no-network", "--zone-file", zone, "--selector",
                       "mail"], stdout=subprocess.PIPE,
-                     stderr=subprocess.DEVNULL)
+                     stderr=subprocess.DEVNULL, env=env)
 lines = sum(1 for _ in p.stdout)
 _, status, ru = os.wait4(p.pid, 0)
 print(ru.ru_maxrss, lines)
