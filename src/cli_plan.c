@@ -235,28 +235,6 @@ print_nsupdate(FILE *fp, const struct plan *p)
     fputs("send\n", fp);
 }
 
-static json_t *
-findings_json(const struct findings *fs)
-{
-    json_t *a = json_array();
-
-    for (size_t i = 0; i < fs->n; i++) {
-        const struct finding *f = &fs->v[i];
-        json_t *o = json_object();
-        char *msg = present_finding_message(f);
-        const char *fix = present_finding_fix(f->id);
-
-        json_object_set_new(o, "id", json_string(f->id));
-        json_object_set_new(o, "severity", json_string(sev_name(f->sev)));
-        json_object_set_new(o, "message", json_string(msg));
-        if (fix != NULL && f->sev != SEV_INFO)
-            json_object_set_new(o, "fix", json_string(fix));
-        json_array_append_new(a, o);
-        free(msg);
-    }
-    return a;
-}
-
 static void
 print_json(FILE *fp, const struct plan *p, const char *ulabel)
 {
@@ -289,7 +267,7 @@ print_json(FILE *fp, const struct plan *p, const char *ulabel)
         free(name);
     }
     json_object_set_new(root, "changes", ch);
-    json_object_set_new(root, "findings", findings_json(&p->findings));
+    json_object_set_new(root, "findings", cli_findings_json(&p->findings));
     json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', fp);
     json_decref(root);

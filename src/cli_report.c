@@ -135,6 +135,28 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
 }
 
 json_t *
+cli_findings_json(const struct findings *fs)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct finding *f = &fs->v[i];
+        json_t *o = json_object();
+        char *msg = present_finding_message(f);
+        const char *fix = present_finding_fix(f->id);
+
+        json_object_set_new(o, "id", json_string(f->id));
+        json_object_set_new(o, "severity", json_string(sev_name(f->sev)));
+        json_object_set_new(o, "message", json_string(msg));
+        if (fix != NULL && f->sev != SEV_INFO)
+            json_object_set_new(o, "fix", json_string(fix));
+        json_array_append_new(a, o);
+        free(msg);
+    }
+    return a;
+}
+
+json_t *
 cli_report_json(struct check_ctx *ctx, const char *ulabel,
                 long long checked_at)
 {
@@ -154,30 +176,16 @@ cli_report_json(struct check_ctx *ctx, const char *ulabel,
     for (int i = 0; i < STEP_COUNT; i++) {
         struct check_result *res = &ctx->res[i];
         const struct check_step_ops *ops = check_step_ops(i);
-        json_t *c, *fa;
+        json_t *c;
 
         if (!res->ran || ops == NULL)
             continue;
         c = json_object();
-        fa = json_array();
         json_object_set_new(c, "step", json_string(ops->name));
         json_object_set_new(c, "status", json_string(check_status_name(
             findings_status(&res->findings))));
-        for (size_t k = 0; k < res->findings.n; k++) {
-            const struct finding *f = &res->findings.v[k];
-            json_t *o = json_object();
-            char *msg = present_finding_message(f);
-            const char *fix = present_finding_fix(f->id);
-
-            json_object_set_new(o, "id", json_string(f->id));
-            json_object_set_new(o, "severity", json_string(sev_name(f->sev)));
-            json_object_set_new(o, "message", json_string(msg));
-            if (fix != NULL && f->sev != SEV_INFO)
-                json_object_set_new(o, "fix", json_string(fix));
-            json_array_append_new(fa, o);
-            free(msg);
-        }
-        json_object_set_new(c, "findings", fa);
+        json_object_set_new(c, "findings",
+                            cli_findings_json(&res->findings));
         json_object_set(c, "records", res->records);
         json_array_append_new(checks, c);
     }

@@ -157,14 +157,7 @@ start(struct tui *t)
         rc_err_fini(&err);
         return;
     }
-    memset(&o, 0, sizeof(o));
-    o.resolvers = t->com->resolvers;
-    o.n_resolvers = t->com->n_resolvers;
-    o.zone_files = t->com->zone_files;
-    o.n_zone_files = t->com->n_zone_files;
-    o.timeout_ms = t->com->timeout_s * 1000;
-    o.deadline_ms = t->com->deadline_s * 1000;
-    o.offline = t->com->offline;
+    tui_dns_opts(t, &o);
     rc = dns_new(&o, &sv->dns, &err);
     if (rc != RC_OK) {
         set_error(sv, rc, &err);

@@ -295,6 +295,19 @@ tui_run_drop(struct tui *t)
 }
 
 void
+tui_dns_opts(const struct tui *t, struct dns_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->resolvers = t->com->resolvers;
+    o->n_resolvers = t->com->n_resolvers;
+    o->zone_files = t->com->zone_files;
+    o->n_zone_files = t->com->n_zone_files;
+    o->timeout_ms = t->com->timeout_s * 1000;
+    o->deadline_ms = t->com->deadline_s * 1000;
+    o->offline = t->com->offline;
+}
+
+void
 tui_recheck(struct tui *t)
 {
     struct dns_opts o;
@@ -306,14 +319,7 @@ tui_recheck(struct tui *t)
     tui_run_drop(t);
     free(t->dns_err);
     t->dns_err = NULL;
-    memset(&o, 0, sizeof(o));
-    o.resolvers = t->com->resolvers;
-    o.n_resolvers = t->com->n_resolvers;
-    o.zone_files = t->com->zone_files;
-    o.n_zone_files = t->com->n_zone_files;
-    o.timeout_ms = t->com->timeout_s * 1000;
-    o.deadline_ms = t->com->deadline_s * 1000;
-    o.offline = t->com->offline;
+    tui_dns_opts(t, &o);
     /* A fresh resolver: edited zone files are read again, nothing is
      * answered from an old cache. */
     rc = dns_new(&o, &t->dns, &err);

@@ -180,6 +180,8 @@ void cli_print_wrapped(FILE *fp, const char *text, int indent, int width);
 
 /* The check report: text and JSON (issue 2 §9 JSON shape). */
 void cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel);
+/* Findings as the JSON of check --json: id, severity, message, fix. */
+json_t *cli_findings_json(const struct findings *fs);
 json_t *cli_report_json(struct check_ctx *ctx, const char *ulabel,
                         long long checked_at);
 

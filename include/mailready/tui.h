@@ -343,6 +343,9 @@ void tui_state_open(struct tui *t);
 void tui_state_save(struct tui *t);
 /* Ask t->ip_url for this machine's public address, in the background;
  * the answer is added to the provider screen's address field. */
+/* The resolver options of the command line (--resolver, --zone-file,
+ * --timeout...), for every resolver the wizard makes. */
+void tui_dns_opts(const struct tui *t, struct dns_opts *o);
 void tui_detect_start(struct tui *t);
 /* A detection request is in flight. */
 bool tui_detecting(const struct tui *t);
