@@ -772,7 +772,9 @@ verdict_findings(struct spf_state *st, struct check_result *res)
         const struct spf_verdict *v = spf_eval_verdict(st->evals[i]);
         const char *ip = st->eval_ips[i];
         const char *rname = spf_result_name(v->result);
-        char *mech = v->mechanism != NULL ? visible(v->mechanism) : NULL;
+        char *mech = v->mechanism != NULL
+                         ? str_visible(v->mechanism, v->mechanism_len)
+                         : NULL;
         json_t *o = json_object();
         char *disp;
 

@@ -151,11 +151,19 @@ vis(const char *s)
     return s != NULL ? str_visible(s, strlen(s)) : NULL;
 }
 
+/* The deciding term, whole even with a NUL inside. */
+static char *
+vis_mech(const struct spf_verdict *v)
+{
+    return v->mechanism != NULL
+               ? str_visible(v->mechanism, v->mechanism_len) : NULL;
+}
+
 static void
 print_text(const struct spf_verdict *v, const char *domain, const char *ip)
 {
     char *why = verdict_why(v);
-    char *mech = vis(v->mechanism), *md = vis(v->mech_domain);
+    char *mech = vis_mech(v), *md = vis(v->mech_domain);
     char *exp = vis(v->explanation), *d = vis(domain);
     char n1[24], n2[24];
 
@@ -192,7 +200,7 @@ print_json(const struct spf_verdict *v, const char *domain, const char *ip,
 
     json_object_set_new(o, "result",
                         json_string(spf_result_name(v->result)));
-    s = vis(v->mechanism);
+    s = vis_mech(v);
     json_object_set_new(o, "mechanism",
                         s != NULL ? json_string(s) : json_null());
     free(s);

@@ -103,6 +103,7 @@ struct frame {
     /* outcome */
     enum spf_result result;
     char *decider;
+    size_t decider_len;         /* a NUL may be inside (a bad term) */
     char *decider_domain;
     char *exp_text;
     const char *why;
@@ -266,13 +267,29 @@ set_why(struct frame *fr, const char *why, const char *a1, const char *a2,
         free(v[i]);
 }
 
+/* The deciding term, len bytes (a term with a syntax error may hold a
+ * NUL); a copy with a NUL after the len bytes. */
 static void
-set_decider(struct frame *fr, const char *term, const char *domain)
+set_decider_len(struct frame *fr, const char *term, size_t len,
+                const char *domain)
 {
     free(fr->decider);
     free(fr->decider_domain);
-    fr->decider = term != NULL ? xstrdup(term) : NULL;
+    fr->decider = NULL;
+    fr->decider_len = 0;
+    if (term != NULL) {
+        fr->decider = xmalloc(len + 1);
+        memcpy(fr->decider, term, len);
+        fr->decider[len] = '\0';
+        fr->decider_len = len;
+    }
     fr->decider_domain = domain != NULL ? xstrdup(domain) : NULL;
+}
+
+static void
+set_decider(struct frame *fr, const char *term, const char *domain)
+{
+    set_decider_len(fr, term, term != NULL ? strlen(term) : 0, domain);
 }
 
 static void
@@ -709,7 +726,8 @@ child_done(struct frame *fr, struct frame *child)
             return;
         }
         /* the result, deciding term and explanation are the target's */
-        set_decider(fr, child->decider, child->decider_domain);
+        set_decider_len(fr, child->decider, child->decider_len,
+                        child->decider_domain);
         if (child->why != NULL)
             set_why_vis(fr, child->why, child->why_args[0],
                         child->why_args[1], child->why_args[2]);
@@ -736,9 +754,11 @@ child_done(struct frame *fr, struct frame *child)
     case SPF_RES_PERMERROR:
         set_why_vis(fr, child->why, child->why_args[0], child->why_args[1],
                     child->why_args[2]);
-        set_decider(fr, child->decider != NULL ? child->decider : t->text,
-                    child->decider != NULL ? child->decider_domain
-                                           : fr->domain);
+        if (child->decider != NULL)
+            set_decider_len(fr, child->decider, child->decider_len,
+                            child->decider_domain);
+        else
+            set_decider(fr, t->text, fr->domain);
         trace(fr->ev, fr, t->text, spf_result_name(child->result));
         frame_finish(fr, child->result);
         break;
@@ -997,7 +1017,7 @@ on_txt(struct spf_eval *ev, struct frame *fr, size_t idx,
         set_why_vis(fr, err.msgid, term, pos, dom);
         free(term);
         free(dom);
-        set_decider(fr, err.term, fr->domain);
+        set_decider_len(fr, err.term, err.term_len, fr->domain);
         spf_error_fini(&err);
         free(found);
         trace(ev, fr, NULL, "syntax error: permerror");
@@ -1046,7 +1066,13 @@ frame_finish(struct frame *fr, enum spf_result r)
         return;
     }
     v->result = r;
-    v->mechanism = fr->decider != NULL ? xstrdup(fr->decider) : NULL;
+    v->mechanism = NULL;
+    v->mechanism_len = 0;
+    if (fr->decider != NULL) {
+        v->mechanism = xmalloc(fr->decider_len + 1);
+        memcpy(v->mechanism, fr->decider, fr->decider_len + 1);
+        v->mechanism_len = fr->decider_len;
+    }
     v->mech_domain = fr->decider_domain != NULL
                          ? xstrdup(fr->decider_domain) : NULL;
     v->explanation = r == SPF_RES_FAIL && fr->exp_text != NULL

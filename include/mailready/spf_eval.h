@@ -45,6 +45,8 @@ struct spf_verdict {
     enum spf_result result;
     char *mechanism;        /* the deciding term as written; NULL when no
                              * term matched (the default neutral) */
+    size_t mechanism_len;   /* its length: a term with a syntax error may
+                             * hold a NUL (show it with str_visible()) */
     char *mech_domain;      /* domain of the record holding it, or NULL */
     char *explanation;      /* the exp= text of a fail, or NULL */
     /* For permerror and temperror: an N_() sentence and up to three

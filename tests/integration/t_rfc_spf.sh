@@ -52,10 +52,14 @@ mr_run spf --ip 81.169.202.1 --sender joe@nul.$S --json \
     --resolver "$RESOLVER" --timeout 2
 expect_true "mailready spf: permerror, not pass" \
     python3 -c "import json,sys; j=json.load(open('$T/out')); sys.exit(0 if j['result'] == 'permerror' else 1)"
+expect_true "mailready spf --json: the deciding term whole, the NUL escaped" \
+    python3 -c "import json,sys; j=json.load(open('$T/out')); sys.exit(0 if j['mechanism'] == 'ip4:81.169.202.1\\\\x00x' else 1)"
 mr_run spf --ip 81.169.202.1 --sender joe@nul.$S \
     --resolver "$RESOLVER" --timeout 2
 expect_grep 'ip4:81\.169\.202\.1\\x00x' "$T/out" \
     "mailready spf: the reason shows the whole term, the NUL escaped"
+expect_grep 'Deciding term: ip4:81\.169\.202\.1\\x00x \(in' "$T/out" \
+    "mailready spf: the deciding term is not cut at the NUL"
 expect_true "mailready spf: no raw control byte on the terminal" \
     bash -c "! LC_ALL=C grep -q -P '[\\x00-\\x08\\x0b-\\x1f\\x7f]' '$T/out'"
 mr_run check nul.$S --resolver "$RESOLVER" --timeout 2 --selector s1
