@@ -354,6 +354,13 @@ cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
         }
         /* "--name VALUE": a next argument that is an option is not the
          * value ("--name=--x" gives one that starts with "--"). */
+        if (o->arg == CLI_ARG_UINT && o->value_optional && v == NULL &&
+            (i + 1 >= argc || argv[i + 1][0] == '\0' ||
+             strspn(argv[i + 1], "0123456789") != strlen(argv[i + 1]))) {
+            *(unsigned *)(void *)(dest_of(o, a) + o->off) =
+                (unsigned)o->dflt;
+            continue;
+        }
         if (o->arg != CLI_ARG_FLAG && v == NULL) {
             if (i + 1 >= argc ||
                 (strncmp(argv[i + 1], "--", 2) == 0 && argv[i + 1][2])) {

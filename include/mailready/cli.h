@@ -112,6 +112,10 @@ struct cli_opt {
                                  * into the char[CLI_NAME_BUF] at host_buf
                                  * in dest, and the field points there */
     size_t host_buf;
+    bool value_optional;        /* CLI_ARG_UINT: "--name" alone stores
+                                 * dflt; "--name N" takes a next argument
+                                 * made of digits only, "--name=N" any */
+    unsigned long dflt;
 };
 
 struct cli_cmd {
