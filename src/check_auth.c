@@ -606,6 +606,11 @@ check_auth_eval(struct check_auth *a)
     for (size_t i = 0; i < a->nv; i++) {
         struct auth_view *v = &a->v[i];
 
+        /* Each server's SOA answer (asked once per zone). */
+        for (size_t zi = 0; v->zone != NULL && zi < a->nz; zi++)
+            if (strcmp(a->z[zi].name, v->zone) == 0)
+                for (size_t k = 0; k < v->nsrv && k < a->z[zi].nsrv; k++)
+                    v->srv[k].soa = a->z[zi].srv[k].soa;
         check_auth_compare(v);
         if (v->resolver == AUTH_RES_STALE && !v->disagree &&
             v->ref_ans != NULL && cname_at_qname(v->ref_ans) == NULL) {
