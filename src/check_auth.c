@@ -692,14 +692,16 @@ check_auth_findings(const struct check_auth *a, struct check_ctx *ctx)
                                "not all of them have the latest one yet."),
                             zone);
             else
-                finding_addn(fs, SEV_WARN, "DNS_NS_DISAGREE",
-                             N_("The name servers of %1$s give different "
-                                "answers for %2$s %3$s: the newest is "
-                                "published on %4$s of %5$s name server."),
-                             N_("The name servers of %1$s give different "
-                                "answers for %2$s %3$s: the newest is "
-                                "published on %4$s of %5$s name servers."),
-                             v->nsrv, zone, name, type, pub, tot);
+                findings_addl(fs, SEV_WARN, "DNS_NS_DISAGREE",
+                              NP_("The name servers of %1$s give different "
+                                  "answers for %2$s %3$s: the newest is "
+                                  "published on %4$s of %5$s name server.",
+                                  "The name servers of %1$s give different "
+                                  "answers for %2$s %3$s: the newest is "
+                                  "published on %4$s of %5$s name "
+                                  "servers."),
+                              (unsigned long)v->nsrv, zone, name, type, pub,
+                              tot, (const char *)NULL);
             free(pub);
             free(tot);
         }
@@ -733,16 +735,18 @@ check_auth_findings(const struct check_auth *a, struct check_ctx *ctx)
             unsigned long min = (v->stale_for_max_s + 59) / 60;
             char *m = xasprintf("%lu", min ? min : 1);
 
-            finding_addn(fs, SEV_INFO, "DNS_RESOLVER_STALE",
-                         N_("Your resolver still has the old answer for "
-                            "%1$s %2$s; the name servers already publish "
-                            "the new one and this step follows them. Your "
-                            "resolver will see it within %3$s minute."),
-                         N_("Your resolver still has the old answer for "
-                            "%1$s %2$s; the name servers already publish "
-                            "the new one and this step follows them. Your "
-                            "resolver will see it within %3$s minutes."),
-                         min ? min : 1, name, type, m);
+            findings_addl(fs, SEV_INFO, "DNS_RESOLVER_STALE",
+                          NP_("Your resolver still has the old answer for "
+                              "%1$s %2$s; the name servers already publish "
+                              "the new one and this step follows them. "
+                              "Your resolver will see it within %3$s "
+                              "minute.",
+                              "Your resolver still has the old answer for "
+                              "%1$s %2$s; the name servers already publish "
+                              "the new one and this step follows them. "
+                              "Your resolver will see it within %3$s "
+                              "minutes."),
+                          min ? min : 1, name, type, m, (const char *)NULL);
             free(m);
         }
         free(name);
