@@ -23,8 +23,6 @@ struct check_args {
     bool since_last;
     const char *batch;          /* --batch FILE, or NULL */
     bool details;
-    bool no_auth;               /* --no-authoritative */
-    unsigned auth_port;         /* --auth-port, 0: 53 */
     unsigned wait_s;            /* --wait, 0: not given */
 };
 
@@ -58,19 +56,6 @@ static const struct cli_opt check_own[] = {
                    "not one line"),
     },
     {
-        .name = "--no-authoritative", .arg = CLI_ARG_FLAG,
-        .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, no_auth),
-        .help = N_("do not ask the domain's own name servers\n"
-                   "whether what you published has reached them"),
-    },
-    {
-        .name = "--auth-port", .arg = CLI_ARG_UINT, .metavar = N_("N"),
-        .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, auth_port),
-        .min = 1, .max = 65535,
-        .help = N_("ask the name servers at port N, not 53\n"
-                   "(tests and special setups)"),
-    },
-    {
         .name = "--wait", .arg = CLI_ARG_UINT, .metavar = N_("[SECONDS]"),
         .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, wait_s),
         .min = 1, .max = 86400, .value_optional = true,
@@ -100,6 +85,7 @@ static const struct cli_opt *const check_shared[] = {
     &cli_opt_json, &cli_opt_server_ip, &cli_opt_selector,
     &cli_opt_hostname, &cli_opt_dkim_key, CLI_OPTS_DNS, &cli_opt_lang,
     &cli_opt_state_dir, &cli_opt_dmarc_monitor_days,
+    &cli_opt_no_authoritative, &cli_opt_auth_port,
 };
 
 static const struct cli_cmd check_cmd = {
@@ -184,7 +170,7 @@ cli_check(int argc, char **argv)
     struct dns *dns = NULL;
     struct state *old = NULL, *cur = NULL;
     bool save, since_last, can_save = true;
-    struct check_args ca = { false, false, NULL, false, false, 0, 0 };
+    struct check_args ca = { false, false, NULL, false, 0 };
     struct cli_args pa = { .com = &com, .tg = &tg, .cmd = &ca };
     int r, ret = CLI_EXIT_ERROR;
 
@@ -203,7 +189,7 @@ cli_check(int argc, char **argv)
         fprintf(stderr, _("mailready: --details goes with --batch\n"));
         return CLI_EXIT_ERROR;
     }
-    if (ca.wait_s > 0 && (ca.batch != NULL || ca.no_auth)) {
+    if (ca.wait_s > 0 && (ca.batch != NULL || com.no_auth)) {
         fprintf(stderr, _("mailready: --wait needs one DOMAIN and the name "
                           "servers (not --batch, not --no-authoritative)\n"));
         return CLI_EXIT_ERROR;
@@ -251,8 +237,8 @@ cli_check(int argc, char **argv)
     opts.selectors = tg.sels;
     opts.n_selectors = tg.nsels;
     opts.datadir = i18n_datadir();
-    opts.authoritative = !ca.no_auth;
-    opts.auth_port = ca.auth_port;
+    opts.authoritative = !com.no_auth;
+    opts.auth_port = com.auth_port;
 
     struct check_ctx ctx;
     struct check_intent intent;

@@ -47,6 +47,19 @@ hostname_ok(const char *v)
     return ok;
 }
 
+const struct cli_opt cli_opt_no_authoritative = {
+    .name = "--no-authoritative", .arg = CLI_ARG_FLAG,
+    .dest = CLI_DEST_COMMON, .off = offsetof(struct cli_common, no_auth),
+    .help = N_("do not ask the domain's own name servers\n"
+               "whether what you published has reached them"),
+};
+const struct cli_opt cli_opt_auth_port = {
+    .name = "--auth-port", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+    .dest = CLI_DEST_COMMON, .off = offsetof(struct cli_common, auth_port),
+    .min = 1, .max = 65535,
+    .help = N_("ask the name servers at port N, not 53\n"
+               "(tests and special setups)"),
+};
 const struct cli_opt cli_opt_json = {
     .name = "--json", .arg = CLI_ARG_FLAG, .dest = CLI_DEST_COMMON,
     .off = offsetof(struct cli_common, json),
