@@ -69,6 +69,8 @@ check_opts_build(struct tui *t)
     t->opts.n_selectors = ns;
     t->opts.hostname = a->hostname;
     t->opts.datadir = i18n_datadir();
+    t->opts.authoritative = !t->com->no_auth;
+    t->opts.auth_port = t->com->auth_port;
     if (t->have_intent)
         check_intent_fini(&t->intent);
     check_intent_build(&t->intent, t->domain, a, t->presets);
