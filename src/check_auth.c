@@ -273,6 +273,10 @@ round_addresses(struct check_auth *a)
             v->resolver = AUTH_RES_AGREES;
             continue;
         }
+        /* The resolver could not answer: the step says "not checked"
+         * already, and there is nothing to compare the servers with. */
+        if (v->res_ans == NULL || dns_status_is_error(v->res_ans->status))
+            continue;
         cut = cut_of(a, v->name);
         if (cut == NULL)
             continue;
