@@ -204,11 +204,13 @@ cli_report_json(struct check_ctx *ctx, const char *ulabel,
         /* The step's first name; a step reading several names (DKIM
          * with several selectors) lists the others after it. */
         /* Nothing to say when the answer is its own authority (a zone
-         * file, or an authoritative server asked as the resolver). */
-        if (nv > 0 && !v[0].own_authority)
+         * file, or an authoritative server asked as the resolver), or
+         * when no name server could be asked (the resolver failed, or
+         * the zone's servers could not be found). */
+        if (nv > 0 && !v[0].own_authority && v[0].nsrv > 0)
             json_object_set_new(c, "propagation",
                                 check_auth_view_json(&v[0]));
-        if (nv > 1 && !v[0].own_authority) {
+        if (nv > 1 && !v[0].own_authority && v[0].nsrv > 0) {
             json_t *more = json_array();
 
             for (size_t k = 1; k < nv; k++)
