@@ -15,6 +15,8 @@
 #       no user switch, no DNSSEC validation, with a stub zone for each
 #       ZONE pointing to its servers (do-not-query-localhost: no).  Waits
 #       until it answers.  Sets UNBOUND_PORT, UNBOUND_PID.
+#       UNBOUND_EXTRA: more lines for its server: section (e.g.
+#       "cache-max-ttl: 0" for a resolver that asks upstream every time).
 #   unbound_stop
 #       Stops it; safe to call twice or without unbound_start.
 #   auth_stop_all
