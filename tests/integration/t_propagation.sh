@@ -13,6 +13,7 @@
 #   lame.test   NS also at 127.0.0.4 (a blackhole: silent) and 127.0.0.5
 #               (an NSD serving another zone: REFUSED)
 #   wait.test   TTL 3: --wait returns once the cache has let go
+#   v6.test     its only name server is on ::1 (AAAA, no A)
 set -u
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/nsd-lib.sh"
@@ -227,3 +228,40 @@ expect_json 'all("propagation" not in step(n) for n in ("mx", "spf", "dkim", "dm
     "--zone-file: its own authority (no propagation to show)"
 expect_json 'step("dmarc")["status"] != "fail"' \
     "--zone-file: the file's DMARC record counts"
+
+# ---- an IPv6-only name server ------------------------------------------
+# NSD on 127.0.0.1 and ::1 at one port; the zone's only name server has an
+# AAAA record (::1) and no A.  The resolver is a relay that clears the AA
+# bit, as a cache's answers are, so the check asks the server over IPv6.
+cat > "$Z/v6.test.zone" <<ZONE
+\$ORIGIN v6.test.
+\$TTL 300
+@ IN SOA ns1.v6.test. h.v6.test. 3 3600 600 86400 120
+@ IN NS ns1.v6.test.
+ns1 IN AAAA ::1
+@ IN MX 10 mail.v6.test.
+mail IN A 192.0.2.25
+@ IN TXT "v=spf1 mx -all"
+_dmarc IN TXT "v=DMARC1; p=none"
+ZONE
+P6=$(free_port)
+if auth_start "$T/v6" 127.0.0.1 "$P6" "$Z/v6.test.zone" > "$T/ctx" 2>&1 &&
+   auth_stop "$T/v6" &&
+   sed -i -e "s/^  ip-address: 127.0.0.1@$P6\$/&\n  ip-address: ::1@$P6/" \
+          -e 's/do-ip6: no/do-ip6: yes/' "$T/v6/nsd.conf" &&
+   { "$NSD_BIN" -d -c "$T/v6/nsd.conf" > "$T/v6/nsd.stderr" 2>&1 &
+     echo $! > "$T/v6/pid"; } &&
+   python3 "$TOP/tests/dnsprobe.py" --server "[::1]:$P6" --wait 10 \
+       v6.test SOA > /dev/null 2>&1 &&
+   RELAY_DIR=$T relay_start --upstream "127.0.0.1:$P6" --clear-aa \
+       > "$T/ctx" 2>&1; then
+    MR_RESOLVER=127.0.0.1:$RELAY_PORT mr_check v6.test --auth-port "$P6"
+    expect_json 'step("spf")["propagation"]["servers"] == [{"name": "ns1.v6.test", "address": "::1", "status": "same", "serial": 3}]' \
+        "IPv6-only name server: asked at ::1, serial 3"
+    expect_json 'step("dmarc")["propagation"]["resolver"] == "agrees"' \
+        "IPv6-only name server: the resolver agrees"
+    relay_stop "$RELAY_PID"
+else
+    mr_fail "IPv6-only name server: NSD on ::1 and a relay start" \
+        "$(cat "$T/ctx" "$T/v6/nsd.stderr" 2>/dev/null)"
+fi
