@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mailready/check.h"
+#include "mailready/check_auth.h"
 #include "mailready/check_dkim.h"
 #include "mailready/check_dmarc.h"
 #include "mailready/check_intent.h"
@@ -69,6 +70,7 @@ static const struct finding_info *const finding_tables[] = {
     check_dmarc_findings,
     check_ptr_findings,
     check_intent_findings,
+    check_auth_finding_catalog,
     plan_finding_catalog,
     journey_findings,
 };
@@ -150,6 +152,9 @@ check_ctx_clear(struct check_ctx *ctx)
         json_array_clear(ctx->res[i].records);
         ctx->res[i].ran = false;
     }
+    check_auth_free(ctx->auth);
+    ctx->auth = NULL;
+    ctx->auth_evaluated = false;
     ctx->finished = false;
     ctx->steps = 0;
 }
@@ -175,8 +180,36 @@ check_run_start(struct check_ctx *ctx, unsigned mask)
         ctx->res[i].ran = true;
     }
     old = dns_group_set(ctx->dns, &ctx->grp);
+    if (ctx->opts->authoritative) {
+        ctx->auth = check_auth_new(ctx, ctx->steps, ctx->opts->auth_port);
+        check_auth_start(ctx->auth);
+    }
     for (int i = 0; i < STEP_COUNT; i++)
         if (ctx->steps & (1u << i))
+            step_ops[i]->start(ctx);
+    dns_group_set(ctx->dns, old);
+}
+
+/* Run the steps in mask again from the start (their answers are cached:
+ * the verdict now follows what check_auth_eval() put in the cache). */
+static void
+check_run_restart(struct check_ctx *ctx, unsigned mask)
+{
+    struct dns_group *old = dns_group_set(ctx->dns, &ctx->grp);
+
+    for (int i = 0; i < STEP_COUNT; i++) {
+        const struct check_step_ops *ops = step_ops[i];
+
+        if (!(mask & (1u << i)) || ops == NULL)
+            continue;
+        if (ctx->state[i] != NULL && ops->free_state != NULL)
+            ops->free_state(ctx->state[i]);
+        ctx->state[i] = NULL;
+        findings_fini(&ctx->res[i].findings);
+        json_array_clear(ctx->res[i].records);
+    }
+    for (int i = 0; i < STEP_COUNT; i++)
+        if ((mask & (1u << i)) && step_ops[i] != NULL)
             step_ops[i]->start(ctx);
     dns_group_set(ctx->dns, old);
 }
@@ -189,9 +222,23 @@ check_run_poll(struct check_ctx *ctx)
     if (ctx->grp_only ? ctx->grp.pending != 0
                       : dns_pending(ctx->dns) != 0)
         return false;
+    if (ctx->auth != NULL && !ctx->auth_evaluated) {
+        unsigned again;
+
+        ctx->auth_evaluated = true;
+        again = check_auth_eval(ctx->auth) & ctx->steps;
+        if (again != 0) {
+            check_run_restart(ctx, again);
+            if (ctx->grp_only ? ctx->grp.pending != 0
+                              : dns_pending(ctx->dns) != 0)
+                return false;
+        }
+    }
     for (int i = 0; i < STEP_COUNT; i++)
         if ((ctx->steps & (1u << i)) && step_ops[i]->finish != NULL)
             step_ops[i]->finish(ctx);
+    if (ctx->auth != NULL)
+        check_auth_findings(ctx->auth, ctx);
     if (ctx->opts->intent != NULL)
         check_intent_apply(ctx, ctx->opts->intent);
     ctx->finished = true;
@@ -202,8 +249,9 @@ void
 check_run_all(struct check_ctx *ctx, unsigned mask)
 {
     check_run_start(ctx, mask);
-    dns_run(ctx->dns);
-    check_run_poll(ctx);
+    do
+        dns_run(ctx->dns);
+    while (!check_run_poll(ctx) && dns_pending(ctx->dns) > 0);
 }
 
 struct check_result *

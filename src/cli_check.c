@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "mailready/check_auth.h"
 #include "mailready/check_intent.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
@@ -21,7 +23,11 @@ struct check_args {
     bool since_last;
     const char *batch;          /* --batch FILE, or NULL */
     bool details;
+    unsigned wait_s;            /* --wait, 0: not given */
 };
+
+/* --wait alone: this many seconds at most. */
+#define CHECK_WAIT_DEFAULT 900
 
 /* --max-inflight when --batch is given without it. */
 #define CHECK_BATCH_INFLIGHT 200
@@ -50,6 +56,15 @@ static const struct cli_opt check_own[] = {
                    "not one line"),
     },
     {
+        .name = "--wait", .arg = CLI_ARG_UINT, .metavar = N_("[SECONDS]"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, wait_s),
+        .min = 1, .max = 86400, .value_optional = true,
+        .dflt = CHECK_WAIT_DEFAULT,
+        .help = N_("check again until the resolver sees what the\n"
+                   "name servers publish (default 900 s; exit 3\n"
+                   "when the time runs out)"),
+    },
+    {
         .name = "--max-inflight", .arg = CLI_ARG_UINT, .metavar = N_("N"),
         .dest = CLI_DEST_COMMON,
         .off = offsetof(struct cli_common, max_inflight),
@@ -70,6 +85,7 @@ static const struct cli_opt *const check_shared[] = {
     &cli_opt_json, &cli_opt_server_ip, &cli_opt_selector,
     &cli_opt_hostname, &cli_opt_dkim_key, CLI_OPTS_DNS, &cli_opt_lang,
     &cli_opt_state_dir, &cli_opt_dmarc_monitor_days,
+    &cli_opt_no_authoritative, &cli_opt_auth_port,
 };
 
 static const struct cli_cmd check_cmd = {
@@ -87,6 +103,62 @@ static const struct cli_cmd check_cmd = {
                    "not check.\n"),
 };
 
+static double
+mono_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --wait: check again until the resolver agrees with the name servers
+ * (and they with each other), at most wait_s seconds; a progress line on
+ * stderr when it is a terminal.  false when the time ran out. */
+static bool
+check_wait(struct check_ctx *ctx, struct dns *dns, unsigned wait_s)
+{
+    bool tty = isatty(STDERR_FILENO) == 1;
+    double end = mono_s() + wait_s;
+
+    while (!check_auth_settled(ctx->auth)) {
+        double left = end - mono_s();
+        unsigned long step = 10;
+        size_t nv;
+
+        if (left <= 0)
+            break;
+        /* Ask again soon after the shortest stale TTL runs out. */
+        for (int i = 0; i < STEP_COUNT; i++) {
+            const struct auth_view *v = check_auth_views(ctx->auth, i, &nv);
+
+            for (size_t k = 0; k < nv; k++)
+                if (v[k].resolver == AUTH_RES_STALE &&
+                    v[k].stale_for_max_s + 1 < step)
+                    step = v[k].stale_for_max_s + 1;
+        }
+        if (step < 1)
+            step = 1;
+        for (unsigned long t = 0; t < step && end - mono_s() > 0; t++) {
+            if (tty) {
+                fprintf(stderr, "\r\033[K");
+                fprintf(stderr, _("Waiting for your resolver to see what "
+                                  "the name servers publish: %.0f s "
+                                  "left"), end - mono_s());
+                fflush(stderr);
+            }
+            sleep(1);
+        }
+        dns_clear_cache(dns);
+        check_run_all(ctx, CHECK_ALL_STEPS);
+    }
+    if (tty) {
+        fprintf(stderr, "\r\033[K");
+        fflush(stderr);
+    }
+    return check_auth_settled(ctx->auth);
+}
+
 int
 cli_check(int argc, char **argv)
 {
@@ -98,7 +170,7 @@ cli_check(int argc, char **argv)
     struct dns *dns = NULL;
     struct state *old = NULL, *cur = NULL;
     bool save, since_last, can_save = true;
-    struct check_args ca = { false, false, NULL, false };
+    struct check_args ca = { false, false, NULL, false, 0 };
     struct cli_args pa = { .com = &com, .tg = &tg, .cmd = &ca };
     int r, ret = CLI_EXIT_ERROR;
 
@@ -115,6 +187,11 @@ cli_check(int argc, char **argv)
     }
     if (ca.batch == NULL && ca.details) {
         fprintf(stderr, _("mailready: --details goes with --batch\n"));
+        return CLI_EXIT_ERROR;
+    }
+    if (ca.wait_s > 0 && (ca.batch != NULL || com.no_auth)) {
+        fprintf(stderr, _("mailready: --wait needs one DOMAIN and the name "
+                          "servers (not --batch, not --no-authoritative)\n"));
         return CLI_EXIT_ERROR;
     }
     if (pa.nargs == 0 && ca.batch == NULL) {
@@ -160,6 +237,8 @@ cli_check(int argc, char **argv)
     opts.selectors = tg.sels;
     opts.n_selectors = tg.nsels;
     opts.datadir = i18n_datadir();
+    opts.authoritative = !com.no_auth;
+    opts.auth_port = com.auth_port;
 
     struct check_ctx ctx;
     struct check_intent intent;
@@ -174,6 +253,7 @@ cli_check(int argc, char **argv)
     struct journey_dmarc jd;
 
     check_run_all(&ctx, CHECK_ALL_STEPS);
+    bool wait_timeout = ca.wait_s > 0 && !check_wait(&ctx, dns, ca.wait_s);
     journey_dmarc_apply(&ctx, old, com.dmarc_monitor_days, now, &jd);
     status = check_run_status(&ctx);
     if (save || since_last) {
@@ -203,6 +283,12 @@ cli_check(int argc, char **argv)
     if (save && (!can_save || !cli_state_save(&com, cur)))
         status = check_status_worse(status, ST_ERROR);
     ret = check_status_exit(status);
+    if (wait_timeout) {
+        fprintf(stderr, _("mailready: after %u seconds your resolver still "
+                          "does not see what the name servers publish (see "
+                          "the report); giving up\n"), ca.wait_s);
+        ret = CLI_EXIT_ERROR;
+    }
     check_ctx_fini(&ctx);
     check_intent_fini(&intent);
 out:

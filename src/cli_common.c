@@ -47,6 +47,19 @@ hostname_ok(const char *v)
     return ok;
 }
 
+const struct cli_opt cli_opt_no_authoritative = {
+    .name = "--no-authoritative", .arg = CLI_ARG_FLAG,
+    .dest = CLI_DEST_COMMON, .off = offsetof(struct cli_common, no_auth),
+    .help = N_("do not ask the domain's own name servers\n"
+               "whether what you published has reached them"),
+};
+const struct cli_opt cli_opt_auth_port = {
+    .name = "--auth-port", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+    .dest = CLI_DEST_COMMON, .off = offsetof(struct cli_common, auth_port),
+    .min = 1, .max = 65535,
+    .help = N_("ask the name servers at port N, not 53\n"
+               "(tests and special setups)"),
+};
 const struct cli_opt cli_opt_json = {
     .name = "--json", .arg = CLI_ARG_FLAG, .dest = CLI_DEST_COMMON,
     .off = offsetof(struct cli_common, json),
@@ -354,6 +367,13 @@ cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
         }
         /* "--name VALUE": a next argument that is an option is not the
          * value ("--name=--x" gives one that starts with "--"). */
+        if (o->arg == CLI_ARG_UINT && o->value_optional && v == NULL &&
+            (i + 1 >= argc || argv[i + 1][0] == '\0' ||
+             strspn(argv[i + 1], "0123456789") != strlen(argv[i + 1]))) {
+            *(unsigned *)(void *)(dest_of(o, a) + o->off) =
+                (unsigned)o->dflt;
+            continue;
+        }
         if (o->arg != CLI_ARG_FLAG && v == NULL) {
             if (i + 1 >= argc ||
                 (strncmp(argv[i + 1], "--", 2) == 0 && argv[i + 1][2])) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mailready/check_auth.h"
 #include "mailready/present.h"
 #include "mailready/cli.h"
 #include "mailready/i18n.h"
@@ -109,6 +110,16 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
                 cli_print_wrapped(fp, t, 4, 78);
             free(t);
         }
+        size_t nv;
+        const struct auth_view *v = check_auth_views(ctx->auth, i, &nv);
+
+        for (size_t k = 0; k < nv; k++) {
+            char *t = present_propagation(&v[k]);
+
+            if (t != NULL)
+                cli_print_wrapped(fp, t, 4, 78);
+            free(t);
+        }
         for (size_t k = 0; k < res->findings.n; k++) {
             const struct finding *f = &res->findings.v[k];
             char *msg = present_finding_message(f);
@@ -187,6 +198,25 @@ cli_report_json(struct check_ctx *ctx, const char *ulabel,
         json_object_set_new(c, "findings",
                             cli_findings_json(&res->findings));
         json_object_set(c, "records", res->records);
+        size_t nv;
+        const struct auth_view *v = check_auth_views(ctx->auth, i, &nv);
+
+        /* The step's first name; a step reading several names (DKIM
+         * with several selectors) lists the others after it. */
+        /* Nothing to say when the answer is its own authority (a zone
+         * file, or an authoritative server asked as the resolver), or
+         * when no name server could be asked (the resolver failed, or
+         * the zone's servers could not be found). */
+        if (nv > 0 && !v[0].own_authority && v[0].nsrv > 0)
+            json_object_set_new(c, "propagation",
+                                check_auth_view_json(&v[0]));
+        if (nv > 1 && !v[0].own_authority && v[0].nsrv > 0) {
+            json_t *more = json_array();
+
+            for (size_t k = 1; k < nv; k++)
+                json_array_append_new(more, check_auth_view_json(&v[k]));
+            json_object_set_new(c, "propagation_more", more);
+        }
         json_array_append_new(checks, c);
     }
     json_object_set_new(root, "checks", checks);

@@ -41,7 +41,8 @@ static const struct cli_opt wizard_own[] = {
 static const struct cli_opt *const wizard_shared[] = {
     &cli_opt_server_ip, &cli_opt_hostname, &cli_opt_selector,
     CLI_OPTS_DNS, &cli_opt_state_dir, &cli_opt_lang,
-    &cli_opt_dmarc_monitor_days,
+    &cli_opt_dmarc_monitor_days, &cli_opt_no_authoritative,
+    &cli_opt_auth_port,
 };
 
 static const struct cli_cmd wizard_cmd = {

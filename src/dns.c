@@ -36,9 +36,10 @@
 #define NEVER DBL_MAX
 /* Shortest per-try timeout we give c-ares. */
 #define DNS_MIN_TRY_MS 50
-/* Channels, sockets per channel. */
+/* Channels to the resolver, sockets per channel; one channel more per
+ * server asked directly (dns_query_at()). */
 #define DNS_NCH 2
-#define DNS_MAX_SOCKS (DNS_NCH * ARES_GETSOCK_MAXNUM)
+#define DNS_MAX_SOCKS ((DNS_NCH + DNS_DIRECT_MAX) * ARES_GETSOCK_MAXNUM)
 
 struct waiter {
     dns_cb cb;
@@ -55,6 +56,7 @@ struct entry {
     char *key;                  /* canonical lower-case name, or NULL */
     char *name;                 /* canonical, case as first asked */
     uint16_t type;
+    int srv;                    /* 0: the resolver; i + 1: direct[i] */
     struct dns_answer *ans;     /* NULL while in flight */
     struct dns_answer *partial; /* zone CNAME chain waiting for live */
     struct waiter *waiters, **wtail;
@@ -99,6 +101,14 @@ struct force {
     enum dns_status status;
 };
 
+/* One server asked directly, recursion not desired. */
+struct direct {
+    char addr[INET6_ADDRSTRLEN];
+    unsigned port;
+    char *desc;                 /* "ADDR#PORT, direct" for the trace */
+    ares_channel ch;
+};
+
 struct dns {
     ares_channel ch;            /* UDP (truncated answers come back) */
     ares_channel tcp_ch;        /* TCP, after a truncated UDP answer */
@@ -132,7 +142,10 @@ struct dns {
     double qps_next;            /* ms: the next send allowed (--qps) */
     double t0;
     ares_socket_t socks[DNS_MAX_SOCKS];
-    int sock_ch[DNS_MAX_SOCKS];     /* 0: ch, 1: tcp_ch */
+    int sock_ch[DNS_MAX_SOCKS];     /* 0: ch, 1: tcp_ch, 2 + i:
+                                     * direct[i] */
+    struct direct direct[DNS_DIRECT_MAX];
+    size_t ndirect;
     int nsocks;
 };
 
@@ -464,7 +477,7 @@ ares_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
     }
     e->live = NULL;
     free(lv);
-    if (!tcp && abuf != NULL && alen > 0 && udp_truncated(abuf, alen)) {
+    if (e->srv == 0 && !tcp && abuf != NULL && alen > 0 && udp_truncated(abuf, alen)) {
         inflight_remove(d, e);
         live_send(d, e, e->name, true);
         return;
@@ -495,6 +508,8 @@ send_now(struct dns *d, struct entry *e, const char *name, bool tcp)
         entry_answer(d, e, a);
         return;
     }
+    if (e->srv > 0)
+        q[2] &= (unsigned char)~0x01;   /* RD off: the server's own data */
     if (d->run_end > 0 && now >= d->run_end) {
         struct dns_answer *a = dns_answer_new(name, e->type);
 
@@ -521,6 +536,11 @@ send_now(struct dns *d, struct entry *e, const char *name, bool tcp)
     if (d->run_end > 0 && e->deadline > d->run_end)
         e->deadline = d->run_end;
     inflight_add(d, e);
+    if (e->srv > 0) {
+        trace_query(d, e, name, d->direct[e->srv - 1].desc);
+        ares_send(d->direct[e->srv - 1].ch, q, (int)qlen, ares_cb, lv);
+        return;
+    }
     if (tcp && d->opts.trace != NULL) {
         char *via = xasprintf("%s, TCP", d->desc);
 
@@ -606,8 +626,10 @@ pump(struct dns *d)
 
 /* ---- resolving an entry ------------------------------------------------- */
 
-static void query(struct dns *d, const char *name, uint16_t type,
-                  dns_cb cb, void *arg, bool internal);
+static void query_srv(struct dns *d, int srv, const char *name,
+                      uint16_t type, dns_cb cb, void *arg, bool internal);
+#define query(d, name, type, cb, arg, internal) \
+    query_srv((d), 0, (name), (type), (cb), (arg), (internal))
 
 /* The live answer for the target of a zone CNAME chain arrived. */
 static void
@@ -651,6 +673,16 @@ resolve(struct dns *d, struct entry *e, const char *name)
     if (++d->nqueries > d->query_cap) {
         a->status = DNS_ERROR;
         entry_answer(d, e, a);
+        return;
+    }
+    if (e->srv > 0) {
+        /* A server asked directly: neither zones nor forced answers. */
+        if (d->opts.offline) {
+            entry_answer(d, e, a);      /* DNS_ERROR */
+            return;
+        }
+        dns_answer_free(a);
+        live_send(d, e, name, false);
         return;
     }
     fst = forced_status(d, e->key, e->type, &forced);
@@ -977,9 +1009,14 @@ dns_free(struct dns *d)
         ares_destroy(d->ch);
     if (d->have_tcp)
         ares_destroy(d->tcp_ch);
+    for (size_t i = 0; i < d->ndirect; i++) {
+        ares_destroy(d->direct[i].ch);
+        free(d->direct[i].desc);
+    }
     if (d->have_ch || d->have_tcp)
         ares_library_cleanup();
     d->have_ch = d->have_tcp = false;
+    d->ndirect = 0;
     cancel_all(d);
     for (e = d->all; e != NULL; e = next) {
         struct waiter *w, *wn;
@@ -1069,10 +1106,10 @@ name_too_long(const char *name)
 }
 
 static void
-query(struct dns *d, const char *name, uint16_t type, dns_cb cb, void *arg,
-      bool internal)
+query_srv(struct dns *d, int srv, const char *name, uint16_t type,
+          dns_cb cb, void *arg, bool internal)
 {
-    char key[DNS_NAME_BUF], canon[DNS_NAME_BUF];
+    char key[DNS_NAME_BUF + 64], canon[DNS_NAME_BUF];
     struct entry *e;
 
     if (d->cancelling) {
@@ -1102,6 +1139,7 @@ query(struct dns *d, const char *name, uint16_t type, dns_cb cb, void *arg,
         struct dns_answer *a;
 
         e = entry_new(d, NULL, type);
+        e->srv = srv;
         a = dns_answer_new(name ? name : "", type);
         if (name != NULL && name_too_long(name))
             dns_answer_finish(a, 3);        /* cannot exist: NXDOMAIN */
@@ -1115,12 +1153,20 @@ query(struct dns *d, const char *name, uint16_t type, dns_cb cb, void *arg,
         return;
     }
     dns_name_canon(canon, true, key, sizeof(key));
+    if (srv > 0) {
+        /* A space never appears in a canonical name (it is \032). */
+        size_t kl = strlen(key);
+
+        snprintf(key + kl, sizeof(key) - kl, " %s#%u",
+                 d->direct[srv - 1].addr, d->direct[srv - 1].port);
+    }
     e = table_find(d, key, type);
     if (e != NULL) {
         add_waiter(d, e, cb, arg, internal);
         return;
     }
     e = entry_new(d, key, type);
+    e->srv = srv;
     e->name = xstrdup(canon);
     add_waiter(d, e, cb, arg, internal);
     resolve(d, e, canon);
@@ -1131,6 +1177,113 @@ dns_query(struct dns *d, const char *name, uint16_t type, dns_cb cb,
           void *arg)
 {
     query(d, name, type, cb, arg, false);
+}
+
+/* The index + 1 of the channel to addr#port, made if new; 0 when addr is
+ * not an address or DNS_DIRECT_MAX channels exist already. */
+static int
+direct_find(struct dns *d, const char *addr, unsigned port)
+{
+    struct ares_addr_port_node node;
+    struct ares_options o;
+    char norm[INET6_ADDRSTRLEN];
+    struct direct *dr;
+
+    memset(&node, 0, sizeof(node));
+    if (addr == NULL || port == 0 || port > 65535)
+        return 0;
+    if (inet_pton(AF_INET, addr, &node.addr.addr4) == 1) {
+        node.family = AF_INET;
+        inet_ntop(AF_INET, &node.addr.addr4, norm, sizeof(norm));
+    } else if (inet_pton(AF_INET6, addr, &node.addr.addr6) == 1) {
+        node.family = AF_INET6;
+        inet_ntop(AF_INET6, &node.addr.addr6, norm, sizeof(norm));
+    } else {
+        return 0;
+    }
+    for (size_t i = 0; i < d->ndirect; i++)
+        if (d->direct[i].port == port && strcmp(d->direct[i].addr, norm) == 0)
+            return (int)i + 1;
+    if (d->ndirect >= DNS_DIRECT_MAX || !d->have_ch)
+        return 0;
+    dr = &d->direct[d->ndirect];
+    memset(&o, 0, sizeof(o));
+    /* Not IGNTC: c-ares asks again over TCP itself after TC. */
+    o.flags = ARES_FLAG_EDNS | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
+              ARES_FLAG_NOCHECKRESP | ARES_FLAG_STAYOPEN |
+              ARES_FLAG_NORECURSE;
+    o.ednspsz = DNS_EDNS_SIZE;
+    o.tries = 2;
+    o.timeout = (int)(d->timeout_ms / 3u);
+    if (o.timeout < DNS_MIN_TRY_MS)
+        o.timeout = DNS_MIN_TRY_MS;
+    if (ares_init_options(&dr->ch, &o, ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ |
+                          ARES_OPT_TRIES | ARES_OPT_TIMEOUTMS) !=
+        ARES_SUCCESS)
+        return 0;
+    node.udp_port = (int)port;
+    node.tcp_port = (int)port;
+    node.next = NULL;
+    if (ares_set_servers_ports(dr->ch, &node) != ARES_SUCCESS) {
+        ares_destroy(dr->ch);
+        return 0;
+    }
+    snprintf(dr->addr, sizeof(dr->addr), "%s", norm);
+    dr->port = port;
+    dr->desc = xasprintf("%s#%u, direct", norm, port);
+    d->ndirect++;
+    return (int)d->ndirect;
+}
+
+void
+dns_query_at(struct dns *d, const char *addr, unsigned port,
+             const char *name, uint16_t type, dns_cb cb, void *arg)
+{
+    int srv = d->cancelling ? 0 : direct_find(d, addr, port);
+
+    if (srv == 0 && !d->cancelling) {
+        /* Answered DNS_ERROR, never sent: an entry of its own. */
+        struct entry *e = entry_new(d, NULL, type);
+
+        add_waiter(d, e, cb, arg, false);
+        entry_answer(d, e, dns_answer_new(name ? name : "", type));
+        return;
+    }
+    query_srv(d, srv, name, type, cb, arg, false);
+}
+
+void
+dns_override(struct dns *d, const struct dns_answer *a)
+{
+    char key[DNS_NAME_BUF];
+    struct entry *e;
+    struct dns_answer *c;
+
+    if (!dns_name_canon(a->qname, true, key, sizeof(key)))
+        return;
+    e = table_find(d, key, a->qtype);
+    if (e != NULL) {
+        if (e->ans == NULL)
+            return;             /* in flight: its waiters get that */
+        table_remove(d, e);     /* stays on d->all: answers stay valid */
+    }
+    c = dns_answer_new(a->qname, a->qtype);
+    for (size_t i = 0; i < a->nrr; i++)
+        dns_rr_copy(dns_answer_add(c), &a->rr[i]);
+    dns_answer_finish(c, a->status == DNS_NXDOMAIN ? 3 : 0);
+    if (a->status != DNS_OK && a->status != DNS_NODATA &&
+        a->status != DNS_NXDOMAIN)
+        c->status = a->status;
+    c->aa = a->aa;
+    c->has_soa = a->has_soa;
+    c->soa_ttl = a->soa_ttl;
+    c->soa_minimum = a->soa_minimum;
+    c->soa_serial = a->soa_serial;
+    e = entry_new(d, key, a->qtype);
+    e->name = xstrdup(c->qname);
+    e->pinned = true;
+    e->ans = c;
+    c->elapsed_ms = 0;
 }
 
 size_t
@@ -1193,13 +1346,23 @@ dns_stats_get(const struct dns *d, struct dns_stats *st)
 static ares_channel
 channel_of(struct dns *d, int c)
 {
+    if (c >= DNS_NCH)
+        return d->direct[c - DNS_NCH].ch;
     return c == 0 ? d->ch : d->tcp_ch;
 }
 
 static bool
 have_channel(const struct dns *d, int c)
 {
+    if (c >= DNS_NCH)
+        return (size_t)(c - DNS_NCH) < d->ndirect;
     return c == 0 ? d->have_ch : d->have_tcp;
+}
+
+static int
+nchannels(const struct dns *d)
+{
+    return DNS_NCH + (int)d->ndirect;
 }
 
 int
@@ -1210,7 +1373,7 @@ dns_pollfds(struct dns *d, struct pollfd *fds, int max)
     d->nsocks = 0;
     if (d->cancelling)
         return 0;
-    for (int c = 0; c < DNS_NCH; c++) {
+    for (int c = 0; c < nchannels(d); c++) {
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
         unsigned bits;
 
@@ -1262,7 +1425,7 @@ dns_timeout_ms(struct dns *d, int max_ms)
             t = d->run_end - now;
     }
     /* c-ares may still run queries our deadline already answered. */
-    for (int c = 0; c < DNS_NCH; c++) {
+    for (int c = 0; c < nchannels(d); c++) {
         double at;
 
         if (!have_channel(d, c) ||
@@ -1328,7 +1491,7 @@ dns_process(struct dns *d, const struct pollfd *fds, int nfds)
         ares_process_fd(channel_of(d, c), r, w);
     }
     /* Time-outs and retries of both channels. */
-    for (int c = 0; c < DNS_NCH; c++)
+    for (int c = 0; c < nchannels(d); c++)
         if (have_channel(d, c))
             ares_process_fd(channel_of(d, c), ARES_SOCKET_BAD,
                             ARES_SOCKET_BAD);

@@ -544,7 +544,7 @@ dns_parse(const unsigned char *pkt, size_t len, const char *qname,
 {
     struct dns_answer *a;
     char qbuf[DNS_NAME_BUF] = "";
-    uint16_t flags, qd, an, qt = 0;
+    uint16_t flags, qd, an, ns, qt = 0;
     size_t off = 12;
 
     if (pkt == NULL || len < 12) {
@@ -555,6 +555,7 @@ dns_parse(const unsigned char *pkt, size_t len, const char *qname,
     flags = get16(pkt + 2);
     qd = get16(pkt + 4);
     an = get16(pkt + 6);
+    ns = get16(pkt + 8);
     if (qd == 1) {
         if (!dns_name_read(pkt, len, &off, qbuf, sizeof(qbuf)) ||
             off + 4 > len)
@@ -565,6 +566,7 @@ dns_parse(const unsigned char *pkt, size_t len, const char *qname,
     }
     a = dns_answer_new(qname ? qname : qbuf, qtype ? qtype : qt);
     a->ad = (flags & 0x0020) != 0;
+    a->aa = (flags & 0x0400) != 0;
     if (!(flags & 0x8000) || qd > 1 || (qd == 0 && qname == NULL) ||
         (flags >> 11 & 0xf) != 0 || an > ANSWER_MAX_RR) {
         answer_unusable(a, DNS_MALFORMED);
@@ -586,6 +588,22 @@ dns_parse(const unsigned char *pkt, size_t len, const char *qname,
             return a;
         }
         *dns_answer_add(a) = rr;
+    }
+    /* The authority section, for the zone's SOA only (negative TTL,
+     * serial): a record that cannot be read ends the search, never the
+     * answer. */
+    for (unsigned i = 0; i < ns && i < ANSWER_MAX_RR; i++) {
+        struct dns_rr rr;
+
+        if (!dns_rr_read(pkt, len, &off, &rr))
+            break;
+        if (rr.type == DNS_T_SOA && !a->has_soa) {
+            a->has_soa = true;
+            a->soa_ttl = rr.ttl;
+            a->soa_minimum = rr.u.soa.minimum;
+            a->soa_serial = rr.u.soa.serial;
+        }
+        dns_rr_fini(&rr);
     }
     dns_answer_finish(a, flags & 0xf);
     return a;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "mailready/check_auth.h"
 #include "mailready/i18n.h"
 #include "mailready/plan.h"
 #include "mailready/present.h"
@@ -420,4 +421,98 @@ present_width(const char *s, size_t len)
         i += n;
     }
     return cols;
+}
+
+char *
+present_duration(unsigned long s)
+{
+    if (s < 120)
+        return xasprintf(P_("%lu second", "%lu seconds", s), s);
+    return xasprintf(P_("%lu minute", "%lu minutes", (s + 59) / 60),
+                     (s + 59) / 60);
+}
+
+static const char *
+srv_status_word(enum auth_srv_status s)
+{
+    switch (s) {
+    case AUTH_SRV_SAME:
+        return _("has the current answer");
+    case AUTH_SRV_DIFFERENT:
+        return _("has a different answer");
+    case AUTH_SRV_MISSING:
+        return _("does not have the record yet");
+    case AUTH_SRV_REFUSED:
+        return _("refuses to answer");
+    case AUTH_SRV_LAME:
+        return _("answers without authority");
+    case AUTH_SRV_UNREACHABLE:
+    default:
+        return _("did not answer");
+    }
+}
+
+char *
+present_propagation(const struct auth_view *v)
+{
+    struct strbuf sb = STRBUF_INIT;
+    bool has = v->ref_ans != NULL &&
+               (v->ref_ans->status == DNS_OK ||
+                dns_answer_next(v->ref_ans, DNS_T_CNAME, NULL) != NULL);
+    char *dur = present_duration(v->stale_for_max_s);
+    size_t n = v->nsrv;
+
+    if (v->own_authority || n == 0) {
+        free(dur);
+        return NULL;
+    }
+    if (v->disagree && v->n_published > 0)
+        strbuf_addf(&sb, P_("Published on %1$zu of %2$zu name server; the "
+                            "others do not have it yet.",
+                            "Published on %1$zu of %2$zu name servers; the "
+                            "others do not have it yet.", n),
+                    v->n_published, n);
+    else if (v->disagree)
+        strbuf_adds(&sb, _("The name servers do not agree yet."));
+    else if (v->ref_ans == NULL)
+        strbuf_adds(&sb, _("No name server gave a usable answer."));
+    else if (v->resolver == AUTH_RES_STALE && has)
+        strbuf_addf(&sb, P_("Published on the name server; this machine's "
+                            "resolver still caches the old answer for up "
+                            "to %1$s.",
+                            "Published on all %2$zu name servers; this "
+                            "machine's resolver still caches the old "
+                            "answer for up to %1$s.", n), dur, n);
+    else if (v->resolver == AUTH_RES_STALE)
+        strbuf_addf(&sb, P_("Removed from the name server; this machine's "
+                            "resolver still caches the old record for up "
+                            "to %1$s.",
+                            "Removed from all %2$zu name servers; this "
+                            "machine's resolver still caches the old "
+                            "record for up to %1$s.", n), dur, n);
+    else if (has)
+        strbuf_addf(&sb, P_("Published on the name server; this machine's "
+                            "resolver sees it too.",
+                            "Published on all %zu name servers; this "
+                            "machine's resolver sees it too.", n), n);
+    else
+        strbuf_addf(&sb, P_("Not published on the name server.",
+                            "Not published on any of the %zu name "
+                            "servers.", n), n);
+    for (size_t k = 0; k < n; k++) {
+        const struct auth_server *s = &v->srv[k];
+
+        if (s->status == AUTH_SRV_SAME && !v->disagree)
+            continue;
+        strbuf_adds(&sb, "\n");
+        if (s->has_serial)
+            strbuf_addf(&sb, _("%1$s (%2$s, serial %3$lu): %4$s"), s->name,
+                        s->addr, (unsigned long)s->serial,
+                        srv_status_word(s->status));
+        else
+            strbuf_addf(&sb, _("%1$s (%2$s): %3$s"), s->name, s->addr,
+                        srv_status_word(s->status));
+    }
+    free(dur);
+    return strbuf_detach(&sb);
 }

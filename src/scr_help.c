@@ -36,6 +36,19 @@ help_enter(struct tui *t)
     t->help_text = NULL;
     if (i18n_help_load(topic_of(t->help_return), &text) == RC_OK)
         t->help_text = text;
+    /* Every step publishes records: why a change takes time to show. */
+    if (t->help_text != NULL && t->help_return >= SCR_MX &&
+        t->help_return <= SCR_PTR) {
+        char *more = NULL;
+
+        if (i18n_help_load("propagation", &more) == RC_OK) {
+            char *all = xasprintf("%s\n\n%s", t->help_text, more);
+
+            free(t->help_text);
+            t->help_text = all;
+            free(more);
+        }
+    }
 }
 
 static void

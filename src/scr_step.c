@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailready/check_auth.h"
 #include "mailready/dns.h"
 #include "mailready/export.h"
 #include "mailready/gen.h"
@@ -17,6 +18,47 @@ scr_step_intro(struct tw_doc *d, const char *text)
 {
     tw_text(d, TS_NORMAL, 0, text);
     tw_blank(d);
+}
+
+/* What the name servers publish beside what was found, and the wait. */
+static void
+scr_step_propagation(const struct tui *t, struct tw_doc *d,
+                     enum check_step step)
+{
+    size_t n = 0;
+    const struct auth_view *v = t->have_ctx
+        ? check_auth_views(t->ctx.auth, step, &n) : NULL;
+    unsigned long stale = 0;
+    bool settled = tui_step_settled(t, step, &stale);
+
+    for (size_t k = 0; k < n; k++) {
+        char *all = present_propagation(&v[k]);
+        const char *txt = all;
+
+        while (txt != NULL) {
+            const char *nl = strchr(txt, '\n');
+            char *line = xstrndup(txt, nl != NULL ? (size_t)(nl - txt)
+                                                  : strlen(txt));
+
+            tw_text(d, TS_INFO, 2, line);
+            free(line);
+            txt = nl != NULL ? nl + 1 : NULL;
+        }
+        free(all);
+    }
+    if (t->waiting && t->wait_step == step) {
+        double left = t->wait_end - tui_now();
+        char *m = xasprintf(_("Waiting until this machine's resolver sees "
+                              "it: %.0f s left at most. Press a to stop."),
+                            left > 0 ? left : 0);
+
+        tw_text(d, TS_BOLD, 2, m);
+        free(m);
+    } else if (!settled) {
+        tw_text(d, TS_DIM, 2, _("Press a to wait here until this machine's "
+                                "resolver sees it, or r to check again "
+                                "now."));
+    }
 }
 
 void
@@ -79,6 +121,7 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
         }
         free(all);
     }
+    scr_step_propagation(t, d, step);
     if (res->findings.n > 0) {
         tw_blank(d);
         tw_text(d, TS_BOLD, 0, _("What this means:"));

@@ -22,6 +22,8 @@
 
 /* How often the spinner turns while a check runs, in ms. */
 #define TUI_TICK_MS 120
+/* The longest the wait key waits (a TTL of a day is not waited out). */
+#define TUI_WAIT_MAX_S 900
 #define TUI_MAX_FDS 64
 /* Smallest terminal we draw into. */
 #define TUI_MIN_ROWS 10
@@ -84,6 +86,12 @@ static const struct tui_keydef keydefs[] = {
       N_("re-check"),
       N_("Check DNS again, for example after you published a record "
          "or when a server did not answer."), true },
+    { ACT_WAIT, 'a', TK_FN(KEY_F(8)), 0, "a", "F8",
+      /* TRANSLATORS: ≤10 columns */
+      N_("wait"),
+      N_("Wait on this step until this machine's resolver sees what your "
+         "name servers publish: it checks again as the cached answer "
+         "expires, with a countdown; press a again to stop."), false },
     { ACT_HELP, '?', TK_FN(KEY_F(1)), 'h', "?", "F1",
       /* TRANSLATORS: ≤10 columns */
       N_("help"),
@@ -688,6 +696,18 @@ apply(struct tui *t, unsigned act)
         if (t->cur == SCR_HELP && screens[SCR_HELP]->enter != NULL)
             screens[SCR_HELP]->enter(t);
     }
+    if (act & ACT_WAIT) {
+        if (t->waiting) {
+            t->waiting = false;
+            tui_notice(t, _("Stopped waiting."));
+        } else if (t->cur >= SCR_MX && t->cur <= SCR_PTR &&
+                   t->domain != NULL) {
+            t->waiting = true;
+            t->wait_step = (enum check_step)(t->cur - SCR_MX);
+            t->wait_end = tui_now() + TUI_WAIT_MAX_S;
+            t->wait_next = tui_now();
+        }
+    }
     if ((act & ACT_RECHECK) && t->running)
         tui_notice(t, _("Already checking: the results come in a "
                         "moment."));
@@ -944,6 +964,8 @@ tui_run(struct tui *t)
             if (timeout < 0 || vt < timeout)
                 timeout = vt;
         }
+        if (t->waiting && (timeout < 0 || timeout > 1000))
+            timeout = 1000;     /* the countdown */
         int pr = poll(fds, (nfds_t)nfds, timeout);
         if (pr < 0 && errno != EINTR)
             die("poll: %s", strerror(errno));
@@ -978,6 +1000,30 @@ tui_run(struct tui *t)
             if (dns_pending(t->sv.dns) == 0)
                 scr_verify_ops.on_result(t);
             t->tick++;
+            dirty = true;
+        }
+        if (t->waiting && !t->running) {
+            double now = tui_now();
+            unsigned long stale = 0;
+
+            if (t->checked && t->dns_err == NULL &&
+                tui_step_settled(t, t->wait_step, &stale)) {
+                t->waiting = false;
+                tui_notice(t, _("This machine's resolver now sees what "
+                                "your name servers publish."));
+            } else if (now >= t->wait_end) {
+                t->waiting = false;
+                tui_notice(t, _("Stopped waiting: the resolver still has "
+                                "the old answer. Press r to check again "
+                                "later."));
+            } else if (now >= t->wait_next) {
+                /* Soon after the cached answer runs out, at least every
+                 * 10 s, never more than once a second. */
+                double step = stale + 1 < 10 ? (double)stale + 1 : 10;
+
+                t->wait_next = now + (step < 1 ? 1 : step);
+                tui_recheck(t);
+            }
             dirty = true;
         }
         if (fds[1].revents & POLLIN) {

@@ -12,6 +12,7 @@
 #include "mailready/i18n.h"
 #include "mailready/net.h"
 #include "mailready/present.h"
+#include "mailready/check_auth.h"
 #include "mailready/tui.h"
 #include "mailready/util.h"
 
@@ -68,6 +69,8 @@ check_opts_build(struct tui *t)
     t->opts.n_selectors = ns;
     t->opts.hostname = a->hostname;
     t->opts.datadir = i18n_datadir();
+    t->opts.authoritative = !t->com->no_auth;
+    t->opts.auth_port = t->com->auth_port;
     if (t->have_intent)
         check_intent_fini(&t->intent);
     check_intent_build(&t->intent, t->domain, a, t->presets);
@@ -292,6 +295,38 @@ tui_run_drop(struct tui *t)
         t->have_ctx = false;
     }
     t->running = false;
+}
+
+bool
+tui_step_settled(const struct tui *t, enum check_step step,
+                 unsigned long *stale_s)
+{
+    size_t n;
+    const struct auth_view *v;
+    bool settled = true;
+
+    if (stale_s != NULL)
+        *stale_s = 0;
+    if (!t->have_ctx || t->ctx.auth == NULL)
+        return true;
+    v = check_auth_views(t->ctx.auth, step, &n);
+    for (size_t k = 0; k < n; k++) {
+        if (v[k].resolver == AUTH_RES_STALE || v[k].disagree)
+            settled = false;
+        if (stale_s != NULL && v[k].resolver == AUTH_RES_STALE &&
+            v[k].stale_for_max_s > *stale_s)
+            *stale_s = v[k].stale_for_max_s;
+    }
+    return settled;
+}
+
+double
+tui_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void

@@ -138,11 +138,14 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--timeout", default="5")
     ap.add_argument("--keep", help="directory for the traces and JSON")
+    ap.add_argument("--arg", action="append", default=[],
+                    help="one more argument for check (repeatable)")
     ap.add_argument("domain")
     a = ap.parse_args()
 
     cmd = [a.mailready, "check", a.domain, "--resolver", a.resolver,
            "--trace", "--json", "--timeout", a.timeout]
+    cmd += a.arg
     print("bench: %s" % " ".join(cmd))
     walls, depths, paths, problems = [], [], [], []
     for i in range(a.runs):

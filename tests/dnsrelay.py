@@ -27,6 +27,9 @@ answer stays truncated, so the client retries over TCP through the relay).
                       over UDP and TCP, TC=1 and only the first answer
                       record (hostile: part of a record set)
 --blackhole           never answer anything (no upstream needed)
+--clear-aa            clear the AA bit of every answer: the relay then
+                      looks like a caching resolver (the bench of the
+                      authoritative view)
 --stats FILE          keep FILE up to date with "queries N" (received),
                       "outstanding N" (received, not yet answered or
                       dropped) and "max_outstanding N" (the most at once)
@@ -75,6 +78,7 @@ class Relay:
     def __init__(self, args):
         self.args = args
         self.delay = args.delay_ms / 1000.0
+        self.clear_aa = getattr(args, "clear_aa", False)
         self.tcp_delay = args.tcp_delay_ms / 1000.0
         self.log = open(args.log, "a", buffering=1) if args.log else None
         self.t0 = time.monotonic()
@@ -188,6 +192,12 @@ class Relay:
                 self.note("truncate-failed", "%s: %s" % (what, e))
                 return None
         self.note("answered" if action == "forward" else action, what)
+        return self.post(resp)
+
+    def post(self, resp):
+        """--clear-aa: the answer as a cache would give it (AA off)."""
+        if self.clear_aa and resp is not None and len(resp) > 2:
+            resp = resp[:2] + bytes([resp[2] & ~0x04]) + resp[3:]
         return resp
 
     async def open_upstream(self):
@@ -264,7 +274,7 @@ class Relay:
             if resp is None:
                 self.note("upstream-failed", "%s: time-out" % what)
             else:
-                transport.sendto(resp, addr)
+                transport.sendto(self.post(resp), addr)
                 self.note("answered", what)
 
         def go():
@@ -362,7 +372,7 @@ def udp_plain_loop(relay, usock):
                     # the other thread) while sendto() runs.
                     relay.end()
                     try:
-                        usock.sendto(w[0] + resp[2:], w[1])
+                        usock.sendto(relay.post(w[0] + resp[2:]), w[1])
                     except OSError:
                         pass
     up.close()
@@ -500,6 +510,7 @@ def main():
     ap.add_argument("--tc-empty", type=rule, action="append", default=[])
     ap.add_argument("--tc-partial", type=rule, action="append", default=[])
     ap.add_argument("--blackhole", action="store_true")
+    ap.add_argument("--clear-aa", action="store_true")
     ap.add_argument("--log")
     ap.add_argument("--stats")
     args = ap.parse_args()

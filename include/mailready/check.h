@@ -29,6 +29,7 @@ enum check_step {
 };
 
 struct check_intent;
+struct check_auth;
 
 struct check_opts {
     const char *domain;                 /* A-label, normalised */
@@ -41,6 +42,9 @@ struct check_opts {
     const char *datadir;                /* data files (selectors, presets) */
     const struct check_intent *intent;  /* the admin's declared setup
                                          * (check_intent.h), or NULL */
+    bool authoritative;                 /* ask the zone's own name
+                                         * servers too (check_auth.h) */
+    unsigned auth_port;                 /* their port; 0: 53 */
 };
 
 struct check_result {
@@ -61,6 +65,10 @@ struct check_ctx {
     void *state[STEP_COUNT];            /* private to each step */
     unsigned steps;                     /* mask of steps in this run */
     bool finished;
+    struct check_auth *auth;            /* the authoritative view when
+                                         * opts->authoritative, else
+                                         * NULL; owned */
+    bool auth_evaluated;
     bool grp_only;                      /* check_run_poll() waits for
                                          * this run's queries only (a
                                          * batch); else for every query

@@ -41,6 +41,8 @@ struct cli_common {
     unsigned dmarc_monitor_days;    /* 0: JOURNEY_DMARC_DAYS (journey.h) */
     unsigned max_inflight;      /* struct dns_opts.max_inflight; 0: none */
     unsigned qps;               /* struct dns_opts.qps; 0: none */
+    bool no_auth;               /* --no-authoritative */
+    unsigned auth_port;         /* --auth-port; 0: 53 */
 };
 
 void cli_common_init(struct cli_common *c);
@@ -112,6 +114,10 @@ struct cli_opt {
                                  * into the char[CLI_NAME_BUF] at host_buf
                                  * in dest, and the field points there */
     size_t host_buf;
+    bool value_optional;        /* CLI_ARG_UINT: "--name" alone stores
+                                 * dflt; "--name N" takes a next argument
+                                 * made of digits only, "--name=N" any */
+    unsigned long dflt;
 };
 
 struct cli_cmd {
@@ -154,6 +160,7 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
 void cli_help(FILE *fp, const struct cli_cmd *cmd);
 
 /* The shared options (cli_common.c). */
+extern const struct cli_opt cli_opt_no_authoritative, cli_opt_auth_port;
 extern const struct cli_opt cli_opt_json, cli_opt_resolver,
     cli_opt_zone_file, cli_opt_timeout, cli_opt_deadline, cli_opt_trace,
     cli_opt_no_network, cli_opt_lang, cli_opt_state_dir, cli_opt_server_ip,

@@ -119,6 +119,13 @@ struct dns_answer {
     struct dns_rr *rr;      /* answer section, all types, wire order */
     size_t nrr;
     bool ad;                /* AD flag of the response */
+    bool aa;                /* AA flag: the server answered with
+                             * authority (a cache never sets it) */
+    bool has_soa;           /* a SOA in the authority section (the
+                             * zone's, in a negative answer): */
+    uint32_t soa_ttl;       /* its TTL (what is left of it in a cache) */
+    uint32_t soa_minimum;   /* its MINIMUM field */
+    uint32_t soa_serial;    /* its SERIAL */
     bool from_zone;         /* answered from a zone file or zone text */
     double elapsed_ms;
 };
@@ -197,6 +204,24 @@ void dns_force_status(struct dns *d, const char *name, uint16_t type,
  * bytes in wire form cannot exist and is answered DNS_NXDOMAIN. */
 void dns_query(struct dns *d, const char *name, uint16_t type,
                dns_cb cb, void *arg);
+
+/* Ask name/type of one server directly, recursion not desired: addr is
+ * an IPv4 or IPv6 literal, port its port.  Everything else as for
+ * dns_query() (merged, cached until dns_clear_cache(), groups, deadline,
+ * cancellation); zone files and forced answers are not consulted.  The
+ * answer carries the AA flag and the SOA of the authority section; no
+ * answer in time is DNS_TIMEOUT.  At most DNS_DIRECT_MAX distinct
+ * addr/port pairs per struct dns: queries to more are answered
+ * DNS_ERROR, as is a malformed address. */
+#define DNS_DIRECT_MAX 8
+void dns_query_at(struct dns *d, const char *addr, unsigned port,
+                  const char *name, uint16_t type, dns_cb cb, void *arg);
+
+/* Replace the cached answer of a->qname/a->qtype by a copy of a (the
+ * check runner: the verdict of a step follows what the authoritative
+ * servers publish when a cache still has the old answer).  Answers
+ * handed out before stay valid until dns_free(). */
+void dns_override(struct dns *d, const struct dns_answer *a);
 
 /* Number of queries whose callbacks have not run yet. */
 size_t dns_pending(const struct dns *d);

@@ -46,6 +46,17 @@ bool present_color(FILE *fp);
  * caller frees. */
 char *present_record_text(const json_t *r);
 
+/* What the authoritative view says of one name, translated and
+ * visible-safe: the first line a sentence ("Published on both name
+ * servers; this machine's resolver still caches the old answer for up
+ * to 42 min."), then one line per server that does not give the
+ * reference answer.  NULL when there is nothing to say (a zone file, an
+ * authoritative resolver, no server found).  Caller frees. */
+struct auth_view;
+char *present_propagation(const struct auth_view *v);
+/* "42 min" / "30 s": how long at most, for the sentences above. */
+char *present_duration(unsigned long s);
+
 /* Translated word for a status: "OK", "warnings", "problems found",
  * "could not check". */
 const char *present_status_word(enum check_status st);

@@ -136,7 +136,10 @@ enum {
     ACT_CHANGES = 1 << 9,       /* show what changed since last time */
     ACT_COPY = 1 << 10,         /* print the screen unwrapped, to copy */
     ACT_STEPS = 1 << 11,        /* open (or close) the step list */
-    ACT_GOTO = 1 << 12          /* go to the screen in t->goto_scr */
+    ACT_GOTO = 1 << 12,         /* go to the screen in t->goto_scr */
+    ACT_WAIT = 1 << 13          /* wait on this step until the resolver
+                                 * sees what the name servers publish
+                                 * (again: stop waiting) */
 };
 
 /* ---- screens ---------------------------------------------------------- */
@@ -265,6 +268,10 @@ struct tui {
     bool stale;                 /* answers changed since the run began */
     time_t checked_at;
     char *dns_err;              /* why the resolver could not be made */
+    bool waiting;               /* ACT_WAIT: checking again until the
+                                 * resolver agrees on wait_step */
+    enum check_step wait_step;
+    double wait_end, wait_next; /* monotonic seconds */
 
     /* the state store: answers and each step's last result */
     struct state *st;           /* never NULL: an empty state until a
@@ -315,6 +322,13 @@ struct tui {
 void tui_recheck(struct tui *t);
 /* The state of a step now: running, not checked, or the run's status. */
 bool tui_step_known(const struct tui *t, enum check_step step);
+/* true when the resolver agrees with the name servers on every name of
+ * step (or nothing could be compared); *stale_s (may be NULL) gets the
+ * longest time the resolver may keep an old answer. */
+bool tui_step_settled(const struct tui *t, enum check_step step,
+                      unsigned long *stale_s);
+/* Monotonic seconds, for the wait's countdown. */
+double tui_now(void);
 enum check_status tui_step_status(const struct tui *t, enum check_step step);
 const struct check_result *tui_result(const struct tui *t,
                                       enum check_step step);

@@ -1,0 +1,838 @@
+/* check_auth.c - the authoritative view (check_auth.h): the zone's own
+ * name servers asked directly, compared with each other and with the
+ * resolver. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailready/check_auth.h"
+#include "mailready/dns_parse.h"
+#include "mailready/i18n.h"
+#include "mailready/strbuf.h"
+#include "mailready/util.h"
+
+/* Bounds: a hostile zone cannot make us ask forever. */
+#define AUTH_MAX_VIEWS 8
+#define AUTH_MAX_SUFFIX 8       /* NS questions per name */
+#define AUTH_MAX_HOSTS 6        /* NS hosts per zone */
+#define AUTH_MAX_ZONES 4
+
+enum qkind { Q_RES, Q_NS, Q_ADDR, Q_SOA, Q_DIRECT };
+
+struct zsrv {
+    char *host;
+    char addr[INET6_ADDRSTRLEN];
+    const struct dns_answer *soa;
+};
+
+struct zone {
+    char *name;
+    char *hosts[AUTH_MAX_HOSTS];
+    size_t nhosts;
+    const struct dns_answer *addr[AUTH_MAX_HOSTS][2];   /* A, AAAA */
+    struct zsrv srv[DNS_DIRECT_MAX];
+    size_t nsrv;
+};
+
+struct nsq {
+    char *name;
+    const struct dns_answer *ans;
+};
+
+/* One query's destination. */
+struct qarg {
+    struct check_auth *a;
+    enum qkind kind;
+    size_t i, j;                /* view/suffix/zone, host/server */
+    int fam;
+    struct qarg *next;
+};
+
+struct check_auth {
+    struct check_ctx *ctx;
+    unsigned mask;
+    unsigned port;
+    struct auth_view v[AUTH_MAX_VIEWS];
+    size_t nv;
+    struct nsq nq[AUTH_MAX_VIEWS * AUTH_MAX_SUFFIX];
+    size_t nnq;
+    struct zone z[AUTH_MAX_ZONES];
+    size_t nz;
+    size_t pending;
+    int phase;
+    bool cancelled;
+    struct qarg *args;
+};
+
+static void auth_cb(void *arg, const struct dns_answer *ans);
+
+static void
+ask(struct check_auth *a, enum qkind k, size_t i, size_t j, int fam,
+    const char *addr, const char *name, uint16_t type)
+{
+    struct qarg *q = xcalloc(1, sizeof(*q));
+
+    q->a = a;
+    q->kind = k;
+    q->i = i;
+    q->j = j;
+    q->fam = fam;
+    q->next = a->args;
+    a->args = q;
+    a->pending++;
+    if (addr != NULL)
+        dns_query_at(a->ctx->dns, addr, a->port, name, type, auth_cb, q);
+    else
+        dns_query(a->ctx->dns, name, type, auth_cb, q);
+}
+
+static void
+view_add(struct check_auth *a, enum check_step step, const char *name,
+         uint16_t type)
+{
+    char canon[DNS_NAME_BUF];
+    struct auth_view *v;
+
+    if (a->nv >= AUTH_MAX_VIEWS || !(a->mask & (1u << step)) ||
+        !dns_name_canon(name, true, canon, sizeof(canon)) ||
+        canon[0] == '\0')
+        return;
+    v = &a->v[a->nv++];
+    memset(v, 0, sizeof(*v));
+    v->step = step;
+    v->name = xstrdup(canon);
+    v->type = type;
+    v->resolver = AUTH_RES_UNKNOWN;
+}
+
+struct check_auth *
+check_auth_new(struct check_ctx *ctx, unsigned mask, unsigned port)
+{
+    struct check_auth *a = xcalloc(1, sizeof(*a));
+    const struct check_opts *o = ctx->opts;
+
+    a->ctx = ctx;
+    a->mask = mask;
+    a->port = port ? port : 53;
+    if (o->domain == NULL)
+        return a;
+    view_add(a, STEP_MX, o->domain, DNS_T_MX);
+    view_add(a, STEP_SPF, o->domain, DNS_T_TXT);
+    for (size_t i = 0; i < o->n_selectors && i < 4; i++) {
+        char *n = xasprintf("%s._domainkey.%s", o->selectors[i], o->domain);
+
+        view_add(a, STEP_DKIM, n, DNS_T_TXT);
+        free(n);
+    }
+    {
+        char *n = xasprintf("_dmarc.%s", o->domain);
+
+        view_add(a, STEP_DMARC, n, DNS_T_TXT);
+        free(n);
+    }
+    return a;
+}
+
+void
+check_auth_free(struct check_auth *a)
+{
+    struct qarg *q, *next;
+
+    if (a == NULL)
+        return;
+    for (q = a->args; q != NULL; q = next) {
+        next = q->next;
+        free(q);
+    }
+    for (size_t i = 0; i < a->nv; i++) {
+        for (size_t k = 0; k < a->v[i].nsrv; k++) {
+            free(a->v[i].srv[k].name);
+            free(a->v[i].srv[k].addr);
+        }
+        free(a->v[i].srv);
+        free(a->v[i].name);
+        free(a->v[i].zone);
+    }
+    for (size_t i = 0; i < a->nnq; i++)
+        free(a->nq[i].name);
+    for (size_t i = 0; i < a->nz; i++) {
+        free(a->z[i].name);
+        for (size_t k = 0; k < a->z[i].nhosts; k++)
+            free(a->z[i].hosts[k]);
+        for (size_t k = 0; k < a->z[i].nsrv; k++)
+            free(a->z[i].srv[k].host);
+    }
+    free(a);
+}
+
+/* Number of labels of a canonical name ("" is 0); escaped dots are not
+ * label ends. */
+static size_t
+nlabels(const char *n)
+{
+    size_t k = n[0] != '\0';
+
+    for (const char *p = n; *p != '\0'; p++) {
+        if (p[0] == '\\' && p[1] != '\0')
+            p++;
+        else if (*p == '.')
+            k++;
+    }
+    return k;
+}
+
+/* The name after the first label, or NULL at the last one. */
+static const char *
+parent_of(const char *n)
+{
+    for (const char *p = n; *p != '\0'; p++) {
+        if (p[0] == '\\' && p[1] != '\0')
+            p++;
+        else if (*p == '.')
+            return p + 1;
+    }
+    return NULL;
+}
+
+static size_t
+nsq_index(struct check_auth *a, const char *name, bool add)
+{
+    for (size_t i = 0; i < a->nnq; i++)
+        if (strcmp(a->nq[i].name, name) == 0)
+            return i;
+    if (!add || a->nnq >= ARRAY_LEN(a->nq))
+        return SIZE_MAX;
+    a->nq[a->nnq].name = xstrdup(name);
+    a->nq[a->nnq].ans = NULL;
+    return a->nnq++;
+}
+
+void
+check_auth_start(struct check_auth *a)
+{
+    /* Round one: the names themselves (merged with the steps' own
+     * questions) and NS of every suffix with two labels or more. */
+    for (size_t i = 0; i < a->nv; i++) {
+        const char *s = a->v[i].name;
+        size_t n = 0;
+
+        ask(a, Q_RES, i, 0, 0, NULL, s, a->v[i].type);
+        for (; s != NULL && nlabels(s) >= 2 && n < AUTH_MAX_SUFFIX;
+             s = parent_of(s), n++) {
+            size_t k = nsq_index(a, s, false);
+
+            if (k != SIZE_MAX)
+                continue;
+            k = nsq_index(a, s, true);
+            if (k != SIZE_MAX)
+                ask(a, Q_NS, k, 0, 0, NULL, s, DNS_T_NS);
+        }
+    }
+    a->phase = 1;
+}
+
+static bool
+answer_usable(const struct dns_answer *r)
+{
+    return r != NULL && (r->status == DNS_OK || r->status == DNS_NODATA ||
+                         r->status == DNS_NXDOMAIN);
+}
+
+/* The zone cut of a view: the longest suffix with NS records at the name
+ * itself (not through a CNAME). */
+static const char *
+cut_of(struct check_auth *a, const char *name)
+{
+    for (const char *s = name; s != NULL && nlabels(s) >= 2;
+         s = parent_of(s)) {
+        size_t k = nsq_index(a, s, false);
+        const struct dns_answer *r;
+
+        if (k == SIZE_MAX)
+            continue;
+        r = a->nq[k].ans;
+        if (r != NULL && r->status == DNS_OK &&
+            dns_name_eq(r->canon, r->qname))
+            return s;
+    }
+    return NULL;
+}
+
+/* Round two: the addresses of each zone's name servers. */
+static void
+round_addresses(struct check_auth *a)
+{
+    for (size_t i = 0; i < a->nv; i++) {
+        struct auth_view *v = &a->v[i];
+        const char *cut;
+        size_t zi;
+
+        if (v->res_ans != NULL &&
+            (v->res_ans->from_zone || v->res_ans->aa)) {
+            v->own_authority = true;
+            v->resolver = AUTH_RES_AGREES;
+            continue;
+        }
+        /* The resolver could not answer: the step says "not checked"
+         * already, and there is nothing to compare the servers with. */
+        if (v->res_ans == NULL || dns_status_is_error(v->res_ans->status))
+            continue;
+        cut = cut_of(a, v->name);
+        if (cut == NULL)
+            continue;
+        v->zone = xstrdup(cut);
+        for (zi = 0; zi < a->nz; zi++)
+            if (strcmp(a->z[zi].name, cut) == 0)
+                break;
+        if (zi == a->nz && a->nz < AUTH_MAX_ZONES) {
+            struct zone *z = &a->z[a->nz++];
+            const struct dns_answer *r = a->nq[nsq_index(a, cut, false)].ans;
+            const struct dns_rr *rr = NULL;
+
+            memset(z, 0, sizeof(*z));
+            z->name = xstrdup(cut);
+            while ((rr = dns_answer_next(r, DNS_T_NS, rr)) != NULL &&
+                   z->nhosts < AUTH_MAX_HOSTS) {
+                char canon[DNS_NAME_BUF];
+
+                if (rr->u.name == NULL ||
+                    !dns_name_canon(rr->u.name, true, canon, sizeof(canon)))
+                    continue;
+                z->hosts[z->nhosts++] = xstrdup(canon);
+            }
+            for (size_t h = 0; h < z->nhosts; h++) {
+                ask(a, Q_ADDR, zi, h, 0, NULL, z->hosts[h], DNS_T_A);
+                ask(a, Q_ADDR, zi, h, 1, NULL, z->hosts[h], DNS_T_AAAA);
+            }
+        }
+    }
+    a->phase = 2;
+}
+
+/* Round three: each server, directly. */
+static void
+round_direct(struct check_auth *a)
+{
+    size_t budget = DNS_DIRECT_MAX;
+
+    for (size_t zi = 0; zi < a->nz; zi++) {
+        struct zone *z = &a->z[zi];
+
+        for (size_t h = 0; h < z->nhosts; h++)
+            for (int f = 0; f < 2; f++) {
+                const struct dns_answer *r = z->addr[h][f];
+                uint16_t t = f ? DNS_T_AAAA : DNS_T_A;
+                const struct dns_rr *rr = NULL;
+
+                while ((rr = dns_answer_next(r, t, rr)) != NULL &&
+                       z->nsrv < DNS_DIRECT_MAX && budget > 0) {
+                    struct zsrv *s = &z->srv[z->nsrv];
+
+                    if (inet_ntop(f ? AF_INET6 : AF_INET, rr->u.addr,
+                                  s->addr, sizeof(s->addr)) == NULL)
+                        continue;
+                    s->host = xstrdup(z->hosts[h]);
+                    z->nsrv++;
+                    budget--;
+                }
+            }
+        for (size_t k = 0; k < z->nsrv; k++)
+            ask(a, Q_SOA, zi, k, 0, z->srv[k].addr, z->name, DNS_T_SOA);
+    }
+    for (size_t i = 0; i < a->nv; i++) {
+        struct auth_view *v = &a->v[i];
+        struct zone *z = NULL;
+
+        if (v->own_authority || v->zone == NULL)
+            continue;
+        for (size_t zi = 0; zi < a->nz; zi++)
+            if (strcmp(a->z[zi].name, v->zone) == 0)
+                z = &a->z[zi];
+        if (z == NULL || z->nsrv == 0)
+            continue;
+        v->srv = xcalloc(z->nsrv, sizeof(*v->srv));
+        v->nsrv = z->nsrv;
+        for (size_t k = 0; k < z->nsrv; k++) {
+            v->srv[k].name = str_visible(z->srv[k].host,
+                                         strlen(z->srv[k].host));
+            v->srv[k].addr = xstrdup(z->srv[k].addr);
+            v->srv[k].status = AUTH_SRV_UNREACHABLE;
+            ask(a, Q_DIRECT, i, k, 0, z->srv[k].addr, v->name, v->type);
+        }
+    }
+    a->phase = 3;
+}
+
+static void
+auth_cb(void *arg, const struct dns_answer *ans)
+{
+    struct qarg *q = arg;
+    struct check_auth *a = q->a;
+
+    a->pending--;
+    if (ans->status == DNS_CANCELLED) {
+        a->cancelled = true;
+        return;
+    }
+    switch (q->kind) {
+    case Q_RES:
+        a->v[q->i].res_ans = ans;
+        break;
+    case Q_NS:
+        a->nq[q->i].ans = ans;
+        break;
+    case Q_ADDR:
+        a->z[q->i].addr[q->j][q->fam] = ans;
+        break;
+    case Q_SOA:
+        a->z[q->i].srv[q->j].soa = ans;
+        break;
+    case Q_DIRECT:
+        a->v[q->i].srv[q->j].ans = ans;
+        break;
+    }
+    if (a->pending > 0 || a->cancelled)
+        return;
+    if (a->phase == 1)
+        round_addresses(a);
+    if (a->pending == 0 && a->phase == 2)
+        round_direct(a);
+}
+
+/* ---- comparison ------------------------------------------------------- */
+
+static int
+cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static const struct dns_rr *
+cname_at_qname(const struct dns_answer *r)
+{
+    for (size_t i = 0; i < r->nrr; i++)
+        if (r->rr[i].type == DNS_T_CNAME && r->rr[i].owner != NULL &&
+            dns_name_eq(r->rr[i].owner, r->qname))
+            return &r->rr[i];
+    return NULL;
+}
+
+/* What an answer says, comparable between servers: the CNAME at the name
+ * if there is one, else the records of type sorted; "" for none.
+ * *ttl gets the least TTL among them (0 for none).  Caller frees. */
+static char *
+signature(const struct dns_answer *r, uint16_t type, uint32_t *ttl)
+{
+    const struct dns_rr *c = cname_at_qname(r), *rr = NULL;
+    struct strbuf sb = STRBUF_INIT;
+    char **v = NULL;
+    size_t n = 0;
+
+    *ttl = 0;
+    if (c != NULL) {
+        char *f = dns_rr_format(c);
+
+        *ttl = c->ttl;
+        strbuf_addf(&sb, "CNAME %s", f);
+        free(f);
+        return strbuf_detach(&sb);
+    }
+    while ((rr = dns_answer_next(r, type, rr)) != NULL) {
+        v = xreallocarray(v, n + 1, sizeof(*v));
+        v[n++] = dns_rr_format(rr);
+        if (n == 1 || rr->ttl < *ttl)
+            *ttl = rr->ttl;
+    }
+    qsort(v, n, sizeof(*v), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        strbuf_addf(&sb, "%s\n", v[i]);
+        free(v[i]);
+    }
+    free(v);
+    strbuf_adds(&sb, "");
+    return strbuf_detach(&sb);
+}
+
+/* RFC 1982 serial number arithmetic: s1 > s2. */
+static bool
+serial_gt(uint32_t s1, uint32_t s2)
+{
+    return (s1 < s2 && s2 - s1 > 0x80000000u) ||
+           (s1 > s2 && s1 - s2 < 0x80000000u);
+}
+
+static const struct dns_rr *
+soa_rr(const struct dns_answer *r)
+{
+    return r != NULL && r->status == DNS_OK
+               ? dns_answer_next(r, DNS_T_SOA, NULL) : NULL;
+}
+
+/* RFC 2308 5: the negative TTL is the least of the SOA's TTL and its
+ * MINIMUM field. */
+static uint32_t
+neg_ttl(uint32_t ttl, uint32_t minimum)
+{
+    return ttl < minimum ? ttl : minimum;
+}
+
+void
+check_auth_compare(struct auth_view *v)
+{
+    char **sig = xcalloc(v->nsrv ? v->nsrv : 1, sizeof(*sig));
+    bool *usable = xcalloc(v->nsrv ? v->nsrv : 1, sizeof(*usable));
+    size_t nuse = 0, ref = SIZE_MAX, best_count = 0;
+    bool have_max = false, distinct = false, serials_differ = false;
+    uint32_t max_serial = 0, ttl;
+    char *rsig;
+
+    v->n_published = 0;
+    v->disagree = false;
+    v->stale_for_max_s = 0;
+    v->ref_ans = NULL;
+    if (v->own_authority) {
+        v->resolver = AUTH_RES_AGREES;
+        goto out;
+    }
+    v->resolver = AUTH_RES_UNKNOWN;
+    for (size_t k = 0; k < v->nsrv; k++) {
+        struct auth_server *s = &v->srv[k];
+        const struct dns_answer *r = s->ans;
+        const struct dns_rr *soa = soa_rr(s->soa);
+
+        s->has_serial = false;
+        if (soa != NULL) {
+            s->has_serial = true;
+            s->serial = soa->u.soa.serial;
+        } else if (r != NULL && r->has_soa) {
+            s->has_serial = true;
+            s->serial = r->soa_serial;
+        }
+        if (r == NULL || r->status == DNS_TIMEOUT)
+            s->status = AUTH_SRV_UNREACHABLE;
+        else if (r->status == DNS_REFUSED)
+            s->status = AUTH_SRV_REFUSED;
+        else if (r->status == DNS_SERVFAIL ||
+                 (answer_usable(r) && !r->aa))
+            s->status = AUTH_SRV_LAME;
+        else if (!answer_usable(r))
+            s->status = AUTH_SRV_UNREACHABLE;
+        else
+            usable[k] = true;
+        if (!usable[k]) {
+            s->has_serial = s->has_serial && s->status != AUTH_SRV_LAME &&
+                            s->status != AUTH_SRV_REFUSED;
+            continue;
+        }
+        nuse++;
+        sig[k] = signature(r, v->type, &ttl);
+        if (s->has_serial) {
+            if (have_max && s->serial != max_serial)
+                serials_differ = true;
+            if (!have_max || serial_gt(s->serial, max_serial))
+                max_serial = s->serial;
+            have_max = true;
+        }
+    }
+    if (nuse == 0)
+        goto out;
+    /* The reference: among the servers with the newest serial (all when
+     * none has one), the answer most of them give. */
+    for (size_t k = 0; k < v->nsrv; k++) {
+        size_t count = 0;
+
+        if (!usable[k] || (have_max && v->srv[k].has_serial &&
+                           v->srv[k].serial != max_serial))
+            continue;
+        if (have_max && !v->srv[k].has_serial)
+            continue;
+        for (size_t m = 0; m < v->nsrv; m++)
+            if (usable[m] && strcmp(sig[m], sig[k]) == 0)
+                count++;
+        if (count > best_count) {
+            best_count = count;
+            ref = k;
+        }
+    }
+    if (ref == SIZE_MAX)
+        goto out;
+    v->ref_ans = v->srv[ref].ans;
+    for (size_t k = 0; k < v->nsrv; k++) {
+        if (!usable[k])
+            continue;
+        if (strcmp(sig[k], sig[ref]) == 0) {
+            v->srv[k].status = AUTH_SRV_SAME;
+            if (sig[ref][0] != '\0')
+                v->n_published++;
+        } else {
+            distinct = true;
+            v->srv[k].status = sig[k][0] == '\0' && sig[ref][0] != '\0'
+                                   ? AUTH_SRV_MISSING : AUTH_SRV_DIFFERENT;
+        }
+    }
+    v->disagree = distinct || serials_differ;
+    if (distinct || !answer_usable(v->res_ans))
+        goto out;
+    rsig = signature(v->res_ans, v->type, &ttl);
+    if (strcmp(rsig, sig[ref]) == 0) {
+        v->resolver = AUTH_RES_AGREES;
+    } else {
+        const struct dns_rr *soa = soa_rr(v->srv[ref].soa);
+
+        v->resolver = AUTH_RES_STALE;
+        /* How long the cache may keep what it has: what is left of the
+         * TTL of its records, or of its negative answer (the SOA it
+         * sent), else the zone's own negative TTL. */
+        if (rsig[0] != '\0')
+            v->stale_for_max_s = ttl;
+        else if (v->res_ans->has_soa)
+            v->stale_for_max_s = neg_ttl(v->res_ans->soa_ttl,
+                                         v->res_ans->soa_minimum);
+        else if (soa != NULL)
+            v->stale_for_max_s = neg_ttl(soa->ttl, soa->u.soa.minimum);
+        else if (v->srv[ref].ans->has_soa)
+            v->stale_for_max_s = neg_ttl(v->srv[ref].ans->soa_ttl,
+                                         v->srv[ref].ans->soa_minimum);
+    }
+    free(rsig);
+out:
+    for (size_t k = 0; k < v->nsrv; k++)
+        free(sig[k]);
+    free(sig);
+    free(usable);
+}
+
+unsigned
+check_auth_eval(struct check_auth *a)
+{
+    bool override = false;
+
+    for (size_t i = 0; i < a->nv; i++) {
+        struct auth_view *v = &a->v[i];
+
+        /* Each server's SOA answer (asked once per zone). */
+        for (size_t zi = 0; v->zone != NULL && zi < a->nz; zi++)
+            if (strcmp(a->z[zi].name, v->zone) == 0)
+                for (size_t k = 0; k < v->nsrv && k < a->z[zi].nsrv; k++)
+                    v->srv[k].soa = a->z[zi].srv[k].soa;
+        check_auth_compare(v);
+        if (v->resolver == AUTH_RES_STALE && !v->disagree &&
+            v->ref_ans != NULL && cname_at_qname(v->ref_ans) == NULL) {
+            dns_override(a->ctx->dns, v->ref_ans);
+            override = true;
+        }
+    }
+    /* Other steps may read the same names (DKIM reads the domain's TXT
+     * too): every step of the run follows the servers. */
+    return override ? a->mask : 0;
+}
+
+/* ---- findings, JSON --------------------------------------------------- */
+
+const struct finding_info check_auth_finding_catalog[] = {
+    { "DNS_NS_DISAGREE", "general",
+      N_("The domain's name servers give different answers."),
+      N_("Each resolver asks one of the name servers at random, so some "
+         "receivers see the new record and others the old one. Right "
+         "after a change this lasts until the secondary servers load the "
+         "new version of the zone (its SOA serial)."),
+      N_("Wait a few minutes and check again. If it lasts, make sure the "
+         "zone's serial was raised and that every name server transfers "
+         "the zone from the primary.") },
+    { "DNS_NS_UNREACHABLE", "general",
+      N_("A name server of the domain did not answer."),
+      N_("What that server publishes could not be checked. It is not a "
+         "fault of the record; a server that never answers makes every "
+         "lookup of the domain slower."),
+      N_("Check again later. If it lasts, ask your DNS provider whether "
+         "the server listed in the NS records is still in service.") },
+    { "DNS_NS_REFUSED", "general",
+      N_("A name server of the domain refuses to answer for it."),
+      N_("It is listed in the domain's NS records but does not serve the "
+         "zone (a lame delegation): resolvers that ask it get no answer "
+         "and try the others, slower."),
+      N_("Load the zone on that server, or remove it from the NS records "
+         "at the zone and at the registrar.") },
+    { "DNS_NS_LAME", "general",
+      N_("A name server of the domain answers without authority."),
+      N_("It is listed in the domain's NS records but does not hold the "
+         "zone (a lame delegation): what it says is not the domain's "
+         "data."),
+      N_("Load the zone on that server, or remove it from the NS records "
+         "at the zone and at the registrar.") },
+    { "DNS_RESOLVER_STALE", "general",
+      N_("Your resolver still has the old answer in its cache."),
+      N_("A resolver keeps an answer for its TTL, and a \"no such record\" "
+         "for the zone's negative TTL (SOA minimum). The name servers "
+         "already publish the new answer; this check follows them."),
+      "" },
+    { NULL, NULL, NULL, NULL, NULL }
+};
+
+void
+check_auth_findings(const struct check_auth *a, struct check_ctx *ctx)
+{
+    for (size_t i = 0; i < a->nv; i++) {
+        const struct auth_view *v = &a->v[i];
+        struct findings *fs = &ctx->res[v->step].findings;
+        const char *type = dns_type_name(v->type);
+        char *name = str_visible(v->name, strlen(v->name));
+        char *zone = v->zone ? str_visible(v->zone, strlen(v->zone))
+                             : xstrdup(name);
+
+        if (v->disagree) {
+            char *pub = xasprintf("%zu", v->n_published);
+            char *tot = xasprintf("%zu", v->nsrv);
+            bool same_data = true;
+
+            for (size_t k = 0; k < v->nsrv; k++)
+                if (v->srv[k].status == AUTH_SRV_DIFFERENT ||
+                    v->srv[k].status == AUTH_SRV_MISSING)
+                    same_data = false;
+            if (same_data)
+                finding_add(fs, SEV_WARN, "DNS_NS_DISAGREE",
+                            N_("The name servers of %1$s serve different "
+                               "versions of the zone (SOA serials differ): "
+                               "not all of them have the latest one yet."),
+                            zone);
+            else
+                findings_addl(fs, SEV_WARN, "DNS_NS_DISAGREE",
+                              NP_("The name servers of %1$s give different "
+                                  "answers for %2$s %3$s: the newest is "
+                                  "published on %4$s of %5$s name server.",
+                                  "The name servers of %1$s give different "
+                                  "answers for %2$s %3$s: the newest is "
+                                  "published on %4$s of %5$s name "
+                                  "servers."),
+                              (unsigned long)v->nsrv, zone, name, type, pub,
+                              tot, (const char *)NULL);
+            free(pub);
+            free(tot);
+        }
+        for (size_t k = 0; k < v->nsrv; k++) {
+            const struct auth_server *s = &v->srv[k];
+
+            switch (s->status) {
+            case AUTH_SRV_UNREACHABLE:
+                finding_add(fs, SEV_ERROR, "DNS_NS_UNREACHABLE",
+                            N_("The name server %1$s (%2$s) did not answer "
+                               "for %3$s %4$s: not checked there."),
+                            s->name, s->addr, name, type);
+                break;
+            case AUTH_SRV_REFUSED:
+                finding_add(fs, SEV_WARN, "DNS_NS_REFUSED",
+                            N_("The name server %1$s (%2$s) refuses to "
+                               "answer for the zone %3$s it is listed "
+                               "for."), s->name, s->addr, zone);
+                break;
+            case AUTH_SRV_LAME:
+                finding_add(fs, SEV_WARN, "DNS_NS_LAME",
+                            N_("The name server %1$s (%2$s) answers for "
+                               "the zone %3$s without authority: it does "
+                               "not serve it."), s->name, s->addr, zone);
+                break;
+            default:
+                break;
+            }
+        }
+        if (v->resolver == AUTH_RES_STALE && !v->disagree) {
+            unsigned long min = (v->stale_for_max_s + 59) / 60;
+            char *m = xasprintf("%lu", min ? min : 1);
+
+            findings_addl(fs, SEV_INFO, "DNS_RESOLVER_STALE",
+                          NP_("Your resolver still has the old answer for "
+                              "%1$s %2$s; the name servers already publish "
+                              "the new one and this step follows them. "
+                              "Your resolver will see it within %3$s "
+                              "minute.",
+                              "Your resolver still has the old answer for "
+                              "%1$s %2$s; the name servers already publish "
+                              "the new one and this step follows them. "
+                              "Your resolver will see it within %3$s "
+                              "minutes."),
+                          min ? min : 1, name, type, m, (const char *)NULL);
+            free(m);
+        }
+        free(name);
+        free(zone);
+    }
+}
+
+const struct auth_view *
+check_auth_views(const struct check_auth *a, enum check_step step,
+                 size_t *n)
+{
+    size_t first = SIZE_MAX, k = 0;
+
+    for (size_t i = 0; a != NULL && i < a->nv; i++)
+        if (a->v[i].step == step) {
+            if (first == SIZE_MAX)
+                first = i;
+            k++;
+        }
+    *n = k;
+    return first == SIZE_MAX ? NULL : &a->v[first];
+}
+
+bool
+check_auth_settled(const struct check_auth *a)
+{
+    for (size_t i = 0; a != NULL && i < a->nv; i++)
+        if (a->v[i].resolver == AUTH_RES_STALE || a->v[i].disagree)
+            return false;
+    return true;
+}
+
+const char *
+check_auth_srv_status_name(enum auth_srv_status s)
+{
+    static const char *const names[] = {
+        "same", "different", "missing", "unreachable", "refused", "lame"
+    };
+
+    return (unsigned)s < ARRAY_LEN(names) ? names[s] : "unreachable";
+}
+
+const char *
+check_auth_resolver_name(enum auth_resolver r)
+{
+    return r == AUTH_RES_AGREES ? "agrees"
+           : r == AUTH_RES_STALE ? "stale" : "unknown";
+}
+
+json_t *
+check_auth_view_json(const struct auth_view *v)
+{
+    json_t *o = json_object(), *servers = json_array();
+    char *vis = str_visible(v->name, strlen(v->name));
+
+    json_object_set_new(o, "name", json_string(vis));
+    free(vis);
+    json_object_set_new(o, "type", json_string(dns_type_name(v->type)));
+    if (v->zone != NULL) {
+        vis = str_visible(v->zone, strlen(v->zone));
+        json_object_set_new(o, "zone", json_string(vis));
+        free(vis);
+    } else {
+        json_object_set_new(o, "zone", json_null());
+    }
+    for (size_t k = 0; k < v->nsrv; k++) {
+        const struct auth_server *s = &v->srv[k];
+        json_t *j = json_object();
+
+        json_object_set_new(j, "name", json_string(s->name));
+        json_object_set_new(j, "address", json_string(s->addr));
+        json_object_set_new(j, "status", json_string(
+                                check_auth_srv_status_name(s->status)));
+        json_object_set_new(j, "serial", s->has_serial
+                                ? json_integer((json_int_t)s->serial)
+                                : json_null());
+        json_array_append_new(servers, j);
+    }
+    json_object_set_new(o, "servers", servers);
+    json_object_set_new(o, "resolver",
+                        json_string(check_auth_resolver_name(v->resolver)));
+    json_object_set_new(o, "stale_for_max_s",
+                        json_integer((json_int_t)v->stale_for_max_s));
+    return o;
+}
