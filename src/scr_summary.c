@@ -19,6 +19,7 @@ static const char *const step_titles[STEP_COUNT] = {
     [STEP_DKIM] = N_("Signatures (DKIM)"),
     [STEP_DMARC] = N_("Policy (DMARC)"),
     [STEP_PTR] = N_("Reverse DNS (PTR)"),
+    [STEP_SMTP] = N_("Delivery"),
 };
 
 /* "2026-11-28 22:38 UTC" into buf[40]. */
@@ -35,7 +36,7 @@ when_text(long long epoch, char buf[40])
 
 /* Record types are DNS syntax: never translated. */
 static const char *const step_short[STEP_COUNT] = {
-    "MX", "SPF", "DKIM", "DMARC", "PTR"
+    "MX", "SPF", "DKIM", "DMARC", "PTR", "SMTP"
 };
 
 static void

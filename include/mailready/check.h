@@ -25,6 +25,7 @@ enum check_step {
     STEP_DKIM,
     STEP_DMARC,
     STEP_PTR,
+    STEP_SMTP,          /* delivery: SMTP, STARTTLS, certificates */
     STEP_COUNT
 };
 
@@ -41,6 +42,9 @@ struct check_opts {
     const char *datadir;                /* data files (selectors, presets) */
     const struct check_intent *intent;  /* the admin's declared setup
                                          * (check_intent.h), or NULL */
+    unsigned smtp_port;                 /* --smtp-port; 0: 25 */
+    unsigned smtp_timeout_ms;           /* per SMTP connection; 0: 10 s */
+    const char *ca_file;                /* --ca-file, or NULL */
 };
 
 struct check_result {
@@ -82,6 +86,11 @@ struct check_step_ops {
 };
 
 #define CHECK_ALL_STEPS ((1u << STEP_COUNT) - 1)
+/* What a run checks unless told otherwise: the DNS steps.  The delivery
+ * step connects to the mail servers (port 25), which many networks block
+ * and which a check of DNS alone must not do behind the admin's back: it
+ * runs when asked for (check --steps, the wizard's Delivery screen). */
+#define CHECK_DEFAULT_STEPS (CHECK_ALL_STEPS & ~(1u << STEP_SMTP))
 
 const struct check_step_ops *check_step_ops(enum check_step step);
 /* STEP_MX -> "mx" (every step has a name, built or not); NULL if out of
