@@ -434,17 +434,10 @@ check_addr(struct smtp_state *st, struct check_result *res,
         finding_add(fs, SEV_FAIL, "TLS_CERT_EXPIRED",
                     N_("The certificate of %1$s expired on %2$s."),
                     where, r->cert.not_after);
-    else if (r->cert.days_left < CHECK_SMTP_EXPIRY_WARN_DAYS) {
-        char days[24];
-
-        snprintf(days, sizeof(days), "%ld", r->cert.days_left);
-        finding_addn(fs, SEV_WARN, "TLS_CERT_EXPIRING",
-                     N_("The certificate of %1$s expires on %2$s, in %3$s "
-                        "day."),
-                     N_("The certificate of %1$s expires on %2$s, in %3$s "
-                        "days."), (unsigned long)r->cert.days_left,
-                     where, r->cert.not_after, days);
-    }
+    else if (r->cert.days_left < CHECK_SMTP_EXPIRY_WARN_DAYS)
+        finding_add(fs, SEV_WARN, "TLS_CERT_EXPIRING",
+                    N_("The certificate of %1$s expires soon, on %2$s."),
+                    where, r->cert.not_after);
     if (!r->cert.name_ok) {
         char *names = vis(r->cert.names[0] != '\0' ? r->cert.names
                                                    : r->cert.subject);

@@ -50,6 +50,15 @@ struct smtp_probe {
 
 static int ssl_idx = -1;
 
+/* Core text is English whatever the locale (strerror() follows it). */
+static const char *
+errtext(int e)
+{
+    const char *s = strerrordesc_np(e);
+
+    return s != NULL ? s : "unknown error";
+}
+
 static double
 now_ms(void)
 {
@@ -269,7 +278,7 @@ smtp_probe_start(const struct smtp_probe_opts *o, struct smtp_probe **out)
     p->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                    0);
     if (p->fd < 0) {
-        finish(p, SMTP_R_UNREACHABLE, "socket: %s", strerror(errno));
+        finish(p, SMTP_R_UNREACHABLE, "socket: %s", errtext(errno));
         return RC_OK;
     }
     rc = connect(p->fd, (struct sockaddr *)&ss, sl);
@@ -280,7 +289,7 @@ smtp_probe_start(const struct smtp_probe_opts *o, struct smtp_probe **out)
     } else {
         finish(p, errno == ECONNREFUSED ? SMTP_R_REFUSED
                                         : SMTP_R_UNREACHABLE,
-               "connect: %s", strerror(errno));
+               "connect: %s", errtext(errno));
     }
     return RC_OK;
 }
@@ -325,7 +334,7 @@ send_plain(struct smtp_probe *p, const char *cmd)
     if (n == (ssize_t)len)
         return true;
     finish(p, SMTP_R_CLOSED, "send: %s",
-           n < 0 ? strerror(errno) : "short write");
+           n < 0 ? errtext(errno) : "short write");
     return false;
 }
 
@@ -583,7 +592,7 @@ read_replies(struct smtp_probe *p)
                 else
                     finish(p, SMTP_R_CLOSED, "the server closed the "
                            "connection%s%s", n < 0 ? ": " : "",
-                           n < 0 ? strerror(errno) : "");
+                           n < 0 ? errtext(errno) : "");
                 return;
             }
         }
@@ -629,7 +638,7 @@ smtp_probe_process(struct smtp_probe *p, const struct pollfd *fds, int nfds)
                 finish(p, err == ECONNREFUSED ? SMTP_R_REFUSED
                           : err == ETIMEDOUT ? SMTP_R_NO_ANSWER
                                              : SMTP_R_UNREACHABLE,
-                       "connect: %s", strerror(err));
+                       "connect: %s", errtext(err));
         } else if (p->stage == ST_HANDSHAKE) {
             step_handshake(p);
         } else {
