@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 
 #include "mailready/check_smtp.h"
+#include "mailready/http.h"
+#include "mailready/mtasts.h"
 #include "mailready/name.h"
 #include "mailready/net.h"
 #include "mailready/smtp.h"
@@ -59,6 +61,17 @@ struct smtp_state {
     size_t naddrs;
     bool too_many;
     bool enforce;               /* MTA-STS policy in mode enforce */
+    /* MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) */
+    const struct dns_answer *sts_txt, *rpt_txt;
+    const struct dns_answer *sts_addr[2];       /* A, AAAA */
+    int sts_addr_left;
+    char *sts_host;             /* "mta-sts.DOMAIN" */
+    char *sts_url;
+    struct http *fetch;
+    bool fetch_over;
+    bool sts_record_ok;
+    struct mtasts_policy policy;
+    bool policy_ok;
 };
 
 static char *
@@ -208,6 +221,172 @@ on_mx(void *arg, const struct dns_answer *ans)
     }
 }
 
+/* ---- MTA-STS ------------------------------------------------------- */
+
+static int
+fetch_pollfds(void *arg, struct pollfd *fds, int max)
+{
+    return http_pollfds(((struct smtp_state *)arg)->fetch, fds, max);
+}
+
+static int
+fetch_timeout(void *arg, int max_ms)
+{
+    return http_timeout_ms(((struct smtp_state *)arg)->fetch,
+                           max_ms < 0 ? 1000 : max_ms);
+}
+
+static bool
+fetch_process(void *arg, const struct pollfd *fds, int nfds)
+{
+    return http_process(((struct smtp_state *)arg)->fetch, fds, nfds);
+}
+
+static void
+fetch_done(void *arg, bool cancelled)
+{
+    if (!cancelled)
+        ((struct smtp_state *)arg)->fetch_over = true;
+}
+
+static const struct dns_io_ops fetch_io = {
+    .pollfds = fetch_pollfds,
+    .timeout_ms = fetch_timeout,
+    .process = fetch_process,
+    .done = fetch_done,
+};
+
+#define STS_MAX_ADDRS 8
+
+/* Both address answers are in: fetch the policy from those addresses
+ * (the run's DNS, not the system's). */
+static void
+start_fetch(struct smtp_state *st)
+{
+    const struct check_opts *o = st->ctx->opts;
+    unsigned port = o->https_port ? o->https_port : 443;
+    char *resolve[STS_MAX_ADDRS];
+    size_t n = 0;
+    struct http_opts ho;
+
+    for (int k = 0; k < 2; k++) {
+        const struct dns_answer *a = st->sts_addr[k];
+        uint16_t type = k == 0 ? DNS_T_A : DNS_T_AAAA;
+        const struct dns_rr *rr = NULL;
+
+        if (a == NULL || a->status != DNS_OK)
+            continue;
+        while ((rr = dns_answer_next(a, type, rr)) != NULL &&
+               n < STS_MAX_ADDRS) {
+            struct ipaddr ip;
+            char buf[64];
+
+            net_from_bytes(&ip, k == 0 ? AF_INET : AF_INET6, rr->u.addr);
+            net_format(&ip, buf, sizeof(buf));
+            resolve[n++] = xasprintf(k == 0 ? "%s:%u:%s" : "%s:%u:[%s]",
+                                     st->sts_host, port, buf);
+        }
+    }
+    if (n == 0)
+        return;                 /* no address: reported by finish() */
+    if (port == 443)
+        st->sts_url = xasprintf("https://%s/.well-known/mta-sts.txt",
+                                st->sts_host);
+    else
+        st->sts_url = xasprintf("https://%s:%u/.well-known/mta-sts.txt",
+                                st->sts_host, port);
+    memset(&ho, 0, sizeof(ho));
+    ho.timeout_ms = o->smtp_timeout_ms ? o->smtp_timeout_ms : 10000;
+    ho.max_body = MTASTS_POLICY_MAX;
+    ho.ca_file = o->ca_file;
+    ho.resolve = (const char *const *)resolve;
+    ho.nresolve = n;
+    ho.any_status = true;
+    if (http_get_start_opts(st->sts_url, &ho, &st->fetch) == RC_OK)
+        dns_io_add(st->ctx->dns, &fetch_io, st);
+    for (size_t i = 0; i < n; i++)
+        free(resolve[i]);
+}
+
+static void
+on_sts_addr(void *arg, const struct dns_answer *ans)
+{
+    struct smtp_state *st = arg;
+
+    if (ans->status == DNS_CANCELLED)
+        return;
+    st->sts_addr[ans->qtype == DNS_T_A ? 0 : 1] = ans;
+    if (--st->sts_addr_left == 0)
+        start_fetch(st);
+}
+
+/* The one TXT record of the answer that is_v() accepts, joined (caller
+ * frees), or NULL; *count gets how many there are. */
+static char *
+one_record(const struct dns_answer *a, bool (*is_v)(const char *, size_t),
+           size_t *count)
+{
+    const struct dns_rr *rr = NULL;
+    char *found = NULL;
+
+    *count = 0;
+    if (a == NULL || a->status != DNS_OK)
+        return NULL;
+    while ((rr = dns_answer_next(a, DNS_T_TXT, rr)) != NULL) {
+        size_t len;
+        char *t = dns_txt_join(rr, &len);
+
+        if (!is_v(t, len) || memchr(t, '\0', len) != NULL) {
+            free(t);
+            continue;
+        }
+        (*count)++;
+        if (found == NULL)
+            found = t;
+        else
+            free(t);
+    }
+    if (*count != 1) {
+        free(found);
+        return NULL;
+    }
+    return found;
+}
+
+static void
+on_sts_txt(void *arg, const struct dns_answer *ans)
+{
+    struct smtp_state *st = arg;
+    char id[MTASTS_ID_MAX + 1];
+    const char *why;
+    size_t count;
+    char *rec;
+
+    if (ans->status == DNS_CANCELLED)
+        return;
+    st->sts_txt = ans;
+    rec = one_record(ans, mtasts_record_is_sts, &count);
+    if (rec == NULL)
+        return;
+    st->sts_record_ok = mtasts_record_parse(rec, strlen(rec), id, &why)
+                        == RC_OK;
+    free(rec);
+    /* RFC 8461 §3.1: an invalid record means no policy; the policy is
+     * still fetched to report on it as it would be once fixed. */
+    st->sts_addr_left = 2;
+    dns_query(st->ctx->dns, st->sts_host, DNS_T_A, on_sts_addr, st);
+    dns_query(st->ctx->dns, st->sts_host, DNS_T_AAAA, on_sts_addr, st);
+}
+
+static void
+on_rpt_txt(void *arg, const struct dns_answer *ans)
+{
+    struct smtp_state *st = arg;
+
+    if (ans->status != DNS_CANCELLED)
+        st->rpt_txt = ans;
+}
+
 static void
 smtp_start(struct check_ctx *ctx)
 {
@@ -218,6 +397,16 @@ smtp_start(struct check_ctx *ctx)
     if (smtp_tls_new(ctx->opts->ca_file, &st->tls, &st->tls_why) != RC_OK)
         st->tls = NULL;
     dns_query(ctx->dns, ctx->opts->domain, DNS_T_MX, on_mx, st);
+    st->sts_host = xasprintf("mta-sts.%s", ctx->opts->domain);
+    {
+        char *n = xasprintf("_mta-sts.%s", ctx->opts->domain);
+
+        dns_query(ctx->dns, n, DNS_T_TXT, on_sts_txt, st);
+        free(n);
+        n = xasprintf("_smtp._tls.%s", ctx->opts->domain);
+        dns_query(ctx->dns, n, DNS_T_TXT, on_rpt_txt, st);
+        free(n);
+    }
 }
 
 static void
@@ -234,6 +423,10 @@ smtp_free_state(void *p)
         free(st->hosts[i]);
     }
     smtp_tls_free(st->tls);
+    http_free(st->fetch);
+    mtasts_policy_fini(&st->policy);
+    free(st->sts_host);
+    free(st->sts_url);
     free(st);
 }
 
@@ -462,6 +655,210 @@ out:
     free(host);
 }
 
+/* The policy text for the report: visible-safe, at most 20 lines. */
+static void
+add_policy_record(struct check_result *res, const char *url,
+                  const char *body)
+{
+    json_t *o = json_object();
+    struct strbuf sb;
+    char *v = vis(url);
+    int lines = 0;
+
+    strbuf_init(&sb);
+    json_object_set_new(o, "mta_sts_policy_url", json_string(v));
+    strbuf_addf(&sb, "%s", v);
+    free(v);
+    for (const char *p = body; *p != '\0' && lines < 20; lines++) {
+        size_t n = strcspn(p, "\r\n");
+
+        v = str_visible(p, n);
+        strbuf_addf(&sb, "\n  %s", v);
+        free(v);
+        p += n;
+        if (*p == '\r')
+            p++;
+        if (*p == '\n')
+            p++;
+    }
+    v = str_visible(body, strlen(body) > 2000 ? 2000 : strlen(body));
+    json_object_set_new(o, "mta_sts_policy", json_string(v));
+    free(v);
+    json_object_set_new(o, "display", json_string(strbuf_str(&sb)));
+    strbuf_fini(&sb);
+    json_array_append_new(res->records, o);
+}
+
+/* MTA-STS: the record, the policy fetched, its syntax, its mx lines.
+ * Sets st->enforce for the certificate findings. */
+static void
+check_sts(struct smtp_state *st, struct check_result *res, const char *d)
+{
+    struct findings *fs = &res->findings;
+    const char *why = NULL, *body = NULL, *err = NULL, *ctype = NULL;
+    char id[MTASTS_ID_MAX + 1];
+    size_t count = 0;
+    char *rec, *name = vis(st->sts_host);
+    long status = 0;
+    unsigned line = 0;
+    enum rc rc;
+
+    if (st->sts_txt != NULL && dns_status_is_error(st->sts_txt->status)) {
+        check_add_dns_error(fs, st->sts_txt);
+        goto out;
+    }
+    rec = one_record(st->sts_txt, mtasts_record_is_sts, &count);
+    if (count == 0) {
+        finding_add(fs, SEV_INFO, "MTA_STS_RECORD_MISSING",
+                    N_("%1$s has no MTA-STS policy (no \"v=STSv1\" record "
+                       "at _mta-sts.%1$s): senders use TLS when offered but "
+                       "fall back to clear text."), d);
+        goto out;
+    }
+    if (count > 1) {
+        finding_add(fs, SEV_WARN, "MTA_STS_RECORD_INVALID",
+                    N_("_mta-sts.%1$s has more than one \"v=STSv1\" record: "
+                       "senders ignore them all."), d);
+    } else if (mtasts_record_parse(rec, strlen(rec), id, &why) != RC_OK) {
+        char *r = vis(rec);
+
+        finding_add(fs, SEV_WARN, "MTA_STS_RECORD_INVALID",
+                    N_("The MTA-STS record \"%1$s\" is not valid (%2$s): "
+                       "senders ignore it."), r, why);
+        findings_msgid_arg(fs, 1);
+        free(r);
+    } else {
+        check_add_record(res, rec);
+    }
+    free(rec);
+    if (count > 1)
+        goto out;
+    if (st->fetch == NULL) {
+        finding_add(fs, SEV_FAIL, "MTA_STS_POLICY_FETCH",
+                    N_("The MTA-STS policy cannot be fetched: %1$s has no "
+                       "address."), name);
+        goto out;
+    }
+    rc = http_result(st->fetch, &body, &err);
+    http_meta(st->fetch, &status, &ctype);
+    if (rc != RC_OK) {
+        char *e = vis(err != NULL ? err : "?");
+        char *u = vis(st->sts_url);
+        bool tls = http_failed_tls(st->fetch);
+
+        finding_add(fs, tls || rc == RC_TOOLONG ? SEV_FAIL : SEV_ERROR,
+                    "MTA_STS_POLICY_FETCH",
+                    N_("The MTA-STS policy could not be fetched from %1$s: "
+                       "%2$s."), u, e);
+        free(u);
+        free(e);
+        goto out;
+    }
+    if (status != 200) {
+        char *u = vis(st->sts_url);
+        char code[24];
+
+        snprintf(code, sizeof(code), "%ld", status);
+        if (status >= 300 && status < 400)
+            finding_add(fs, SEV_FAIL, "MTA_STS_POLICY_FETCH",
+                        N_("%1$s answers with a redirect (HTTP %2$s); "
+                           "senders never follow redirects for an MTA-STS "
+                           "policy."), u, code);
+        else
+            finding_add(fs, SEV_FAIL, "MTA_STS_POLICY_FETCH",
+                        N_("%1$s answers HTTP %2$s, not 200: senders find "
+                           "no policy."), u, code);
+        free(u);
+        goto out;
+    }
+    add_policy_record(res, st->sts_url, body);
+    if (ctype == NULL || !str_nieq(ctype, "text/plain", 10) ||
+        (ctype[10] != '\0' && ctype[10] != ';' && ctype[10] != ' ')) {
+        char *c = vis(ctype != NULL ? ctype : "-");
+
+        finding_add(fs, SEV_FAIL, "MTA_STS_POLICY_CONTENT_TYPE",
+                    N_("The MTA-STS policy is served as %1$s, not "
+                       "text/plain: senders reject it."), c);
+        free(c);
+        goto out;
+    }
+    if (mtasts_policy_parse(body, strlen(body), &st->policy, &why, &line)
+        != RC_OK) {
+        char ln[24];
+
+        snprintf(ln, sizeof(ln), "%u", line);
+        if (line > 0)
+            finding_add(fs, SEV_FAIL, "MTA_STS_POLICY_SYNTAX",
+                        N_("The MTA-STS policy is not valid at line %1$s: "
+                           "%2$s."), ln, why);
+        else
+            finding_add(fs, SEV_FAIL, "MTA_STS_POLICY_SYNTAX",
+                        N_("The MTA-STS policy is not valid: %1$s."), why);
+        findings_msgid_arg(fs, line > 0 ? 1 : 0);
+        goto out;
+    }
+    st->policy_ok = true;
+    st->enforce = st->sts_record_ok &&
+                  st->policy.mode == MTASTS_MODE_ENFORCE;
+    if (st->policy.mode == MTASTS_MODE_NONE)
+        goto out;
+    for (size_t i = 0; i < st->nhosts; i++) {
+        if (mtasts_policy_covers(&st->policy, st->hosts[i]->host))
+            continue;
+        char *h = vis(st->hosts[i]->host);
+
+        finding_add(fs, st->enforce ? SEV_FAIL : SEV_WARN,
+                    "MTA_STS_MX_MISMATCH",
+                    N_("The MX host %1$s matches no mx line of the MTA-STS "
+                       "policy: under enforce, senders refuse to deliver "
+                       "to it."), h);
+        free(h);
+    }
+out:
+    free(name);
+}
+
+static void
+check_tlsrpt(struct smtp_state *st, struct check_result *res, const char *d)
+{
+    struct findings *fs = &res->findings;
+    const char *why = NULL;
+    size_t count = 0;
+    char *rec;
+
+    if (st->rpt_txt != NULL && dns_status_is_error(st->rpt_txt->status)) {
+        check_add_dns_error(fs, st->rpt_txt);
+        return;
+    }
+    rec = one_record(st->rpt_txt, mtasts_record_is_tlsrpt, &count);
+    if (count == 0) {
+        finding_add(fs, SEV_INFO, "TLSRPT_MISSING",
+                    N_("%1$s asks for no TLS reports (no \"v=TLSRPTv1\" "
+                       "record at _smtp._tls.%1$s): you will not hear of "
+                       "senders that fail to use TLS with your servers."),
+                    d);
+        return;
+    }
+    if (count > 1) {
+        finding_add(fs, SEV_WARN, "TLSRPT_INVALID",
+                    N_("_smtp._tls.%1$s has more than one \"v=TLSRPTv1\" "
+                       "record: senders ignore them all."), d);
+        return;
+    }
+    if (mtasts_tlsrpt_parse(rec, strlen(rec), &why) != RC_OK) {
+        char *r = vis(rec);
+
+        finding_add(fs, SEV_WARN, "TLSRPT_INVALID",
+                    N_("The TLS-RPT record \"%1$s\" is not valid (%2$s): "
+                       "senders ignore it."), r, why);
+        findings_msgid_arg(fs, 1);
+        free(r);
+    } else {
+        check_add_record(res, rec);
+    }
+    free(rec);
+}
+
 static void
 smtp_finish(struct check_ctx *ctx)
 {
@@ -480,6 +877,8 @@ smtp_finish(struct check_ctx *ctx)
         free(f);
         goto out;
     }
+    check_sts(st, res, d);
+    check_tlsrpt(st, res, d);
     if (st->mx != NULL && dns_status_is_error(st->mx->status)) {
         check_add_dns_error(fs, st->mx);
         goto out;
@@ -623,5 +1022,62 @@ const struct finding_info check_smtp_findings[] = {
       N_("Serve the full chain, not just the certificate: in Postfix "
          "give the key and certbot's fullchain.pem in "
          "smtpd_tls_chain_files.") },
+    { "MTA_STS_RECORD_MISSING", "smtp",
+      N_("The domain has no MTA-STS policy."),
+      N_("Without MTA-STS (RFC 8461) senders use TLS when your server "
+         "offers it, but anyone on the way can strip it and read the "
+         "mail."),
+      N_("Publish a policy: the file at "
+         "https://mta-sts.example.com/.well-known/mta-sts.txt and the "
+         "_mta-sts TXT record. Start with mode: testing, and move to "
+         "enforce once the TLS reports show no failures.") },
+    { "MTA_STS_RECORD_INVALID", "smtp",
+      N_("The MTA-STS record is not valid."),
+      N_("Senders ignore an invalid _mta-sts record, or several, and so "
+         "ignore the policy."),
+      N_("Publish exactly one TXT record at _mta-sts: \"v=STSv1; id=\" "
+         "followed by up to 32 letters or digits, a new id whenever the "
+         "policy changes.") },
+    { "MTA_STS_POLICY_FETCH", "smtp",
+      N_("The MTA-STS policy could not be fetched."),
+      N_("Senders fetch the policy over HTTPS from mta-sts.example.com "
+         "with a valid certificate for that name, status 200 and no "
+         "redirect; otherwise they act as if there were no policy."),
+      N_("Serve the file /.well-known/mta-sts.txt on https://mta-sts. "
+         "followed by your domain, with a certificate for that name (for "
+         "example certbot certonly -d mta-sts.example.com), straight with "
+         "status 200, without redirects.") },
+    { "MTA_STS_POLICY_CONTENT_TYPE", "smtp",
+      N_("The MTA-STS policy is not served as text/plain."),
+      N_("RFC 8461 requires the media type text/plain; senders reject the "
+         "policy otherwise."),
+      N_("Make the web server send the file with Content-Type text/plain "
+         "(nginx: default_type text/plain; in the location; Apache: "
+         "ForceType text/plain).") },
+    { "MTA_STS_POLICY_SYNTAX", "smtp",
+      N_("The MTA-STS policy file is not valid."),
+      N_("Senders ignore a policy they cannot read."),
+      N_("Write the file as lines \"key: value\": version: STSv1, mode: "
+         "testing (or enforce, or none), one mx: line per MX host (or "
+         "*.example.com), and max_age: at most 31557600.") },
+    { "MTA_STS_MX_MISMATCH", "smtp",
+      N_("An MX host is not listed in the MTA-STS policy."),
+      N_("Under mode enforce, senders deliver only to MX hosts that match "
+         "an mx line of the policy; mail to the others is refused."),
+      N_("Add an mx: line for every MX host to the policy file, then "
+         "change the id of the _mta-sts record so that senders fetch it "
+         "again.") },
+    { "TLSRPT_MISSING", "smtp",
+      N_("The domain asks for no TLS reports."),
+      N_("With TLS-RPT (RFC 8460), senders send daily reports of the TLS "
+         "failures they met with your servers."),
+      N_("Publish a TXT record at _smtp._tls: \"v=TLSRPTv1; "
+         "rua=mailto:tlsrpt@example.com\".") },
+    { "TLSRPT_INVALID", "smtp",
+      N_("The TLS-RPT record is not valid."),
+      N_("Senders ignore an invalid _smtp._tls record, or several."),
+      N_("Publish exactly one TXT record at _smtp._tls: \"v=TLSRPTv1; "
+         "rua=\" followed by mailto: or https: addresses separated by "
+         "commas.") },
     { NULL, NULL, NULL, NULL, NULL }
 };

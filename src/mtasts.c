@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include "mailready/i18n.h"
 #include "mailready/mtasts.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
@@ -103,39 +104,39 @@ mtasts_record_parse(const char *s, size_t len, char *id, const char **why)
         if (n == 1) {
             if (kl != 1 || s[k] != 'v' || vl != 5 ||
                 memcmp(s + v, "STSv1", 5) != 0) {
-                *why = "it does not begin with v=STSv1";
+                *why = N_("it does not begin with v=STSv1");
                 return RC_PARSE;
             }
             continue;
         }
         if (!key_ok(s + k, kl)) {
-            *why = "a field name is not valid";
+            *why = N_("a field name is not valid");
             return RC_PARSE;
         }
         if (vl == 0) {
-            *why = "a field has no value";
+            *why = N_("a field has no value");
             return RC_PARSE;
         }
         for (size_t i = 0; i < vl; i++) {
             unsigned char c = (unsigned char)s[v + i];
 
             if (c < 0x21 || c > 0x7e || c == '=' || c == ';') {
-                *why = "a field value has a character not allowed";
+                *why = N_("a field value has a character not allowed");
                 return RC_PARSE;
             }
         }
         if (kl == 2 && memcmp(s + k, "id", 2) == 0) {
             if (have_id) {
-                *why = "id is given twice";
+                *why = N_("id is given twice");
                 return RC_PARSE;
             }
             if (vl > MTASTS_ID_MAX) {
-                *why = "id is longer than 32 characters";
+                *why = N_("id is longer than 32 characters");
                 return RC_PARSE;
             }
             for (size_t i = 0; i < vl; i++)
                 if (!ascii_is_alnum((unsigned char)s[v + i])) {
-                    *why = "id may hold only letters and digits";
+                    *why = N_("id may hold only letters and digits");
                     return RC_PARSE;
                 }
             memcpy(id, s + v, vl);
@@ -144,15 +145,15 @@ mtasts_record_parse(const char *s, size_t len, char *id, const char **why)
         }
     }
     if (r < 0) {
-        *why = "it is not a list of key=value fields separated by \";\"";
+        *why = N_("it is not a list of key=value fields separated by \";\"");
         return RC_PARSE;
     }
     if (n == 0) {
-        *why = "it does not begin with v=STSv1";
+        *why = N_("it does not begin with v=STSv1");
         return RC_PARSE;
     }
     if (!have_id) {
-        *why = "it has no id field";
+        *why = N_("it has no id field");
         return RC_PARSE;
     }
     return RC_OK;
@@ -223,7 +224,7 @@ mtasts_policy_parse(const char *text, size_t len, struct mtasts_policy *out,
         for (kl = 0; kl < n && l[kl] != ':'; kl++)
             ;
         if (kl == n || !key_ok(l, kl)) {
-            *why = "a line is not \"key: value\"";
+            *why = N_("a line is not \"key: value\"");
             *line = ln;
             return RC_PARSE;
         }
@@ -233,7 +234,7 @@ mtasts_policy_parse(const char *text, size_t len, struct mtasts_policy *out,
             n--;
         for (size_t i = v; i < n; i++)
             if ((unsigned char)l[i] < 0x20 || (unsigned char)l[i] == 0x7f) {
-                *why = "a value holds a control character";
+                *why = N_("a value holds a control character");
                 *line = ln;
                 return RC_PARSE;
             }
@@ -243,7 +244,7 @@ mtasts_policy_parse(const char *text, size_t len, struct mtasts_policy *out,
             if (have_version)
                 continue;       /* the first one counts */
             if (!VAL("STSv1")) {
-                *why = "version is not STSv1";
+                *why = N_("version is not STSv1");
                 *line = ln;
                 return RC_PARSE;
             }
@@ -258,7 +259,7 @@ mtasts_policy_parse(const char *text, size_t len, struct mtasts_policy *out,
             else if (VAL("none"))
                 out->mode = MTASTS_MODE_NONE;
             else {
-                *why = "mode is not enforce, testing or none";
+                *why = N_("mode is not enforce, testing or none");
                 *line = ln;
                 return RC_PARSE;
             }
@@ -269,20 +270,20 @@ mtasts_policy_parse(const char *text, size_t len, struct mtasts_policy *out,
             if (have_age)
                 continue;
             if (n == v || n - v > 10) {
-                *why = "max_age is not a number of up to 10 digits";
+                *why = N_("max_age is not a number of up to 10 digits");
                 *line = ln;
                 return RC_PARSE;
             }
             for (size_t i = v; i < n; i++) {
                 if (!ascii_is_digit((unsigned char)l[i])) {
-                    *why = "max_age is not a number of up to 10 digits";
+                    *why = N_("max_age is not a number of up to 10 digits");
                     *line = ln;
                     return RC_PARSE;
                 }
                 a = a * 10 + (unsigned long)(l[i] - '0');
             }
             if (a > MTASTS_MAX_AGE_MAX) {
-                *why = "max_age is over 31557600 seconds";
+                *why = N_("max_age is over 31557600 seconds");
                 *line = ln;
                 return RC_PARSE;
             }
@@ -292,7 +293,7 @@ mtasts_policy_parse(const char *text, size_t len, struct mtasts_policy *out,
             char *p;
 
             if (!pattern_ok(l + v, n - v)) {
-                *why = "an mx pattern is not a host name or *.name";
+                *why = N_("an mx pattern is not a host name or *.name");
                 *line = ln;
                 return RC_PARSE;
             }
@@ -306,19 +307,19 @@ mtasts_policy_parse(const char *text, size_t len, struct mtasts_policy *out,
 #undef VAL
     }
     if (!have_version) {
-        *why = "version is missing";
+        *why = N_("version is missing");
         return RC_PARSE;
     }
     if (!have_mode) {
-        *why = "mode is missing";
+        *why = N_("mode is missing");
         return RC_PARSE;
     }
     if (!have_age) {
-        *why = "max_age is missing";
+        *why = N_("max_age is missing");
         return RC_PARSE;
     }
     if (out->nmx == 0 && out->mode != MTASTS_MODE_NONE) {
-        *why = "no mx line";
+        *why = N_("no mx line");
         return RC_PARSE;
     }
     return RC_OK;
@@ -389,7 +390,7 @@ mtasts_tlsrpt_parse(const char *s, size_t len, const char **why)
     bool have_rua = false;
 
     if (!mtasts_record_is_tlsrpt(s, len)) {
-        *why = "it does not begin with v=TLSRPTv1";
+        *why = N_("it does not begin with v=TLSRPTv1");
         return RC_PARSE;
     }
     pos = strlen("v=TLSRPTv1");
@@ -401,7 +402,7 @@ mtasts_tlsrpt_parse(const char *s, size_t len, const char **why)
         if (pos == len)
             break;
         if (s[pos] != ';') {
-            *why = "fields are not separated by \";\"";
+            *why = N_("fields are not separated by \";\"");
             return RC_PARSE;
         }
         pos++;
@@ -414,13 +415,13 @@ mtasts_tlsrpt_parse(const char *s, size_t len, const char **why)
             pos++;
         kl = pos - k;
         if (pos == len || s[pos] != '=' || !key_ok(s + k, kl)) {
-            *why = "a field is not key=value";
+            *why = N_("a field is not key=value");
             return RC_PARSE;
         }
         pos++;
         if (kl == 3 && memcmp(s + k, "rua", 3) == 0) {
             if (have_rua) {
-                *why = "rua is given twice";
+                *why = N_("rua is given twice");
                 return RC_PARSE;
             }
             have_rua = true;
@@ -431,8 +432,8 @@ mtasts_tlsrpt_parse(const char *s, size_t len, const char **why)
                        !is_wsp(s[pos]))
                     pos++;
                 if (!uri_ok(s + u, pos - u)) {
-                    *why = "an rua address is not mailto:ADDRESS or "
-                           "https://URL";
+                    *why = N_("an rua address is not mailto:ADDRESS or "
+                           "https://URL");
                     return RC_PARSE;
                 }
                 while (pos < len && is_wsp(s[pos]))
@@ -451,7 +452,7 @@ mtasts_tlsrpt_parse(const char *s, size_t len, const char **why)
         }
     }
     if (!have_rua) {
-        *why = "it has no rua field";
+        *why = N_("it has no rua field");
         return RC_PARSE;
     }
     return RC_OK;

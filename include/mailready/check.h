@@ -43,6 +43,8 @@ struct check_opts {
     const struct check_intent *intent;  /* the admin's declared setup
                                          * (check_intent.h), or NULL */
     unsigned smtp_port;                 /* --smtp-port; 0: 25 */
+    unsigned https_port;                /* --https-port (the MTA-STS
+                                         * policy); 0: 443 */
     unsigned smtp_timeout_ms;           /* per SMTP connection; 0: 10 s */
     const char *ca_file;                /* --ca-file, or NULL */
 };

@@ -1,6 +1,7 @@
 /* mtasts.h - MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) parsers: the
  * _mta-sts TXT record, the policy file, the mx pattern match, the
- * _smtp._tls TXT record.  Pure: no I/O.  Reasons are English (static). */
+ * _smtp._tls TXT record.  Pure: no I/O.  Reasons are N_() msgids
+ * (static): the caller marks them with findings_msgid_arg(). */
 #ifndef MAILREADY_MTASTS_H
 #define MAILREADY_MTASTS_H
 
