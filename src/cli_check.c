@@ -23,6 +23,7 @@ struct check_args {
     bool details;
     const char *steps;          /* --steps LIST, or NULL: the default */
     unsigned smtp_port;         /* --smtp-port, 0: 25 */
+    unsigned https_port;        /* --https-port, 0: 443 */
     const char *ca_file;        /* --ca-file, or NULL */
 };
 
@@ -65,6 +66,13 @@ static const struct cli_opt check_own[] = {
         .min = 1, .max = 65535,
         .help = N_("advanced: connect to the mail servers on port N\n"
                    "instead of 25 (tests, unusual setups)"),
+    },
+    {
+        .name = "--https-port", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, https_port),
+        .min = 1, .max = 65535,
+        .help = N_("advanced: fetch the MTA-STS policy from port N\n"
+                   "instead of 443"),
     },
     {
         .name = "--ca-file", .arg = CLI_ARG_STR, .metavar = N_("FILE"),
@@ -160,7 +168,7 @@ cli_check(int argc, char **argv)
     struct dns *dns = NULL;
     struct state *old = NULL, *cur = NULL;
     bool save, since_last, can_save = true;
-    struct check_args ca = { false, false, NULL, false, NULL, 0, NULL };
+    struct check_args ca = { false, false, NULL, false, NULL, 0, 0, NULL };
     unsigned mask = CHECK_DEFAULT_STEPS;
     struct cli_args pa = { .com = &com, .tg = &tg, .cmd = &ca };
     int r, ret = CLI_EXIT_ERROR;
@@ -226,6 +234,7 @@ cli_check(int argc, char **argv)
     opts.n_selectors = tg.nsels;
     opts.datadir = i18n_datadir();
     opts.smtp_port = ca.smtp_port;
+    opts.https_port = ca.https_port;
     opts.smtp_timeout_ms = com.timeout_s * 1000;
     opts.ca_file = ca.ca_file;
 

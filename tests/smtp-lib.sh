@@ -175,3 +175,74 @@ postfix_stop() {
     PF_DIR=
     return 0
 }
+
+# nginx_start CERTDIR CERT PORT CONF-SNIPPET-FILE
+#       nginx (Debian's nginx-light) with its prefix in a fresh directory
+#       of /tmp, listening with TLS (CERTDIR/CERT.{key,crt}) on the
+#       addresses the snippet's server blocks name; the snippet is included
+#       inside http { } and may use $NGX_DIR/... paths.  Sets NGX_DIR; waits
+#       until the pid file exists.
+# nginx_stop
+#       Stops it (TERM, then KILL) and removes its directory.
+nginx_start() {
+    local certs=$1 cert=$2 port=$3 snippet=$4 i
+    if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+        echo "nginx_start: nginx not found (Debian package: nginx-light;" \
+             "run tools/install-deps --tests)" >&2
+        return 1
+    fi
+    NGX_DIR=$(mktemp -d /tmp/mailready-nginx.XXXXXX) || return 1
+    chmod 755 "$NGX_DIR"
+    mkdir -p "$NGX_DIR/logs" "$NGX_DIR/tmp" "$NGX_DIR/www"
+    cp "$certs/$cert.key" "$certs/$cert.crt" "$NGX_DIR/"
+    sed -e "s|@DIR@|$NGX_DIR|g" -e "s|@PORT@|$port|g" \
+        -e "s|@CERT@|$NGX_DIR/$cert|g" "$snippet" > "$NGX_DIR/sites.conf"
+    cat > "$NGX_DIR/nginx.conf" <<NGX
+worker_processes 1;
+pid $NGX_DIR/nginx.pid;
+error_log $NGX_DIR/logs/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $NGX_DIR/tmp/body;
+    proxy_temp_path $NGX_DIR/tmp/proxy;
+    fastcgi_temp_path $NGX_DIR/tmp/fastcgi;
+    uwsgi_temp_path $NGX_DIR/tmp/uwsgi;
+    scgi_temp_path $NGX_DIR/tmp/scgi;
+    types { text/html html; }
+    default_type application/octet-stream;
+    include $NGX_DIR/sites.conf;
+}
+NGX
+    if ! /usr/sbin/nginx -e "$NGX_DIR/logs/error.log" -p "$NGX_DIR" \
+            -c "$NGX_DIR/nginx.conf" 2>"$NGX_DIR/start.err"; then
+        echo "nginx_start: nginx would not start:" >&2
+        cat "$NGX_DIR/start.err" "$NGX_DIR/logs/error.log" >&2
+        return 1
+    fi
+    for i in $(seq 50); do
+        [ -s "$NGX_DIR/nginx.pid" ] && return 0
+        sleep 0.1
+    done
+    echo "nginx_start: no pid file" >&2
+    return 1
+}
+
+nginx_stop() {
+    local pid i
+    [ -n "${NGX_DIR:-}" ] || return 0
+    pid=$(cat "$NGX_DIR/nginx.pid" 2>/dev/null)
+    if [ -n "$pid" ]; then
+        kill "$pid" 2>/dev/null
+        for i in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null
+    fi
+    case $NGX_DIR in
+    /tmp/mailready-nginx.*) rm -rf "$NGX_DIR" ;;
+    esac
+    NGX_DIR=
+    return 0
+}

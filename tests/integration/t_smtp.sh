@@ -12,6 +12,7 @@ P=$(free_port)
 
 cleanup() {
     postfix_stop
+    nginx_stop
     [ -n "${SILENT_PID:-}" ] && kill "$SILENT_PID" 2>/dev/null
     SILENT_PID=
 }
@@ -28,7 +29,12 @@ tls_ca "$T/pki" ca && tls_ca "$T/pki" other ||
     tls_cert "$T/pki" self selfsigned 365 "mx.selfsigned.$D" &&
     tls_cert "$T/pki" other untrusted 365 "mx.untrusted.$D" &&
     tls_cert "$T/pki" ca wild 365 "*.wild.$D" &&
-    tls_cert "$T/pki" ca banner 365 "mx.banner.$D"
+    tls_cert "$T/pki" ca banner 365 "mx.banner.$D" &&
+    tls_cert "$T/pki" ca web 365 "mta-sts.ok.$D" "mta-sts.sts-enforce.$D" \
+        "mta-sts.sts-badcert.$D" "mta-sts.sts-mismatch.$D" \
+        "mta-sts.sts-testing.$D" "mta-sts.sts-ctype.$D" \
+        "mta-sts.sts-redirect.$D" "mta-sts.sts-syntax.$D" \
+        "mta-sts.sts-404.$D" "mta-sts.sts-badrec.$D" "mta-sts.rpt-bad.$D"
 } || { mr_fail "test certificates" "openssl x509 failed"; exit 0; }
 
 postfix_start "$T/pki" "$P" \
@@ -47,11 +53,90 @@ python3 "$TOP/tests/blackhole.py" --listen "127.0.0.29:$P" \
 SILENT_PID=$!
 for _ in $(seq 50); do grep -q ready "$T/silent.out" && break; sleep 0.1; done
 
-SM=(--steps smtp --smtp-port "$P" --ca-file "$T/pki/ca.crt")
-smtp_ids() {    # DOMAIN "IDS" LABEL [ARGS]
-    local dom=$1 ids=$2 label=$3
-    shift 3
+# The web server of the MTA-STS policies.
+HP=$(free_port)
+mkdir -p "$T/www"
+pol() {     # NAME MODE MX...: the policy file www/NAME.txt
+    local name=$1 mode=$2
+    shift 2
+    { printf 'version: STSv1\r\nmode: %s\r\n' "$mode"
+      for m in "$@"; do printf 'mx: %s\r\n' "$m"; done
+      printf 'max_age: 86400\r\n'; } > "$T/www/$name.txt"
+}
+pol ok testing "mx.ok.$D"
+pol sts-enforce enforce "*.ok.$D"
+pol sts-badcert enforce "mx.wrongname.$D"
+pol sts-mismatch enforce "mx.elsewhere.test"
+pol sts-testing testing "mx.elsewhere.test"
+pol sts-ctype enforce "mx.ok.$D"
+pol sts-badrec testing "mx.ok.$D"
+pol rpt-bad testing "mx.ok.$D"
+printf 'version: STSv1\nmode: strict\nmx: mx.ok.%s\nmax_age: 86400\n' "$D" \
+    > "$T/www/sts-syntax.txt"
+{
+    for n in ok sts-enforce sts-badcert sts-mismatch sts-testing sts-badrec \
+             rpt-bad sts-syntax; do
+        cat <<NGX
+server {
+    listen 127.0.0.40:@PORT@ ssl;
+    server_name mta-sts.$n.$D;
+    ssl_certificate @CERT@.crt;
+    ssl_certificate_key @CERT@.key;
+    location = /.well-known/mta-sts.txt {
+        default_type text/plain;
+        alias @DIR@/www/$n.txt;
+    }
+}
+NGX
+    done
+    cat <<NGX
+server {
+    listen 127.0.0.40:@PORT@ ssl;
+    server_name mta-sts.sts-ctype.$D;
+    ssl_certificate @CERT@.crt;
+    ssl_certificate_key @CERT@.key;
+    location = /.well-known/mta-sts.txt {
+        default_type text/html;
+        alias @DIR@/www/sts-ctype.txt;
+    }
+}
+server {
+    listen 127.0.0.40:@PORT@ ssl;
+    server_name mta-sts.sts-redirect.$D;
+    ssl_certificate @CERT@.crt;
+    ssl_certificate_key @CERT@.key;
+    location / { return 301 https://mta-sts.ok.$D/.well-known/mta-sts.txt; }
+}
+server {
+    listen 127.0.0.40:@PORT@ ssl;
+    server_name mta-sts.sts-404.$D;
+    ssl_certificate @CERT@.crt;
+    ssl_certificate_key @CERT@.key;
+    location / { return 404; }
+}
+NGX
+} > "$T/sites.conf"
+if nginx_start "$T/pki" web "$HP" "$T/sites.conf" 2> "$T/ngx.err"; then
+    cp "$T/www"/*.txt "$NGX_DIR/www/"
+    chmod 644 "$NGX_DIR/www"/*.txt
+else
+    mr_fail "private nginx" "$(cat "$T/ngx.err")"
+fi
+
+
+SM=(--steps smtp --smtp-port "$P" --https-port "$HP"
+    --ca-file "$T/pki/ca.crt")
+# The probe records (the others are the MTA-STS and TLS-RPT ones).
+PR='[r for r in records("smtp") if isinstance(r, dict) and "host" in r]'
+NOSTS="MTA_STS_RECORD_MISSING TLSRPT_MISSING"
+smtp_ids() {    # DOMAIN "IDS" LABEL [ARGS]: IDS besides the MTA-STS and
+    local dom=$1 ids=$2 label=$3    # TLS-RPT notes of a domain without
+    shift 3                         # them (ok.$D has both)
     mr_check "$dom" "${SM[@]}" "$@"
+    case $dom in
+    ok.$D|sts-*|rpt-*) ;;
+    *) ids="$ids $NOSTS" ;;
+    esac
     expect_ids smtp "$ids" "$label"
 }
 
@@ -59,24 +144,29 @@ smtp_ids() {    # DOMAIN "IDS" LABEL [ARGS]
 mr_check "ok.$D"
 expect_json '"smtp" not in [c["step"] for c in j["checks"]]' \
     "default: no delivery step"
-mr_check "ok.$D" --steps mx,smtp --smtp-port "$P" --ca-file "$T/pki/ca.crt"
+mr_check "ok.$D" --steps mx,smtp --smtp-port "$P" --https-port "$HP" \
+    --ca-file "$T/pki/ca.crt"
 expect_json '[c["step"] for c in j["checks"]] == ["mx", "smtp"]' \
     "--steps mx,smtp: those two"
 
-smtp_ids "ok.$D" "SMTP_ADDR_NOT_GLOBAL" "valid certificate: only the note"
+smtp_ids "ok.$D" "SMTP_ADDR_NOT_GLOBAL" \
+    "valid certificate, MTA-STS testing, TLS-RPT: only the note"
 expect_status smtp ok "valid: ok"
 expect_rc 0 "valid: exit 0"
-expect_json 'records("smtp")[0]["starttls"] is True and records("smtp")[0]["certificate"]["trusted"] is True and records("smtp")[0]["certificate"]["name_ok"] is True' \
+expect_json ''"$PR"'[0]["starttls"] is True and '"$PR"'[0]["certificate"]["trusted"] is True and '"$PR"'[0]["certificate"]["name_ok"] is True' \
     "valid: STARTTLS, trusted, name ok"
-expect_json 'records("smtp")[0]["tls_version"] in ("TLSv1.2", "TLSv1.3")' \
+expect_json ''"$PR"'[0]["tls_version"] in ("TLSv1.2", "TLSv1.3")' \
     "valid: TLS 1.2 or later"
-expect_json 'records("smtp")[0]["banner"].startswith("mx.ok.delivery.test ")' \
+expect_json ''"$PR"'[0]["banner"].startswith("mx.ok.delivery.test ")' \
     "valid: the banner"
 
-smtp_ids "ok.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_UNTRUSTED" \
-    "--ca-file of another CA: the test CA is unknown" \
+smtp_ids "ok.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_UNTRUSTED MTA_STS_POLICY_FETCH" \
+    "--ca-file of another CA: the test CA is unknown (mail and web)" \
     --ca-file "$T/pki/other.crt"
-expect_status smtp warn "untrusted without enforce: a warning"
+expect_json 'finding("smtp", "TLS_CERT_UNTRUSTED")["severity"] == "warn"' \
+    "untrusted without enforce: a warning"
+expect_json 'finding("smtp", "MTA_STS_POLICY_FETCH")["severity"] == "fail"' \
+    "the policy's web certificate not trusted: a failure"
 
 smtp_ids "expired.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_EXPIRED" "expired"
 expect_status smtp fail "expired fails"
@@ -84,7 +174,7 @@ expect_rc 2 "expired: exit 2"
 smtp_ids "expiring.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_EXPIRING" \
     "expires in 10 days"
 expect_status smtp warn "expiring warns"
-expect_json 'records("smtp")[0]["certificate"]["days_left"] in (9, 10)' \
+expect_json ''"$PR"'[0]["certificate"]["days_left"] in (9, 10)' \
     "expiring: the days left"
 smtp_ids "wrongname.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_NAME_MISMATCH" \
     "wrong name"
@@ -99,7 +189,7 @@ smtp_ids "untrusted.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_UNTRUSTED" \
 smtp_ids "wild.$D" "SMTP_ADDR_NOT_GLOBAL" "*.wild covers mx.wild (RFC 6125)"
 smtp_ids "plain.$D" "SMTP_ADDR_NOT_GLOBAL SMTP_NO_STARTTLS" "no STARTTLS"
 expect_status smtp warn "no STARTTLS warns"
-expect_json 'records("smtp")[0]["starttls"] is False and "certificate" not in records("smtp")[0]' \
+expect_json ''"$PR"'[0]["starttls"] is False and "certificate" not in '"$PR"'[0]' \
     "no STARTTLS: no handshake attempted"
 smtp_ids "banner.$D" "SMTP_ADDR_NOT_GLOBAL SMTP_BANNER_NAME_MISMATCH" \
     "banner names another host"
@@ -120,10 +210,64 @@ expect_status smtp error "silent: could not check"
 expect_true "silent: bounded by --timeout 2 (${MR_MS} ms)" \
     test "$MR_MS" -lt 6000
 
+
+smtp_ids "ok.$D" "SMTP_ADDR_NOT_GLOBAL" "MTA-STS testing and TLS-RPT: fine"
+expect_json 'any(isinstance(r, dict) and r.get("mta_sts_policy", "").startswith("version: STSv1") for r in records("smtp"))' \
+    "the policy fetched is shown"
+expect_json '"v=TLSRPTv1; rua=mailto:tlsrpt@delivery.test" in records("smtp")' \
+    "the TLS-RPT record is shown"
+smtp_ids "sts-enforce.$D" "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING" \
+    "enforce, *.ok matches mx.ok"
+expect_status smtp ok "enforce and all fine: ok"
+smtp_ids "sts-badcert.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING TLS_CERT_NAME_MISMATCH" \
+    "enforce and a certificate for another name"
+expect_json 'finding("smtp", "TLS_CERT_NAME_MISMATCH")["severity"] == "fail"' \
+    "under enforce the name mismatch fails"
+smtp_ids "sts-mismatch.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING MTA_STS_MX_MISMATCH" \
+    "enforce, the MX host not in the policy"
+expect_status smtp fail "enforce mismatch fails"
+smtp_ids "sts-testing.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING MTA_STS_MX_MISMATCH" \
+    "testing, the MX host not in the policy"
+expect_status smtp warn "testing mismatch warns"
+smtp_ids "sts-ctype.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING MTA_STS_POLICY_CONTENT_TYPE" \
+    "policy served as text/html"
+expect_status smtp fail "wrong content type fails"
+smtp_ids "sts-redirect.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING MTA_STS_POLICY_FETCH" \
+    "a redirect is not followed"
+expect_json '"redirect" in finding("smtp", "MTA_STS_POLICY_FETCH")["message"] and "301" in finding("smtp", "MTA_STS_POLICY_FETCH")["message"]' \
+    "redirect: says so"
+smtp_ids "sts-404.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING MTA_STS_POLICY_FETCH" "HTTP 404"
+smtp_ids "sts-syntax.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING MTA_STS_POLICY_SYNTAX" \
+    "mode: strict"
+expect_json '"line 2" in finding("smtp", "MTA_STS_POLICY_SYNTAX")["message"]' \
+    "syntax: the line"
+smtp_ids "sts-badrec.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING MTA_STS_RECORD_INVALID" \
+    "an id with characters not allowed"
+smtp_ids "sts-two.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING MTA_STS_RECORD_INVALID" \
+    "two STSv1 records"
+smtp_ids "sts-noaddr.$D" \
+    "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING MTA_STS_POLICY_FETCH" \
+    "no address for mta-sts"
+smtp_ids "rpt-bad.$D" "SMTP_ADDR_NOT_GLOBAL MTA_STS_RECORD_MISSING TLSRPT_INVALID" \
+    "rua without mailto:"
+mr_run check "sts-mismatch.$D" --resolver "$RESOLVER" --timeout 2 \
+    "${SM[@]}" --lang es
+expect_grep 'no coincide con ninguna línea mx' "$T/out" \
+    "es: the MX host not in the policy"
+
 # Two MX hosts probed in parallel: one answers, one refuses.
 smtp_ids "two.$D" "SMTP_ADDR_NOT_GLOBAL SMTP_CONNECT_FAILED" \
     "two hosts: the refused one could not be checked"
-expect_json 'len(records("smtp")) == 2' "two hosts: both probed"
+expect_json 'len('"$PR"') == 2' "two hosts: both probed"
 expect_json 'sum(f["id"] == "SMTP_ADDR_NOT_GLOBAL" for f in step("smtp")["findings"]) == 2' \
     "two hosts: a note each"
 
