@@ -493,3 +493,40 @@ mtasts_policy_id(const char *policy, char id[MTASTS_ID_MAX + 1])
     }
     id[MTASTS_ID_MAX] = '\0';
 }
+
+char *
+mtasts_nginx_snippet(const char *domain, const char *policy_file)
+{
+    return xasprintf(
+        "server {\n"
+        "    listen 443 ssl;\n"
+        "    listen [::]:443 ssl;\n"
+        "    server_name mta-sts.%1$s;\n"
+        "    ssl_certificate /etc/letsencrypt/live/mta-sts.%1$s/fullchain.pem;\n"
+        "    ssl_certificate_key /etc/letsencrypt/live/mta-sts.%1$s/privkey.pem;\n"
+        "    location = /.well-known/mta-sts.txt {\n"
+        "        default_type text/plain;\n"
+        "        alias %2$s;\n"
+        "    }\n"
+        "    location / {\n"
+        "        return 404;\n"
+        "    }\n"
+        "}\n", domain, policy_file);
+}
+
+char *
+mtasts_apache_snippet(const char *domain, const char *policy_file)
+{
+    return xasprintf(
+        "<VirtualHost *:443>\n"
+        "    ServerName mta-sts.%1$s\n"
+        "    SSLEngine on\n"
+        "    SSLCertificateFile /etc/letsencrypt/live/mta-sts.%1$s/fullchain.pem\n"
+        "    SSLCertificateKeyFile /etc/letsencrypt/live/mta-sts.%1$s/privkey.pem\n"
+        "    Alias /.well-known/mta-sts.txt %2$s\n"
+        "    <Location \"/.well-known/mta-sts.txt\">\n"
+        "        ForceType text/plain\n"
+        "        Require all granted\n"
+        "    </Location>\n"
+        "</VirtualHost>\n", domain, policy_file);
+}

@@ -194,7 +194,7 @@ nginx_start() {
     NGX_DIR=$(mktemp -d /tmp/mailready-nginx.XXXXXX) || return 1
     chmod 755 "$NGX_DIR"
     mkdir -p "$NGX_DIR/logs" "$NGX_DIR/tmp" "$NGX_DIR/www"
-    cp "$certs/$cert.key" "$certs/$cert.crt" "$NGX_DIR/"
+    cp "$certs"/*.key "$certs"/*.crt "$NGX_DIR/"
     sed -e "s|@DIR@|$NGX_DIR|g" -e "s|@PORT@|$port|g" \
         -e "s|@CERT@|$NGX_DIR/$cert|g" "$snippet" > "$NGX_DIR/sites.conf"
     cat > "$NGX_DIR/nginx.conf" <<NGX

@@ -67,4 +67,10 @@ char *mtasts_policy_format(const char *const *mx, size_t nmx,
                            const char *mode, unsigned long max_age);
 void mtasts_policy_id(const char *policy, char id[MTASTS_ID_MAX + 1]);
 
+/* Web server configuration serving policy_file (an absolute path) at
+ * https://mta-sts.DOMAIN/.well-known/mta-sts.txt as text/plain, with
+ * certbot's certificate paths for that name.  Caller frees. */
+char *mtasts_nginx_snippet(const char *domain, const char *policy_file);
+char *mtasts_apache_snippet(const char *domain, const char *policy_file);
+
 #endif

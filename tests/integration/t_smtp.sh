@@ -34,7 +34,8 @@ tls_ca "$T/pki" ca && tls_ca "$T/pki" other ||
         "mta-sts.sts-badcert.$D" "mta-sts.sts-mismatch.$D" \
         "mta-sts.sts-testing.$D" "mta-sts.sts-ctype.$D" \
         "mta-sts.sts-redirect.$D" "mta-sts.sts-syntax.$D" \
-        "mta-sts.sts-404.$D" "mta-sts.sts-badrec.$D" "mta-sts.rpt-bad.$D"
+        "mta-sts.sts-404.$D" "mta-sts.sts-badrec.$D" "mta-sts.rpt-bad.$D" &&
+    tls_cert "$T/pki" ca gen 365 "mta-sts.gen.$D"
 } || { mr_fail "test certificates" "openssl x509 failed"; exit 0; }
 
 postfix_start "$T/pki" "$P" \
@@ -116,6 +117,36 @@ server {
 }
 NGX
 } > "$T/sites.conf"
+# What `mailready records --mta-sts` prints for gen.$D, served with its
+# own nginx snippet (only the address, port, certificate and file paths
+# changed to the test's), its records in a zone file of their own.
+"$MAILREADY" records "gen.$D" --mx-host "mx.ok.$D" --mta-sts enforce \
+    --tls-rua "tlsrpt@$D" --format json --no-network > "$T/gen.json" ||
+    mr_fail "records --mta-sts" "exit status $?"
+python3 - "$T" "$D" <<'PY'
+import json, sys
+t, d = sys.argv[1], sys.argv[2]
+j = json.load(open(t + "/gen.json"))
+m = j["mta_sts"]
+open(t + "/www/gen.txt", "w", newline="").write(m["policy"])
+ngx = m["nginx"]
+ngx = ngx.replace("listen 443 ssl;", "listen 127.0.0.41:@PORT@ ssl;")
+ngx = ngx.replace("    listen [::]:443 ssl;\n", "")
+ngx = ngx.replace("/etc/letsencrypt/live/mta-sts.gen.%s/fullchain.pem" % d,
+                  "@CERT@.crt")
+ngx = ngx.replace("/etc/letsencrypt/live/mta-sts.gen.%s/privkey.pem" % d,
+                  "@CERT@.key")
+ngx = ngx.replace(m["policy_path"], "@DIR@/www/gen.txt")
+open(t + "/gen-nginx.conf", "w").write(ngx)
+with open(t + "/gen.zone", "w") as z:
+    z.write("$ORIGIN gen.%s.\n$TTL 300\n" % d)
+    z.write("@ IN SOA ns1.%s. hostmaster.%s. 1 3600 600 86400 300\n" % (d, d))
+    z.write("@ IN NS ns1.%s.\n" % d)
+    z.write("mta-sts IN A 127.0.0.41\n")
+    for r in j["records"]:
+        z.write(r["zone_line"] + "\n")
+PY
+sed -e "s|@CERT@|@DIR@/gen|g" "$T/gen-nginx.conf" >> "$T/sites.conf"
 if nginx_start "$T/pki" web "$HP" "$T/sites.conf" 2> "$T/ngx.err"; then
     cp "$T/www"/*.txt "$NGX_DIR/www/"
     chmod 644 "$NGX_DIR/www"/*.txt
@@ -134,7 +165,7 @@ smtp_ids() {    # DOMAIN "IDS" LABEL [ARGS]: IDS besides the MTA-STS and
     shift 3                         # them (ok.$D has both)
     mr_check "$dom" "${SM[@]}" "$@"
     case $dom in
-    ok.$D|sts-*|rpt-*) ;;
+    ok.$D|gen.$D|sts-*|rpt-*) ;;
     *) ids="$ids $NOSTS" ;;
     esac
     expect_ids smtp "$ids" "$label"
@@ -211,6 +242,12 @@ expect_true "silent: bounded by --timeout 2 (${MR_MS} ms)" \
     test "$MR_MS" -lt 6000
 
 
+smtp_ids "gen.$D" "SMTP_ADDR_NOT_GLOBAL" \
+    "the generated policy and records, served with the printed snippet" \
+    --zone-file "$T/gen.zone"
+expect_status smtp ok "generated MTA-STS (enforce): ok"
+expect_json 'any(isinstance(r, dict) and "mode: enforce" in r.get("mta_sts_policy", "") and "mx: mx.ok.delivery.test" in r.get("mta_sts_policy", "") for r in records("smtp"))' \
+    "generated: the policy fetched names the MX host"
 smtp_ids "ok.$D" "SMTP_ADDR_NOT_GLOBAL" "MTA-STS testing and TLS-RPT: fine"
 expect_json 'any(isinstance(r, dict) and r.get("mta_sts_policy", "").startswith("version: STSv1") for r in records("smtp"))' \
     "the policy fetched is shown"
