@@ -433,6 +433,12 @@ analyse_cert(struct smtp_probe *p)
                      : days < 0 || secs < 0 ? days - 1 : days;
     cert_time_text(X509_get0_notAfter(x), c->not_after,
                    sizeof(c->not_after));
+    /* Not valid yet (and not expired): no sender accepts it either. */
+    if (c->not_yet_valid && c->days_left >= 0 && c->verify_err[0] == '\0') {
+        c->chain_ok = false;
+        str_copy(c->verify_err, "the certificate is not valid yet",
+                 sizeof(c->verify_err));
+    }
     subj = X509_NAME_oneline(X509_get_subject_name(x), NULL, 0);
     if (subj != NULL) {
         vis = str_visible(subj, strlen(subj));
