@@ -10,6 +10,7 @@
 #include "mailready/check_intent.h"
 #include "mailready/check_mx.h"
 #include "mailready/check_ptr.h"
+#include "mailready/check_smtp.h"
 #include "mailready/check_spf.h"
 #include "mailready/journey.h"
 #include "mailready/plan.h"
@@ -22,6 +23,7 @@ static const struct check_step_ops *const step_ops[STEP_COUNT] = {
     [STEP_DKIM] = &check_dkim_ops,
     [STEP_DMARC] = &check_dmarc_ops,
     [STEP_PTR] = &check_ptr_ops,
+    [STEP_SMTP] = &check_smtp_ops,
 };
 
 static const char *const step_names[STEP_COUNT] = {
@@ -30,6 +32,7 @@ static const char *const step_names[STEP_COUNT] = {
     [STEP_DKIM] = "dkim",
     [STEP_DMARC] = "dmarc",
     [STEP_PTR] = "ptr",
+    [STEP_SMTP] = "smtp",
 };
 
 /* General findings that belong to no single step. */
@@ -69,6 +72,7 @@ static const struct finding_info *const finding_tables[] = {
     check_dkim_findings,
     check_dmarc_findings,
     check_ptr_findings,
+    check_smtp_findings,
     check_intent_findings,
     check_auth_finding_catalog,
     plan_finding_catalog,

@@ -455,7 +455,7 @@ cli_check_batch(const struct cli_common *com, const struct cli_target *tg,
     if (window > BATCH_WINDOW_MAX)
         window = BATCH_WINDOW_MAX;
     bo.window = window;
-    bo.mask = CHECK_ALL_STEPS;
+    bo.mask = CHECK_DEFAULT_STEPS;
     r.t0 = mono_s();
     batch_run(dns, &bo, &ops, &r);
     progress_clear(&r);

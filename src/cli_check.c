@@ -24,6 +24,10 @@ struct check_args {
     const char *batch;          /* --batch FILE, or NULL */
     bool details;
     unsigned wait_s;            /* --wait, 0: not given */
+    const char *steps;          /* --steps LIST, or NULL: the default */
+    unsigned smtp_port;         /* --smtp-port, 0: 25 */
+    unsigned https_port;        /* --https-port, 0: 443 */
+    const char *ca_file;        /* --ca-file, or NULL */
 };
 
 /* --wait alone: this many seconds at most. */
@@ -63,6 +67,33 @@ static const struct cli_opt check_own[] = {
         .help = N_("check again until the resolver sees what the\n"
                    "name servers publish (default 900 s; exit 3\n"
                    "when the time runs out)"),
+    },
+    {
+        .name = "--steps", .arg = CLI_ARG_STR, .metavar = N_("LIST"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, steps),
+        .help = N_("check only these steps, comma-separated, or all:\n"
+                   "mx,spf,dkim,dmarc,ptr,smtp (default: all but smtp,\n"
+                   "the delivery step, which connects to port 25)"),
+    },
+    {
+        .name = "--smtp-port", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, smtp_port),
+        .min = 1, .max = 65535,
+        .help = N_("advanced: connect to the mail servers on port N\n"
+                   "instead of 25 (tests, unusual setups)"),
+    },
+    {
+        .name = "--https-port", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, https_port),
+        .min = 1, .max = 65535,
+        .help = N_("advanced: fetch the MTA-STS policy from port N\n"
+                   "instead of 443"),
+    },
+    {
+        .name = "--ca-file", .arg = CLI_ARG_STR, .metavar = N_("FILE"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct check_args, ca_file),
+        .help = N_("advanced: trust the CA certificates of FILE (PEM)\n"
+                   "besides the system's"),
     },
     {
         .name = "--max-inflight", .arg = CLI_ARG_UINT, .metavar = N_("N"),
@@ -116,7 +147,8 @@ mono_s(void)
  * (and they with each other), at most wait_s seconds; a progress line on
  * stderr when it is a terminal.  false when the time ran out. */
 static bool
-check_wait(struct check_ctx *ctx, struct dns *dns, unsigned wait_s)
+check_wait(struct check_ctx *ctx, struct dns *dns, unsigned wait_s,
+           unsigned mask)
 {
     bool tty = isatty(STDERR_FILENO) == 1;
     double end = mono_s() + wait_s;
@@ -150,13 +182,52 @@ check_wait(struct check_ctx *ctx, struct dns *dns, unsigned wait_s)
             sleep(1);
         }
         dns_clear_cache(dns);
-        check_run_all(ctx, CHECK_ALL_STEPS);
+        check_run_all(ctx, mask);
     }
     if (tty) {
         fprintf(stderr, "\r\033[K");
         fflush(stderr);
     }
     return check_auth_settled(ctx->auth);
+}
+
+/* "mx,ptr" or "all" into a step mask; 0 (after a message) if a name is
+ * unknown. */
+static unsigned
+steps_mask(const char *list)
+{
+    unsigned mask = 0;
+    const char *p = list;
+
+    if (str_ieq(list, "all"))
+        return CHECK_ALL_STEPS;
+    while (*p != '\0') {
+        size_t n = strcspn(p, ",");
+        char name[16];
+        int st = -1;
+
+        if (n > 0 && n < sizeof(name)) {
+            memcpy(name, p, n);
+            name[n] = '\0';
+            st = check_step_from_name(name);
+        }
+        if (st < 0) {
+            char *v = str_visible(p, n);
+
+            fprintf(stderr, _("mailready: unknown step '%s' in --steps "
+                              "(the steps: mx, spf, dkim, dmarc, ptr, "
+                              "smtp, or all)\n"), v);
+            free(v);
+            return 0;
+        }
+        mask |= 1u << st;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    if (mask == 0)
+        fprintf(stderr, _("mailready: --steps needs at least one step\n"));
+    return mask;
 }
 
 int
@@ -170,7 +241,9 @@ cli_check(int argc, char **argv)
     struct dns *dns = NULL;
     struct state *old = NULL, *cur = NULL;
     bool save, since_last, can_save = true;
-    struct check_args ca = { false, false, NULL, false, 0 };
+    struct check_args ca = { false, false, NULL, false, 0, NULL, 0, 0,
+                             NULL };
+    unsigned mask = CHECK_DEFAULT_STEPS;
     struct cli_args pa = { .com = &com, .tg = &tg, .cmd = &ca };
     int r, ret = CLI_EXIT_ERROR;
 
@@ -198,6 +271,8 @@ cli_check(int argc, char **argv)
         cli_help(stderr, &check_cmd);
         return CLI_EXIT_ERROR;
     }
+    if (ca.steps != NULL && (mask = steps_mask(ca.steps)) == 0)
+        return CLI_EXIT_ERROR;
     save = ca.save;
     since_last = ca.since_last;
     if (tg.dkim_key != NULL && tg.nsels != 1) {
@@ -239,6 +314,10 @@ cli_check(int argc, char **argv)
     opts.datadir = i18n_datadir();
     opts.authoritative = !com.no_auth;
     opts.auth_port = com.auth_port;
+    opts.smtp_port = ca.smtp_port;
+    opts.https_port = ca.https_port;
+    opts.smtp_timeout_ms = com.timeout_s * 1000;
+    opts.ca_file = ca.ca_file;
 
     struct check_ctx ctx;
     struct check_intent intent;
@@ -252,8 +331,9 @@ cli_check(int argc, char **argv)
     check_ctx_init(&ctx, dns, &opts);
     struct journey_dmarc jd;
 
-    check_run_all(&ctx, CHECK_ALL_STEPS);
-    bool wait_timeout = ca.wait_s > 0 && !check_wait(&ctx, dns, ca.wait_s);
+    check_run_all(&ctx, mask);
+    bool wait_timeout = ca.wait_s > 0 &&
+                        !check_wait(&ctx, dns, ca.wait_s, mask);
     journey_dmarc_apply(&ctx, old, com.dmarc_monitor_days, now, &jd);
     status = check_run_status(&ctx);
     if (save || since_last) {

@@ -263,7 +263,7 @@ cli_export(int argc, char **argv)
         state_answers_fini(&ans);
         preset_list_free(pl);
         check_ctx_init(&ctx, dns, &opts);
-        check_run_start(&ctx, CHECK_ALL_STEPS);
+        check_run_start(&ctx, CHECK_DEFAULT_STEPS);
         fetch = plan_fetch_start(dns, alabel, &target);
         dns_run(dns);
         check_run_poll(&ctx);

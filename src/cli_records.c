@@ -13,9 +13,13 @@
 #include "mailready/dns.h"
 #include "mailready/gen_records.h"
 #include "mailready/i18n.h"
+#include "mailready/mtasts.h"
 #include "mailready/name.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
+
+/* Where the snippets serve the MTA-STS policy file from. */
+#define MTASTS_POLICY_PATH "/var/www/mta-sts/.well-known/mta-sts.txt"
 
 /* The most --rua a records run takes. */
 #define RECORDS_MAX_RUA 16
@@ -45,6 +49,8 @@ struct records_args {
     bool list;
     unsigned ttl;
     const char *format;
+    const char *mta_sts;        /* --mta-sts testing|enforce|none */
+    const char *tls_rua;        /* --tls-rua */
     enum records_format fmt;
     struct cli_common common;
 };
@@ -97,6 +103,14 @@ static const struct cli_opt records_own[] = {
                  "3600)") },
     RECORDS_STR("--format", "bind|text|json", format, "bind|text|json",
                 N_("output format (default bind)")),
+    RECORDS_STR("--mta-sts", "testing|enforce|none", mta_sts,
+                "testing|enforce|none",
+                N_("also the MTA-STS policy file for the MX hosts,\n"
+                   "its _mta-sts record and web server snippets\n"
+                   "(start with testing, then enforce)")),
+    RECORDS_STR("--tls-rua", N_("ADDR"), tls_rua, NULL,
+                N_("where TLS reports go (an address, mailto: or\n"
+                   "https: URI): the _smtp._tls record")),
     RECORDS_FLAG("--list-providers", list, N_("list the provider ids")),
 };
 
@@ -442,7 +456,8 @@ json_host_forms(json_t *root, const char *key, const char *ulabel,
 static void
 print_json(const struct records_args *a, const char *ulabel,
            struct gen_records *g, bool ok, const char *mx_u,
-           const char *mx_a, const char *host_u, const char *host_a)
+           const char *mx_a, const char *host_u, const char *host_a,
+           const char *policy)
 {
     json_t *root = json_object(), *notes = json_array();
     json_t *ptr = json_array();
@@ -490,6 +505,16 @@ print_json(const struct records_args *a, const char *ulabel,
         free(t);
     }
     json_object_set_new(root, "ptr_requests", ptr);
+    if (policy != NULL) {
+        char *ngx = mtasts_nginx_snippet(a->domain, MTASTS_POLICY_PATH);
+        char *apa = mtasts_apache_snippet(a->domain, MTASTS_POLICY_PATH);
+
+        json_object_set_new(root, "mta_sts", json_pack(
+            "{s:s, s:s, s:s, s:s}", "policy", policy, "policy_path",
+            MTASTS_POLICY_PATH, "nginx", ngx, "apache", apa));
+        free(ngx);
+        free(apa);
+    }
     s = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
     if (s != NULL)
         printf("%s\n", s);
@@ -545,9 +570,109 @@ parse_policy(const char *s, const char *opt, enum gen_dmarc_policy *p)
     return false;
 }
 
+/* --mta-sts: the policy for the MX hosts of g, its record (the id a hash
+ * of the policy: it changes whenever the policy does) added to g->rrs;
+ * --tls-rua: the TLS-RPT record.  Returns the policy (caller frees), or
+ * NULL without --mta-sts. */
+static char *
+add_mta_sts(const struct records_args *a, struct gen_records *g)
+{
+    const char *mx[MTASTS_MX_MAX];
+    char *hosts[MTASTS_MX_MAX];
+    size_t n = 0;
+    char id[MTASTS_ID_MAX + 1];
+    char *policy = NULL, *owner, *txt;
+
+    if (a->tls_rua != NULL) {
+        const char *r = a->tls_rua;
+
+        owner = xasprintf("_smtp._tls.%s", a->domain);
+        if (strncmp(r, "mailto:", 7) == 0 || strncmp(r, "https://", 8) == 0)
+            txt = xasprintf("v=TLSRPTv1; rua=%s", r);
+        else
+            txt = xasprintf("v=TLSRPTv1; rua=mailto:%s", r);
+        gen_rrs_add(&g->rrs, owner, DNS_T_TXT, txt, NULL);
+        free(owner);
+        free(txt);
+    }
+    if (a->mta_sts == NULL)
+        return NULL;
+    for (size_t i = 0; i < g->rrs.n && n < MTASTS_MX_MAX; i++) {
+        const char *sp;
+
+        if (g->rrs.v[i].type != DNS_T_MX)
+            continue;
+        sp = strchr(g->rrs.v[i].rdata, ' ');
+        if (sp == NULL || strcmp(sp + 1, ".") == 0)
+            continue;
+        hosts[n] = xstrdup(sp + 1);
+        mx[n] = hosts[n];
+        n++;
+    }
+    if (n == 0)
+        return NULL;            /* no MX host: nothing to protect */
+    policy = mtasts_policy_format(mx, n, a->mta_sts, 604800);
+    for (size_t i = 0; i < n; i++)
+        free(hosts[i]);
+    mtasts_policy_id(policy, id);
+    owner = xasprintf("_mta-sts.%s", a->domain);
+    txt = xasprintf("v=STSv1; id=%s", id);
+    gen_rrs_add(&g->rrs, owner, DNS_T_TXT, txt, NULL);
+    free(owner);
+    free(txt);
+    return policy;
+}
+
+static void
+print_mta_sts(const struct records_args *a, const char *policy, bool comment)
+{
+    char *ngx = mtasts_nginx_snippet(a->domain, MTASTS_POLICY_PATH);
+    char *apa = mtasts_apache_snippet(a->domain, MTASTS_POLICY_PATH);
+    char *t;
+    const char *pfx = comment ? "; " : "";
+
+    printf("%s\n", comment ? ";" : "");
+    t = xasprintf(_("MTA-STS: mta-sts.%1$s must point to a web server that "
+                    "serves this file at "
+                    "https://mta-sts.%1$s/.well-known/mta-sts.txt (saved "
+                    "as %2$s), with a certificate for mta-sts.%1$s. Change "
+                    "nothing in it without publishing the new _mta-sts "
+                    "record above."), a->domain, MTASTS_POLICY_PATH);
+    print_prefixed(stdout, pfx, t);
+    free(t);
+    printf("%s\n", comment ? ";" : "");
+    for (const char *p = policy; *p != '\0';) {
+        size_t n = strcspn(p, "\r\n");
+
+        printf("%s    %.*s\n", pfx, (int)n, p);
+        p += n;
+        p += strspn(p, "\r\n");
+    }
+    printf("%s\n%s%s\n", comment ? ";" : "", pfx,
+           _("nginx (in /etc/nginx/sites-available, then reload):"));
+    for (const char *p = ngx; *p != '\0';) {
+        size_t n = strcspn(p, "\n");
+
+        printf("%s    %.*s\n", pfx, (int)n, p);
+        p += n + (p[n] != '\0');
+    }
+    printf("%s\n%s%s\n", comment ? ";" : "", pfx,
+           _("Apache (a2enmod ssl, in /etc/apache2/sites-available, then "
+             "reload):"));
+    for (const char *p = apa; *p != '\0';) {
+        size_t n = strcspn(p, "\n");
+
+        printf("%s    %.*s\n", pfx, (int)n, p);
+        p += n + (p[n] != '\0');
+    }
+    free(ngx);
+    free(apa);
+}
+
 static int
 records_run(struct records_args *a, const struct preset_list *pl)
 {
+    char *policy = NULL;
     const struct preset *chosen[STATE_MAX_PROVIDERS];
     struct gen_records_opts o;
     struct gen_records g;
@@ -628,6 +753,8 @@ records_run(struct records_args *a, const struct preset_list *pl)
     o.own_send_only = a->send_only;
     o.send_host = host_a;
     rc = gen_records_build(&o, &g);
+    if (rc == RC_OK)
+        policy = add_mta_sts(a, &g);
     if (rc == RC_OK && g.n_ptr > 0 && !a->common.offline) {
         struct dns *d = cli_dns_new(&a->common);
 
@@ -637,7 +764,8 @@ records_run(struct records_args *a, const struct preset_list *pl)
         }
     }
     if (a->fmt == FMT_JSON) {
-        print_json(a, ulabel, &g, rc == RC_OK, mx_u, mx_a, host_u, host_a);
+        print_json(a, ulabel, &g, rc == RC_OK, mx_u, mx_a, host_u, host_a,
+                   policy);
     } else if (rc != RC_OK) {
         for (size_t i = 0; i < g.notes.n; i++) {
             if (g.notes.v[i].sev != SEV_FAIL)
@@ -651,11 +779,16 @@ records_run(struct records_args *a, const struct preset_list *pl)
         print_text(a, ulabel, &g);
         print_host_forms(false, mx_u, mx_a);
         print_host_forms(false, host_u, host_a);
+        if (policy != NULL)
+            print_mta_sts(a, policy, false);
     } else {
         print_bind(a, ulabel, &g);
         print_host_forms(true, mx_u, mx_a);
         print_host_forms(true, host_u, host_a);
+        if (policy != NULL)
+            print_mta_sts(a, policy, true);
     }
+    free(policy);
     gen_records_fini(&g);
     free(alabel);
     free(ulabel);

@@ -40,6 +40,7 @@
  * server asked directly (dns_query_at()). */
 #define DNS_NCH 2
 #define DNS_MAX_SOCKS ((DNS_NCH + DNS_DIRECT_MAX) * ARES_GETSOCK_MAXNUM)
+#define DNS_IO_MAX_FDS 256      /* dns_run(): fds of ios at once */
 
 struct waiter {
     dns_cb cb;
@@ -109,7 +110,16 @@ struct direct {
     ares_channel ch;
 };
 
+struct io {
+    const struct dns_io_ops *ops;
+    void *arg;
+    struct dns_group *grp;
+    bool over;
+    struct io *next;
+};
+
 struct dns {
+    struct io *ios;             /* dns_io_add(), newest first */
     ares_channel ch;            /* UDP (truncated answers come back) */
     ares_channel tcp_ch;        /* TCP, after a truncated UDP answer */
     bool have_ch, have_tcp;
@@ -1004,6 +1014,13 @@ dns_free(struct dns *d)
     if (d == NULL)
         return;
     d->destroying = true;
+    while (d->ios != NULL) {
+        struct io *io = d->ios;
+
+        d->ios = io->next;
+        io->ops->done(io->arg, true);
+        free(io);
+    }
     /* Both calls call back every c-ares query: freed there. */
     if (d->have_ch)
         ares_destroy(d->ch);
@@ -1365,8 +1382,72 @@ nchannels(const struct dns *d)
     return DNS_NCH + (int)d->ndirect;
 }
 
+static int ares_pollfds(struct dns *d, struct pollfd *fds, int max);
+
+void
+dns_io_add(struct dns *d, const struct dns_io_ops *ops, void *arg)
+{
+    struct io *io = xcalloc(1, sizeof(*io));
+
+    io->ops = ops;
+    io->arg = arg;
+    if (d->destroying || d->cancelling) {
+        ops->done(arg, true);
+        free(io);
+        return;
+    }
+    io->grp = d->cur_grp;
+    io->next = d->ios;
+    d->ios = io;
+    d->npending++;
+    if (io->grp != NULL)
+        io->grp->pending++;
+}
+
+static int
+io_pollfds(struct dns *d, struct pollfd *fds, int n, int max)
+{
+    for (struct io *io = d->ios; io != NULL; io = io->next)
+        if (!io->over && n < max)
+            n += io->ops->pollfds(io->arg, fds + n, max - n);
+    return n;
+}
+
+/* Run the done() of every io that is over; what they add comes first in
+ * the list and is not over. */
+static void
+io_finish(struct dns *d)
+{
+    struct io **pp = &d->ios, *io;
+
+    while ((io = *pp) != NULL) {
+        struct dns_group *saved;
+
+        if (!io->over) {
+            pp = &io->next;
+            continue;
+        }
+        *pp = io->next;
+        d->npending--;
+        if (io->grp != NULL)
+            io->grp->pending--;
+        saved = d->cur_grp;
+        d->cur_grp = io->grp;
+        io->ops->done(io->arg, false);
+        d->cur_grp = saved;
+        free(io);
+        pp = &d->ios;           /* done() may have added ios in front */
+    }
+}
+
 int
 dns_pollfds(struct dns *d, struct pollfd *fds, int max)
+{
+    return io_pollfds(d, fds, ares_pollfds(d, fds, max), max);
+}
+
+static int
+ares_pollfds(struct dns *d, struct pollfd *fds, int max)
 {
     int n = 0;
 
@@ -1411,6 +1492,12 @@ dns_timeout_ms(struct dns *d, int max_ms)
 
     if (d->qhead != NULL)
         return 0;
+    for (struct io *io = d->ios; io != NULL; io = io->next) {
+        int it = io->over ? 0 : io->ops->timeout_ms(io->arg, max_ms);
+
+        if (it >= 0 && (double)it < t)
+            t = (double)it;
+    }
     /* Every live query's deadline is at most the run's deadline. */
     for (struct entry *e = d->inflight; e != NULL; e = e->fnext)
         if (e->deadline - now < t)
@@ -1495,9 +1582,13 @@ dns_process(struct dns *d, const struct pollfd *fds, int nfds)
         if (have_channel(d, c))
             ares_process_fd(channel_of(d, c), ARES_SOCKET_BAD,
                             ARES_SOCKET_BAD);
+    for (struct io *io = d->ios; io != NULL; io = io->next)
+        if (!io->over && io->ops->process(io->arg, fds, nfds))
+            io->over = true;
     pump(d);
     check_deadlines(d);
     deliver(d);
+    io_finish(d);
 }
 
 void
@@ -1506,13 +1597,13 @@ dns_run(struct dns *d)
     if (d->cancelling)
         return;
     while (d->npending > 0) {
-        struct pollfd fds[DNS_MAX_SOCKS];
+        struct pollfd fds[DNS_MAX_SOCKS + DNS_IO_MAX_FDS];
         int n, t;
 
         deliver(d);
         if (d->npending == 0)
             break;
-        if (d->qhead == NULL && d->inflight == NULL)
+        if (d->qhead == NULL && d->inflight == NULL && d->ios == NULL)
             break;              /* nothing can answer: never spin */
         n = dns_pollfds(d, fds, (int)ARRAY_LEN(fds));
         t = dns_timeout_ms(d, 1000);

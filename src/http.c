@@ -18,6 +18,10 @@ struct http {
     enum rc rc;
     char errbuf[CURL_ERROR_SIZE];
     char *err;
+    struct curl_slist *resolve;
+    long status;
+    char *ctype;
+    CURLcode result;
 };
 
 static size_t
@@ -38,7 +42,23 @@ enum rc
 http_get_start(const char *url, enum http_family family,
                unsigned timeout_ms, size_t max_body, struct http **out)
 {
+    struct http_opts o;
+
+    memset(&o, 0, sizeof(o));
+    o.family = family;
+    o.timeout_ms = timeout_ms;
+    o.max_body = max_body;
+    return http_get_start_opts(url, &o, out);
+}
+
+enum rc
+http_get_start_opts(const char *url, const struct http_opts *o,
+                    struct http **out)
+{
     struct http *h;
+    enum http_family family = o->family;
+    unsigned timeout_ms = o->timeout_ms;
+    size_t max_body = o->max_body;
 
     *out = NULL;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -71,7 +91,16 @@ http_get_start(const char *url, enum http_family family,
     curl_easy_setopt(h->easy, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(h->easy, CURLOPT_WRITEDATA, h);
     curl_easy_setopt(h->easy, CURLOPT_ERRORBUFFER, h->errbuf);
-    curl_easy_setopt(h->easy, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt(h->easy, CURLOPT_FAILONERROR, o->any_status ? 0L : 1L);
+    if (o->ca_file != NULL) {
+        /* CAINFO replaces the system bundle: keep its directory too. */
+        curl_easy_setopt(h->easy, CURLOPT_CAINFO, o->ca_file);
+        curl_easy_setopt(h->easy, CURLOPT_CAPATH, "/etc/ssl/certs");
+    }
+    for (size_t i = 0; i < o->nresolve; i++)
+        h->resolve = curl_slist_append(h->resolve, o->resolve[i]);
+    if (h->resolve != NULL)
+        curl_easy_setopt(h->easy, CURLOPT_RESOLVE, h->resolve);
     if (curl_multi_add_handle(h->multi, h->easy) != CURLM_OK) {
         http_free(h);
         return RC_NOMEM;
@@ -142,6 +171,17 @@ http_process(struct http *h, const struct pollfd *fds, int nfds)
         if (m->msg != CURLMSG_DONE)
             continue;
         h->done = true;
+        h->result = m->data.result;
+        {
+            long st = 0;
+            char *ct = NULL;
+
+            curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &st);
+            curl_easy_getinfo(h->easy, CURLINFO_CONTENT_TYPE, &ct);
+            h->status = st;
+            if (ct != NULL)
+                h->ctype = xstrdup(ct);
+        }
         if (m->data.result == CURLE_OK) {
             h->rc = RC_OK;
         } else if (h->too_long) {
@@ -179,6 +219,31 @@ http_result(const struct http *h, const char **body, const char **err)
 }
 
 void
+http_meta(const struct http *h, long *status, const char **content_type)
+{
+    *status = h->status;
+    *content_type = h->ctype;
+}
+
+bool
+http_failed_tls(const struct http *h)
+{
+    switch (h->result) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void
 http_free(struct http *h)
 {
     if (h == NULL)
@@ -190,6 +255,8 @@ http_free(struct http *h)
     if (h->multi != NULL)
         curl_multi_cleanup(h->multi);
     strbuf_fini(&h->body);
+    curl_slist_free_all(h->resolve);
+    free(h->ctype);
     free(h->err);
     free(h);
 }

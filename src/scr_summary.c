@@ -19,6 +19,7 @@ static const char *const step_titles[STEP_COUNT] = {
     [STEP_DKIM] = N_("Signatures (DKIM)"),
     [STEP_DMARC] = N_("Policy (DMARC)"),
     [STEP_PTR] = N_("Reverse DNS (PTR)"),
+    [STEP_SMTP] = N_("Delivery"),
 };
 
 /* "2026-11-28 22:38 UTC" into buf[40]. */
@@ -35,7 +36,7 @@ when_text(long long epoch, char buf[40])
 
 /* Record types are DNS syntax: never translated. */
 static const char *const step_short[STEP_COUNT] = {
-    "MX", "SPF", "DKIM", "DMARC", "PTR"
+    "MX", "SPF", "DKIM", "DMARC", "PTR", "SMTP"
 };
 
 static void
@@ -53,6 +54,9 @@ summary_draw(const struct tui *t, struct tw_doc *d)
     for (int s = 0; s < STEP_COUNT; s++) {
         char *line;
 
+        /* A step the wizard does not run (delivery) only when known. */
+        if (!(CHECK_DEFAULT_STEPS & (1u << s)) && !tui_step_known(t, s))
+            continue;
         if (!tui_step_known(t, s)) {
             line = xasprintf("%d %s: %s", s + 1, _(step_titles[s]),
                              _("not checked"));
@@ -92,7 +96,7 @@ summary_draw(const struct tui *t, struct tw_doc *d)
     }
     bool all = true;
     for (int s = 0; s < STEP_COUNT; s++)
-        if (!tui_step_known(t, s))
+        if ((CHECK_DEFAULT_STEPS & (1u << s)) && !tui_step_known(t, s))
             all = false;
     if (left == 0 && t->checked && all)
         tw_text(d, TS_OK, 2, _("Nothing: every check passes."));
@@ -260,6 +264,8 @@ changes_key(struct tui *t, int key)
     if (t->running)
         return ACT_USED;
     for (int s = 0; s < STEP_COUNT; s++) {
+        if (!(CHECK_DEFAULT_STEPS & (1u << s)))
+            continue;           /* no screen of its own in the wizard */
         if (tui_step_known(t, s) && tui_step_status(t, s) != ST_OK) {
             t->help_return = (enum scr_id)(SCR_MX + s);
             return ACT_BACK | ACT_REDRAW;

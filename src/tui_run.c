@@ -370,7 +370,7 @@ tui_recheck(struct tui *t)
     t->running = true;
     t->checked = false;
     t->stale = false;
-    check_run_start(&t->ctx, CHECK_ALL_STEPS);
+    check_run_start(&t->ctx, CHECK_DEFAULT_STEPS);
     /* What is live where the answers' records go, in the same round. */
     tui_plan(t, &t->ptarget);
     t->have_ptarget = true;

@@ -25,6 +25,7 @@ enum check_step {
     STEP_DKIM,
     STEP_DMARC,
     STEP_PTR,
+    STEP_SMTP,          /* delivery: SMTP, STARTTLS, certificates */
     STEP_COUNT
 };
 
@@ -45,6 +46,11 @@ struct check_opts {
     bool authoritative;                 /* ask the zone's own name
                                          * servers too (check_auth.h) */
     unsigned auth_port;                 /* their port; 0: 53 */
+    unsigned smtp_port;                 /* --smtp-port; 0: 25 */
+    unsigned https_port;                /* --https-port (the MTA-STS
+                                         * policy); 0: 443 */
+    unsigned smtp_timeout_ms;           /* per SMTP connection; 0: 10 s */
+    const char *ca_file;                /* --ca-file, or NULL */
 };
 
 struct check_result {
@@ -90,6 +96,11 @@ struct check_step_ops {
 };
 
 #define CHECK_ALL_STEPS ((1u << STEP_COUNT) - 1)
+/* What a run checks unless told otherwise: the DNS steps.  The delivery
+ * step connects to the mail servers (port 25), which many networks block
+ * and which a check of DNS alone must not do behind the admin's back: it
+ * runs when asked for (check --steps, the wizard's Delivery screen). */
+#define CHECK_DEFAULT_STEPS (CHECK_ALL_STEPS & ~(1u << STEP_SMTP))
 
 const struct check_step_ops *check_step_ops(enum check_step step);
 /* STEP_MX -> "mx" (every step has a name, built or not); NULL if out of

@@ -263,6 +263,24 @@ void dns_process(struct dns *d, const struct pollfd *fds, int nfds);
 /* Run until every pending query has been answered. */
 void dns_run(struct dns *d);
 
+/* Other non-blocking I/O in the same loop (the delivery step's SMTP
+ * probes): an io counts in dns_pending() and in the current group's
+ * pending, as a query does, from dns_io_add() until its done() has run;
+ * so the check runner, dns_run(), the wizard's and the batch's poll()
+ * loops drive it with no change.  Its fds come after the DNS sockets in
+ * dns_pollfds() (an io whose fds did not fit waits for its time-out);
+ * process() gets the whole array and returns true once the io is over;
+ * done() then runs from dns_process() (cancelled false), or from
+ * dns_free() (cancelled true, it must only free what it owns).  done()
+ * may call dns_query() and dns_io_add(). */
+struct dns_io_ops {
+    int (*pollfds)(void *arg, struct pollfd *fds, int max);
+    int (*timeout_ms)(void *arg, int max_ms);
+    bool (*process)(void *arg, const struct pollfd *fds, int nfds);
+    void (*done)(void *arg, bool cancelled);
+};
+void dns_io_add(struct dns *d, const struct dns_io_ops *ops, void *arg);
+
 /* Drop the cache (a re-check) and restart the deadline's clock at the
  * next query; queries in flight are unaffected. */
 void dns_clear_cache(struct dns *d);

@@ -33,6 +33,31 @@ enum rc http_get_start(const char *url, enum http_family family,
                        unsigned timeout_ms, size_t max_body,
                        struct http **out);
 
+/* More control, for the MTA-STS policy fetch (RFC 8461 §3.3). */
+struct http_opts {
+    enum http_family family;
+    unsigned timeout_ms;
+    size_t max_body;
+    const char *ca_file;        /* PEM CAs trusted besides the system's,
+                                 * or NULL */
+    const char *const *resolve; /* "HOST:PORT:ADDR" (libcurl's
+                                 * CURLOPT_RESOLVE): the addresses to use,
+                                 * found by the caller's DNS */
+    size_t nresolve;
+    bool any_status;            /* a status other than 2xx is a result
+                                 * (see http_meta()), not an error */
+};
+/* As http_get_start(); redirects are never followed. */
+enum rc http_get_start_opts(const char *url, const struct http_opts *o,
+                            struct http **out);
+/* Once over: the HTTP status (0 if none came) and the Content-Type
+ * (borrowed until http_free(); NULL if none). */
+void http_meta(const struct http *h, long *status,
+               const char **content_type);
+/* libcurl's error class of a failed transfer: true when it is about TLS
+ * (certificate, handshake) rather than reaching the server. */
+bool http_failed_tls(const struct http *h);
+
 /* Poll integration, as for dns.h: fill up to max entries and return how
  * many; how long poll() may sleep (at most max_ms); after poll(), process
  * with the same array.  http_process() returns true once the transfer is

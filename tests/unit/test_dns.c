@@ -1400,6 +1400,145 @@ zone_cname__live_servfail__kept(void **state)
     responder_stop(&rs);
 }
 
+
+/* ---- other I/O in the same loop (dns_io_add) ----------------------------- */
+
+struct fake_io {
+    int fd[2];
+    int done, cancelled;
+    struct dns *d;
+    bool ask_more;              /* done() asks a query */
+    int answered;
+};
+
+static int
+fake_pollfds(void *arg, struct pollfd *fds, int max)
+{
+    struct fake_io *f = arg;
+
+    if (max < 1)
+        return 0;
+    fds[0].fd = f->fd[0];
+    fds[0].events = POLLIN;
+    fds[0].revents = 0;
+    return 1;
+}
+
+static int
+fake_timeout(void *arg, int max_ms)
+{
+    (void)arg;
+    return max_ms < 0 || max_ms > 5000 ? 5000 : max_ms;
+}
+
+static bool
+fake_process(void *arg, const struct pollfd *fds, int nfds)
+{
+    struct fake_io *f = arg;
+
+    for (int i = 0; i < nfds; i++)
+        if (fds[i].fd == f->fd[0] && (fds[i].revents & POLLIN))
+            return true;
+    return false;
+}
+
+static void
+fake_answered(void *arg, const struct dns_answer *a)
+{
+    struct fake_io *f = arg;
+
+    if (a->status != DNS_CANCELLED)
+        f->answered++;
+}
+
+static void
+fake_done(void *arg, bool cancelled)
+{
+    struct fake_io *f = arg;
+
+    if (cancelled) {
+        f->cancelled++;
+        return;
+    }
+    f->done++;
+    if (f->ask_more)
+        dns_query(f->d, "a.example", DNS_T_A, fake_answered, f);
+}
+
+static const struct dns_io_ops fake_ops = {
+    .pollfds = fake_pollfds,
+    .timeout_ms = fake_timeout,
+    .process = fake_process,
+    .done = fake_done,
+};
+
+/* An io counts as pending (in its group too) until done() ran; dns_run()
+ * drives it with the queries, and what done() asks is answered before
+ * dns_run() returns. */
+static void
+io__counted_and_driven__done_once(void **state)
+{
+    struct dns_opts o = { .offline = true };
+    struct dns *d = NULL;
+    struct rc_err err = { 0 };
+    struct dns_group g = { 0 };
+    struct fake_io f = { .ask_more = true };
+
+    (void)state;
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    assert_int_equal(dns_load_zone_text(d,
+        "$ORIGIN example.\n"
+        "@ 300 SOA ns hm 1 2 3 4 5\n"
+        "a 300 A 192.0.2.1\n", NULL, &err), RC_OK);
+    assert_int_equal(pipe(f.fd), 0);
+    f.d = d;
+    dns_group_set(d, &g);
+    dns_io_add(d, &fake_ops, &f);
+    dns_group_set(d, NULL);
+    assert_int_equal(dns_pending(d), 1);
+    assert_int_equal(g.pending, 1);
+    assert_int_equal(write(f.fd[1], "x", 1), 1);
+    dns_run(d);
+    assert_int_equal(f.done, 1);
+    assert_int_equal(f.answered, 1);
+    assert_int_equal(f.cancelled, 0);
+    assert_int_equal(dns_pending(d), 0);
+    assert_int_equal(g.pending, 0);
+    dns_free(d);
+    assert_int_equal(f.cancelled, 0);
+    close(f.fd[0]);
+    close(f.fd[1]);
+}
+
+/* dns_free() with an io pending: done(cancelled) exactly once. */
+static void
+io__free_while_pending__cancelled_once(void **state)
+{
+    struct dns_opts o = { .offline = true };
+    struct dns *d = NULL;
+    struct rc_err err = { 0 };
+    struct fake_io f = { 0 };
+    struct pollfd fds[8];
+    int n;
+
+    (void)state;
+    assert_int_equal(dns_new(&o, &d, &err), RC_OK);
+    assert_int_equal(pipe(f.fd), 0);
+    f.d = d;
+    dns_io_add(d, &fake_ops, &f);
+    n = dns_pollfds(d, fds, 8);
+    assert_int_equal(n, 1);
+    assert_int_equal(fds[0].fd, f.fd[0]);
+    assert_true(dns_timeout_ms(d, 100) <= 100);
+    dns_process(d, fds, n);             /* nothing readable: still on */
+    assert_int_equal(dns_pending(d), 1);
+    dns_free(d);
+    assert_int_equal(f.cancelled, 1);
+    assert_int_equal(f.done, 0);
+    close(f.fd[0]);
+    close(f.fd[1]);
+}
+
 int
 main(void)
 {
@@ -1428,6 +1567,8 @@ main(void)
         cmocka_unit_test(cap__qps__spaced),
         cmocka_unit_test(group__pending_counted_per_group),
         cmocka_unit_test(trim__drops_what_only_ended_groups_asked),
+        cmocka_unit_test(io__counted_and_driven__done_once),
+        cmocka_unit_test(io__free_while_pending__cancelled_once),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
