@@ -436,21 +436,90 @@ input_mode(const struct tw_doc *d)
     return d->cur_line >= 0;
 }
 
+/* The status line's entries: a key and its word, Enter first in an
+ * input field.  Every entry is shown: what does not fit one line goes on
+ * to the next (status_rows() says how many). */
+#define TUI_STATUS_MAX 16
+struct status_ent {
+    const char *name, *label;
+};
+
+static size_t
+status_entries(bool in, struct status_ent *e)
+{
+    size_t n = 0;
+
+    if (in) {
+        e[n].name = "Enter";
+        e[n++].label = _("OK");
+    }
+    for (size_t i = 0; i < ARRAY_LEN(keydefs) && n < TUI_STATUS_MAX; i++) {
+        const struct tui_keydef *k = &keydefs[i];
+        const char *name = in ? k->fname : k->name;
+
+        if (!k->status || name == NULL)
+            continue;
+        e[n].name = name;
+        e[n++].label = k->act == ACT_LANG
+            ? (strcmp(i18n_lang(), "es") == 0 ? "English" : "español")
+            : _(k->label);
+    }
+    return n;
+}
+
+/* Where each entry goes (row from the first status row, column) in cols
+ * columns; returns the number of rows. */
+static int
+status_layout(const struct status_ent *e, size_t n, int cols, int *row,
+              int *col)
+{
+    int y = 0, x = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        int w = 1 + tw_width(e[i].name) + 1 + tw_width(e[i].label) + 1;
+
+        if (x > 0 && x + w >= cols) {
+            y++;
+            x = 0;
+        }
+        row[i] = y;
+        col[i] = x;
+        x += w;
+    }
+    return y + 1;
+}
+
+/* Rows the status line takes for this screen. */
+static int
+status_rows(const struct tui *t, bool in)
+{
+    struct status_ent e[TUI_STATUS_MAX];
+    int row[TUI_STATUS_MAX], col[TUI_STATUS_MAX];
+    size_t n = status_entries(in, e);
+
+    return status_layout(e, n, t->cols, row, col);
+}
+
 static void
 draw_status(const struct tui *t, const struct tw_doc *d, bool more_up,
             bool more_down)
 {
-    int y = t->rows - 1, x = 0;
+    struct status_ent e[TUI_STATUS_MAX];
+    int row[TUI_STATUS_MAX], col[TUI_STATUS_MAX];
     bool in = input_mode(d);
+    size_t n = status_entries(in, e);
+    int nrows = status_layout(e, n, t->cols, row, col);
+    int y = t->rows - nrows;
 
     if (t->notice != NULL) {
         struct tw_doc nd;
         tw_doc_init(&nd, t->cols - 2);
         tw_text(&nd, TS_BOLD, 0, t->notice);
-        int n = (int)nd.n > TUI_NOTICE_LINES ? TUI_NOTICE_LINES : (int)nd.n;
-        for (int i = 0; i < n; i++)
+        int nl = (int)nd.n > TUI_NOTICE_LINES ? TUI_NOTICE_LINES
+                                               : (int)nd.n;
+        for (int i = 0; i < nl; i++)
             for (size_t k = 0; k < nd.v[i].n; k++)
-                put(t, t->rows - 1 - n + i, 1 + nd.v[i].segs[k].col,
+                put(t, y - nl + i, 1 + nd.v[i].segs[k].col,
                     TS_BOLD, nd.v[i].segs[k].text);
         tw_doc_fini(&nd);
     } else if (more_up || more_down) {
@@ -458,32 +527,18 @@ draw_status(const struct tui *t, const struct tw_doc *d, bool more_up,
                                   : _("top: PgUp or ↑");
         if (!t->utf8)
             m = more_down ? _("more below: PgDn") : _("top: PgUp");
-        put(t, t->rows - 2, t->cols - 2 - tw_width(m), TS_DIM, m);
+        put(t, y - 1, t->cols - 2 - tw_width(m), TS_DIM, m);
     }
     attrset(style_attr(t, TS_TITLE));
-    mvhline(y, 0, ' ', t->cols);
+    for (int r = y; r < t->rows; r++)
+        mvhline(r, 0, ' ', t->cols);
     attrset(A_NORMAL);
-    if (in) {
-        put(t, y, x + 1, TS_TITLE, "Enter");
-        x += 7;
-        put(t, y, x, TS_TITLE, _("OK"));
-        x += tw_width(_("OK")) + 2;
-    }
-    for (size_t i = 0; i < ARRAY_LEN(keydefs); i++) {
-        const struct tui_keydef *k = &keydefs[i];
-        const char *name = in ? k->fname : k->name;
-        const char *label = k->act == ACT_LANG
-            ? (strcmp(i18n_lang(), "es") == 0 ? "English" : "español")
-            : _(k->label);
+    for (size_t i = 0; i < n; i++) {
+        int x = col[i] + 1;
 
-        if (!k->status || name == NULL)
-            continue;
-        if (x + tw_width(name) + tw_width(label) + 3 >= t->cols)
-            break;
-        put(t, y, x + 1, TS_TITLE, name);
-        x += 1 + tw_width(name) + 1;
-        put(t, y, x, TS_TITLE, label);
-        x += tw_width(label) + 1;
+        put(t, y + row[i], x, TS_TITLE, e[i].name);
+        put(t, y + row[i], x + tw_width(e[i].name) + 1, TS_TITLE,
+            e[i].label);
     }
 }
 
@@ -532,7 +587,8 @@ render(struct tui *t, struct tw_doc *doc)
 
     tw_doc_reset(doc, t->cols - 2);
     ops->draw(t, doc);
-    h = t->rows - top - 1 - notice_lines(t);
+    t->status_rows = status_rows(t, input_mode(doc));
+    h = t->rows - top - t->status_rows - notice_lines(t);
     /* Bring the focus into view when it moved (so that the page keys
      * can still scroll away from it). */
     /* The focus (a question, a field) is brought into view when the
@@ -1059,7 +1115,8 @@ tui_run(struct tui *t)
             if (act != ACT_NONE)
                 t->focus_follow = true;
             if (act == ACT_NONE)
-                act = global_key(t, key, t->rows - 4 - notice_lines(t));
+                act = global_key(t, key, t->rows - 3 - t->status_rows
+                                             - notice_lines(t));
             if (!apply(t, act))
                 done = true;
             if (act & ACT_SAVE)

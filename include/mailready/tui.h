@@ -298,6 +298,7 @@ struct tui {
     unsigned tick;              /* spinner frame */
     bool utf8, color;
     int rows, cols;
+    int status_rows;            /* rows the status line took */
     struct tui_scr_domain sd;
     struct tui_scr_provider sp;
     struct tui_scr_dkim sk;
