@@ -79,7 +79,7 @@ summary_draw(const struct tui *t, struct tw_doc *d)
             const struct finding *f = &res->findings.v[k];
             if (f->sev == SEV_INFO)
                 continue;
-            char *msg = present_finding_message(f);
+            char *msg = tui_finding_message(f);
             char *line = xasprintf("%s: %s", step_short[s], msg);
             tw_item(d, present_sev_tag(f->sev, t->utf8),
                     f->sev == SEV_ERROR ? TS_ERROR

@@ -202,9 +202,11 @@ struct tui_scr_provider {
 };
 
 struct tui_scr_dkim {
-    int focus;                  /* 0 view, 1 type menu, 2 selector */
+    int focus;                  /* 0 view, 1 type menu, 2 selector,
+                                 * 3 a selector already in use */
     size_t type_sel;            /* 0 rsa 2048, 1 ed25519 */
     struct tw_edit selector;
+    struct tw_edit existing;    /* the selector the admin signs with */
     const char *error;          /* N_() with one %s: error_arg */
     char *error_arg;
 };
@@ -326,6 +328,15 @@ const char *tui_status_sym(const struct tui *t, enum check_status st);
 enum tui_style tui_status_style(enum check_status st);
 /* The key list for the help screen, generated from the key table. */
 void tui_keys_doc(struct tw_doc *d);
+
+/* A finding in the wizard's words (tui_words.c): the core's text, except
+ * where it names a command-line option, which a screen never does; then
+ * the wizard's action instead.  tui_finding_message(): caller frees;
+ * the others return translated static text, or NULL when the finding has
+ * none. */
+char *tui_finding_message(const struct finding *f);
+const char *tui_finding_why(const char *id);
+const char *tui_finding_fix(const char *id);
 
 /* Shared step-screen parts (scr_step.c). */
 void scr_step_intro(struct tw_doc *d, const char *text);
