@@ -3,6 +3,7 @@
  * status line around each screen's document; the key table (from which the
  * help screen's key list is made); terminal restore on every exit path. */
 #include <curses.h>
+#include <term.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -931,6 +932,26 @@ tui_run(struct tui *t)
         const char *term = getenv("TERM");
         /* newterm(), unlike initscr(), returns when the terminal is
          * unknown, so that we can say so. */
+        int err = 0;
+
+        /* A terminal that cannot move the cursor (TERM=dumb, a printing
+         * terminal) would get the screens as a stream of garbage: say so
+         * and stop, before curses writes anything. */
+        if (term != NULL && term[0] != '\0'
+            && setupterm(NULL, STDOUT_FILENO, &err) == OK) {
+            const char *cup = tigetstr((char *)"cup");
+            bool ok = cup != NULL && cup != (char *)-1;
+
+            del_curterm(cur_term);
+            if (!ok) {
+                signals_fini();
+                util_set_die_hook(NULL);
+                fprintf(stderr, _("mailready: terminal type TERM='%s' "
+                                  "cannot move the cursor; try "
+                                  "TERM=xterm\n"), term);
+                return CLI_EXIT_ERROR;
+            }
+        }
         scr = newterm(NULL, stdout, stdin);
         if (scr == NULL) {
             signals_fini();
