@@ -157,8 +157,6 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
                 _("If your mail provider signs for you, publish the "
                   "record its console shows instead. If you run your own "
                   "server, press g to make a key pair here."));
-        tw_blank(d);
-        tw_text(d, TS_BOLD, 0, _("A key you already use"));
         tw_text(d, TS_NORMAL, 2,
                 _("If your mail is already signed with a selector the "
                   "check did not try, press e to type it."));

@@ -161,9 +161,11 @@ summary_key(struct tui *t, int key)
     why = export_one(&doc, EXPORT_TXT, txt);
     if (why == NULL)
         why = export_one(&doc, EXPORT_HTML, html);
-    if (why == NULL)
+    if (why == NULL) {
         m = xasprintf(_("Checklist written to %1$s and %2$s (for "
                         "printing)."), txt, html);
+        tui_set_str(&t->checklist, txt);
+    }
     else
         m = xasprintf(_("Export failed: %s"), why);
     tui_notice(t, m);

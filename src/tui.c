@@ -306,6 +306,9 @@ tui_keys_doc(struct tw_doc *d)
             _("Quit, after asking."));
     tw_item(d, "Enter     ", TS_KEY, TS_NORMAL, 2,
             _("Confirm an answer, or go to the next step."));
+    tw_item(d, "Esc       ", TS_KEY, TS_NORMAL, 2,
+            _("Go back to the previous screen; in a field or a menu, "
+              "cancel it."));
 }
 
 /* ---- drawing --------------------------------------------------------- */
@@ -451,8 +454,10 @@ status_entries(bool in, struct status_ent *e)
     size_t n = 0;
 
     if (in) {
-        e[n].name = "Enter";
-        e[n++].label = _("OK");
+        /* TRANSLATORS: the name of the Enter key on a keyboard */
+        e[n].name = _("Enter");
+        /* TRANSLATORS: ≤10 columns; what Enter does in a field */
+        e[n++].label = _("confirm");
     }
     for (size_t i = 0; i < ARRAY_LEN(keydefs) && n < TUI_STATUS_MAX; i++) {
         const struct tui_keydef *k = &keydefs[i];
@@ -469,25 +474,38 @@ status_entries(bool in, struct status_ent *e)
 }
 
 /* Where each entry goes (row from the first status row, column) in cols
- * columns; returns the number of rows. */
+ * columns, gap columns between entries; returns the number of rows. */
+static int
+status_layout_gap(const struct status_ent *e, size_t n, int cols, int gap,
+                  int *row, int *col)
+{
+    int y = 0, x = 1;
+
+    for (size_t i = 0; i < n; i++) {
+        int w = tw_width(e[i].name) + 1 + tw_width(e[i].label);
+
+        /* The last column stays free (put() never writes it). */
+        if (x > 1 && x + w > cols - 1) {
+            y++;
+            x = 1;
+        }
+        row[i] = y;
+        col[i] = x;
+        x += w + gap;
+    }
+    return y + 1;
+}
+
+/* Two columns between entries; one when that keeps them on one row. */
 static int
 status_layout(const struct status_ent *e, size_t n, int cols, int *row,
               int *col)
 {
-    int y = 0, x = 0;
+    int r = status_layout_gap(e, n, cols, 2, row, col);
 
-    for (size_t i = 0; i < n; i++) {
-        int w = 1 + tw_width(e[i].name) + 1 + tw_width(e[i].label) + 1;
-
-        if (x > 0 && x + w >= cols) {
-            y++;
-            x = 0;
-        }
-        row[i] = y;
-        col[i] = x;
-        x += w;
-    }
-    return y + 1;
+    if (r > 1 && status_layout_gap(e, n, cols, 1, row, col) == 1)
+        return 1;
+    return status_layout_gap(e, n, cols, 2, row, col);
 }
 
 /* Rows the status line takes for this screen. */
@@ -535,7 +553,7 @@ draw_status(const struct tui *t, const struct tw_doc *d, bool more_up,
         mvhline(r, 0, ' ', t->cols);
     attrset(A_NORMAL);
     for (size_t i = 0; i < n; i++) {
-        int x = col[i] + 1;
+        int x = col[i];
 
         put(t, y + row[i], x, TS_TITLE, e[i].name);
         put(t, y + row[i], x + tw_width(e[i].name) + 1, TS_TITLE,
@@ -673,6 +691,11 @@ copy_enter(struct tui *t)
 static void
 copy_leave(struct tui *t)
 {
+    /* The copy was printed on the terminal's normal screen: wipe it, so
+     * that nothing of it is left there when the wizard ends. */
+    if (clear_screen != NULL && clear_screen != (char *)-1)
+        putp(clear_screen);
+    fflush(stdout);
     t->copy_mode = false;
     reset_prog_mode();
     do_resize(t);
@@ -831,6 +854,10 @@ global_key(struct tui *t, int key, int body_h)
         return ACT_NEXT | ACT_REDRAW;
     if ((key == TK_ESC || key == TK_ENTER)
         && (t->cur == SCR_HELP || t->cur == SCR_CHANGES))
+        return ACT_BACK | ACT_REDRAW;
+    /* Esc goes back where there is a screen before (a field or a menu
+     * that takes Esc itself has used it already). */
+    if (key == TK_ESC && t->cur > SCR_DOMAIN && t->cur <= SCR_VERIFY)
         return ACT_BACK | ACT_REDRAW;
     return ACT_NONE;
 }
@@ -1151,6 +1178,7 @@ tui_run(struct tui *t)
     delscreen(scr);
     signals_fini();
     util_set_die_hook(NULL);
+    tui_quit_summary(t, stdout);
     /* A check still in flight is cancelled and freed (tui_run_drop()). */
     tui_run_drop(t);
     for (int h = 0; h < 2; h++) {

@@ -189,6 +189,8 @@ extern const struct screen_ops scr_help_ops;
 struct tui_scr_domain {
     struct tw_edit edit;
     const char *error;          /* N_() why the input was refused */
+    char *last;                 /* the domain of the last visit (U-label,
+                                 * offered in the field), or NULL */
 };
 
 struct tui_scr_provider {
@@ -309,6 +311,8 @@ struct tui {
     char *help_text;            /* loaded help for SCR_HELP */
     char *notice;               /* one-line message in the status area */
     bool copy_mode;             /* the screen is printed as plain text */
+    char *checklist;            /* the checklist written in this run (the
+                                 * text file), or NULL */
 };
 
 /* ---- tui.c services for screens -------------------------------------- */
@@ -351,6 +355,13 @@ void scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
 /* Open the state of t->domain: load the answers and the last results
  * (a file set aside or unreadable is said in the notice line). */
 void tui_state_open(struct tui *t);
+/* Offer the domain of the last visit on the domain screen: the newest
+ * state file of the state directory (tui_run.c). */
+void tui_last_domain(struct tui *t);
+/* Print what to know after quitting, on the normal terminal: where the
+ * progress is saved, the checklist if one was written, and the command
+ * that checks again (tui_run.c). */
+void tui_quit_summary(const struct tui *t, FILE *fp);
 /* Save the answers and the last results (no-op without a domain). */
 void tui_state_save(struct tui *t);
 /* Ask t->ip_url for this machine's public address, in the background;
