@@ -69,61 +69,63 @@ struct tui_keydef {
     const char *label;          /* N_() status line word */
     const char *help;           /* N_() help screen text */
     bool status;                /* shown in the status line */
+    const char *sname;          /* how the status line writes it, when
+                                 * not name (NULL) */
 };
 
 static const struct tui_keydef keydefs[] = {
     { ACT_NEXT, 'n', TK_FN(KEY_F(6)), 0, "n", "F6",
       /* TRANSLATORS: ≤10 columns */
       N_("next"),
-      N_("Go to the next step."), true },
+      N_("Go to the next step."), true, NULL },
     { ACT_BACK, 'b', TK_FN(KEY_F(7)), 0, "b", "F7",
       /* TRANSLATORS: ≤10 columns */
       N_("back"),
-      N_("Go back to the previous step."), true },
+      N_("Go back to the previous step."), true, NULL },
     { ACT_RECHECK, 'r', TK_FN(KEY_F(5)), 0, "r", "F5",
       /* TRANSLATORS: ≤10 columns */
       N_("re-check"),
       N_("Check DNS again, for example after you published a record "
-         "or when a server did not answer."), true },
+         "or when a server did not answer."), true, NULL },
     { ACT_HELP, '?', TK_FN(KEY_F(1)), 'h', "?", "F1",
       /* TRANSLATORS: ≤10 columns */
       N_("help"),
-      N_("Explain this step and list the keys."), true },
+      N_("Explain this step and list the keys."), true, NULL },
     { ACT_STEPS, 's', TK_FN(KEY_F(2)), 0, "s", "F2",
       /* TRANSLATORS: ≤10 columns */
       N_("steps"),
       N_("Open the list of steps with their state, to go to any of them "
          "(the domain and provider questions too); F2 works while you "
-         "type in a field."), true },
+         "type in a field."), true, NULL },
     { ACT_LANG, 'l', TK_FN(KEY_F(9)), 0, "l", "F9",
       /* TRANSLATORS: ≤10 columns; the name of the other language */
       N_("español"),
-      N_("Switch between English and Spanish."), true },
+      N_("Switch between English and Spanish."), true, NULL },
     { ACT_QUIT, 'q', TK_FN(KEY_F(10)), 0, "q", "F10",
       /* TRANSLATORS: ≤10 columns */
       N_("quit"),
       N_("Quit. Your answers and the last results are saved; Ctrl-C "
-         "asks first."), true },
+         "asks first."), true, "q/F10" },
     { ACT_COPY, 'c', TK_FN(KEY_F(4)), 0, "c", "F4",
       /* TRANSLATORS: ≤10 columns */
       N_("copy"),
       N_("Print this screen as plain text, each record on one line, so "
          "that it can be copied from the terminal; Enter comes back."),
-      true },
+      true, NULL },
     { KA_GOTO, '1', 0, 0, "1-6", NULL,
       /* TRANSLATORS: ≤10 columns */
       N_("step"),
       N_("Jump to a step: 1 MX, 2 SPF, 3 DKIM, 4 DMARC, 5 PTR, "
-         "6 summary."), true },
+         "6 summary."), true, NULL },
     { KA_SCROLL_UP, TK_FN(KEY_UP), 0, 'k', "↑", NULL, N_("scroll"),
-      N_("Scroll up one line (or move in a list)."), false },
+      N_("Scroll up one line (or move in a list)."), false, NULL },
     { KA_SCROLL_DOWN, TK_FN(KEY_DOWN), 0, 'j', "↓", NULL, N_("scroll"),
-      N_("Scroll down one line (or move in a list)."), false },
+      N_("Scroll down one line (or move in a list)."), false, NULL },
     { KA_PAGE_UP, TK_FN(KEY_PPAGE), 0, 0, "PgUp", NULL, N_("page up"),
-      N_("Scroll up one page."), false },
+      N_("Scroll up one page."), false, NULL },
     { KA_PAGE_DOWN, TK_FN(KEY_NPAGE), 0, ' ', "PgDn", NULL,
       N_("page down"), N_("Scroll down one page (also the space bar)."),
-      false },
+      false, NULL },
 };
 
 /* ---- signals and terminal restore ------------------------------------ */
@@ -461,7 +463,8 @@ status_entries(bool in, struct status_ent *e)
     }
     for (size_t i = 0; i < ARRAY_LEN(keydefs) && n < TUI_STATUS_MAX; i++) {
         const struct tui_keydef *k = &keydefs[i];
-        const char *name = in ? k->fname : k->name;
+        const char *name = in ? k->fname
+                         : k->sname != NULL ? k->sname : k->name;
 
         if (!k->status || name == NULL)
             continue;
