@@ -59,6 +59,10 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
                 _("Some answers did not come (the DNS server did not "
                   "answer in time or failed). This is not a fault of your "
                   "setup. Press r to try again."));
+    if (st == ST_ERROR && !t->com->offline)
+        tw_text(d, TS_ERROR, 2,
+                _("If it happens again, press d to ask another DNS "
+                  "server."));
     tw_blank(d);
     tw_text(d, TS_BOLD, 0, _("Found in DNS now:"));
     size_t nrec = json_array_size(res->records);

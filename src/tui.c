@@ -48,6 +48,7 @@ static const struct screen_ops *const screens[SCR_COUNT] = {
     [SCR_CHANGES] = &scr_changes_ops,
     [SCR_STEPS] = &scr_steps_ops,
     [SCR_HELP] = &scr_help_ops,
+    [SCR_RESOLVER] = &scr_resolver_ops,
 };
 
 /* Internal actions of the key table (beyond the ACT_* of tui.h). */
@@ -112,6 +113,11 @@ static const struct tui_keydef keydefs[] = {
       N_("Print this screen as plain text, each record on one line, so "
          "that it can be copied from the terminal; Enter comes back."),
       true, NULL },
+    { ACT_RESOLVER, 'd', 0, 0, "d", NULL,
+      /* TRANSLATORS: ≤10 columns */
+      N_("DNS server"),
+      N_("Choose the DNS server the checks ask, when answers do not "
+         "come."), false, NULL },
     { KA_GOTO, '1', 0, 0, "1-6", NULL,
       /* TRANSLATORS: ≤10 columns */
       N_("step"),
@@ -782,7 +788,14 @@ apply(struct tui *t, unsigned act)
         copy_enter(t);
         return true;
     }
-    if (act & ACT_HELP)
+    if (act & ACT_RESOLVER) {
+        if (t->cur != SCR_RESOLVER) {
+            /* From help or the changes, back to where they came from. */
+            if (t->cur != SCR_HELP && t->cur != SCR_CHANGES)
+                t->help_return = t->cur;
+            go(t, SCR_RESOLVER);
+        }
+    } else if (act & ACT_HELP)
         open_help(t);
     else if (act & ACT_STEPS)
         open_steps(t);
@@ -791,16 +804,16 @@ apply(struct tui *t, unsigned act)
     else if (act & ACT_CHANGES)
         go(t, SCR_CHANGES);
     else if (act & ACT_NEXT) {
-        if (t->cur == SCR_HELP)
-            go(t, t->help_return);
-        else if (t->cur == SCR_CHANGES)
+        if (t->cur == SCR_HELP || t->cur == SCR_CHANGES
+            || t->cur == SCR_RESOLVER)
             go(t, t->help_return);
         else if (t->cur < SCR_VERIFY)
             go(t, t->cur + 1);
     } else if (act & ACT_BACK) {
         if (t->cur == SCR_STEPS)
             go(t, t->steps_return);
-        else if (t->cur == SCR_HELP || t->cur == SCR_CHANGES)
+        else if (t->cur == SCR_HELP || t->cur == SCR_CHANGES
+                 || t->cur == SCR_RESOLVER)
             go(t, t->help_return);
         else if (t->cur > SCR_DOMAIN)
             go(t, t->cur - 1);

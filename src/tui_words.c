@@ -49,9 +49,8 @@ static const struct tui_word words[] = {
          "DMARC step shows the record to publish), read the reports, then "
          "move to p=quarantine and p=reject.") },
     { "DNS_TIMEOUT", NULL, NULL,
-      N_("Press r to check again in a while. If it keeps happening, the "
-         "DNS server this machine asks may be at fault: ask whoever runs "
-         "it, or run the wizard from another network.") },
+      N_("Press r to check again in a while, or d to ask another DNS "
+         "server.") },
     { "PTR_HOSTNAME_MISMATCH", NULL, NULL,
       N_("Set the PTR record to the server's host name, or correct the "
          "host name the wizard has: press s and choose \"How is your mail "

@@ -136,7 +136,8 @@ enum {
     ACT_CHANGES = 1 << 9,       /* show what changed since last time */
     ACT_COPY = 1 << 10,         /* print the screen unwrapped, to copy */
     ACT_STEPS = 1 << 11,        /* open (or close) the step list */
-    ACT_GOTO = 1 << 12          /* go to the screen in t->goto_scr */
+    ACT_GOTO = 1 << 12,         /* go to the screen in t->goto_scr */
+    ACT_RESOLVER = 1 << 13      /* choose the DNS server to ask */
 };
 
 /* ---- screens ---------------------------------------------------------- */
@@ -154,6 +155,7 @@ enum scr_id {
     SCR_CHANGES,                /* what changed since the last visit */
     SCR_STEPS,                  /* the list of steps, to jump to one */
     SCR_HELP,
+    SCR_RESOLVER,               /* which DNS server the checks ask */
     SCR_COUNT
 };
 
@@ -180,6 +182,7 @@ extern const struct screen_ops scr_verify_ops;
 extern const struct screen_ops scr_changes_ops;
 extern const struct screen_ops scr_steps_ops;
 extern const struct screen_ops scr_help_ops;
+extern const struct screen_ops scr_resolver_ops;
 
 /* Entries of the provider menu, at most (the presets, one's own server
  * twice, "other"). */
@@ -221,6 +224,15 @@ struct tui_scr_dmarc {
                                  * filled in as dmarc@DOMAIN (once per
                                  * domain and run, so that an address the
                                  * admin clears stays cleared) */
+};
+
+struct tui_scr_resolver {
+    size_t sel;                 /* menu entry */
+    bool typing;                /* in the address field */
+    struct tw_edit addr;
+    const char *error;          /* N_() with one %s: the address */
+    char chosen[TW_EDIT_MAX];   /* the address asked (com->resolvers[0]
+                                 * points here) */
 };
 
 /* The verify screen (scr_verify.c owns it: scr_verify_fini()). */
@@ -308,6 +320,7 @@ struct tui {
     struct tui_scr_dkim sk;
     struct tui_scr_dmarc sm;
     struct tui_scr_verify sv;
+    struct tui_scr_resolver sr;
     char *help_text;            /* loaded help for SCR_HELP */
     char *notice;               /* one-line message in the status area */
     bool copy_mode;             /* the screen is printed as plain text */

@@ -82,6 +82,12 @@ walk_lang() {
         tm_send "$s"
         walk_pages "$lang: step $s"
     done
+    tm_send 1 d
+    walk_pages "$lang: the DNS server choice"
+    tm_send Escape
+    tm_send 3 e
+    walk_pages "$lang: DKIM selector in use"
+    tm_send Escape
     tm_send 3 g
     walk_pages "$lang: DKIM key type menu"
     tm_send Enter
