@@ -95,6 +95,8 @@ cli_wizard(int argc, char **argv)
     }
     tui_state_open(&t);
     if (t.domain == NULL)
+        tui_last_domain(&t);
+    if (t.domain == NULL)
         t.cur = SCR_DOMAIN;
     else if (!t.st->answers.answered)
         t.cur = SCR_PROVIDER;

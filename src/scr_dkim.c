@@ -100,7 +100,25 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
         draw_key(t, d);
         tw_blank(d);
         tw_text(d, TS_DIM, 0, _("Press g to make another key (a new "
-                                "selector)."));
+                                "selector), or e to type a selector you "
+                                "already sign with."));
+        return;
+    }
+    if (t->sk.focus == 3) {
+        if (t->sk.error != NULL) {
+            char *m = xasprintf(_(t->sk.error), t->sk.error_arg != NULL
+                                                ? t->sk.error_arg : "");
+            tw_item(d, tui_status_sym(t, ST_FAIL), TS_FAIL, TS_FAIL, 0, m);
+            free(m);
+        }
+        tw_text(d, TS_NORMAL, 0,
+                _("The selector is the s= of the DKIM-Signature header in "
+                  "a message you sent (Gmail: \"Show original\"; "
+                  "Outlook: \"View source\")."));
+        tw_field(d, 0, _("Selector you sign with, then Enter to check "
+                         "it:"), &t->sk.existing, true);
+        tw_blank(d);
+        tw_text(d, TS_DIM, 0, _("Esc cancels."));
         return;
     }
     if (t->sk.focus == 0) {
@@ -122,7 +140,7 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
             const struct finding *f = &plan.notes[STEP_DKIM].v[i];
             if (strcmp(f->id, "GEN_DKIM_CONSOLE") != 0)
                 continue;
-            char *m = present_finding_message(f);
+            char *m = tui_finding_message(f);
             if (!any)
                 tw_text(d, TS_BOLD, 0, _("Your provider's key"));
             any = true;
@@ -139,6 +157,9 @@ dkim_draw(const struct tui *t, struct tw_doc *d)
                 _("If your mail provider signs for you, publish the "
                   "record its console shows instead. If you run your own "
                   "server, press g to make a key pair here."));
+        tw_text(d, TS_NORMAL, 2,
+                _("If your mail is already signed with a selector the "
+                  "check did not try, press e to type it."));
         return;
     }
     if (t->sk.error != NULL) {
@@ -235,6 +256,28 @@ out:
     free(dir);
 }
 
+/* The selector typed in the field of focus 3: kept with the answers, so
+ * that every check from now on asks for its key. */
+static unsigned
+use_existing(struct tui *t)
+{
+    const char *sel = t->sk.existing.buf;
+
+    if (!gen_dkim_selector_ok(sel)) {
+        char *vis = str_visible(sel, strlen(sel));
+        set_error(t, N_("'%s' cannot be a selector: use letters, digits "
+                        "and '-', like 202611 or mail."), vis);
+        free(vis);
+        return ACT_REDRAW;
+    }
+    state_answers_selector_add(&t->st->answers, sel);
+    set_error(t, NULL, NULL);
+    tw_edit_set(&t->sk.existing, "");
+    t->sk.focus = 0;
+    t->stale = true;
+    return ACT_REDRAW | ACT_SAVE;
+}
+
 static unsigned
 dkim_key(struct tui *t, int key)
 {
@@ -242,6 +285,24 @@ dkim_key(struct tui *t, int key)
     case 0:
         if (key == 'g') {
             t->sk.focus = 1;
+            set_error(t, NULL, NULL);
+            return ACT_REDRAW;
+        }
+        if (key == 'e') {
+            t->sk.focus = 3;
+            set_error(t, NULL, NULL);
+            return ACT_REDRAW;
+        }
+        return ACT_NONE;
+    case 3:
+        if (key == TK_ESC) {
+            t->sk.focus = 0;
+            set_error(t, NULL, NULL);
+            return ACT_REDRAW;
+        }
+        if (key == TK_ENTER)
+            return use_existing(t);
+        if (tw_edit_key(&t->sk.existing, key)) {
             set_error(t, NULL, NULL);
             return ACT_REDRAW;
         }

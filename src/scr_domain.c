@@ -43,6 +43,14 @@ domain_draw(const struct tui *t, struct tw_doc *d)
         tw_item(d, tui_status_sym(t, ST_FAIL), TS_FAIL, TS_FAIL, 0,
                 _(t->sd.error));
     }
+    if (t->sd.last != NULL && strcmp(t->sd.edit.buf, t->sd.last) == 0) {
+        char *m = xasprintf(_("Last time you worked on %s: press Enter "
+                              "to go on with it, or type another "
+                              "domain."), t->sd.last);
+        tw_blank(d);
+        tw_text(d, TS_NORMAL, 0, m);
+        free(m);
+    }
     tw_blank(d);
     tw_text(d, TS_DIM, 0, _("Example: example.com or señal.es"));
 }

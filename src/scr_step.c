@@ -101,6 +101,10 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
                 _("Some answers did not come (the DNS server did not "
                   "answer in time or failed). This is not a fault of your "
                   "setup. Press r to try again."));
+    if (st == ST_ERROR && !t->com->offline)
+        tw_text(d, TS_ERROR, 2,
+                _("If it happens again, press d to ask another DNS "
+                  "server."));
     tw_blank(d);
     tw_text(d, TS_BOLD, 0, _("Found in DNS now:"));
     size_t nrec = json_array_size(res->records);
@@ -131,16 +135,16 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
         enum check_status fs = f->sev == SEV_FAIL ? ST_FAIL
                              : f->sev == SEV_WARN ? ST_WARN
                              : f->sev == SEV_ERROR ? ST_ERROR : ST_OK;
-        char *msg = present_finding_message(f);
-        const char *fix = f->sev == SEV_INFO ? NULL : present_finding_fix(f->id);
+        char *msg = tui_finding_message(f);
+        const char *fix = f->sev == SEV_INFO ? NULL
+                                             : tui_finding_fix(f->id);
+        const char *why = tui_finding_why(f->id);
 
         tw_item(d, present_sev_tag(f->sev, t->utf8),
                 f->sev == SEV_INFO ? TS_INFO : tui_status_style(fs),
                 TS_NORMAL, 2, msg);
-        const struct finding_info *fi = finding_info_find(f->id);
-        if (f->sev != SEV_INFO && fi != NULL && fi->why != NULL
-            && fi->why[0] != '\0') {
-            char *wl = xasprintf(_("Why it matters: %s"), _(fi->why));
+        if (f->sev != SEV_INFO && why != NULL) {
+            char *wl = xasprintf(_("Why it matters: %s"), why);
             tw_text(d, TS_DIM, 3 + tw_width(present_sev_tag(f->sev, t->utf8)),
                     wl);
             free(wl);
@@ -210,7 +214,7 @@ plan_notes(const struct tui *t, struct tw_doc *d, const struct plan *p,
 
         if (p->fstep[i] != step || strcmp(f->id, "PLAN_ELSEWHERE") == 0)
             continue;
-        char *m = present_finding_message(f);
+        char *m = tui_finding_message(f);
         tw_item(d, present_sev_tag(f->sev, t->utf8),
                 f->sev == SEV_INFO ? TS_INFO : f->sev == SEV_FAIL ? TS_FAIL
                 : TS_WARN, TS_NORMAL, 0, m);
@@ -273,7 +277,7 @@ scr_plan_step(const struct tui *t, struct tw_doc *d,
     if (notes->n > 0)
         tw_blank(d);
     for (size_t i = 0; i < notes->n; i++) {
-        char *m = present_finding_message(&notes->v[i]);
+        char *m = tui_finding_message(&notes->v[i]);
         tw_item(d, present_sev_tag(notes->v[i].sev, t->utf8),
                 notes->v[i].sev == SEV_INFO ? TS_INFO
                 : notes->v[i].sev == SEV_FAIL ? TS_FAIL : TS_WARN,

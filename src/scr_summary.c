@@ -83,7 +83,7 @@ summary_draw(const struct tui *t, struct tw_doc *d)
             const struct finding *f = &res->findings.v[k];
             if (f->sev == SEV_INFO)
                 continue;
-            char *msg = present_finding_message(f);
+            char *msg = tui_finding_message(f);
             char *line = xasprintf("%s: %s", step_short[s], msg);
             tw_item(d, present_sev_tag(f->sev, t->utf8),
                     f->sev == SEV_ERROR ? TS_ERROR
@@ -165,9 +165,11 @@ summary_key(struct tui *t, int key)
     why = export_one(&doc, EXPORT_TXT, txt);
     if (why == NULL)
         why = export_one(&doc, EXPORT_HTML, html);
-    if (why == NULL)
+    if (why == NULL) {
         m = xasprintf(_("Checklist written to %1$s and %2$s (for "
                         "printing)."), txt, html);
+        tui_set_str(&t->checklist, txt);
+    }
     else
         m = xasprintf(_("Export failed: %s"), why);
     tui_notice(t, m);

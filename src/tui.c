@@ -3,6 +3,7 @@
  * status line around each screen's document; the key table (from which the
  * help screen's key list is made); terminal restore on every exit path. */
 #include <curses.h>
+#include <term.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -49,6 +50,7 @@ static const struct screen_ops *const screens[SCR_COUNT] = {
     [SCR_CHANGES] = &scr_changes_ops,
     [SCR_STEPS] = &scr_steps_ops,
     [SCR_HELP] = &scr_help_ops,
+    [SCR_RESOLVER] = &scr_resolver_ops,
 };
 
 /* Internal actions of the key table (beyond the ACT_* of tui.h). */
@@ -70,67 +72,74 @@ struct tui_keydef {
     const char *label;          /* N_() status line word */
     const char *help;           /* N_() help screen text */
     bool status;                /* shown in the status line */
+    const char *sname;          /* how the status line writes it, when
+                                 * not name (NULL) */
 };
 
 static const struct tui_keydef keydefs[] = {
     { ACT_NEXT, 'n', TK_FN(KEY_F(6)), 0, "n", "F6",
       /* TRANSLATORS: ≤10 columns */
       N_("next"),
-      N_("Go to the next step."), true },
+      N_("Go to the next step."), true, NULL },
     { ACT_BACK, 'b', TK_FN(KEY_F(7)), 0, "b", "F7",
       /* TRANSLATORS: ≤10 columns */
       N_("back"),
-      N_("Go back to the previous step."), true },
+      N_("Go back to the previous step."), true, NULL },
     { ACT_RECHECK, 'r', TK_FN(KEY_F(5)), 0, "r", "F5",
       /* TRANSLATORS: ≤10 columns */
       N_("re-check"),
       N_("Check DNS again, for example after you published a record "
-         "or when a server did not answer."), true },
+         "or when a server did not answer."), true, NULL },
     { ACT_WAIT, 'a', TK_FN(KEY_F(8)), 0, "a", "F8",
       /* TRANSLATORS: ≤10 columns */
       N_("wait"),
       N_("Wait on this step until this machine's resolver sees what your "
          "name servers publish: it checks again as the cached answer "
-         "expires, with a countdown; press a again to stop."), false },
+         "expires, with a countdown; press a again to stop."), false, NULL },
     { ACT_HELP, '?', TK_FN(KEY_F(1)), 'h', "?", "F1",
       /* TRANSLATORS: ≤10 columns */
       N_("help"),
-      N_("Explain this step and list the keys."), true },
+      N_("Explain this step and list the keys."), true, NULL },
     { ACT_STEPS, 's', TK_FN(KEY_F(2)), 0, "s", "F2",
       /* TRANSLATORS: ≤10 columns */
       N_("steps"),
       N_("Open the list of steps with their state, to go to any of them "
          "(the domain and provider questions too); F2 works while you "
-         "type in a field."), true },
+         "type in a field."), true, NULL },
     { ACT_LANG, 'l', TK_FN(KEY_F(9)), 0, "l", "F9",
       /* TRANSLATORS: ≤10 columns; the name of the other language */
       N_("español"),
-      N_("Switch between English and Spanish."), true },
+      N_("Switch between English and Spanish."), true, NULL },
     { ACT_QUIT, 'q', TK_FN(KEY_F(10)), 0, "q", "F10",
       /* TRANSLATORS: ≤10 columns */
       N_("quit"),
       N_("Quit. Your answers and the last results are saved; Ctrl-C "
-         "asks first."), true },
+         "asks first."), true, "q/F10" },
     { ACT_COPY, 'c', TK_FN(KEY_F(4)), 0, "c", "F4",
       /* TRANSLATORS: ≤10 columns */
       N_("copy"),
       N_("Print this screen as plain text, each record on one line, so "
          "that it can be copied from the terminal; Enter comes back."),
-      true },
+      true, NULL },
+    { ACT_RESOLVER, 'd', 0, 0, "d", NULL,
+      /* TRANSLATORS: ≤10 columns */
+      N_("DNS server"),
+      N_("Choose the DNS server the checks ask, when answers do not "
+         "come."), false, NULL },
     { KA_GOTO, '1', 0, 0, "1-6", NULL,
       /* TRANSLATORS: ≤10 columns */
       N_("step"),
       N_("Jump to a step: 1 MX, 2 SPF, 3 DKIM, 4 DMARC, 5 PTR, "
-         "6 summary."), true },
+         "6 summary."), true, NULL },
     { KA_SCROLL_UP, TK_FN(KEY_UP), 0, 'k', "↑", NULL, N_("scroll"),
-      N_("Scroll up one line (or move in a list)."), false },
+      N_("Scroll up one line (or move in a list)."), false, NULL },
     { KA_SCROLL_DOWN, TK_FN(KEY_DOWN), 0, 'j', "↓", NULL, N_("scroll"),
-      N_("Scroll down one line (or move in a list)."), false },
+      N_("Scroll down one line (or move in a list)."), false, NULL },
     { KA_PAGE_UP, TK_FN(KEY_PPAGE), 0, 0, "PgUp", NULL, N_("page up"),
-      N_("Scroll up one page."), false },
+      N_("Scroll up one page."), false, NULL },
     { KA_PAGE_DOWN, TK_FN(KEY_NPAGE), 0, ' ', "PgDn", NULL,
       N_("page down"), N_("Scroll down one page (also the space bar)."),
-      false },
+      false, NULL },
 };
 
 /* ---- signals and terminal restore ------------------------------------ */
@@ -313,6 +322,9 @@ tui_keys_doc(struct tw_doc *d)
             _("Quit, after asking."));
     tw_item(d, "Enter     ", TS_KEY, TS_NORMAL, 2,
             _("Confirm an answer, or go to the next step."));
+    tw_item(d, "Esc       ", TS_KEY, TS_NORMAL, 2,
+            _("Go back to the previous screen; in a field or a menu, "
+              "cancel it."));
 }
 
 /* ---- drawing --------------------------------------------------------- */
@@ -444,21 +456,106 @@ input_mode(const struct tw_doc *d)
     return d->cur_line >= 0;
 }
 
+/* The status line's entries: a key and its word, Enter first in an
+ * input field.  Every entry is shown: what does not fit one line goes on
+ * to the next (status_rows() says how many). */
+#define TUI_STATUS_MAX 16
+struct status_ent {
+    const char *name, *label;
+};
+
+static size_t
+status_entries(bool in, struct status_ent *e)
+{
+    size_t n = 0;
+
+    if (in) {
+        /* TRANSLATORS: the name of the Enter key on a keyboard */
+        e[n].name = _("Enter");
+        /* TRANSLATORS: ≤10 columns; what Enter does in a field */
+        e[n++].label = _("confirm");
+    }
+    for (size_t i = 0; i < ARRAY_LEN(keydefs) && n < TUI_STATUS_MAX; i++) {
+        const struct tui_keydef *k = &keydefs[i];
+        const char *name = in ? k->fname
+                         : k->sname != NULL ? k->sname : k->name;
+
+        if (!k->status || name == NULL)
+            continue;
+        e[n].name = name;
+        e[n++].label = k->act == ACT_LANG
+            ? (strcmp(i18n_lang(), "es") == 0 ? "English" : "español")
+            : _(k->label);
+    }
+    return n;
+}
+
+/* Where each entry goes (row from the first status row, column) in cols
+ * columns, gap columns between entries; returns the number of rows. */
+static int
+status_layout_gap(const struct status_ent *e, size_t n, int cols, int gap,
+                  int *row, int *col)
+{
+    int y = 0, x = 1;
+
+    for (size_t i = 0; i < n; i++) {
+        int w = tw_width(e[i].name) + 1 + tw_width(e[i].label);
+
+        /* The last column stays free (put() never writes it). */
+        if (x > 1 && x + w > cols - 1) {
+            y++;
+            x = 1;
+        }
+        row[i] = y;
+        col[i] = x;
+        x += w + gap;
+    }
+    return y + 1;
+}
+
+/* Two columns between entries; one when that keeps them on one row. */
+static int
+status_layout(const struct status_ent *e, size_t n, int cols, int *row,
+              int *col)
+{
+    int r = status_layout_gap(e, n, cols, 2, row, col);
+
+    if (r > 1 && status_layout_gap(e, n, cols, 1, row, col) == 1)
+        return 1;
+    return status_layout_gap(e, n, cols, 2, row, col);
+}
+
+/* Rows the status line takes for this screen. */
+static int
+status_rows(const struct tui *t, bool in)
+{
+    struct status_ent e[TUI_STATUS_MAX];
+    int row[TUI_STATUS_MAX], col[TUI_STATUS_MAX];
+    size_t n = status_entries(in, e);
+
+    return status_layout(e, n, t->cols, row, col);
+}
+
 static void
 draw_status(const struct tui *t, const struct tw_doc *d, bool more_up,
             bool more_down)
 {
-    int y = t->rows - 1, x = 0;
+    struct status_ent e[TUI_STATUS_MAX];
+    int row[TUI_STATUS_MAX], col[TUI_STATUS_MAX];
     bool in = input_mode(d);
+    size_t n = status_entries(in, e);
+    int nrows = status_layout(e, n, t->cols, row, col);
+    int y = t->rows - nrows;
 
     if (t->notice != NULL) {
         struct tw_doc nd;
         tw_doc_init(&nd, t->cols - 2);
         tw_text(&nd, TS_BOLD, 0, t->notice);
-        int n = (int)nd.n > TUI_NOTICE_LINES ? TUI_NOTICE_LINES : (int)nd.n;
-        for (int i = 0; i < n; i++)
+        int nl = (int)nd.n > TUI_NOTICE_LINES ? TUI_NOTICE_LINES
+                                               : (int)nd.n;
+        for (int i = 0; i < nl; i++)
             for (size_t k = 0; k < nd.v[i].n; k++)
-                put(t, t->rows - 1 - n + i, 1 + nd.v[i].segs[k].col,
+                put(t, y - nl + i, 1 + nd.v[i].segs[k].col,
                     TS_BOLD, nd.v[i].segs[k].text);
         tw_doc_fini(&nd);
     } else if (more_up || more_down) {
@@ -466,32 +563,18 @@ draw_status(const struct tui *t, const struct tw_doc *d, bool more_up,
                                   : _("top: PgUp or ↑");
         if (!t->utf8)
             m = more_down ? _("more below: PgDn") : _("top: PgUp");
-        put(t, t->rows - 2, t->cols - 2 - tw_width(m), TS_DIM, m);
+        put(t, y - 1, t->cols - 2 - tw_width(m), TS_DIM, m);
     }
     attrset(style_attr(t, TS_TITLE));
-    mvhline(y, 0, ' ', t->cols);
+    for (int r = y; r < t->rows; r++)
+        mvhline(r, 0, ' ', t->cols);
     attrset(A_NORMAL);
-    if (in) {
-        put(t, y, x + 1, TS_TITLE, "Enter");
-        x += 7;
-        put(t, y, x, TS_TITLE, _("OK"));
-        x += tw_width(_("OK")) + 2;
-    }
-    for (size_t i = 0; i < ARRAY_LEN(keydefs); i++) {
-        const struct tui_keydef *k = &keydefs[i];
-        const char *name = in ? k->fname : k->name;
-        const char *label = k->act == ACT_LANG
-            ? (strcmp(i18n_lang(), "es") == 0 ? "English" : "español")
-            : _(k->label);
+    for (size_t i = 0; i < n; i++) {
+        int x = col[i];
 
-        if (!k->status || name == NULL)
-            continue;
-        if (x + tw_width(name) + tw_width(label) + 3 >= t->cols)
-            break;
-        put(t, y, x + 1, TS_TITLE, name);
-        x += 1 + tw_width(name) + 1;
-        put(t, y, x, TS_TITLE, label);
-        x += tw_width(label) + 1;
+        put(t, y + row[i], x, TS_TITLE, e[i].name);
+        put(t, y + row[i], x + tw_width(e[i].name) + 1, TS_TITLE,
+            e[i].label);
     }
 }
 
@@ -540,7 +623,8 @@ render(struct tui *t, struct tw_doc *doc)
 
     tw_doc_reset(doc, t->cols - 2);
     ops->draw(t, doc);
-    h = t->rows - top - 1 - notice_lines(t);
+    t->status_rows = status_rows(t, input_mode(doc));
+    h = t->rows - top - t->status_rows - notice_lines(t);
     /* Bring the focus into view when it moved (so that the page keys
      * can still scroll away from it). */
     /* The focus (a question, a field) is brought into view when the
@@ -624,6 +708,11 @@ copy_enter(struct tui *t)
 static void
 copy_leave(struct tui *t)
 {
+    /* The copy was printed on the terminal's normal screen: wipe it, so
+     * that nothing of it is left there when the wizard ends. */
+    if (clear_screen != NULL && clear_screen != (char *)-1)
+        putp(clear_screen);
+    fflush(stdout);
     t->copy_mode = false;
     reset_prog_mode();
     do_resize(t);
@@ -719,7 +808,14 @@ apply(struct tui *t, unsigned act)
         copy_enter(t);
         return true;
     }
-    if (act & ACT_HELP)
+    if (act & ACT_RESOLVER) {
+        if (t->cur != SCR_RESOLVER) {
+            /* From help or the changes, back to where they came from. */
+            if (t->cur != SCR_HELP && t->cur != SCR_CHANGES)
+                t->help_return = t->cur;
+            go(t, SCR_RESOLVER);
+        }
+    } else if (act & ACT_HELP)
         open_help(t);
     else if (act & ACT_STEPS)
         open_steps(t);
@@ -728,16 +824,16 @@ apply(struct tui *t, unsigned act)
     else if (act & ACT_CHANGES)
         go(t, SCR_CHANGES);
     else if (act & ACT_NEXT) {
-        if (t->cur == SCR_HELP)
-            go(t, t->help_return);
-        else if (t->cur == SCR_CHANGES)
+        if (t->cur == SCR_HELP || t->cur == SCR_CHANGES
+            || t->cur == SCR_RESOLVER)
             go(t, t->help_return);
         else if (t->cur < SCR_VERIFY)
             go(t, t->cur + 1);
     } else if (act & ACT_BACK) {
         if (t->cur == SCR_STEPS)
             go(t, t->steps_return);
-        else if (t->cur == SCR_HELP || t->cur == SCR_CHANGES)
+        else if (t->cur == SCR_HELP || t->cur == SCR_CHANGES
+                 || t->cur == SCR_RESOLVER)
             go(t, t->help_return);
         else if (t->cur > SCR_DOMAIN)
             go(t, t->cur - 1);
@@ -794,6 +890,10 @@ global_key(struct tui *t, int key, int body_h)
         return ACT_NEXT | ACT_REDRAW;
     if ((key == TK_ESC || key == TK_ENTER)
         && (t->cur == SCR_HELP || t->cur == SCR_CHANGES))
+        return ACT_BACK | ACT_REDRAW;
+    /* Esc goes back where there is a screen before (a field or a menu
+     * that takes Esc itself has used it already). */
+    if (key == TK_ESC && t->cur > SCR_DOMAIN && t->cur <= SCR_VERIFY)
         return ACT_BACK | ACT_REDRAW;
     return ACT_NONE;
 }
@@ -895,6 +995,26 @@ tui_run(struct tui *t)
         const char *term = getenv("TERM");
         /* newterm(), unlike initscr(), returns when the terminal is
          * unknown, so that we can say so. */
+        int err = 0;
+
+        /* A terminal that cannot move the cursor (TERM=dumb, a printing
+         * terminal) would get the screens as a stream of garbage: say so
+         * and stop, before curses writes anything. */
+        if (term != NULL && term[0] != '\0'
+            && setupterm(NULL, STDOUT_FILENO, &err) == OK) {
+            const char *cup = tigetstr((char *)"cup");
+            bool ok = cup != NULL && cup != (char *)-1;
+
+            del_curterm(cur_term);
+            if (!ok) {
+                signals_fini();
+                util_set_die_hook(NULL);
+                fprintf(stderr, _("mailready: terminal type TERM='%s' "
+                                  "cannot move the cursor; try "
+                                  "TERM=xterm\n"), term);
+                return CLI_EXIT_ERROR;
+            }
+        }
         scr = newterm(NULL, stdout, stdin);
         if (scr == NULL) {
             signals_fini();
@@ -1105,7 +1225,8 @@ tui_run(struct tui *t)
             if (act != ACT_NONE)
                 t->focus_follow = true;
             if (act == ACT_NONE)
-                act = global_key(t, key, t->rows - 4 - notice_lines(t));
+                act = global_key(t, key, t->rows - 3 - t->status_rows
+                                             - notice_lines(t));
             if (!apply(t, act))
                 done = true;
             if (act & ACT_SAVE)
@@ -1119,6 +1240,7 @@ tui_run(struct tui *t)
     delscreen(scr);
     signals_fini();
     util_set_die_hook(NULL);
+    tui_quit_summary(t, stdout);
     /* A check still in flight is cancelled and freed (tui_run_drop()). */
     tui_run_drop(t);
     for (int h = 0; h < 2; h++) {

@@ -3,12 +3,16 @@
  * saved), the check runs (a fresh resolver each), the plan of records,
  * and the optional public-address detection.  The terminal, the loop
  * and the drawing are in tui.c. */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "mailready/journey.h"
+#include "mailready/name.h"
 #include "mailready/i18n.h"
 #include "mailready/net.h"
 #include "mailready/present.h"
@@ -115,6 +119,8 @@ tui_fini(struct tui *t)
     free(t->detect_err);
     free(t->sp.error_arg);
     free(t->sk.error_arg);
+    free(t->sd.last);
+    free(t->checklist);
     state_free(t->st);
     state_free(t->old_st);
     if (t->have_diff)
@@ -206,6 +212,91 @@ tui_state_open(struct tui *t)
     }
     if (t->com->lang == NULL && t->st->answers.lang != NULL)
         i18n_set_lang(t->st->answers.lang);
+}
+
+/* Longest file name looked at in the state directory. */
+#define TUI_STATE_NAME_MAX 260
+
+void
+tui_last_domain(struct tui *t)
+{
+    char *dir = NULL, best[TUI_STATE_NAME_MAX] = "";
+    struct timespec best_t = { 0, 0 };
+    DIR *dp;
+    struct dirent *e;
+    int dfd;
+
+    if (t->com->state_dir != NULL)
+        dir = xstrdup(t->com->state_dir);
+    else if (state_default_dir(&dir) != RC_OK)
+        return;
+    dp = opendir(dir);
+    free(dir);
+    if (dp == NULL)
+        return;
+    dfd = dirfd(dp);
+    /* A state file is <A-label>.json (state_path()); anything else there
+     * (a file set aside, a temporary file) is not a visit. */
+    while ((e = readdir(dp)) != NULL) {
+        size_t n = strlen(e->d_name);
+        struct stat sb;
+
+        if (n <= 5 || n >= sizeof(best)
+            || strcmp(e->d_name + n - 5, ".json") != 0
+            || fstatat(dfd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0
+            || !S_ISREG(sb.st_mode))
+            continue;
+        if (best[0] != '\0'
+            && (sb.st_mtim.tv_sec < best_t.tv_sec
+                || (sb.st_mtim.tv_sec == best_t.tv_sec
+                    && sb.st_mtim.tv_nsec <= best_t.tv_nsec)))
+            continue;
+        best_t = sb.st_mtim;
+        memcpy(best, e->d_name, n - 5);
+        best[n - 5] = '\0';
+    }
+    closedir(dp);
+    if (best[0] != '\0') {
+        char *a = NULL, *u = NULL;
+        const char *why = NULL;
+
+        /* Only a name the wizard itself would have saved. */
+        if (name_normalize(best, false, false, &a, &u, &why) == RC_OK
+            && strcmp(a, best) == 0) {
+            tui_set_str(&t->sd.last, u);
+            tw_edit_set(&t->sd.edit, u);
+        }
+        free(a);
+        free(u);
+    }
+}
+
+void
+tui_quit_summary(const struct tui *t, FILE *fp)
+{
+    char *path = NULL, *dir = NULL;
+
+    if (t->domain == NULL)
+        return;
+    if (t->com->state_dir == NULL && state_default_dir(&dir) != RC_OK)
+        dir = NULL;
+    if (!t->no_save
+        && state_path(t->com->state_dir != NULL ? t->com->state_dir : dir,
+                      t->domain, &path) == RC_OK)
+        fprintf(fp, _("Your progress on %1$s is saved in %2$s.\n"),
+                t->ulabel, path);
+    else
+        fprintf(fp, _("Your progress on %s could not be saved.\n"),
+                t->ulabel);
+    if (t->checklist != NULL)
+        fprintf(fp, _("Your checklist: %s\n"), t->checklist);
+    if (t->com->state_dir != NULL)
+        fprintf(fp, _("To check again: mailready check %1$s --state-dir "
+                      "%2$s\n"), t->domain, t->com->state_dir);
+    else
+        fprintf(fp, _("To check again: mailready check %s\n"), t->domain);
+    free(path);
+    free(dir);
 }
 
 void

@@ -137,9 +137,10 @@ enum {
     ACT_COPY = 1 << 10,         /* print the screen unwrapped, to copy */
     ACT_STEPS = 1 << 11,        /* open (or close) the step list */
     ACT_GOTO = 1 << 12,         /* go to the screen in t->goto_scr */
-    ACT_WAIT = 1 << 13          /* wait on this step until the resolver
+    ACT_WAIT = 1 << 13,         /* wait on this step until the resolver
                                  * sees what the name servers publish
                                  * (again: stop waiting) */
+    ACT_RESOLVER = 1 << 14      /* choose the DNS server to ask */
 };
 
 /* ---- screens ---------------------------------------------------------- */
@@ -157,6 +158,7 @@ enum scr_id {
     SCR_CHANGES,                /* what changed since the last visit */
     SCR_STEPS,                  /* the list of steps, to jump to one */
     SCR_HELP,
+    SCR_RESOLVER,               /* which DNS server the checks ask */
     SCR_COUNT
 };
 
@@ -183,6 +185,7 @@ extern const struct screen_ops scr_verify_ops;
 extern const struct screen_ops scr_changes_ops;
 extern const struct screen_ops scr_steps_ops;
 extern const struct screen_ops scr_help_ops;
+extern const struct screen_ops scr_resolver_ops;
 
 /* Entries of the provider menu, at most (the presets, one's own server
  * twice, "other"). */
@@ -192,6 +195,8 @@ extern const struct screen_ops scr_help_ops;
 struct tui_scr_domain {
     struct tw_edit edit;
     const char *error;          /* N_() why the input was refused */
+    char *last;                 /* the domain of the last visit (U-label,
+                                 * offered in the field), or NULL */
 };
 
 struct tui_scr_provider {
@@ -205,9 +210,11 @@ struct tui_scr_provider {
 };
 
 struct tui_scr_dkim {
-    int focus;                  /* 0 view, 1 type menu, 2 selector */
+    int focus;                  /* 0 view, 1 type menu, 2 selector,
+                                 * 3 a selector already in use */
     size_t type_sel;            /* 0 rsa 2048, 1 ed25519 */
     struct tw_edit selector;
+    struct tw_edit existing;    /* the selector the admin signs with */
     const char *error;          /* N_() with one %s: error_arg */
     char *error_arg;
 };
@@ -220,6 +227,15 @@ struct tui_scr_dmarc {
                                  * filled in as dmarc@DOMAIN (once per
                                  * domain and run, so that an address the
                                  * admin clears stays cleared) */
+};
+
+struct tui_scr_resolver {
+    size_t sel;                 /* menu entry */
+    bool typing;                /* in the address field */
+    struct tw_edit addr;
+    const char *error;          /* N_() with one %s: the address */
+    char chosen[TW_EDIT_MAX];   /* the address asked (com->resolvers[0]
+                                 * points here) */
 };
 
 /* The verify screen (scr_verify.c owns it: scr_verify_fini()). */
@@ -305,14 +321,18 @@ struct tui {
     unsigned tick;              /* spinner frame */
     bool utf8, color;
     int rows, cols;
+    int status_rows;            /* rows the status line took */
     struct tui_scr_domain sd;
     struct tui_scr_provider sp;
     struct tui_scr_dkim sk;
     struct tui_scr_dmarc sm;
     struct tui_scr_verify sv;
+    struct tui_scr_resolver sr;
     char *help_text;            /* loaded help for SCR_HELP */
     char *notice;               /* one-line message in the status area */
     bool copy_mode;             /* the screen is printed as plain text */
+    char *checklist;            /* the checklist written in this run (the
+                                 * text file), or NULL */
 };
 
 /* ---- tui.c services for screens -------------------------------------- */
@@ -340,6 +360,15 @@ enum tui_style tui_status_style(enum check_status st);
 /* The key list for the help screen, generated from the key table. */
 void tui_keys_doc(struct tw_doc *d);
 
+/* A finding in the wizard's words (tui_words.c): the core's text, except
+ * where it names a command-line option, which a screen never does; then
+ * the wizard's action instead.  tui_finding_message(): caller frees;
+ * the others return translated static text, or NULL when the finding has
+ * none. */
+char *tui_finding_message(const struct finding *f);
+const char *tui_finding_why(const char *id);
+const char *tui_finding_fix(const char *id);
+
 /* Shared step-screen parts (scr_step.c). */
 void scr_step_intro(struct tw_doc *d, const char *text);
 /* "Found in DNS" + the findings of step, or the spinner / could not
@@ -353,6 +382,13 @@ void scr_publish(const struct tui *t, struct tw_doc *d, const char *owner,
 /* Open the state of t->domain: load the answers and the last results
  * (a file set aside or unreadable is said in the notice line). */
 void tui_state_open(struct tui *t);
+/* Offer the domain of the last visit on the domain screen: the newest
+ * state file of the state directory (tui_run.c). */
+void tui_last_domain(struct tui *t);
+/* Print what to know after quitting, on the normal terminal: where the
+ * progress is saved, the checklist if one was written, and the command
+ * that checks again (tui_run.c). */
+void tui_quit_summary(const struct tui *t, FILE *fp);
 /* Save the answers and the last results (no-op without a domain). */
 void tui_state_save(struct tui *t);
 /* Ask t->ip_url for this machine's public address, in the background;

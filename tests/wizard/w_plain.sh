@@ -31,3 +31,25 @@ expect_true "unknown TERM: exit status 3" \
     bash -c "sleep 0.2; test \"\$(cat '$T/rc')\" = 3"
 expect_grep "unknown terminal type TERM='no-such-terminal'" "$T/err" \
     "unknown TERM: said so"
+
+# A terminal without cursor addressing (TERM=dumb): one line saying so and
+# exit status 3, in English and in Spanish; nothing drawn.
+for lang in en es; do
+    wz_fresh
+    rm -f "$T/rc" "$T/err"
+    tm_start env TERM=dumb sh -c '"$0" wizard wizard-bad.test --lang "$4" \
+        --no-network --state-dir "$1" 2> "$2"; echo $? > "$3"' \
+        "$MAILREADY" "$T/state" "$T/err" "$T/rc" "$lang"
+    expect_true "TERM=dumb ($lang): exits" tm_exited 5
+    expect_true "TERM=dumb ($lang): exit status 3" \
+        bash -c "sleep 0.2; test \"\$(cat '$T/rc')\" = 3"
+    expect_true "TERM=dumb ($lang): one line" \
+        test "$(wc -l < "$T/err")" = 1
+    if [ "$lang" = es ]; then
+        expect_grep "TERM='dumb' no puede mover el cursor" "$T/err" \
+            "TERM=dumb (es): said so in Spanish"
+    else
+        expect_grep "TERM='dumb' cannot move the cursor" "$T/err" \
+            "TERM=dumb (en): said so"
+    fi
+done

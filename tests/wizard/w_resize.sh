@@ -16,7 +16,7 @@ tm_resize 100 30
 _wz_last_has() { tm_screen | tail -n 1 | grep -q -- "$1"; }
 screen_has "100x30: redrawn" "wizard-bad\.test {60,}en$"
 expect_true "100x30: the status line is on the last row" \
-    _wz_last_has "q quit"
+    _wz_last_has "q/F10 quit"
 expect_true "100x30: 30 rows" test "$(tm_screen | wc -l)" -eq 30
 screen_has "100x30: the step is still shown" "Step 4: your policy"
 tm_resize 80 24

@@ -1,0 +1,114 @@
+# Every screen of the demo (`mailready --demo`) at 80x24, in English and
+# in Spanish, page by page: no command-line option (--something) in the
+# screen text, and every key of the status line shown (none dropped for
+# want of room): n b r ? s l q/F10 c 1-6, or in an input field Enter (Intro
+# in Spanish) and the function keys F6 F7 F5 F1 F2 F9 F10 F4.
+. "$TOP/tests/wizard/wiz-lib.sh"
+
+KEYS_VIEW='n b r ? s l q/F10 c 1-6'
+KEYS_FIELD='F6 F7 F5 F1 F2 F9 F10 F4'
+
+# The status rows are the last two lines (the second only when the first
+# is full, else the scroll hint or body text, which holds no "KEY word").
+_status_keys() {
+    local s keys k re miss=""
+    s=$(tail -n 2 "$T/screen")
+    if printf '%s\n' "$s" | grep -Eq '^ (Enter|Intro) '; then
+        keys=$KEYS_FIELD
+    else
+        keys=$KEYS_VIEW
+    fi
+    for k in $keys; do
+        re=$(printf '%s' "$k" | sed 's/[?]/[?]/')
+        printf '%s\n' "$s" | grep -Eq "(^| )$re [^ ]" || miss="$miss $k"
+    done
+    if [ -n "$miss" ]; then
+        printf 'the status line lacks%s:\n' "$miss"
+        cat "$T/screen"
+        return 1
+    fi
+    return 0
+}
+
+_no_option() {
+    if grep -nE -- '--[a-z]' "$T/screen"; then
+        echo "a command-line option on the screen:"
+        cat "$T/screen"
+        return 1
+    fi
+    return 0
+}
+
+# Check the screen now, then each page below it (PgDn) to the end.
+# WALK_OPTS=0: the help pages (help/*/*.txt, whose examples quote the
+# command line for `mailready check` users) are walked for their keys only.
+walk_pages() {
+    local label=$1 n=0
+    sleep 0.3
+    while :; do
+        tm_screen > /dev/null
+        [ "${WALK_OPTS:-1}" = 0 ] ||
+            expect_true "$label (page $n): no --option" _no_option
+        expect_true "$label (page $n): every key shown" _status_keys
+        grep -Eq 'more below|hay más abajo' "$T/screen" || break
+        n=$((n + 1))
+        [ $n -lt 25 ] || break
+        tm_send NPage
+        sleep 0.2
+    done
+    tm_send Home
+}
+
+walk_lang() {
+    local lang=$1 re_mx re_sum
+    if [ "$lang" = es ]; then
+        re_mx='Paso 1: dónde'
+        re_sum='Lo que queda por hacer'
+    else
+        re_mx='Step 1: where'
+        re_sum='What is left to do'
+    fi
+    mkdir -p "$T/home-$lang" "$T/state-$lang"
+    wz_fresh
+    rm -f "$T/wz.rc"
+    tm_start env HOME="$T/home-$lang" XDG_DATA_HOME="$T/home-$lang/data" \
+        XDG_STATE_HOME="$T/home-$lang/state" LANG=C.UTF-8 \
+        MAILREADY_DATADIR="$TOP/data" MAILREADY_HELPDIR="$TOP/help" \
+        "${WZ_WRAP[@]}" "$MAILREADY" --demo --lang "$lang" \
+        --state-dir "$T/state-$lang"
+    screen_has "$lang: the demo starts on step 1" "$re_mx"
+    tm_wait_gone 'checking DNS|comprobando el DNS' 10 > /dev/null
+    for s in 1 2 3 4 5 6; do
+        tm_send "$s"
+        walk_pages "$lang: step $s"
+    done
+    tm_send 1 d
+    walk_pages "$lang: the DNS server choice"
+    tm_send Escape
+    tm_send 3 e
+    walk_pages "$lang: DKIM selector in use"
+    tm_send Escape
+    tm_send 3 g
+    walk_pages "$lang: DKIM key type menu"
+    tm_send Enter
+    walk_pages "$lang: DKIM selector field"
+    tm_send Escape
+    tm_send 6
+    screen_has "$lang: the summary" "$re_sum"
+    tm_send n
+    walk_pages "$lang: the test message screen"
+    tm_send Escape F7
+    tm_send '?'
+    WALK_OPTS=0 walk_pages "$lang: help"
+    tm_send Escape s
+    walk_pages "$lang: the step list"
+    tm_send Home Enter
+    walk_pages "$lang: the domain question"
+    tm_send F6
+    walk_pages "$lang: the provider question"
+    tm_send F10
+    expect_true "$lang: F10 quits" wz_gone
+}
+
+walk_lang en
+walk_lang es
