@@ -50,6 +50,7 @@ struct tree_node {
     enum node_state state;
     enum dns_status dns_status;
     size_t nrecords;            /* SPF records at the name */
+    char *multiple;             /* NODE_MULTIPLE: the records, quoted */
     size_t wire;                /* estimated size of the TXT answer */
     struct spf_record *rec;
     struct spf_error err;
@@ -172,6 +173,7 @@ node_free(struct tree_node *n)
     free(n->kids);
     free(n->domain);
     free(n->via);
+    free(n->multiple);
     spf_record_free(n->rec);
     spf_error_fini(&n->err);
     free(n);
@@ -281,10 +283,30 @@ tree_follow(struct tree_node *n, const struct spf_term *t)
     free(name);
 }
 
+/* Several SPF records at one name: each is shown as published, so that
+ * the admin sees which is which.  At most SPF_MULTIPLE_SHOWN records of
+ * at most SPF_MULTIPLE_TEXT bytes each; control characters made visible
+ * (str_visible). */
+#define SPF_MULTIPLE_SHOWN 4
+#define SPF_MULTIPLE_TEXT 300
+static void
+quote_record(struct strbuf *sb, const char *s, size_t len, size_t index)
+{
+    char *v;
+
+    if (index >= SPF_MULTIPLE_SHOWN)
+        return;
+    v = str_visible(s, len > SPF_MULTIPLE_TEXT ? SPF_MULTIPLE_TEXT : len);
+    strbuf_addf(sb, "%s\"%s%s\"", index > 0 ? "; " : "", v,
+                len > SPF_MULTIPLE_TEXT ? "..." : "");
+    free(v);
+}
+
 static void
 on_tree_txt(void *arg, const struct dns_answer *a)
 {
     struct tree_node *n = arg;
+    struct strbuf shown = STRBUF_INIT;
     char *found = NULL;
     size_t flen = 0;
 
@@ -300,23 +322,31 @@ on_tree_txt(void *arg, const struct dns_answer *a)
             size_t len;
             char *s = dns_txt_join(rr, &len);
 
-            if (spf_is_record(s, len) && n->nrecords++ == 0) {
-                found = s;
-                flen = len;
-                continue;
+            if (spf_is_record(s, len)) {
+                quote_record(&shown, s, len, n->nrecords);
+                if (n->nrecords++ == 0) {
+                    found = s;
+                    flen = len;
+                    continue;
+                }
             }
             free(s);
         }
     }
     if (n->nrecords == 0) {
         n->state = NODE_NONE;
+        strbuf_fini(&shown);
         return;
     }
     if (n->nrecords > 1) {
         n->state = NODE_MULTIPLE;
+        if (n->nrecords > SPF_MULTIPLE_SHOWN)
+            strbuf_adds(&shown, "; ...");
+        n->multiple = strbuf_detach(&shown);
         free(found);
         return;
     }
+    strbuf_fini(&shown);
     if (spf_record_parse(found, flen, &n->rec, &n->err) != RC_OK) {
         n->state = NODE_SYNTAX;
         free(found);
@@ -568,7 +598,8 @@ lint_node(struct tree_node *n, struct findings *fs,
         snprintf(num, sizeof(num), "%zu", n->nrecords);
         finding_add(fs, SEV_FAIL, "SPF_MULTIPLE",
                     N_("%1$s has %2$s SPF records; it must have exactly "
-                       "one."), d, num);
+                       "one. They are: %3$s"), d, num,
+                    n->multiple != NULL ? n->multiple : "");
         break;
     case NODE_SYNTAX: {
         char *term = str_visible(n->err.term, n->err.term_len);
