@@ -932,14 +932,19 @@ const struct finding_info check_spf_findings[] = {
          "a, mx, ptr, ip4, ip6 and exists; modifiers are redirect= and "
          "exp=; terms are separated by single spaces.") },
     { "SPF_TOO_MANY_LOOKUPS", "spf",
-      N_("The SPF record needs more than 10 DNS lookups."),
-      N_("RFC 7208 §4.6.4: include, a, mx, ptr, exists and redirect count, "
-         "also inside included records. Past 10 the result is permerror "
-         "for any server not matched before the limit."),
-      N_("Use the include tree to see which branch costs most. Replace a "
-         "and mx by ip4/ip6 where the addresses are stable, drop includes "
-         "of services you no longer use, or ask a provider for a flatter "
-         "include.") },
+      N_("The SPF record needs more than 10 DNS lookups, so it counts as "
+         "broken."),
+      N_("Each include, a, mx, ptr, exists and redirect costs one DNS "
+         "lookup, and so do those inside the records it includes. After "
+         "10, receiving servers stop and treat the record as broken "
+         "(permerror, RFC 7208 section 4.6.4): mail from a server listed "
+         "past that point is not authenticated."),
+      N_("Look at the include tree, shown under the SPF record in "
+         "mailready check and on the SPF step of the wizard, with the "
+         "lookups of each branch. Remove the includes of services you no "
+         "longer use, write the addresses of your own servers as ip4: and "
+         "ip6: instead of a and mx, and ask a provider whose include costs "
+         "many lookups for a shorter one.") },
     { "SPF_TOO_MANY_VOID_LOOKUPS", "spf",
       N_("More than two terms of the SPF record find nothing in DNS."),
       N_("RFC 7208 §4.6.4: after two lookups that return no answer "
@@ -999,12 +1004,17 @@ const struct finding_info check_spf_findings[] = {
       N_("Replace ptr by ip4/ip6 ranges, a, or mx for the servers it was "
          "meant to cover.") },
     { "SPF_RECORD_TOO_LONG", "spf",
-      N_("The domain's TXT answer is too big for a plain UDP answer."),
-      N_("An answer over 512 bytes needs EDNS or TCP. Some resolvers and "
-         "firewalls fail on that, and receivers then get temperror."),
-      N_("Shorten the SPF record (fewer terms, includes instead of long "
-         "ip4 lists) and delete TXT records at the domain that are no "
-         "longer needed, such as old verification tokens.") },
+      N_("The domain's TXT records are too big for a plain DNS answer."),
+      N_("All the TXT records of the domain come back in one answer. Over "
+         "512 bytes it needs EDNS or TCP, which some resolvers and "
+         "firewalls block; the receiving server then gets a temporary "
+         "error (temperror) and may delay your mail."),
+      N_("First delete the TXT records of the domain that are no longer "
+         "needed, such as old site verification tokens. If it is still "
+         "too big, shorten the SPF record: remove what is listed twice and "
+         "merge neighbouring addresses into a range such as "
+         "ip4:192.0.2.0/28. Do not trade addresses for new includes: each "
+         "one costs a DNS lookup out of the 10 allowed.") },
     { "SPF_TEMPERROR", "spf",
       N_("SPF could not be checked: a DNS query failed."),
       N_("A timeout or SERVFAIL stopped the check. This is not a fault of "

@@ -119,7 +119,7 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
             char *t = present_record_text(json_array_get(res->records, k));
 
             if (t != NULL)
-                cli_print_wrapped(fp, t, 4, 78);
+                cli_print_hanging(fp, t, 4, 4, 78);
             free(t);
         }
         for (size_t k = 0; k < res->findings.n; k++) {
