@@ -322,6 +322,17 @@ out:
     return rc;
 }
 
+const char *const i18n_help_topics[] = {
+    "glossary",
+    "nameservers",
+    "dnspanels",
+    "selector",
+    "dmarcreports",
+    "ptrclouds",
+    "verify",
+    NULL
+};
+
 enum rc
 i18n_help_load(const char *topic, char **out)
 {
