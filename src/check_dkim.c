@@ -686,7 +686,7 @@ dkim_finish(struct check_ctx *ctx)
 
 const struct check_step_ops check_dkim_ops = {
     .name = "dkim",
-    .title = N_("DKIM signing keys"),
+    .title = N_("Signatures (DKIM)"),
     .start = dkim_start,
     .finish = dkim_finish,
     .free_state = dkim_free_state,

@@ -778,7 +778,7 @@ out:
 
 const struct check_step_ops check_dmarc_ops = {
     .name = "dmarc",
-    .title = N_("DMARC policy"),
+    .title = N_("Policy (DMARC)"),
     .start = dmarc_start,
     .finish = dmarc_finish,
     .free_state = dmarc_free_state,

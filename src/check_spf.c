@@ -902,7 +902,7 @@ spf_finish(struct check_ctx *ctx)
 
 const struct check_step_ops check_spf_ops = {
     .name = "spf",
-    .title = N_("Sender Policy Framework (SPF)"),
+    .title = N_("Allowed senders (SPF)"),
     .start = spf_start,
     .finish = spf_finish,
     .free_state = spf_free_state,

@@ -66,7 +66,7 @@ cli_print_hanging(FILE *fp, const char *text, int indent, int hang,
 
         if (!first && col + 1 + wcols > width) {
             /* a wrapped line hangs under the words of its first line */
-            int to = start + hang < width / 2 ? start + hang : start;
+            int to = start + hang <= width - 20 ? start + hang : start;
 
             fprintf(fp, "\n%*s", to, "");
             col = to;
@@ -80,6 +80,40 @@ cli_print_hanging(FILE *fp, const char *text, int indent, int hang,
         p = w;
         while (*p == ' ')
             p++;
+    }
+    fputc('\n', fp);
+}
+
+void
+cli_print_column(FILE *fp, const char *prefix, const char *text, int width)
+{
+    int start = present_width(prefix, strlen(prefix));
+    int col = start;
+    bool first = true;
+    const char *p = text;
+
+    if (start > width - 20)
+        start = width - 20 > 0 ? width - 20 : 0;
+    fputs(prefix, fp);
+    while (*p != '\0') {
+        while (*p == ' ' || *p == '\n')
+            p++;
+        if (*p == '\0')
+            break;
+        const char *w = p + strcspn(p, " \n");
+        int wcols = present_width(p, (size_t)(w - p));
+
+        if (!first && col + 1 + wcols > width) {
+            fprintf(fp, "\n%*s", start, "");
+            col = start;
+        } else if (!first) {
+            fputc(' ', fp);
+            col++;
+        }
+        fwrite(p, 1, (size_t)(w - p), fp);
+        col += wcols;
+        first = false;
+        p = w;
     }
     fputc('\n', fp);
 }

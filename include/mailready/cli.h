@@ -181,6 +181,10 @@ void cli_print_wrapped(FILE *fp, const char *text, int indent, int width);
  * "message"); a line break in text starts again at indent. */
 void cli_print_hanging(FILE *fp, const char *text, int indent, int hang,
                        int width);
+/* Print prefix as it is, then text wrapped at width columns, its wrapped
+ * lines indented to the end of prefix (a column of a list). */
+void cli_print_column(FILE *fp, const char *prefix, const char *text,
+                      int width);
 
 
 /* The check report: text and JSON (issue 2 §9 JSON shape). */
