@@ -686,7 +686,7 @@ dkim_finish(struct check_ctx *ctx)
 
 const struct check_step_ops check_dkim_ops = {
     .name = "dkim",
-    .title = N_("DKIM signing keys"),
+    .title = N_("Signatures (DKIM)"),
     .start = dkim_start,
     .finish = dkim_finish,
     .free_state = dkim_free_state,
@@ -735,7 +735,8 @@ const struct finding_info check_dkim_findings[] = {
       N_("An empty p= means the key was withdrawn; signatures made with "
          "it fail."),
       N_("If this selector is still used for signing, publish its key "
-         "again or switch the signer to a selector with a key.") },
+         "again, or make your mail server sign with a selector that has "
+         "a key.") },
     { "DKIM_KEY_WEAK", "dkim",
       N_("The DKIM key is too short."),
       N_("RFC 8301 requires at least 1024-bit RSA keys and recommends "
@@ -758,7 +759,8 @@ const struct finding_info check_dkim_findings[] = {
       N_("Mail signed with this private key fails DKIM, because receivers "
          "check it against the key in DNS."),
       N_("Publish the public key of this private key (mailready keygen "
-         "can print it), or configure the signer with the private key "
+         "can print it), or give the program that signs your mail "
+         "(OpenDKIM, rspamd) the private key "
          "that belongs to the published one.") },
     { "DKIM_KEY_MATCHES", "dkim",
       N_("The private key matches the published key."),
@@ -774,7 +776,7 @@ const struct finding_info check_dkim_findings[] = {
          "so there is nothing to sign."), "" },
     { "DKIM_SELECTOR_LIST", "dkim",
       N_("The list of well-known selectors could not be read."),
-      N_("Discovery tried only the dated selectors."),
+      N_("Only the date-like selectors (such as 202611) were tried."),
       N_("Reinstall mailready, or set MAILREADY_DATADIR to the directory "
          "holding selectors.txt.") },
     { NULL, NULL, NULL, NULL, NULL }

@@ -778,7 +778,7 @@ out:
 
 const struct check_step_ops check_dmarc_ops = {
     .name = "dmarc",
-    .title = N_("DMARC policy"),
+    .title = N_("Policy (DMARC)"),
     .start = dmarc_start,
     .finish = dmarc_finish,
     .free_state = dmarc_free_state,
@@ -867,9 +867,13 @@ const struct finding_info check_dmarc_findings[] = {
       N_("Check the spelling of the tag, or remove it.") },
     { "DMARC_INHERITED", "dmarc",
       N_("The DMARC policy comes from a parent domain."),
-      N_("The DNS Tree Walk of RFC 9989 found no record at the domain, so "
-         "the record of its organizational domain (or public suffix) "
-         "applies, with its sp= or p=."), "" },
+      N_("This name has no DMARC record of its own, so receiving servers "
+         "use the record of its organizational domain (example.com for "
+         "mail.example.com), with its sp= or else its p= (RFC 9989). That "
+         "is normal for a subdomain. Publish a record of its own only if "
+         "this name needs another policy (p=reject for a name that sends "
+         "no mail, say) or its reports must go to another address."),
+      "" },
     { "DMARC_NONEXISTENT_DOMAIN", "dmarc",
       N_("The domain does not exist: np= applies."),
       N_("RFC 9989 §3.2.13 and §4.10.1: mail from a domain that does not "

@@ -423,12 +423,16 @@ const struct finding_info check_mx_findings[] = {
       N_("Correct the MX target, or create the host name with its A/AAAA "
          "records.") },
     { "MX_TARGET_PRIVATE_ADDRESS", "mx",
-      N_("An MX target has an address that is not reachable from the "
+      N_("An MX server has an address that cannot be reached from the "
          "Internet."),
-      N_("Private, loopback, link-local, shared, documentation and other "
-         "special-purpose addresses cannot be reached by senders on the "
-         "Internet (IANA special-purpose address registries)."),
-      N_("Publish the mail server's public address in its A/AAAA records. "
-         "Keep internal addresses in an internal view of your DNS only.") },
+      N_("Sending servers try each MX server in turn. One with a private "
+         "or reserved address (192.168.x.x, 10.x.x.x, 127.0.0.1 and the "
+         "other special-purpose addresses of IANA) can never be reached: "
+         "mail that falls on it waits in queues and arrives late or "
+         "bounces."),
+      N_("If it is an old or internal backup MX, remove its MX record. If "
+         "the server must receive mail from the Internet, give its name "
+         "an A or AAAA record with its public address, and keep internal "
+         "addresses in an internal view of your DNS only.") },
     { NULL, NULL, NULL, NULL, NULL }
 };

@@ -829,12 +829,18 @@ const struct finding_info check_ptr_findings[] = {
          "mail server's name (many cloud panels have a \"reverse DNS\" "
          "field), and make that name resolve back to the address.") },
     { "PTR_NOT_CONFIRMED", "ptr",
-      N_("Reverse DNS is not forward-confirmed."),
-      N_("Receivers check that the PTR name resolves back to the same "
-         "address (FCrDNS); if it does not, the PTR counts as missing or "
-         "forged."),
-      N_("Publish an A (or AAAA) record for the PTR name pointing to the "
-         "address, or have the PTR changed to a name that does.") },
+      N_("Reverse DNS is not confirmed: the PTR name does not lead back "
+         "to the address."),
+      N_("Receiving servers look up the name the PTR gives, then the "
+         "address of that name. When it is not the same address, they "
+         "treat the server as having no reverse DNS, and refuse its mail "
+         "or mark it as spam."),
+      N_("Create the A record yourself, in your own zone at your DNS "
+         "provider: the PTR name (mail.example.com, say) pointing to the "
+         "server's IP address, or an AAAA record for an IPv6 address. The "
+         "owner of the address is not needed for this. Only if the PTR "
+         "gives a name that is not yours, ask the owner of the address to "
+         "change it to your server's name.") },
     { "PTR_MULTIPLE", "ptr",
       N_("An address has more than one PTR record."),
       N_("Receivers may look at any one of them; a mail server should have "

@@ -50,6 +50,7 @@ struct tree_node {
     enum node_state state;
     enum dns_status dns_status;
     size_t nrecords;            /* SPF records at the name */
+    char *multiple;             /* NODE_MULTIPLE: the records, quoted */
     size_t wire;                /* estimated size of the TXT answer */
     struct spf_record *rec;
     struct spf_error err;
@@ -172,6 +173,7 @@ node_free(struct tree_node *n)
     free(n->kids);
     free(n->domain);
     free(n->via);
+    free(n->multiple);
     spf_record_free(n->rec);
     spf_error_fini(&n->err);
     free(n);
@@ -281,10 +283,30 @@ tree_follow(struct tree_node *n, const struct spf_term *t)
     free(name);
 }
 
+/* Several SPF records at one name: each is shown as published, so that
+ * the admin sees which is which.  At most SPF_MULTIPLE_SHOWN records of
+ * at most SPF_MULTIPLE_TEXT bytes each; control characters made visible
+ * (str_visible). */
+#define SPF_MULTIPLE_SHOWN 4
+#define SPF_MULTIPLE_TEXT 300
+static void
+quote_record(struct strbuf *sb, const char *s, size_t len, size_t index)
+{
+    char *v;
+
+    if (index >= SPF_MULTIPLE_SHOWN)
+        return;
+    v = str_visible(s, len > SPF_MULTIPLE_TEXT ? SPF_MULTIPLE_TEXT : len);
+    strbuf_addf(sb, "%s\"%s%s\"", index > 0 ? "; " : "", v,
+                len > SPF_MULTIPLE_TEXT ? "..." : "");
+    free(v);
+}
+
 static void
 on_tree_txt(void *arg, const struct dns_answer *a)
 {
     struct tree_node *n = arg;
+    struct strbuf shown = STRBUF_INIT;
     char *found = NULL;
     size_t flen = 0;
 
@@ -300,23 +322,31 @@ on_tree_txt(void *arg, const struct dns_answer *a)
             size_t len;
             char *s = dns_txt_join(rr, &len);
 
-            if (spf_is_record(s, len) && n->nrecords++ == 0) {
-                found = s;
-                flen = len;
-                continue;
+            if (spf_is_record(s, len)) {
+                quote_record(&shown, s, len, n->nrecords);
+                if (n->nrecords++ == 0) {
+                    found = s;
+                    flen = len;
+                    continue;
+                }
             }
             free(s);
         }
     }
     if (n->nrecords == 0) {
         n->state = NODE_NONE;
+        strbuf_fini(&shown);
         return;
     }
     if (n->nrecords > 1) {
         n->state = NODE_MULTIPLE;
+        if (n->nrecords > SPF_MULTIPLE_SHOWN)
+            strbuf_adds(&shown, "; ...");
+        n->multiple = strbuf_detach(&shown);
         free(found);
         return;
     }
+    strbuf_fini(&shown);
     if (spf_record_parse(found, flen, &n->rec, &n->err) != RC_OK) {
         n->state = NODE_SYNTAX;
         free(found);
@@ -568,7 +598,8 @@ lint_node(struct tree_node *n, struct findings *fs,
         snprintf(num, sizeof(num), "%zu", n->nrecords);
         finding_add(fs, SEV_FAIL, "SPF_MULTIPLE",
                     N_("%1$s has %2$s SPF records; it must have exactly "
-                       "one."), d, num);
+                       "one. They are: %3$s"), d, num,
+                    n->multiple != NULL ? n->multiple : "");
         break;
     case NODE_SYNTAX: {
         char *term = str_visible(n->err.term, n->err.term_len);
@@ -873,7 +904,7 @@ spf_finish(struct check_ctx *ctx)
 
 const struct check_step_ops check_spf_ops = {
     .name = "spf",
-    .title = N_("Sender Policy Framework (SPF)"),
+    .title = N_("Allowed senders (SPF)"),
     .start = spf_start,
     .finish = spf_finish,
     .free_state = spf_free_state,
@@ -903,14 +934,19 @@ const struct finding_info check_spf_findings[] = {
          "a, mx, ptr, ip4, ip6 and exists; modifiers are redirect= and "
          "exp=; terms are separated by single spaces.") },
     { "SPF_TOO_MANY_LOOKUPS", "spf",
-      N_("The SPF record needs more than 10 DNS lookups."),
-      N_("RFC 7208 §4.6.4: include, a, mx, ptr, exists and redirect count, "
-         "also inside included records. Past 10 the result is permerror "
-         "for any server not matched before the limit."),
-      N_("Use the include tree to see which branch costs most. Replace a "
-         "and mx by ip4/ip6 where the addresses are stable, drop includes "
-         "of services you no longer use, or ask a provider for a flatter "
-         "include.") },
+      N_("The SPF record needs more than 10 DNS lookups, so it counts as "
+         "broken."),
+      N_("Each include, a, mx, ptr, exists and redirect costs one DNS "
+         "lookup, and so do those inside the records it includes. After "
+         "10, receiving servers stop and treat the record as broken "
+         "(permerror, RFC 7208 section 4.6.4): mail from a server listed "
+         "past that point is not authenticated."),
+      N_("Look at the include tree, shown under the SPF record in "
+         "mailready check and on the SPF step of the wizard, with the "
+         "lookups of each branch. Remove the includes of services you no "
+         "longer use, write the addresses of your own servers as ip4: and "
+         "ip6: instead of a and mx, and ask a provider whose include costs "
+         "many lookups for a shorter one.") },
     { "SPF_TOO_MANY_VOID_LOOKUPS", "spf",
       N_("More than two terms of the SPF record find nothing in DNS."),
       N_("RFC 7208 §4.6.4: after two lookups that return no answer "
@@ -970,12 +1006,17 @@ const struct finding_info check_spf_findings[] = {
       N_("Replace ptr by ip4/ip6 ranges, a, or mx for the servers it was "
          "meant to cover.") },
     { "SPF_RECORD_TOO_LONG", "spf",
-      N_("The domain's TXT answer is too big for a plain UDP answer."),
-      N_("An answer over 512 bytes needs EDNS or TCP. Some resolvers and "
-         "firewalls fail on that, and receivers then get temperror."),
-      N_("Shorten the SPF record (fewer terms, includes instead of long "
-         "ip4 lists) and delete TXT records at the domain that are no "
-         "longer needed, such as old verification tokens.") },
+      N_("The domain's TXT records are too big for a plain DNS answer."),
+      N_("All the TXT records of the domain come back in one answer. Over "
+         "512 bytes it needs EDNS or TCP, which some resolvers and "
+         "firewalls block; the receiving server then gets a temporary "
+         "error (temperror) and may delay your mail."),
+      N_("First delete the TXT records of the domain that are no longer "
+         "needed, such as old site verification tokens. If it is still "
+         "too big, shorten the SPF record: remove what is listed twice and "
+         "merge neighbouring addresses into a range such as "
+         "ip4:192.0.2.0/28. Do not trade addresses for new includes: each "
+         "one costs a DNS lookup out of the 10 allowed.") },
     { "SPF_TEMPERROR", "spf",
       N_("SPF could not be checked: a DNS query failed."),
       N_("A timeout or SERVFAIL stopped the check. This is not a fault of "

@@ -85,8 +85,13 @@ explain_list(bool json)
         if (n > width)
             width = n;
     }
-    for (size_t i = 0; (fi = finding_info_at(i)) != NULL; i++)
-        printf("%-*s  %-7s  %s\n", width, fi->id, fi->step, _(fi->title));
+    for (size_t i = 0; (fi = finding_info_at(i)) != NULL; i++) {
+        char *prefix = xasprintf("%-*s  %-7s  ", width, fi->id, fi->step);
+
+        /* a long title wraps under itself, within 80 columns */
+        cli_print_column(stdout, prefix, _(fi->title), 79);
+        free(prefix);
+    }
     return CLI_EXIT_OK;
 }
 

@@ -124,27 +124,83 @@ print_record(const struct gen_dkim_key *k, const char *domain,
     free(rr.rdata);
 }
 
+/* A blank line, then a paragraph wrapped at 80 columns. */
+static void
+say(const char *text)
+{
+    putchar('\n');
+    cli_print_wrapped(stdout, text, 0, 79);
+}
+
+/* "install" of the key at path to where signer reads it, one argument
+ * per line so that it fits 80 columns whatever the path. */
+static void
+print_install(enum gen_dkim_signer signer, const char *path,
+              const char *dest)
+{
+    const char *user = gen_dkim_signer_user(signer);
+
+    printf("  install -D -o %s -g %s -m 0600 \\\n      %s \\\n      %s\n",
+           user, user, path, dest);
+}
+
 static void
 print_signers(const char *domain, const char *selector, const char *path,
               enum gen_dkim_type type)
 {
-    char *kt = gen_dkim_opendkim_keytable(domain, selector, path);
+    char *okey = gen_dkim_signer_key_path(GEN_DKIM_OPENDKIM, domain,
+                                          selector);
+    char *rkey = gen_dkim_signer_key_path(GEN_DKIM_RSPAMD, domain,
+                                          selector);
+    char *kt = gen_dkim_opendkim_keytable(domain, selector, okey);
     char *st = gen_dkim_opendkim_signingtable(domain, selector);
-    char *rs = gen_dkim_rspamd(domain, selector, path);
+    char *rs = gen_dkim_rspamd(domain, selector, rkey);
 
-    printf("\n%s\n%s\n", _("OpenDKIM KeyTable line:"), kt);
-    printf("\n%s\n%s\n", _("OpenDKIM SigningTable line (with SigningTable "
-                           "refile:FILE):"), st);
+    say(_("Set up the signing on the mail server, with OpenDKIM "
+          "or with rspamd (as root):"));
+    say(_("OpenDKIM, 1. Copy the key where only the opendkim "
+          "user can read it:"));
+    print_install(GEN_DKIM_OPENDKIM, path, okey);
+    say(_("OpenDKIM, 2. KeyTable line, in /etc/opendkim/key.table:"));
+    printf("%s\n", kt);
+    say(_("OpenDKIM, 3. SigningTable line, in "
+          "/etc/opendkim/signing.table:"));
+    printf("%s\n", st);
+    say(_("OpenDKIM, 4. In /etc/opendkim.conf:"));
+    printf("  KeyTable      file:/etc/opendkim/key.table\n"
+           "  SigningTable  refile:/etc/opendkim/signing.table\n"
+           "  Socket        inet:8891@localhost\n");
+    say(_("OpenDKIM, 5. In /etc/postfix/main.cf, then "
+          "\"systemctl restart opendkim postfix\":"));
+    printf("  smtpd_milters = inet:localhost:8891\n"
+           "  non_smtpd_milters = $smtpd_milters\n"
+           "  milter_default_action = accept\n");
     if (type == GEN_DKIM_ED25519) {
         /* rspamd reads Ed25519 keys in its own format, not PEM
          * (rspamd issue 4630), so a block naming this file would fail. */
-        printf("\n%s\n", _("rspamd cannot read an Ed25519 key in PEM "
-                           "form: for rspamd, make the Ed25519 key with "
-                           "\"rspamadm dkim_keygen -t ed25519\", or use an "
-                           "RSA key."));
+        say(_("rspamd cannot read an Ed25519 key in PEM "
+              "form: for rspamd, make the Ed25519 key with "
+              "\"rspamadm dkim_keygen -t ed25519\", or use an "
+              "RSA key."));
     } else {
-        printf("\n%s\n%s", _("rspamd, in local.d/dkim_signing.conf:"), rs);
+        say(_("rspamd, 1. Copy the key where only the _rspamd "
+              "user can read it:"));
+        print_install(GEN_DKIM_RSPAMD, path, rkey);
+        say(_("rspamd, 2. In "
+              "/etc/rspamd/local.d/dkim_signing.conf:"));
+        fputs(rs, stdout);
+        say(_("rspamd, 3. In /etc/postfix/main.cf, then "
+              "\"systemctl restart rspamd postfix\":"));
+        printf("  smtpd_milters = inet:localhost:11332\n"
+               "  non_smtpd_milters = $smtpd_milters\n"
+               "  milter_default_action = accept\n");
     }
+    say(_("In both cases, set myhostname in /etc/postfix/main.cf to "
+          "the name in the PTR record of the server's address "
+          "(mail.example.com, say): the server gives that name in its "
+          "greeting (HELO)."));
+    free(okey);
+    free(rkey);
     free(kt);
     free(st);
     free(rs);
@@ -265,17 +321,18 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
         goto out;
     }
     printf(_("Private key written to %s (mode 0600).\n"
-             "Keep it secret; copy it to the mail server's signer.\n\n"),
+             "Keep it secret: only the program that signs your mail "
+             "needs it.\n\n"),
            vpath);
     print_record(k, alabel, selector);
     print_signers(alabel, selector, path, type);
     if (type == GEN_DKIM_ED25519)
-        printf("\n%s\n", _("Note: not every receiver verifies Ed25519 "
-                           "signatures yet (RFC 8463). Sign with an RSA key "
-                           "as well, under a second selector."));
+        say(_("Note: not every receiver verifies Ed25519 "
+              "signatures yet (RFC 8463). Sign with an RSA key "
+              "as well, under a second selector."));
     else if (k->bits < 2048)
-        printf("\n%s\n", _("Note: 1024 bits is the minimum receivers accept "
-                           "(RFC 8301); 2048 bits is recommended."));
+        say(_("Note: 1024 bits is the minimum receivers accept "
+              "(RFC 8301); 2048 bits is recommended."));
     ret = CLI_EXIT_OK;
 out:
     gen_dkim_key_free(k);

@@ -553,9 +553,15 @@ list_providers(const struct preset_list *l, enum records_format fmt)
                            l->v[i].kind == PRESET_SENDING ?
                            _("sending only") : _("your own server");
 
-        printf("%-14s %s (%s)\n", l->v[i].id, l->v[i].name, kind);
+        char *prefix = xasprintf("%-14s ", l->v[i].id);
+        char *text = xasprintf("%s [%s]", l->v[i].name, kind);
+
+        /* the name wraps under itself; a guide's URL is one word */
+        cli_print_column(stdout, prefix, text, 79);
         if (l->v[i].guide != NULL)
             printf("%-14s %s\n", "", l->v[i].guide);
+        free(prefix);
+        free(text);
     }
     return CLI_EXIT_OK;
 }

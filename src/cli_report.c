@@ -32,11 +32,13 @@ color_of(enum check_status st)
  * present_width(): a wide character takes two, a combining mark none; a
  * long word is never cut). */
 void
-cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
+cli_print_hanging(FILE *fp, const char *text, int indent, int hang,
+                  int width)
 {
     const char *p = text;
     int col = indent;
     int start = indent;         /* column where the line's words start */
+    bool first = true;          /* no word on this output line yet */
 
     fprintf(fp, "%*s", indent, "");
     while (*p != '\n' && *p == ' ' && col < width / 2) {
@@ -57,25 +59,70 @@ cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
                 p++;
             }
             start = col;
+            first = true;
             continue;
         }
         const char *w = p + strcspn(p, " \n");
         int wcols = present_width(p, (size_t)(w - p));
 
-        if (col > start && col + 1 + wcols > width) {
-            fprintf(fp, "\n%*s", start, "");
-            col = start;
-        } else if (col > start) {
+        if (!first && col + 1 + wcols > width) {
+            /* a wrapped line hangs under the words of its first line */
+            int to = start + hang <= width - 20 ? start + hang : start;
+
+            fprintf(fp, "\n%*s", to, "");
+            col = to;
+        } else if (!first) {
             fputc(' ', fp);
             col++;
         }
         fwrite(p, 1, (size_t)(w - p), fp);
         col += wcols;
+        first = false;
         p = w;
         while (*p == ' ')
             p++;
     }
     fputc('\n', fp);
+}
+
+void
+cli_print_column(FILE *fp, const char *prefix, const char *text, int width)
+{
+    int start = present_width(prefix, strlen(prefix));
+    int col = start;
+    bool first = true;
+    const char *p = text;
+
+    if (start > width - 20)
+        start = width - 20 > 0 ? width - 20 : 0;
+    fputs(prefix, fp);
+    while (*p != '\0') {
+        while (*p == ' ' || *p == '\n')
+            p++;
+        if (*p == '\0')
+            break;
+        const char *w = p + strcspn(p, " \n");
+        int wcols = present_width(p, (size_t)(w - p));
+
+        if (!first && col + 1 + wcols > width) {
+            fprintf(fp, "\n%*s", start, "");
+            col = start;
+        } else if (!first) {
+            fputc(' ', fp);
+            col++;
+        }
+        fwrite(p, 1, (size_t)(w - p), fp);
+        col += wcols;
+        first = false;
+        p = w;
+    }
+    fputc('\n', fp);
+}
+
+void
+cli_print_wrapped(FILE *fp, const char *text, int indent, int width)
+{
+    cli_print_hanging(fp, text, indent, 0, width);
 }
 
 void
@@ -107,7 +154,7 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
             char *t = present_record_text(json_array_get(res->records, k));
 
             if (t != NULL)
-                cli_print_wrapped(fp, t, 4, 78);
+                cli_print_hanging(fp, t, 4, 4, 78);
             free(t);
         }
         size_t nv;
@@ -129,12 +176,17 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
 
             if (color)
                 fputs(color_of(sev_status(f->sev)), fp);
-            cli_print_wrapped(fp, line, 2, 78);
+            /* wrapped lines hang under the text, past the tag */
+            cli_print_hanging(fp, line, 2,
+                              present_width(line, strcspn(line, " ")) + 1,
+                              78);
             if (color)
                 fputs("\033[0m", fp);
             if (fix != NULL) {
                 char *fl = xasprintf(_("Fix: %s"), fix);
-                cli_print_wrapped(fp, fl, 6, 78);
+                cli_print_hanging(fp, fl, 6,
+                                  present_width(fl, strcspn(fl, " ")) + 1,
+                                  78);
                 free(fl);
             }
             free(line);

@@ -336,3 +336,18 @@ gen_dkim_rspamd(const char *domain, const char *selector,
     strbuf_adds(&sb, "  }\n}\n");
     return strbuf_detach(&sb);
 }
+
+char *
+gen_dkim_signer_key_path(enum gen_dkim_signer signer, const char *domain,
+                         const char *selector)
+{
+    if (signer == GEN_DKIM_RSPAMD)
+        return xasprintf("/var/lib/rspamd/dkim/%s.%s.key", domain, selector);
+    return xasprintf("/etc/opendkim/keys/%s/%s.private", domain, selector);
+}
+
+const char *
+gen_dkim_signer_user(enum gen_dkim_signer signer)
+{
+    return signer == GEN_DKIM_RSPAMD ? "_rspamd" : "opendkim";
+}

@@ -78,8 +78,8 @@ find_receiver(const struct gen_records_opts *o, struct gen_records *r,
                  N_("%s and your own server would both receive mail. If "
                     "your server only sends (newsletters, a shop), say "
                     "so: --send-only, or in the wizard the entry for a "
-                    "server that only sends. Else choose one of them for "
-                    "the domain's mailboxes."), prov->name);
+                    "server that only sends. Otherwise choose which of the "
+                    "two keeps the domain's mailboxes."), prov->name);
             return RC_INVALID;
         }
         if (*out != NULL && *out != o->presets[i]) {

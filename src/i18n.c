@@ -322,6 +322,18 @@ out:
     return rc;
 }
 
+const char *const i18n_help_topics[] = {
+    "glossary",
+    "propagation",
+    "nameservers",
+    "dnspanels",
+    "selector",
+    "dmarcreports",
+    "ptrclouds",
+    "verify",
+    NULL
+};
+
 enum rc
 i18n_help_load(const char *topic, char **out)
 {

@@ -358,7 +358,7 @@ dkim_on_result(struct tui *t)
 
 const struct screen_ops scr_dkim_ops = {
     .id = "dkim",
-    .title = N_("Step 3: signing your mail (DKIM)"),
+    .title = N_("Step 3: Signatures (DKIM)"),
     .enter = dkim_enter,
     .draw = dkim_draw,
     .key = dkim_key,

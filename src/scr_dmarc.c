@@ -285,7 +285,7 @@ dmarc_key(struct tui *t, int key)
 
 const struct screen_ops scr_dmarc_ops = {
     .id = "dmarc",
-    .title = N_("Step 4: your policy against forgery (DMARC)"),
+    .title = N_("Step 4: Policy (DMARC)"),
     .enter = dmarc_enter,
     .draw = dmarc_draw,
     .key = dmarc_key,

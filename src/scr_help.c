@@ -27,13 +27,30 @@ topic_of(enum scr_id s)
     }
 }
 
+static size_t
+n_topics(void)
+{
+    size_t n = 0;
+
+    while (i18n_help_topics[n] != NULL)
+        n++;
+    return n;
+}
+
+/* Load t->help_topic: the screen's own topic (a step's help is followed by
+ * why a change takes time to show), else the other topic it names. */
 static void
-help_enter(struct tui *t)
+help_load(struct tui *t)
 {
     char *text = NULL;
 
     free(t->help_text);
     t->help_text = NULL;
+    if (t->help_topic >= 0) {
+        if (i18n_help_load(i18n_help_topics[t->help_topic], &text) == RC_OK)
+            t->help_text = text;
+        return;
+    }
     if (i18n_help_load(topic_of(t->help_return), &text) == RC_OK)
         t->help_text = text;
     /* Every step publishes records: why a change takes time to show. */
@@ -49,6 +66,26 @@ help_enter(struct tui *t)
             free(more);
         }
     }
+}
+
+static void
+help_enter(struct tui *t)
+{
+    t->help_topic = -1;
+    help_load(t);
+}
+
+/* The title of a topic: the first line of its text. */
+static char *
+topic_title(const char *topic)
+{
+    char *text = NULL, *title;
+
+    if (i18n_help_load(topic, &text) != RC_OK)
+        return xstrdup(topic);
+    title = xstrndup(text, strcspn(text, "\n"));
+    free(text);
+    return title;
 }
 
 static void
@@ -68,6 +105,19 @@ help_draw(const struct tui *t, struct tw_doc *d)
         tw_text(d, TS_DIM, 0, _("There is no help text for this step."));
     }
     tw_blank(d);
+    tw_text(d, TS_BOLD, 0, _("More help"));
+    tw_text(d, TS_NORMAL, 0,
+            _("Press t to read the next topic, T the previous one:"));
+    for (size_t i = 0; i < n_topics(); i++) {
+        char *title = topic_title(i18n_help_topics[i]);
+        char *line = xasprintf("%s %s", (int)i == t->help_topic ? "▸" : "·",
+                               title);
+
+        tw_text(d, (int)i == t->help_topic ? TS_BOLD : TS_NORMAL, 2, line);
+        free(line);
+        free(title);
+    }
+    tw_blank(d);
     tw_text(d, TS_BOLD, 0, _("Keys"));
     tui_keys_doc(d);
     tw_blank(d);
@@ -77,7 +127,16 @@ help_draw(const struct tui *t, struct tw_doc *d)
 static unsigned
 help_key(struct tui *t, int key)
 {
-    (void)t;
+    if (key == 't' || key == 'T') {
+        int n = (int)n_topics();
+
+        /* -1 (the screen's own), 0 .. n-1, and round again */
+        t->help_topic += key == 't' ? 1 : n;
+        t->help_topic = (t->help_topic + 1) % (n + 1) - 1;
+        help_load(t);
+        t->scroll = 0;
+        return ACT_USED | ACT_REDRAW;
+    }
     if (key == TK_ESC || key == TK_ENTER || key == 'q' || key == 'b'
         || key == TK_FN(KEY_F(1)) || key == '?')
         return ACT_BACK | ACT_REDRAW;

@@ -45,6 +45,6 @@ mx_draw(const struct tui *t, struct tw_doc *d)
 
 const struct screen_ops scr_mx_ops = {
     .id = "mx",
-    .title = N_("Step 1: where your mail is delivered (MX)"),
+    .title = N_("Step 1: Mail servers (MX)"),
     .draw = mx_draw,
 };

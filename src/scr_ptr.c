@@ -87,6 +87,6 @@ ptr_draw(const struct tui *t, struct tw_doc *d)
 
 const struct screen_ops scr_ptr_ops = {
     .id = "ptr",
-    .title = N_("Step 5: your server's name (PTR)"),
+    .title = N_("Step 5: Reverse DNS (PTR)"),
     .draw = ptr_draw,
 };

@@ -100,7 +100,7 @@ spf_key(struct tui *t, int key)
 
 const struct screen_ops scr_spf_ops = {
     .id = "spf",
-    .title = N_("Step 2: who may send your mail (SPF)"),
+    .title = N_("Step 2: Allowed senders (SPF)"),
     .draw = spf_draw,
     .key = spf_key,
 };

@@ -91,7 +91,7 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
     res = tui_result(t, step);
     st = tui_step_status(t, step);
     {
-        char *m = xasprintf(_("Verdict: %s"), present_status_word(st));
+        char *m = xasprintf(_("Result: %s"), present_status_word(st));
         tw_item(d, tui_status_sym(t, st), tui_status_style(st),
                 tui_status_style(st), 0, m);
         free(m);

@@ -183,6 +183,15 @@ bool cli_domain(const char *arg, char **alabel, char **ulabel);
 /* Print text wrapped at width columns (UTF-8 aware; a long word is never
  * cut), every line indented by indent spaces, ending in a newline. */
 void cli_print_wrapped(FILE *fp, const char *text, int indent, int width);
+/* The same, but a line that has to be wrapped goes on hang columns
+ * further in than its first line ("  x message" continues under
+ * "message"); a line break in text starts again at indent. */
+void cli_print_hanging(FILE *fp, const char *text, int indent, int hang,
+                       int width);
+/* Print prefix as it is, then text wrapped at width columns, its wrapped
+ * lines indented to the end of prefix (a column of a list). */
+void cli_print_column(FILE *fp, const char *prefix, const char *text,
+                      int width);
 
 
 /* The check report: text and JSON (issue 2 §9 JSON shape). */

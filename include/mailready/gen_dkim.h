@@ -90,4 +90,15 @@ char *gen_dkim_opendkim_signingtable(const char *domain,
 char *gen_dkim_rspamd(const char *domain, const char *selector,
                       const char *key_path);
 
+/* Where each signer reads keys on Debian, for the key of selector at
+ * domain (both already validated):
+ *   GEN_DKIM_OPENDKIM  /etc/opendkim/keys/D/S.private  (user opendkim)
+ *   GEN_DKIM_RSPAMD    /var/lib/rspamd/dkim/D.S.key    (user _rspamd)
+ * Caller frees the path.  gen_dkim_signer_user() returns a static
+ * string: the system user that must own the key file. */
+enum gen_dkim_signer { GEN_DKIM_OPENDKIM, GEN_DKIM_RSPAMD };
+char *gen_dkim_signer_key_path(enum gen_dkim_signer signer,
+                               const char *domain, const char *selector);
+const char *gen_dkim_signer_user(enum gen_dkim_signer signer);
+
 #endif

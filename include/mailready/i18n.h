@@ -35,6 +35,13 @@ const char *i18n_lang_supported(const char *s);
 
 #endif
 
+/* The help topics that are not a step's own (mx, spf, dkim, dmarc, ptr),
+ * in the order a help screen offers them; NULL-terminated.  Each is
+ * help/LL/NAME.txt, its title on line 1 (i18n_help_load() reads it).
+ * tests/check-i18n fails when a topic in help/en/ is neither a step's
+ * nor listed here, or a listed one has no file. */
+extern const char *const i18n_help_topics[];
+
 /* rc.h includes this file for N_(), so i18n_help_load() is declared only
  * once enum rc is complete: after rc.h, whichever of the two came first. */
 #include "mailready/rc.h"

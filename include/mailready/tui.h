@@ -329,6 +329,8 @@ struct tui {
     struct tui_scr_verify sv;
     struct tui_scr_resolver sr;
     char *help_text;            /* loaded help for SCR_HELP */
+    int help_topic;             /* SCR_HELP: -1 the screen's own topic,
+                                 * else an index of i18n_help_topics */
     char *notice;               /* one-line message in the status area */
     bool copy_mode;             /* the screen is printed as plain text */
     char *checklist;            /* the checklist written in this run (the

@@ -67,7 +67,7 @@ mr_run check "$D" "${ARGS[@]}"
 expect_grep '^  ℹ On track: p=none with reports, published since ' \
     "$T/out" "text: on track, with the ℹ tag, not ▲"
 expect_true "text: the DMARC step is OK" \
-    grep -q '^✔ DMARC policy: OK' "$T/out"
+    grep -q '^✔ Policy (DMARC): OK' "$T/out"
 
 # --- the state says it was first seen 15 days ago: time for quarantine ------
 age_state 15

@@ -77,11 +77,31 @@ expect_grep "^s1\\._domainkey\\.$D\\. 3600 IN TXT \"v=DKIM1; k=rsa; p=[^\"]*\" \
     "$T/out" "keygen rsa: zone line split into strings"
 expect_grep '^v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]{300,}$' "$T/out" \
     "keygen rsa: unsplit value printed"
-expect_grep "^s1\\._domainkey\\.$D $D:s1:$K\$" "$T/out" \
-    "keygen rsa: OpenDKIM KeyTable line names the key file"
+OK=/etc/opendkim/keys/$D/s1.private
+RK=/var/lib/rspamd/dkim/$D.s1.key
+expect_grep "^s1\\._domainkey\\.$D $D:s1:$OK\$" "$T/out" \
+    "keygen rsa: OpenDKIM KeyTable line names where opendkim reads the key"
+expect_grep "^  install -D -o opendkim -g opendkim -m 0600 \\\\\$" "$T/out" \
+    "keygen rsa: install line for the opendkim user"
+expect_grep "^      $K \\\\\$" "$T/out" "keygen rsa: install copies the key file"
+expect_grep "^      $OK\$" "$T/out" "keygen rsa: install puts it where KeyTable says"
+expect_grep "^  install -D -o _rspamd -g _rspamd -m 0600 \\\\\$" "$T/out" \
+    "keygen rsa: install line for the _rspamd user"
+expect_grep '^  SigningTable  refile:/etc/opendkim/signing.table$' "$T/out" \
+    "keygen rsa: SigningTable read with refile:"
+expect_grep '^  smtpd_milters = inet:localhost:8891$' "$T/out" \
+    "keygen rsa: Postfix milter line for OpenDKIM"
+expect_grep '^  smtpd_milters = inet:localhost:11332$' "$T/out" \
+    "keygen rsa: Postfix milter line for rspamd"
+expect_grep 'myhostname' "$T/out" "keygen rsa: myhostname reminder"
+# Every line but the key, the zone line, the KeyTable line and those that
+# name the (long) test directory.
+expect_true "keygen rsa: every prose line fits 80 columns" \
+    bash -c "! grep -v -e '^v=DKIM1' -e '\\._domainkey\\..* IN TXT' \
+        -e ':s1:' '$T/out' | grep -v -F '$T' | awk 'length > 80' | grep -q ."
 expect_grep "^\\*@$D s1\\._domainkey\\.$D\$" "$T/out" \
     "keygen rsa: OpenDKIM SigningTable line"
-expect_grep "^    path = \"$K\";\$" "$T/out" "keygen rsa: rspamd path"
+expect_grep "^    path = \"$RK\";\$" "$T/out" "keygen rsa: rspamd path"
 expect_grep '^    selector = "s1";$' "$T/out" "keygen rsa: rspamd selector"
 expect_true "keygen rsa: printed key verifies a signature of the private key" \
     sign_verify "$K" rsa

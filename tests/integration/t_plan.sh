@@ -63,7 +63,7 @@ expect_json '([c["action"] for c in j["changes"]] == ["add"] and
     "spfmx: the one change adds the DMARC record"
 plan plan-spfmx.test --ip $IP --hostname mail.plan-spfmx.test \
     --rua dmarc@plan-spfmx.test
-expect_grep 'Sender Policy Framework \(SPF\): nothing to publish' "$T/out" \
+expect_grep 'Allowed senders \(SPF\): nothing to publish' "$T/out" \
     "spfmx: text says nothing to publish for SPF"
 apply_case plan-spfmx.test --ip $IP --hostname mail.plan-spfmx.test \
     --rua dmarc@plan-spfmx.test

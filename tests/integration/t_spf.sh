@@ -54,6 +54,13 @@ for c in "spf-missing.test SPF_MISSING fail" \
     expect_status spf "$3" "$1: status $3"
 done
 
+mr_check spf-multiple.test
+expect_json "'\"v=spf1 mx -all\"' in $(spf)['findings'][0]['message'] and '\"v=spf1 include:_spf.spf-provider.test -all\"' in $(spf)['findings'][0]['message']" \
+    "multiple: each record shown as published"
+mr_run check spf-multiple.test --resolver "$RESOLVER" --timeout 2
+expect_grep '^    "v=spf1 mx -all"; "v=spf1 include:_spf\.spf-provider\.test -all"$' \
+    "$T/out" "multiple: the records in the report, under the message"
+
 mr_check spf-syntax.test
 expect_json "'ip4:88.198.10.300' in $(spf)['findings'][0]['message'] and 'spf-syntax.test' in $(spf)['findings'][0]['message']" \
     "syntax: the term and the domain are named"

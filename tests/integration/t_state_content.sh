@@ -75,9 +75,9 @@ expect_grep '^    The DMARC policy went from none to quarantine\.$' "$T/out" \
     "DMARC: the policy change"
 expect_grep '^    The PTR record of 45\.67\.89\.25 now names mx2\.state-content\.test instead of mail\.state-content\.test\.$' \
     "$T/out" "PTR: the new name instead of the old one"
-expect_grep 'Sender Policy Framework \(SPF\): OK (→|->) OK \(records changed\)$' \
+expect_grep 'Allowed senders \(SPF\): OK (→|->) OK \(records changed\)$' \
     "$T/out" "SPF: same status, records changed"
-expect_grep 'DKIM signing keys: OK (→|->) problems found \(newly broken\)$' \
+expect_grep 'Signatures \(DKIM\): OK (→|->) problems found \(newly broken\)$' \
     "$T/out" "DKIM: newly broken (s1 is gone)"
 expect_true "no bare finding id in the text" \
     not_grep '[A-Z][A-Z0-9]*_[A-Z0-9_]{3,}' "$T/out"

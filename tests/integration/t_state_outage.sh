@@ -50,7 +50,7 @@ sleep 1
 mr_run check "$D" --resolver "$RESOLVER" --timeout 2 "${COMMON[@]}" \
     --save --since-last
 expect_rc 3 "SERVFAIL on _dmarc: exit 3 (could not check)"
-expect_grep 'DMARC policy: OK (→|->) could not check \(try again later\)$' \
+expect_grep 'Policy \(DMARC\): OK (→|->) could not check \(try again later\)$' \
     "$T/out" "SERVFAIL: DMARC could not be checked, said so"
 expect_true "SERVFAIL: no other step reported (same records)" \
     test "$(grep -c '^[^ ]' "$T/out")" = 2

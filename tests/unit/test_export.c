@@ -421,8 +421,8 @@ assert_every_item(const char *out, enum export_format fmt, const char *name)
     static const char *const everywhere[] = {
         "TR-checklist a.example",
         /* every step, checked or not */
-        "Mail servers (MX)", "Sender Policy Framework (SPF)",
-        "DKIM signing keys", "DMARC policy", "Reverse DNS (PTR)",
+        "Mail servers (MX)", "Allowed senders (SPF)",
+        "Signatures (DKIM)", "Policy (DMARC)", "Reverse DNS (PTR)",
         "WORD-FAIL", "WORD-OK", "WORD-WARN",
         "TR-not-checked-yet", "Last checked: 2025-12-04 00:00 UTC",
         "First passed: 2025-12-03 00:00 UTC",

@@ -428,6 +428,22 @@ gen_dkim__signer_config__names_key_and_selector(void **state)
     free(rs);
 }
 
+static void
+gen_dkim__signer_key_path__where_debian_reads_it(void **state)
+{
+    char *o, *r;
+
+    (void)state;
+    o = gen_dkim_signer_key_path(GEN_DKIM_OPENDKIM, "example.com", "s1");
+    r = gen_dkim_signer_key_path(GEN_DKIM_RSPAMD, "example.com", "s1");
+    assert_string_equal(o, "/etc/opendkim/keys/example.com/s1.private");
+    assert_string_equal(r, "/var/lib/rspamd/dkim/example.com.s1.key");
+    assert_string_equal(gen_dkim_signer_user(GEN_DKIM_OPENDKIM), "opendkim");
+    assert_string_equal(gen_dkim_signer_user(GEN_DKIM_RSPAMD), "_rspamd");
+    free(o);
+    free(r);
+}
+
 int
 main(void)
 {
@@ -442,6 +458,7 @@ main(void)
         cmocka_unit_test(gen_dkim__write_error__removes_partial_file),
         cmocka_unit_test(gen_dkim__default_dir__follows_xdg),
         cmocka_unit_test(gen_dkim__signer_config__names_key_and_selector),
+        cmocka_unit_test(gen_dkim__signer_key_path__where_debian_reads_it),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,10 +62,10 @@ walk_pages() {
 walk_lang() {
     local lang=$1 re_mx re_sum
     if [ "$lang" = es ]; then
-        re_mx='Paso 1: dónde'
+        re_mx='Paso 1: Servidores'
         re_sum='Lo que queda por hacer'
     else
-        re_mx='Step 1: where'
+        re_mx='Step 1: Mail servers'
         re_sum='What is left to do'
     fi
     mkdir -p "$T/home-$lang" "$T/state-$lang"

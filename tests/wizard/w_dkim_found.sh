@@ -14,7 +14,7 @@ wz_zones "$T/z"
 
 wz_start wizard-ok.test "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
     --hostname mail.wizard-ok.test
-screen_has "first visit: MX" "Verdict: OK"
+screen_has "first visit: MX" "Result: OK"
 tm_send 3
 screen_has "DKIM: the key found by discovery" "s1\._domainkey\.wizard-ok\.test"
 tm_send q

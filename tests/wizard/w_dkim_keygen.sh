@@ -27,7 +27,7 @@ key="$T/data/mailready/keys/wizard-ok.test/wiztest.private"
 expect_true "the private key file exists" test -s "$key"
 expect_true "the key file is mode 0600" \
     test "$(stat -c %a "$key")" = 600
-screen_has "the re-check does not find it yet" "Verdict: problems found"
+screen_has "the re-check does not find it yet" "Result: problems found"
 
 # Publish the key: the record from the key file, as 255-byte strings.
 p=$(openssl pkey -in "$key" -pubout -outform DER 2>/dev/null | base64 -w0)
@@ -41,7 +41,7 @@ with open(path, 'a') as f:
             % ' '.join('"%s"' % s for s in parts))
 PY
 tm_send r
-screen_has "after publishing, DKIM is OK" "Verdict: OK"
+screen_has "after publishing, DKIM is OK" "Result: OK"
 screen_has "and DNS carries exactly this key" "matches the published DKIM key"
 screen_has "said in the notice line" "DNS now publishes exactly your new key"
 

@@ -15,8 +15,8 @@ ST=$T/state/wizard-ok.test.json
 wz_start wizard-ok.test "${WZ_ZONES[@]}" "${OPTS[@]}"
 screen_has "first visit" "Step 1: where"
 tm_send 4
-screen_has "DMARC step" "Step 4: your policy against forgery"
-screen_has "p=none with reports: the step is OK" "Verdict: OK"
+screen_has "DMARC step" "Step 4: Policy"
+screen_has "p=none with reports: the step is OK" "Result: OK"
 screen_has "on track, day 1 of 14" "On track: p=none with reports"
 screen_has "day 1 of 14" "day 1 of 14"
 tm_send q
@@ -37,8 +37,8 @@ wz_start wizard-ok.test "${WZ_ZONES[@]}" "${OPTS[@]}"
 screen_has "coming back" "Welcome back"
 tm_send Enter
 tm_send 4
-screen_has "15 days later: DMARC step" "Step 4: your policy against forgery"
-screen_has "15 days later: warnings" "Verdict: warnings"
+screen_has "15 days later: DMARC step" "Step 4: Policy"
+screen_has "15 days later: warnings" "Result: warnings"
 screen_has "15 days later: quarantine proposed, since when" \
     "▲ p=none with reports has been published since .* \(15 days\): time to"
 screen_has "15 days later: what the reports should show" \
@@ -52,7 +52,7 @@ wz_start wizard-ok.test "${WZ_ZONES[@]}" "${OPTS[@]}" \
 screen_has "--dmarc-monitor-days 30: welcome back" "Welcome back"
 tm_send Enter
 tm_send 4
-screen_has "--dmarc-monitor-days 30: OK" "Verdict: OK"
+screen_has "--dmarc-monitor-days 30: OK" "Result: OK"
 screen_has "--dmarc-monitor-days 30: day 16 of 30" "day 16 of 30"
 tm_send q
 expect_true "q quits (exit 0)" wz_gone

@@ -19,7 +19,7 @@ wz_summary_in() {
         --hostname mail.$D --selector 202401 "${@:2}"
     popd > /dev/null
     screen_has "$1: the wizard starts at MX" "Step 1:|Paso 1:"
-    screen_has "$1: MX is checked" "Verdict: OK|Resultado: correcto"
+    screen_has "$1: MX is checked" "Result: OK|Resultado: correcto"
     tm_send 6
     screen_has "$1: 6 is the summary" "Where your domain stands|Cómo está tu dominio"
 }

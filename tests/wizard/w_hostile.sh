@@ -43,6 +43,6 @@ tm_start env NO_COLOR=1 HOME="$T/home" MAILREADY_DATADIR="$TOP/data" \
     "${WZ_ZONES[@]}" --server-ip 185.117.82.26 --state-dir "$T/state2"
 screen_has "NO_COLOR: the wizard starts" "Step 1: where"
 expect_true "NO_COLOR: no colour" _wz_no_colour
-screen_has "NO_COLOR: the symbols still say it" "▲ Verdict: warnings"
+screen_has "NO_COLOR: the symbols still say it" "▲ Result: warnings"
 tm_send q
 expect_true "q quits" wz_gone

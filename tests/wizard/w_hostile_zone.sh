@@ -15,24 +15,24 @@ screen_has "how mail is handled" "My own mail server"
 tm_send Enter
 screen_has "own server: the address field" "public IP addresses"
 tm_send "185.199.77.25" Enter "mx.hostile.test" Enter
-screen_has "step 1 is MX" "Step 1: where your mail is delivered"
+screen_has "step 1 is MX" "Step 1: Mail servers"
 screen_has "MX: a hostile target shown escaped" '\\\\027\[2J'
 tm_send NPage NPage
 tm_send n
-screen_has "step 2 is SPF" "Step 2: who may send your mail"
+screen_has "step 2 is SPF" "Step 2: Allowed senders"
 screen_has "SPF: the ESC in a term shown as \\x1B" '\\x1B\[2J'
 screen_lacks "SPF: the escape not escaped twice" '\\\\x1B'
 tm_send NPage
 tm_send n
-screen_has "step 3 is DKIM" "Step 3: signing your mail"
+screen_has "step 3 is DKIM" "Step 3: Signatures"
 tm_send n
-screen_has "step 4 is DMARC" "Step 4: your policy against forgery"
+screen_has "step 4 is DMARC" "Step 4: Policy"
 screen_has "DMARC: the RLO in a tag shown as \\xE2\\x80\\xAE, escaped once" \
     '\\xE2\\x80\\xAEadkim=s'
 screen_lacks "DMARC: no escape escaped twice" '\\\\x'
 tm_send NPage
 tm_send n
-screen_has "step 5 is PTR" "Step 5: your server's name"
+screen_has "step 5 is PTR" "Step 5: Reverse DNS"
 screen_has "PTR: the hostile name shown escaped" '\\\\027\[2J'
 tm_send n
 screen_has "the summary" "Where your domain stands"

@@ -12,9 +12,9 @@ tm_start -t vt100 env -i PATH="$PATH" TERM=vt100 LANG=C LC_ALL=C NO_COLOR=1 \
 screen_has "ASCII header" "^ mailready - wizard-bad\.test"
 screen_has "ASCII step list within 80 columns" \
     "1 MX !  2 SPF X  3 DKIM !  4 DMARC X  5 PTR X  6 Summary"
-screen_has "ASCII verdict" "\[warn\] Verdict: warnings"
+screen_has "ASCII verdict" "\[warn\] Result: warnings"
 tm_send 4
-screen_has "ASCII failure tag" "\[FAIL\] Verdict: problems found"
+screen_has "ASCII failure tag" "\[FAIL\] Result: problems found"
 tm_send NPage
 screen_has "ASCII arrows for the questions" "< only watch and get reports"
 screen_lacks "no UTF-8 symbols" "✔|✘|▲|◀|…"

@@ -22,7 +22,7 @@ for lang in en es; do
         re_again='Para comprobarlo de nuevo: mailready check wizard-ok\.test'
         re_list='Tu lista de tareas:'
         re_last='La última vez trabajaste con wizard-ok\.test'
-        re_mx='Paso 1: dónde'
+        re_mx='Paso 1: Servidores'
         re_sum='Lo que queda por hacer'
         re_written='Lista de tareas escrita|Checklist written'
     else
@@ -30,7 +30,7 @@ for lang in en es; do
         re_again='To check again: mailready check wizard-ok\.test'
         re_list='Your checklist:'
         re_last='Last time you worked on wizard-ok\.test'
-        re_mx='Step 1: where'
+        re_mx='Step 1: Mail servers'
         re_sum='What is left to do'
         re_written='Checklist written'
     fi

@@ -7,7 +7,7 @@ _wz_fits() {   # every line of the screen is at most $1 columns
 
 wz_start wizard-bad.test "${WZ_ZONES[@]}" --server-ip 185.117.82.26 \
     --hostname server.wizard-bad.test
-screen_has "MX step at 80x24" "Verdict: warnings"
+screen_has "MX step at 80x24" "Result: warnings"
 tm_send n n n
 screen_has "DMARC step" "Step 4:"
 before=$(tm_screen)

@@ -23,7 +23,7 @@ screen_has "and back" "\[ \] My own mail server"
 tm_send Enter
 screen_has "own server: the address field" "public IP addresses"
 tm_send "185.117.82.26" Enter "news.wizard-bad.test" Enter
-screen_has "step 1 is MX" "Step 1: where your mail is delivered"
+screen_has "step 1 is MX" "Step 1: Mail servers"
 tm_send NPage
 screen_has "MX: Google's MX record" "Value: 1 smtp\.google\.com\."
 screen_lacks "no conflict" "both receive mail"

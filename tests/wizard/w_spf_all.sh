@@ -9,9 +9,9 @@ screen_has "the own server entry, chosen" "> \[ \] My own mail server"
 tm_send Enter
 screen_has "own server: the address field" "public IP addresses"
 tm_send "185.117.82.26" Enter "server.wizard-bad.test" Enter
-screen_has "step 1 is MX" "Step 1: where your mail is delivered"
+screen_has "step 1 is MX" "Step 1: Mail servers"
 tm_send 2
-screen_has "step 2 is SPF" "Step 2: who may send your mail"
+screen_has "step 2 is SPF" "Step 2: Allowed senders"
 tm_send NPage
 screen_has "the question in plain words" \
     "What should receivers do with mail from a server that is not on"
@@ -40,7 +40,7 @@ expect_grep 'v=spf1 ip4:185\.117\.82\.26 -all' "$T/out" \
 wz_start wizard-bad.test "${WZ_ZONES[@]}"
 screen_has "back again" "Step|Welcome"
 tm_send 2
-screen_has "SPF again" "Step 2: who may send your mail"
+screen_has "SPF again" "Step 2: Allowed senders"
 tm_send NPage
 screen_has "-all still chosen" "refuse it \(-all\)"
 tm_send Left

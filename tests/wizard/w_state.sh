@@ -9,9 +9,9 @@ wz_zones "$T/z"
 
 wz_start wizard-bad.test "${WZ_ZONES[@]}" --server-ip 185.117.82.26 \
     --hostname server.wizard-bad.test
-screen_has "first visit: MX" "Verdict: warnings"
+screen_has "first visit: MX" "Result: warnings"
 tm_send 4
-screen_has "DMARC fails" "Verdict: problems found"
+screen_has "DMARC fails" "Result: problems found"
 tm_send Right
 screen_has "an answer changed: quarantine" "p=quarantine"
 tm_send q

@@ -5,13 +5,13 @@
 wz_start mx-clean.test --resolver "$BLACKHOLE" --timeout 1 \
     --server-ip 185.117.82.25 --hostname mail.mx-clean.test
 screen_has "the check runs in the background" "checking DNS"
-screen_has "MX: could not check" "Verdict: could not check"
+screen_has "MX: could not check" "Result: could not check"
 screen_has "said not to be the admin's fault" "not a fault of your setup"
 screen_has "a retry is offered" "Press r to try again"
 screen_lacks "not reported as a failure" "problems found"
 tm_send r
 screen_has "r checks again" "checking DNS"
-screen_has "still could not check" "Verdict: could not check"
+screen_has "still could not check" "Result: could not check"
 tm_send 6
 screen_has "summary: could not check" \
     "1 Mail servers \(MX\): could not check"
@@ -35,7 +35,7 @@ screen_has "back on step 1, checking with the new server" \
     "Step 1: where"
 screen_has "the new server answers: the MX records are found" \
     "MX 10 mx1\.mx-clean\.test\."
-screen_lacks "... and MX is checked" "Verdict: could not check"
+screen_lacks "... and MX is checked" "Result: could not check"
 tm_send d
 screen_has "the choice holds" "Asked now: $RESOLVER"
 tm_send Escape

@@ -18,25 +18,25 @@ screen_has "and the own server entry, chosen" "> \[ \] My own mail server"
 tm_send Enter
 screen_has "own server: the address field" "public IP addresses"
 tm_send "185.117.82.26" Enter "server.wizard-bad.test" Enter
-screen_has "step 1 is MX" "Step 1: where your mail is delivered"
-screen_has "MX verdict: warnings" "Verdict: warnings"
+screen_has "step 1 is MX" "Step 1: Mail servers"
+screen_has "MX verdict: warnings" "Result: warnings"
 screen_has "MX: the alias is explained" "is an alias \(CNAME\)"
 tm_send NPage
 screen_has "MX: the record to publish" "10 server\.wizard-bad\.test\."
 tm_send n
-screen_has "step 2 is SPF" "Step 2: who may send your mail"
+screen_has "step 2 is SPF" "Step 2: Allowed senders"
 screen_has "SPF: +all is a failure" "ends in \+all"
 tm_send NPage
 screen_has "SPF: record from the server's address" \
     "v=spf1 ip4:185\.117\.82\.26 ~all"
 tm_send n
-screen_has "step 3 is DKIM" "Step 3: signing your mail"
+screen_has "step 3 is DKIM" "Step 3: Signatures"
 screen_has "DKIM: no key found" "No DKIM key was found"
 tm_send End
 screen_has "DKIM: offers to make a key" "press g to make a key pair"
 tm_send n
-screen_has "step 4 is DMARC" "Step 4: your policy against forgery"
-screen_has "DMARC: no record is a failure" "Verdict: problems found"
+screen_has "step 4 is DMARC" "Step 4: Policy"
+screen_has "DMARC: no record is a failure" "Result: problems found"
 tm_send NPage
 screen_has "DMARC: a p=none record to publish" "v=DMARC1; p=none"
 screen_has "DMARC: the report address starts as dmarc@DOMAIN" \
@@ -58,7 +58,7 @@ tm_send Up
 tm_send NPage
 screen_has "DMARC: start with p=none" "Start with p=none"
 tm_send n
-screen_has "step 5 is PTR" "Step 5: your server's name"
+screen_has "step 5 is PTR" "Step 5: Reverse DNS"
 screen_has "PTR: missing" "has no PTR record"
 tm_send NPage
 screen_has "PTR: the request text" "please set the reverse DNS"

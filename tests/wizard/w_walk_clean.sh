@@ -4,11 +4,11 @@
 wz_start wizard-ok.test "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
     --hostname mail.wizard-ok.test --selector 202401
 screen_has "a domain on the command line starts at MX" "Step 1: where"
-screen_has "MX is OK" "Verdict: OK"
+screen_has "MX is OK" "Result: OK"
 screen_has "the step list shows MX passed" "1 MX ✔"
 tm_send n
-screen_has "step 2 is SPF" "Step 2: who may send your mail"
-screen_has "SPF is OK" "Verdict: OK"
+screen_has "step 2 is SPF" "Step 2: Allowed senders"
+screen_has "SPF is OK" "Result: OK"
 tm_send NPage
 screen_has "SPF: a step that is OK has nothing to publish" \
     "Nothing to publish: what is published already meets"
@@ -16,14 +16,14 @@ screen_lacks "SPF: no record box when the step is OK" \
     "Publish these records|Publish this record"
 tm_send n
 screen_has "step 3 is DKIM" "Step 3: signing"
-screen_has "DKIM is OK" "Verdict: OK"
+screen_has "DKIM is OK" "Result: OK"
 screen_has "DKIM: the key found" "202401\._domainkey"
 tm_send n
 screen_has "step 4 is DMARC" "Step 4:"
-screen_has "DMARC is OK" "Verdict: OK"
+screen_has "DMARC is OK" "Result: OK"
 tm_send n
 screen_has "step 5 is PTR" "Step 5:"
-screen_has "PTR is OK" "Verdict: OK"
+screen_has "PTR is OK" "Result: OK"
 screen_has "PTR: the name found" "PTR mail\.wizard-ok\.test"
 screen_has "PTR: nothing to ask" "Nothing to ask"
 tm_send n
