@@ -11,7 +11,7 @@ Z=$T/z/wizard-ok.test.zone
 OPTS=(--server-ip 185.117.82.25 --hostname mail.wizard-ok.test)
 
 wz_start wizard-ok.test "${WZ_ZONES[@]}" "${OPTS[@]}"
-screen_has "first visit" "Step 1: where"
+screen_has "first visit" "Step 1: Mail servers"
 screen_has "first visit: checked" "Result: OK"
 tm_send q
 expect_true "q quits (exit 0)" wz_gone

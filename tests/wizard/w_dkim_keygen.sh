@@ -12,9 +12,9 @@ wz_zones "$T/z"
 
 wz_start wizard-ok.test "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
     --hostname mail.wizard-ok.test
-screen_has "the wizard starts" "Step 1: where"
+screen_has "the wizard starts" "Step 1: Mail servers"
 tm_send 3
-screen_has "the DKIM step" "Step 3: signing"
+screen_has "the DKIM step" "Step 3: Signatures"
 screen_has "no key yet" "No DKIM key was found"
 tm_send g
 screen_has "key type menu" "> RSA 2048 bits"
@@ -54,7 +54,7 @@ screen_has "c: the plain text view" "Press Enter to go back to the wizard"
 expect_true "c: the whole record on one line" \
     _wz_joined_has "Value: v=DKIM1; k=rsa; p=$p"
 tm_send Enter
-screen_has "Enter: back in the wizard" "Step 3: signing"
+screen_has "Enter: back in the wizard" "Step 3: Signatures"
 
 # A second key with the same selector must not replace the first.
 before=$(sha256sum < "$key")

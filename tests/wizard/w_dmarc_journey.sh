@@ -13,7 +13,7 @@ OPTS=(--server-ip 185.117.82.25 --hostname mail.wizard-ok.test)
 ST=$T/state/wizard-ok.test.json
 
 wz_start wizard-ok.test "${WZ_ZONES[@]}" "${OPTS[@]}"
-screen_has "first visit" "Step 1: where"
+screen_has "first visit" "Step 1: Mail servers"
 tm_send 4
 screen_has "DMARC step" "Step 4: Policy"
 screen_has "p=none with reports: the step is OK" "Result: OK"

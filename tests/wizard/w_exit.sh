@@ -9,9 +9,9 @@
 
 wz_start wizard-ok.test "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
     --hostname mail.wizard-ok.test
-screen_has "the wizard starts" "Step 1: where"
+screen_has "the wizard starts" "Step 1: Mail servers"
 tm_send 3
-screen_has "the DKIM step" "Step 3: signing"
+screen_has "the DKIM step" "Step 3: Signatures"
 tm_send g
 screen_has "key type menu" "> RSA 2048 bits"
 tm_send Enter

@@ -22,10 +22,10 @@ _wz_no_colour() { ! _wz_raw | grep -q $'\e\\[3[1-7]m'; }
 
 wz_start wizard-bad.test "${WZ_ZONES[@]}" --server-ip 185.117.82.26 \
     --selector evil
-screen_has "the wizard starts" "Step 1: where"
+screen_has "the wizard starts" "Step 1: Mail servers"
 expect_true "colour by default" _wz_colour
 tm_send 3
-screen_has "DKIM step" "Step 3: signing"
+screen_has "DKIM step" "Step 3: Signatures"
 screen_has "the record, control characters visible" \
     'p=AB\\x1B\[2J\\x1B\]0;pwned\\x07CD'
 screen_has "the bad record is a failure" "has a character that is"
@@ -41,7 +41,7 @@ mkdir -p "$T/home" "$T/state"
 tm_start env NO_COLOR=1 HOME="$T/home" MAILREADY_DATADIR="$TOP/data" \
     MAILREADY_HELPDIR="$TOP/help" "${WZ_WRAP[@]}" "$MAILREADY" wizard wizard-bad.test \
     "${WZ_ZONES[@]}" --server-ip 185.117.82.26 --state-dir "$T/state2"
-screen_has "NO_COLOR: the wizard starts" "Step 1: where"
+screen_has "NO_COLOR: the wizard starts" "Step 1: Mail servers"
 expect_true "NO_COLOR: no colour" _wz_no_colour
 screen_has "NO_COLOR: the symbols still say it" "▲ Result: warnings"
 tm_send q

@@ -6,7 +6,7 @@
 wz_start plan-spf2.test "${WZ_ZONES[@]}" \
     --zone-file "$TOP/tests/plan/plan-spf2.test.zone" \
     --server-ip 81.7.12.34 --hostname mail.plan-spf2.test
-screen_has "starts at MX" "Step 1: where"
+screen_has "starts at MX" "Step 1: Mail servers"
 screen_has "MX: the live MX meets the answers: nothing to publish" \
     "Nothing to publish: what is published already meets"
 tm_send n
@@ -28,7 +28,7 @@ expect_true "q quits with status 0" wz_gone 0
 wz_start plan-weak.test "${WZ_ZONES[@]}" \
     --zone-file "$TOP/tests/plan/plan-weak.test.zone" \
     --server-ip 81.7.12.34 --hostname mail.plan-weak.test
-screen_has "weak: starts at MX" "Step 1: where"
+screen_has "weak: starts at MX" "Step 1: Mail servers"
 tm_send 4
 screen_has "weak: 4 goes to DMARC" "Step 4:"
 tm_send Right Left

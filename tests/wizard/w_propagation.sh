@@ -58,7 +58,7 @@ auth_start "$T/b" 127.0.0.3 "$P" "$Z/wz.test.zone" > "$T/ctx" 2>&1 ||
 
 wz_start wz.test --resolver "$R" --auth-port "$P" --timeout 2 \
     --server-ip 185.117.82.25
-screen_has "the wizard starts at MX" "Step 1: where"
+screen_has "the wizard starts at MX" "Step 1: Mail servers"
 screen_has "MX: published and seen" \
     "Published on all 2 name servers; this machine's resolver sees it"
 tm_send 4

@@ -12,7 +12,7 @@ screen_has "space marks it" "> \[x\] Google Workspace"
 for _ in 1 2 3 4 5 6; do tm_send Down; done
 screen_has "down to Mandrill" "> \[ \] Mailchimp Transactional"
 tm_send Space Enter
-screen_has "on to MX" "Step 1: where"
+screen_has "on to MX" "Step 1: Mail servers"
 tm_send NPage
 screen_has "MX: Google's MX record" "Value: 1 smtp\.google\.com\."
 tm_send 2 NPage NPage

@@ -18,9 +18,9 @@ screen_has "100x30: redrawn" "wizard-bad\.test {60,}en$"
 expect_true "100x30: the status line is on the last row" \
     _wz_last_has "q/F10 quit"
 expect_true "100x30: 30 rows" test "$(tm_screen | wc -l)" -eq 30
-screen_has "100x30: the step is still shown" "Step 4: your policy"
+screen_has "100x30: the step is still shown" "Step 4: Policy"
 tm_resize 80 24
-screen_has "back to 80x24" "Step 4: your policy"
+screen_has "back to 80x24" "Step 4: Policy"
 sleep 0.5
 after=$(tm_screen)
 expect_true "80x24 again: the same screen as before" \

@@ -4,7 +4,7 @@
 . "$TOP/tests/wizard/wiz-lib.sh"
 
 wz_start wizard-bad.test "${WZ_ZONES[@]}" --server-ip 185.117.82.26
-screen_has "the wizard runs" "Step 1: where"
+screen_has "the wizard runs" "Step 1: Mail servers"
 pid=$(wz_pid)
 expect_true "its process is known" test -n "$pid"
 kill -INT "$pid"
@@ -14,6 +14,6 @@ expect_true "n: it goes on" tm_wait_gone "Quit mailready"
 kill -TERM "$pid"
 expect_true "SIGTERM: it exits" wz_gone
 expect_true "the terminal is restored (the wizard's screen is gone)" \
-    tm_wait_gone "Step 1: where"
+    tm_wait_gone "Step 1: Mail servers"
 expect_true "the results were saved" \
     grep -q '"checked_at"' "$T/state/wizard-bad.test.json"

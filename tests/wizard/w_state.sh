@@ -29,7 +29,7 @@ screen_has "coming back shows what changed" "Welcome back"
 screen_has "DMARC is fixed" "Policy \(DMARC\): fixed"
 screen_has "MX still to do" "Mail servers \(MX\): still to do"
 tm_send Enter
-screen_has "then the first step not done" "Step 1: where"
+screen_has "then the first step not done" "Step 1: Mail servers"
 tm_send 2 NPage
 screen_has "the saved address is used" "ip4:185\.117\.82\.26"
 tm_send 4 NPage

@@ -32,13 +32,13 @@ tm_send C-u
 tm_type "$RESOLVER"
 tm_send Enter
 screen_has "back on step 1, checking with the new server" \
-    "Step 1: where"
+    "Step 1: Mail servers"
 screen_has "the new server answers: the MX records are found" \
     "MX 10 mx1\.mx-clean\.test\."
 screen_lacks "... and MX is checked" "Result: could not check"
 tm_send d
 screen_has "the choice holds" "Asked now: $RESOLVER"
 tm_send Escape
-screen_has "Esc goes back" "Step 1: where"
+screen_has "Esc goes back" "Step 1: Mail servers"
 tm_send q
 expect_true "q quits" wz_gone

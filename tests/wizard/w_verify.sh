@@ -36,7 +36,7 @@ start() {   # LANG-ARGS...
 }
 
 start --state-dir "$T/state"
-screen_has "starts at MX" "Step 1: where"
+screen_has "starts at MX" "Step 1: Mail servers"
 tm_send n n n n n
 screen_has "the summary" "Where your domain stands"
 tm_send n

@@ -3,7 +3,7 @@
 
 wz_start wizard-ok.test "${WZ_ZONES[@]}" --server-ip 185.117.82.25 \
     --hostname mail.wizard-ok.test --selector 202401
-screen_has "a domain on the command line starts at MX" "Step 1: where"
+screen_has "a domain on the command line starts at MX" "Step 1: Mail servers"
 screen_has "MX is OK" "Result: OK"
 screen_has "the step list shows MX passed" "1 MX ✔"
 tm_send n
@@ -15,7 +15,7 @@ screen_has "SPF: a step that is OK has nothing to publish" \
 screen_lacks "SPF: no record box when the step is OK" \
     "Publish these records|Publish this record"
 tm_send n
-screen_has "step 3 is DKIM" "Step 3: signing"
+screen_has "step 3 is DKIM" "Step 3: Signatures"
 screen_has "DKIM is OK" "Result: OK"
 screen_has "DKIM: the key found" "202401\._domainkey"
 tm_send n
@@ -36,6 +36,6 @@ screen_has "summary: PTR OK" "✔ 5 Reverse DNS \(PTR\): OK"
 screen_lacks "summary: no problems" "problems found|could not check"
 screen_has "summary: nothing left" "Nothing: every check passes"
 tm_send 2
-screen_has "2 jumps back to SPF" "Step 2: who may send"
+screen_has "2 jumps back to SPF" "Step 2: Allowed senders"
 tm_send q
 expect_true "q quits" wz_gone
