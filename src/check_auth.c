@@ -8,11 +8,12 @@
 #include "mailready/check_auth.h"
 #include "mailready/dns_parse.h"
 #include "mailready/i18n.h"
+#include "mailready/net.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
 
 /* Bounds: a hostile zone cannot make us ask forever. */
-#define AUTH_MAX_VIEWS 8
+#define AUTH_MAX_VIEWS 12
 #define AUTH_MAX_SUFFIX 8       /* NS questions per name */
 #define AUTH_MAX_HOSTS 6        /* NS hosts per zone */
 #define AUTH_MAX_ZONES 4
@@ -129,6 +130,34 @@ check_auth_new(struct check_ctx *ctx, unsigned mask, unsigned port)
 
         view_add(a, STEP_DMARC, n, DNS_T_TXT);
         free(n);
+    }
+    /* PTR: the reverse name of each address given (published by whoever
+     * owns the address), and the host name's own address record, which
+     * confirms it (published in the admin's zone). */
+    {
+        bool v4 = false, v6 = false;
+
+        for (size_t i = 0; i < o->n_server_ips && i < 2; i++) {
+            struct ipaddr ip;
+            char rev[128];
+
+            if (!net_parse(o->server_ips[i], &ip))
+                continue;
+            net_unmap(&ip);
+            if (ip.family == AF_INET6) {
+                /* ip6.arpa: 34 labels, the cut far above the first
+                 * AUTH_MAX_SUFFIX: the walk would not reach it */
+                v6 = true;
+                continue;
+            }
+            v4 = true;
+            view_add(a, STEP_PTR,
+                     net_reverse_name(&ip, rev, sizeof(rev)), DNS_T_PTR);
+        }
+        if (o->hostname != NULL && v4)
+            view_add(a, STEP_PTR, o->hostname, DNS_T_A);
+        if (o->hostname != NULL && v6)
+            view_add(a, STEP_PTR, o->hostname, DNS_T_AAAA);
     }
     return a;
 }

@@ -1,7 +1,8 @@
 /* check_auth.h - the authoritative view: is it published yet?
  *
  * For each name a step reads (MX and TXT of the domain, TXT of _dmarc and
- * of each DKIM selector given), find the zone cut (NS of every suffix,
+ * of each DKIM selector given, the PTR of each IPv4 server address given
+ * and the A or AAAA of the host name given), find the zone cut (NS of every suffix,
  * through the resolver, sent with the steps' own first queries), the
  * addresses of its name servers (A and AAAA), and ask each server
  * directly, recursion not desired (dns_query_at()).  Then compare the

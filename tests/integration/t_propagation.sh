@@ -14,6 +14,9 @@
 #               (an NSD serving another zone: REFUSED)
 #   wait.test   TTL 3: --wait returns once the cache has let go
 #   v6.test     its only name server is on ::1 (AAAA, no A)
+#   82.117.185.in-addr.arpa  v1 -> v2 on both: the PTR of 185.117.82.25
+#               added (negative TTL 120), and mail2.prop.test A added in
+#               prop.test v2 (the host name that confirms it)
 set -u
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/nsd-lib.sh"
@@ -51,7 +54,18 @@ sel1._domainkey 240 IN TXT "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQ
 }
 prop_v2() {
     zone "$1" prop.test 2 300 "" '@ IN TXT "v=spf1 mx a -all"
+mail2 IN A 185.117.82.25
 _dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@prop.test"'
+}
+rev() {     # FILE SERIAL BODY
+    cat > "$1" <<EOF
+\$ORIGIN 82.117.185.in-addr.arpa.
+\$TTL 300
+@ 600 IN SOA ns1.prop.test. hostmaster.prop.test. $2 3600 600 86400 120
+@ IN NS ns1.prop.test.
+@ IN NS ns2.prop.test.
+$3
+EOF
 }
 split_v1() { zone "$1" split.test 1 300 "" '@ IN TXT "v=spf1 mx -all"'; }
 split_v2() {
@@ -81,6 +95,7 @@ EOF
 
 for d in a b; do
     prop_v1 "$Z/$d/prop.test.zone"
+    rev "$Z/$d/82.117.185.in-addr.arpa.zone" 1 "1 IN PTR other.prop.test."
     lame "$Z/$d/lame.test.zone"
     wait_v "$Z/$d/wait.test.zone" 1 "v=spf1 mx -all"
 done
@@ -110,6 +125,7 @@ python3 "$TOP/tests/blackhole.py" --listen "127.0.0.4:$P" > "$T/bh.out" 2>&1 &
 BH_PID=$!
 S="127.0.0.2@$P,127.0.0.3@$P"
 if ! unbound_start "$T/unbound" "prop.test=$S" "split.test=$S" \
+        "82.117.185.in-addr.arpa=$S" \
         "lame.test=$S" "wait.test=$S" > "$T/ctx" 2>&1; then
     _mr_result fail "propagation: Unbound starts on loopback" "$T/ctx"
     exit 0
@@ -124,7 +140,8 @@ txt() {     # DOMAIN ARGS...  (text in $T/out)
 }
 
 # ---- the cache learns version 1 -------------------------------------
-chk prop.test --selector sel1 --no-authoritative
+chk prop.test --selector sel1 --no-authoritative \
+    --server-ip 185.117.82.25 --hostname mail2.prop.test
 expect_json 'step("dmarc")["status"] == "fail"' \
     "v1: no DMARC record yet (resolver caches the NXDOMAIN)"
 expect_json '"propagation" not in step("spf")' \
@@ -134,6 +151,7 @@ chk wait.test --no-authoritative
 # ---- version 2 published on both servers ----------------------------
 for d in a b; do
     prop_v2 "$Z/$d/prop.test.zone"
+    rev "$Z/$d/82.117.185.in-addr.arpa.zone" 2 "25 IN PTR mail2.prop.test."
     wait_v "$Z/$d/wait.test.zone" 2 "v=spf1 mx a -all"
 done
 auth_stop "$T/a"; auth_stop "$T/b"
@@ -170,6 +188,20 @@ expect_json 'step("mx")["propagation"]["resolver"] == "agrees"' \
     "unchanged: the MX agrees"
 expect_json 'set(s["status"] for s in step("mx")["propagation"]["servers"]) == {"same"}' \
     "unchanged: both servers same"
+
+# The PTR, published by whoever owns the address, and the host name's A.
+chk prop.test --selector sel1 --server-ip 185.117.82.25 \
+    --hostname mail2.prop.test
+expect_json 'any(s["address"] == "127.0.0.2" for s in step("ptr")["propagation"]["servers"])' \
+    "PTR: the reverse zone's name servers are asked"
+expect_json 'step("ptr")["propagation"]["resolver"] == "stale"' \
+    "PTR added: the resolver still caches 'no record'"
+expect_json '60 <= step("ptr")["propagation"]["stale_for_max_s"] <= 120' \
+    "PTR added: for at most the reverse zone's negative TTL (120)"
+expect_json 'step("ptr")["status"] == "ok"' \
+    "PTR added: the verdict follows the name servers (PTR and A published)"
+expect_json '[v["type"] for v in step("ptr")["propagation_more"]] == ["A"]' \
+    "PTR: the host name's A record, which confirms it, is asked too"
 
 # The text report wraps at 78 columns: one line per paragraph to grep.
 flat() { tr '\n' ' ' < "$T/out" | tr -s ' ' > "$1"; }
