@@ -28,6 +28,30 @@ color_of(enum check_status st)
     }
 }
 
+/* Print the word at p (up to a space, a newline or the end) after a
+ * space, or on a new line starting at column wrap_to when it would pass
+ * width; *col is the current column, *first says no word is on this line
+ * yet.  Returns the end of the word. */
+static const char *
+put_word(FILE *fp, const char *p, int *col, bool *first, int wrap_to,
+         int width)
+{
+    const char *w = p + strcspn(p, " \n");
+    int wcols = present_width(p, (size_t)(w - p));
+
+    if (!*first && *col + 1 + wcols > width) {
+        fprintf(fp, "\n%*s", wrap_to, "");
+        *col = wrap_to;
+    } else if (!*first) {
+        fputc(' ', fp);
+        (*col)++;
+    }
+    fwrite(p, 1, (size_t)(w - p), fp);
+    *col += wcols;
+    *first = false;
+    return w;
+}
+
 /* Print text indented, wrapping at width columns (terminal columns,
  * present_width(): a wide character takes two, a combining mark none; a
  * long word is never cut). */
@@ -62,23 +86,10 @@ cli_print_hanging(FILE *fp, const char *text, int indent, int hang,
             first = true;
             continue;
         }
-        const char *w = p + strcspn(p, " \n");
-        int wcols = present_width(p, (size_t)(w - p));
-
-        if (!first && col + 1 + wcols > width) {
-            /* a wrapped line hangs under the words of its first line */
-            int to = start + hang <= width - 20 ? start + hang : start;
-
-            fprintf(fp, "\n%*s", to, "");
-            col = to;
-        } else if (!first) {
-            fputc(' ', fp);
-            col++;
-        }
-        fwrite(p, 1, (size_t)(w - p), fp);
-        col += wcols;
-        first = false;
-        p = w;
+        /* a wrapped line hangs under the words of its first line */
+        p = put_word(fp, p, &col, &first,
+                     start + hang <= width - 20 ? start + hang : start,
+                     width);
         while (*p == ' ')
             p++;
     }
@@ -101,20 +112,7 @@ cli_print_column(FILE *fp, const char *prefix, const char *text, int width)
             p++;
         if (*p == '\0')
             break;
-        const char *w = p + strcspn(p, " \n");
-        int wcols = present_width(p, (size_t)(w - p));
-
-        if (!first && col + 1 + wcols > width) {
-            fprintf(fp, "\n%*s", start, "");
-            col = start;
-        } else if (!first) {
-            fputc(' ', fp);
-            col++;
-        }
-        fwrite(p, 1, (size_t)(w - p), fp);
-        col += wcols;
-        first = false;
-        p = w;
+        p = put_word(fp, p, &col, &first, start, width);
     }
     fputc('\n', fp);
 }
