@@ -472,7 +472,8 @@ signature(const struct dns_answer *r, uint16_t type, uint32_t *ttl)
         if (n == 1 || rr->ttl < *ttl)
             *ttl = rr->ttl;
     }
-    qsort(v, n, sizeof(*v), cmp_str);
+    if (n > 1)                  /* v is NULL when n is 0 */
+        qsort(v, n, sizeof(*v), cmp_str);
     for (size_t i = 0; i < n; i++) {
         strbuf_addf(&sb, "%s\n", v[i]);
         free(v[i]);

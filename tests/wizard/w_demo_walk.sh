@@ -40,8 +40,7 @@ _no_option() {
 }
 
 # Check the screen now, then each page below it (PgDn) to the end.
-# WALK_OPTS=0: the help pages (help/*/*.txt, whose examples quote the
-# command line for `mailready check` users) are walked for their keys only.
+# WALK_OPTS=0: walk a screen for its keys only.
 walk_pages() {
     local label=$1 n=0
     sleep 0.3
@@ -99,8 +98,17 @@ walk_lang() {
     walk_pages "$lang: the test message screen"
     tm_send Escape F7
     tm_send '?'
-    WALK_OPTS=0 walk_pages "$lang: help"
-    tm_send Escape s
+    walk_pages "$lang: help"
+    tm_send Escape
+    # Each step's help (and why a change takes time to show, under it).
+    for st in 1 2 3 4 5; do
+        tm_send "$st" '?'
+        screen_has "$lang: help of step $st is open" \
+            'WHAT IT IS|QUÉ ES'
+        walk_pages "$lang: help of step $st"
+        tm_send Escape
+    done
+    tm_send 6 s
     walk_pages "$lang: the step list"
     tm_send Home Enter
     walk_pages "$lang: the domain question"
