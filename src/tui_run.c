@@ -290,7 +290,12 @@ tui_quit_summary(const struct tui *t, FILE *fp)
                 t->ulabel);
     if (t->checklist != NULL)
         fprintf(fp, _("Your checklist: %s\n"), t->checklist);
-    if (t->com->state_dir != NULL)
+    if (t->com->n_zone_files > 0)
+        /* the demo, or records from files: no live DNS to ask */
+        fprintf(fp, _("To check again: run the same command again (the "
+                      "records came from zone files, not from live "
+                      "DNS).\n"));
+    else if (t->com->state_dir != NULL)
         fprintf(fp, _("To check again: mailready check %1$s --state-dir "
                       "%2$s\n"), t->domain, t->com->state_dir);
     else

@@ -116,6 +116,12 @@ walk_lang() {
     walk_pages "$lang: the provider question"
     tm_send F10
     expect_true "$lang: F10 quits" wz_gone
+    _tm capture-pane -p -J -S -200 -t "$TM_SESSION" | tr -d '\n' \
+        > "$T/after-$lang"
+    expect_grep 'run the same command again|ejecuta otra vez la misma orden' \
+        "$T/after-$lang" "$lang: the demo's quit summary: run it again"
+    expect_true "$lang: ... and not a check of live DNS" \
+        bash -c "! grep -q 'mailready check' '$T/after-$lang'"
 }
 
 walk_lang en

@@ -19,7 +19,7 @@ _after_has() {
 for lang in en es; do
     if [ "$lang" = es ]; then
         re_saved='Tu progreso en wizard-ok\.test se ha guardado en'
-        re_again='Para comprobarlo de nuevo: mailready check wizard-ok\.test'
+        re_again='Para comprobarlo de nuevo: ejecuta otra vez la misma orden'
         re_list='Tu lista de tareas:'
         re_last='La última vez trabajaste con wizard-ok\.test'
         re_mx='Paso 1: Servidores'
@@ -27,7 +27,7 @@ for lang in en es; do
         re_written='Lista de tareas escrita|Checklist written'
     else
         re_saved='Your progress on wizard-ok\.test is saved in'
-        re_again='To check again: mailready check wizard-ok\.test'
+        re_again='To check again: run the same command again'
         re_list='Your checklist:'
         re_last='Last time you worked on wizard-ok\.test'
         re_mx='Step 1: Mail servers'
