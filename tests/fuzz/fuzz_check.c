@@ -92,7 +92,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     co.selectors = sels;
     co.n_selectors = size >= 2 && data[0] == ';' && data[1] == 'd' ? 0 : 1;
     check_ctx_init(&ctx, d, &co);
-    check_run_all(&ctx, CHECK_ALL_STEPS);
+    /* The DNS steps: the delivery step connects to the addresses it finds
+     * (network I/O, not DNS data). */
+    check_run_all(&ctx, CHECK_DEFAULT_STEPS);
     for (step = 0; step < STEP_COUNT; step++) {
         const struct check_result *r = &ctx.res[step];
         size_t i;
