@@ -273,6 +273,12 @@ cli_check(int argc, char **argv)
     }
     if (ca.steps != NULL && (mask = steps_mask(ca.steps)) == 0)
         return CLI_EXIT_ERROR;
+    if (com.offline && (mask & (1u << STEP_SMTP))) {
+        fprintf(stderr, _("mailready: the delivery step (smtp) connects to "
+                          "the mail servers, which --no-network does not "
+                          "allow\n"));
+        return CLI_EXIT_ERROR;
+    }
     save = ca.save;
     since_last = ca.since_last;
     if (tg.dkim_key != NULL && tg.nsels != 1) {

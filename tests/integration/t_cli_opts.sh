@@ -195,3 +195,14 @@ for lang in en es; do
         expect_true "$cmd --help ($lang): 80 columns" help_fits "$T/out"
     done
 done
+
+# --no-network means no connection at all: the delivery step is refused,
+# the DNS steps still run from zone files.
+mr_run check mx-clean.test --no-network --steps all \
+    --zone-file "$TOP/tests/zones/mx-clean.test.zone"
+expect_rc 3 "--no-network --steps all: exit 3"
+expect_grep "^mailready: the delivery step \(smtp\) connects to the mail servers" \
+    "$T/err" "--no-network --steps all: says why, in one line"
+mr_run check mx-clean.test --no-network --steps mx \
+    --zone-file "$TOP/tests/zones/mx-clean.test.zone"
+expect_rc 0 "--no-network --steps mx: runs"
