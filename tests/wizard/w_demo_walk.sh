@@ -108,6 +108,17 @@ walk_lang() {
         walk_pages "$lang: help of step $st"
         tm_send Escape
     done
+    # The other topics: t the next one, T the previous one.
+    tm_send 1 '?' t
+    screen_has "$lang: help, t: the glossary" '^ *(Glossary|Glosario)$'
+    tm_send t t
+    screen_has "$lang: help, t t t: who serves your DNS" \
+        'Who really serves your DNS|Quién sirve de verdad tu DNS'
+    walk_pages "$lang: help topic nameservers"
+    tm_send T
+    screen_has "$lang: help, T: back to propagation" \
+        'Why a change in DNS takes time|Por qué un cambio en el DNS tarda'
+    tm_send Escape
     tm_send 6 s
     walk_pages "$lang: the step list"
     tm_send Home Enter
