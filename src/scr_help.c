@@ -68,11 +68,22 @@ help_load(struct tui *t)
     }
 }
 
+static char *topic_title(const char *topic);
+
 static void
 help_enter(struct tui *t)
 {
     t->help_topic = -1;
     help_load(t);
+    /* The titles of the other topics, read when the screen opens (and
+     * again in the other language), not on every draw. */
+    if (t->help_titles != NULL)
+        for (size_t i = 0; i < n_topics(); i++)
+            free(t->help_titles[i]);
+    free(t->help_titles);
+    t->help_titles = xcalloc(n_topics() + 1, sizeof(char *));
+    for (size_t i = 0; i < n_topics(); i++)
+        t->help_titles[i] = topic_title(i18n_help_topics[i]);
 }
 
 /* The title of a topic: the first line of its text. */
@@ -109,13 +120,12 @@ help_draw(const struct tui *t, struct tw_doc *d)
     tw_text(d, TS_NORMAL, 0,
             _("Press t to read the next topic, T the previous one:"));
     for (size_t i = 0; i < n_topics(); i++) {
-        char *title = topic_title(i18n_help_topics[i]);
         char *line = xasprintf("%s %s", (int)i == t->help_topic ? "▸" : "·",
-                               title);
+                               t->help_titles != NULL ? t->help_titles[i]
+                                                      : i18n_help_topics[i]);
 
         tw_text(d, (int)i == t->help_topic ? TS_BOLD : TS_NORMAL, 2, line);
         free(line);
-        free(title);
     }
     tw_blank(d);
     tw_text(d, TS_BOLD, 0, _("Keys"));

@@ -115,6 +115,10 @@ tui_fini(struct tui *t)
     free(t->ulabel);
     free(t->dns_err);
     free(t->help_text);
+    if (t->help_titles != NULL)
+        for (size_t i = 0; i18n_help_topics[i] != NULL; i++)
+            free(t->help_titles[i]);
+    free(t->help_titles);
     free(t->notice);
     free(t->detect_err);
     free(t->sp.error_arg);

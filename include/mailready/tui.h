@@ -331,6 +331,8 @@ struct tui {
     char *help_text;            /* loaded help for SCR_HELP */
     int help_topic;             /* SCR_HELP: -1 the screen's own topic,
                                  * else an index of i18n_help_topics */
+    char **help_titles;         /* SCR_HELP: the titles of
+                                 * i18n_help_topics, read by enter() */
     char *notice;               /* one-line message in the status area */
     bool copy_mode;             /* the screen is printed as plain text */
     char *checklist;            /* the checklist written in this run (the
