@@ -301,6 +301,18 @@ tui_notice(struct tui *t, const char *text)
     tui_set_str(&t->notice, text);
 }
 
+/* One line of the key list: the key's name padded to 10 columns, then
+ * what it does. */
+static void
+key_item(struct tw_doc *d, const char *name, const char *help)
+{
+    int w = tw_width(name);
+    char *pad = xasprintf("%s%*s", name, w < 10 ? 10 - w : 1, "");
+
+    tw_item(d, pad, TS_KEY, TS_NORMAL, 2, help);
+    free(pad);
+}
+
 void
 tui_keys_doc(struct tw_doc *d)
 {
@@ -312,19 +324,14 @@ tui_keys_doc(struct tw_doc *d)
             line = xasprintf("%s, %s", k->name, k->fname);
         else
             line = xstrdup(k->name);
-        int w = tw_width(line);
-        char *pad = xasprintf("%s%*s", line, w < 10 ? 10 - w : 1, "");
-        tw_item(d, pad, TS_KEY, TS_NORMAL, 2, _(k->help));
-        free(pad);
+        key_item(d, line, _(k->help));
         free(line);
     }
-    tw_item(d, "Ctrl-C    ", TS_KEY, TS_NORMAL, 2,
-            _("Quit, after asking."));
-    tw_item(d, "Enter     ", TS_KEY, TS_NORMAL, 2,
-            _("Confirm an answer, or go to the next step."));
-    tw_item(d, "Esc       ", TS_KEY, TS_NORMAL, 2,
-            _("Go back to the previous screen; in a field or a menu, "
-              "cancel it."));
+    key_item(d, "Ctrl-C", _("Quit, after asking."));
+    /* the key's name as the status line writes it (es: Intro) */
+    key_item(d, _("Enter"), _("Confirm an answer, or go to the next step."));
+    key_item(d, "Esc", _("Go back to the previous screen; in a field or a "
+                         "menu, cancel it."));
 }
 
 /* ---- drawing --------------------------------------------------------- */

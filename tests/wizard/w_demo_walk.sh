@@ -108,6 +108,12 @@ walk_lang() {
         walk_pages "$lang: help of step $st"
         tm_send Escape
     done
+    # The key list names Enter as the status line does (es: Intro).
+    tm_send 1 '?' End
+    if [ "$lang" = es ]; then re_enter='^ *Intro +Confirmar una respuesta'
+    else re_enter='^ *Enter +Confirm an answer'; fi
+    screen_has "$lang: help: the Enter key under its own name" "$re_enter"
+    tm_send Escape
     # The other topics: t the next one, T the previous one.
     tm_send 1 '?' t
     screen_has "$lang: help, t: the glossary" '^ *(Glossary|Glosario)$'
