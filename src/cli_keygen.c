@@ -12,6 +12,7 @@
 #include "mailready/dns.h"
 #include "mailready/gen.h"
 #include "mailready/gen_dkim.h"
+#include "mailready/gen_signer.h"
 #include "mailready/i18n.h"
 #include "mailready/util.h"
 
@@ -132,78 +133,25 @@ say(const char *text)
     cli_print_wrapped(stdout, text, 0, 79);
 }
 
-/* "install" of the key at path to where signer reads it, one argument
- * per line so that it fits 80 columns whatever the path. */
-static void
-print_install(enum gen_dkim_signer signer, const char *path,
-              const char *dest)
-{
-    const char *user = gen_dkim_signer_user(signer);
-
-    printf("  install -D -o %s -g %s -m 0600 \\\n      %s \\\n      %s\n",
-           user, user, path, dest);
-}
-
+/* The signer setup (gen_signer.h): each label a paragraph after a blank
+ * line; a command's and settings' lines indented by two, the lines of a
+ * table or block file as the file holds them. */
 static void
 print_signers(const char *domain, const char *selector, const char *path,
               enum gen_dkim_type type)
 {
-    char *okey = gen_dkim_signer_key_path(GEN_DKIM_OPENDKIM, domain,
-                                          selector);
-    char *rkey = gen_dkim_signer_key_path(GEN_DKIM_RSPAMD, domain,
-                                          selector);
-    char *kt = gen_dkim_opendkim_keytable(domain, selector, okey);
-    char *st = gen_dkim_opendkim_signingtable(domain, selector);
-    char *rs = gen_dkim_rspamd(domain, selector, rkey);
+    struct gen_signer_guide g;
 
-    say(_("Set up the signing on the mail server, with OpenDKIM "
-          "or with rspamd (as root):"));
-    say(_("OpenDKIM, 1. Copy the key where only the opendkim "
-          "user can read it:"));
-    print_install(GEN_DKIM_OPENDKIM, path, okey);
-    say(_("OpenDKIM, 2. KeyTable line, in /etc/opendkim/key.table:"));
-    printf("%s\n", kt);
-    say(_("OpenDKIM, 3. SigningTable line, in "
-          "/etc/opendkim/signing.table:"));
-    printf("%s\n", st);
-    say(_("OpenDKIM, 4. In /etc/opendkim.conf:"));
-    printf("  KeyTable      file:/etc/opendkim/key.table\n"
-           "  SigningTable  refile:/etc/opendkim/signing.table\n"
-           "  Socket        inet:8891@localhost\n");
-    say(_("OpenDKIM, 5. In /etc/postfix/main.cf, then "
-          "\"systemctl restart opendkim postfix\":"));
-    printf("  smtpd_milters = inet:localhost:8891\n"
-           "  non_smtpd_milters = $smtpd_milters\n"
-           "  milter_default_action = accept\n");
-    if (type == GEN_DKIM_ED25519) {
-        /* rspamd reads Ed25519 keys in its own format, not PEM
-         * (rspamd issue 4630), so a block naming this file would fail. */
-        say(_("rspamd cannot read an Ed25519 key in PEM "
-              "form: for rspamd, make the Ed25519 key with "
-              "\"rspamadm dkim_keygen -t ed25519\", or use an "
-              "RSA key."));
-    } else {
-        say(_("rspamd, 1. Copy the key where only the _rspamd "
-              "user can read it:"));
-        print_install(GEN_DKIM_RSPAMD, path, rkey);
-        say(_("rspamd, 2. In "
-              "/etc/rspamd/local.d/dkim_signing.conf:"));
-        fputs(rs, stdout);
-        say(_("rspamd, 3. In /etc/postfix/main.cf, then "
-              "\"systemctl restart rspamd postfix\":"));
-        printf("  smtpd_milters = inet:localhost:11332\n"
-               "  non_smtpd_milters = $smtpd_milters\n"
-               "  milter_default_action = accept\n");
+    gen_signer_guide_init(&g, domain, selector, path, type);
+    for (size_t i = 0; i < g.n; i++) {
+        const struct gen_signer_step *s = &g.v[i];
+        const char *indent = s->kind == GEN_SIGNER_TABLE ? "" : "  ";
+
+        say(_(s->label));
+        for (size_t k = 0; k < s->n_lines; k++)
+            printf("%s%s\n", indent, s->lines[k]);
     }
-    say(_("In both cases, set myhostname in /etc/postfix/main.cf to "
-          "the name in the PTR record of the server's address "
-          "(mail.example.com, say): the server gives that name in its "
-          "greeting (HELO)."));
-    free(okey);
-    free(rkey);
-    free(kt);
-    free(st);
-    free(rs);
+    gen_signer_guide_fini(&g);
 }
 
 /* The key directory, absolute; NULL after an error message. */
