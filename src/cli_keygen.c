@@ -163,9 +163,9 @@ key_dir(const char *out, const char *domain)
 
     if (out == NULL) {
         if (gen_dkim_default_dir(domain, &dir) != RC_OK) {
-            fprintf(stderr, _("mailready: neither XDG_DATA_HOME nor HOME "
-                              "is set; name the key directory with "
-                              "--out\n"));
+            cli_errorf(_("mailready: neither XDG_DATA_HOME nor HOME "
+                         "is set; name the key directory with "
+                         "--out\n"));
             return NULL;
         }
         return dir;
@@ -173,8 +173,8 @@ key_dir(const char *out, const char *domain)
     if (out[0] == '/')
         return xstrdup(out);
     if (getcwd(cwd, sizeof(cwd)) == NULL) {
-        fprintf(stderr, _("mailready: cannot find the current directory: "
-                          "%s\n"), strerror(errno));
+        cli_errorf(_("mailready: cannot find the current directory: "
+                     "%s\n"), strerror(errno));
         return NULL;
     }
     return xasprintf("%s/%s", cwd, out);
@@ -197,25 +197,25 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     if (!gen_dkim_selector_ok(selector)) {
         char *vis = str_visible(selector, strnlen(selector, 100));
 
-        fprintf(stderr, _("mailready: '%s' is not a valid selector (letters, "
-                          "digits and '-', in labels separated by dots)\n"),
-                vis);
+        cli_errorf(_("mailready: '%s' is not a valid selector (letters, "
+                     "digits and '-', in labels separated by dots)\n"),
+                   vis);
         free(vis);
         goto out;
     }
     if (type_s != NULL && !gen_dkim_type_parse(type_s, &type)) {
-        fprintf(stderr, _("mailready: --type takes rsa or ed25519\n"));
+        cli_errorf(_("mailready: --type takes rsa or ed25519\n"));
         goto out;
     }
     if (bits_s != NULL) {
         if (type != GEN_DKIM_RSA) {
-            fprintf(stderr, _("mailready: --bits is for RSA keys only\n"));
+            cli_errorf(_("mailready: --bits is for RSA keys only\n"));
             goto out;
         }
         if (!str_to_uint(bits_s, 0, 65536, &bits) ||
             !gen_dkim_bits_ok((unsigned)bits)) {
-            fprintf(stderr, _("mailready: --bits takes 1024, 2048, 3072 or "
-                              "4096\n"));
+            cli_errorf(_("mailready: --bits takes 1024, 2048, 3072 or "
+                         "4096\n"));
             goto out;
         }
     }
@@ -225,10 +225,10 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     if (!path_config_safe(dir)) {
         char *vis = str_visible(dir, strlen(dir));
 
-        fprintf(stderr, _("mailready: the key directory '%s' holds a space, "
-                          "quote, backslash, ':', '#' or ';', which would "
-                          "break the OpenDKIM and rspamd lines; choose "
-                          "another with --out\n"), vis);
+        cli_errorf(_("mailready: the key directory '%s' holds a space, "
+                     "quote, backslash, ':', '#' or ';', which would "
+                     "break the OpenDKIM and rspamd lines; choose "
+                     "another with --out\n"), vis);
         free(vis);
         goto out;
     }
@@ -236,36 +236,36 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     vpath = str_visible(path, strlen(path));
     /* Refuse early (the write still uses O_EXCL). */
     if (access(path, F_OK) == 0) {
-        fprintf(stderr, _("mailready: %s already exists; it is never "
-                          "overwritten. Choose another selector or "
-                          "directory.\n"), vpath);
+        cli_errorf(_("mailready: %s already exists; it is never "
+                     "overwritten. Choose another selector or "
+                     "directory.\n"), vpath);
         goto out;
     }
     if (gen_dkim_mkdir(dir, &err, &failed) != RC_OK) {
         char *vfailed = str_visible(failed, strlen(failed));
 
-        fprintf(stderr, _("mailready: cannot create the directory %1$s: "
-                          "%2$s\n"), vfailed, strerror(err));
+        cli_errorf(_("mailready: cannot create the directory %1$s: "
+                     "%2$s\n"), vfailed, strerror(err));
         free(vfailed);
         goto out;
     }
     rc = gen_dkim_keypair(type, (unsigned)bits, &k);
     if (rc != RC_OK) {
-        fprintf(stderr, _("mailready: could not make the key: %s\n"),
-                _(rc_msgid(rc)));
+        cli_errorf(_("mailready: could not make the key: %s\n"),
+                   _(rc_msgid(rc)));
         goto out;
     }
     rc = gen_dkim_write_key(k, path, &err);
     if (rc == RC_EXISTS) {
-        fprintf(stderr, _("mailready: %s already exists; it is never "
-                          "overwritten. Choose another selector or "
-                          "directory.\n"), vpath);
+        cli_errorf(_("mailready: %s already exists; it is never "
+                     "overwritten. Choose another selector or "
+                     "directory.\n"), vpath);
         goto out;
     }
     if (rc != RC_OK) {
-        fprintf(stderr, _("mailready: could not write the key to %1$s: "
-                          "%2$s (nothing was left behind)\n"), vpath,
-                strerror(err));
+        cli_errorf(_("mailready: could not write the key to %1$s: "
+                     "%2$s (nothing was left behind)\n"), vpath,
+                   strerror(err));
         goto out;
     }
     printf(_("Private key written to %s (mode 0600).\n"
