@@ -134,8 +134,8 @@ bad_line(struct run *r, const char *text, const char *msg)
     progress_clear(r);
     /* TRANSLATORS: a line of a --batch file that is skipped: file name,
      * line number, the line's text, why. */
-    fprintf(stderr, _("mailready: %1$s:%2$lu: '%3$s' skipped: %4$s\n"),
-            r->fname, r->line, vis, msg);
+    cli_errorf(_("mailready: %1$s:%2$lu: '%3$s' skipped: %4$s\n"),
+               r->fname, r->line, vis, msg);
     free(vis);
     r->nbad++;
     r->worst = check_status_worse(r->worst, ST_ERROR);
@@ -215,8 +215,8 @@ src_next(void *arg, struct batch_item *it)
     }
     if (ferror(r->in)) {
         progress_clear(r);
-        fprintf(stderr, _("mailready: cannot read %1$s: %2$s\n"), r->fname,
-                strerror(errno));
+        cli_errorf(_("mailready: cannot read %1$s: %2$s\n"), r->fname,
+                   strerror(errno));
         r->worst = check_status_worse(r->worst, ST_ERROR);
     }
     return false;
@@ -432,8 +432,8 @@ cli_check_batch(const struct cli_common *com, const struct cli_target *tg,
     r.fname = is_stdin ? _("standard input") : vis;
     r.in = is_stdin ? stdin : fopen(ba->file, "r");
     if (r.in == NULL) {
-        fprintf(stderr, _("mailready: cannot open %1$s: %2$s\n"), vis,
-                strerror(errno));
+        cli_errorf(_("mailready: cannot open %1$s: %2$s\n"), vis,
+                   strerror(errno));
         free(vis);
         return CLI_EXIT_ERROR;
     }

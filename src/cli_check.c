@@ -214,9 +214,9 @@ steps_mask(const char *list)
         if (st < 0) {
             char *v = str_visible(p, n);
 
-            fprintf(stderr, _("mailready: unknown step '%s' in --steps "
-                              "(the steps: mx, spf, dkim, dmarc, ptr, "
-                              "smtp, or all)\n"), v);
+            cli_errorf(_("mailready: unknown step '%s' in --steps "
+                         "(the steps: mx, spf, dkim, dmarc, ptr, "
+                         "smtp, or all)\n"), v);
             free(v);
             return 0;
         }
@@ -226,7 +226,7 @@ steps_mask(const char *list)
             p++;
     }
     if (mask == 0)
-        fprintf(stderr, _("mailready: --steps needs at least one step\n"));
+        cli_errorf(_("mailready: --steps needs at least one step\n"));
     return mask;
 }
 
@@ -254,17 +254,17 @@ cli_check(int argc, char **argv)
     if (r != CLI_PARSE_RUN)
         return r;
     if (ca.batch != NULL && pa.nargs > 0) {
-        fprintf(stderr, _("mailready: give either DOMAIN or --batch FILE, "
-                          "not both\n"));
+        cli_errorf(_("mailready: give either DOMAIN or --batch FILE, "
+                     "not both\n"));
         return CLI_EXIT_ERROR;
     }
     if (ca.batch == NULL && ca.details) {
-        fprintf(stderr, _("mailready: --details goes with --batch\n"));
+        cli_errorf(_("mailready: --details goes with --batch\n"));
         return CLI_EXIT_ERROR;
     }
     if (ca.wait_s > 0 && (ca.batch != NULL || com.no_auth)) {
-        fprintf(stderr, _("mailready: --wait needs one DOMAIN and the name "
-                          "servers (not --batch, not --no-authoritative)\n"));
+        cli_errorf(_("mailready: --wait needs one DOMAIN and the name "
+                     "servers (not --batch, not --no-authoritative)\n"));
         return CLI_EXIT_ERROR;
     }
     if (pa.nargs == 0 && ca.batch == NULL) {
@@ -274,16 +274,16 @@ cli_check(int argc, char **argv)
     if (ca.steps != NULL && (mask = steps_mask(ca.steps)) == 0)
         return CLI_EXIT_ERROR;
     if (com.offline && (mask & (1u << STEP_SMTP))) {
-        fprintf(stderr, _("mailready: the delivery step (smtp) connects to "
-                          "the mail servers, which --no-network does not "
-                          "allow\n"));
+        cli_errorf(_("mailready: the delivery step (smtp) connects to "
+                     "the mail servers, which --no-network does not "
+                     "allow\n"));
         return CLI_EXIT_ERROR;
     }
     save = ca.save;
     since_last = ca.since_last;
     if (tg.dkim_key != NULL && tg.nsels != 1) {
-        fprintf(stderr, _("mailready: --dkim-key needs exactly one "
-                          "--selector\n"));
+        cli_errorf(_("mailready: --dkim-key needs exactly one "
+                     "--selector\n"));
         return CLI_EXIT_ERROR;
     }
     if (ca.batch != NULL) {
@@ -370,9 +370,9 @@ cli_check(int argc, char **argv)
         status = check_status_worse(status, ST_ERROR);
     ret = check_status_exit(status);
     if (wait_timeout) {
-        fprintf(stderr, _("mailready: after %u seconds your resolver still "
-                          "does not see what the name servers publish (see "
-                          "the report); giving up\n"), ca.wait_s);
+        cli_errorf(_("mailready: after %u seconds your resolver still "
+                     "does not see what the name servers publish (see "
+                     "the report); giving up\n"), ca.wait_s);
         ret = CLI_EXIT_ERROR;
     }
     check_ctx_fini(&ctx);

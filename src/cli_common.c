@@ -1,8 +1,10 @@
 /* cli_common.c - options shared by the commands. */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mailready/check_intent.h"
 #include "mailready/journey.h"
@@ -228,6 +230,37 @@ choice_ok(const char *choices, const char *v)
     return false;
 }
 
+void
+cli_errorf(const char *fmt, ...)
+{
+    static const char prog[] = "mailready: ";
+    va_list ap;
+    char *m = NULL;
+    size_t len;
+    int n;
+
+    va_start(ap, fmt);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    n = vasprintf(&m, fmt, ap);
+#pragma GCC diagnostic pop
+    va_end(ap);
+    if (n < 0)
+        die("%s", "out of memory");
+    fflush(stdout);
+    if (!isatty(STDERR_FILENO)) {
+        fputs(m, stderr);
+    } else {
+        len = strlen(m);
+        if (len > 0 && m[len - 1] == '\n')
+            m[len - 1] = '\0';
+        cli_print_hanging(stderr, m, 0,
+                          strncmp(m, prog, sizeof(prog) - 1) == 0
+                          ? (int)sizeof(prog) - 1 : 0, 79);
+    }
+    free(m);
+}
+
 /* Print msgid (translated) with the value made visible-safe as its one
  * %s, or with name and the value as %1$s and %2$s when two is set. */
 static void
@@ -238,9 +271,9 @@ err_value(const char *msgid, const char *name, const char *v, bool two)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
     if (two)
-        fprintf(stderr, _(msgid), name, vis);
+        cli_errorf(_(msgid), name, vis);
     else
-        fprintf(stderr, _(msgid), vis);
+        cli_errorf(_(msgid), vis);
 #pragma GCC diagnostic pop
     free(vis);
 }
@@ -260,9 +293,9 @@ opt_store(const struct cli_opt *o, const char *v, const struct cli_args *a)
         if (!str_to_uint(v, o->min, o->max, &n)) {
             char *vis = str_visible(v, strnlen(v, 300));
 
-            fprintf(stderr, _("mailready: %1$s takes a number from %2$lu "
-                              "to %3$lu, not '%4$s'\n"), o->name, o->min,
-                    o->max, vis);
+            cli_errorf(_("mailready: %1$s takes a number from %2$lu "
+                         "to %3$lu, not '%4$s'\n"), o->name, o->min,
+                       o->max, vis);
             free(vis);
             return false;
         }
@@ -275,8 +308,8 @@ opt_store(const struct cli_opt *o, const char *v, const struct cli_args *a)
     if (o->choices != NULL && !choice_ok(o->choices, v)) {
         char *vis = str_visible(v, strnlen(v, 300));
 
-        fprintf(stderr, _("mailready: %1$s takes %2$s, not '%3$s'\n"),
-                o->name, o->choices, vis);
+        cli_errorf(_("mailready: %1$s takes %2$s, not '%3$s'\n"),
+                   o->name, o->choices, vis);
         free(vis);
         return false;
     }
@@ -310,8 +343,8 @@ opt_store(const struct cli_opt *o, const char *v, const struct cli_args *a)
     const char **list = (const char **)(void *)(base + o->off);
 
     if (*count >= o->max) {
-        fprintf(stderr, _("mailready: too many %s options (at most %zu)\n"),
-                o->name, (size_t)o->max);
+        cli_errorf(_("mailready: too many %s options (at most %zu)\n"),
+                   o->name, (size_t)o->max);
         return false;
     }
     list[(*count)++] = v;
@@ -337,9 +370,9 @@ cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
             if (a->nargs >= cmd->max_args || a->nargs >= CLI_MAX_ARGS) {
                 char *vis = str_visible(arg, strnlen(arg, 300));
 
-                fprintf(stderr, _("mailready: unexpected argument '%1$s' "
-                                  "(see mailready %2$s --help)\n"), vis,
-                        cmd->name);
+                cli_errorf(_("mailready: unexpected argument '%1$s' "
+                             "(see mailready %2$s --help)\n"), vis,
+                           cmd->name);
                 free(vis);
                 return CLI_EXIT_ERROR;
             }
@@ -354,15 +387,15 @@ cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
         if (o == NULL) {
             char *vis = str_visible(arg, strnlen(arg, 300));
 
-            fprintf(stderr, _("mailready: unknown option '%1$s' for %2$s "
-                              "(see mailready %2$s --help)\n"), vis,
-                    cmd->name);
+            cli_errorf(_("mailready: unknown option '%1$s' for %2$s "
+                         "(see mailready %2$s --help)\n"), vis,
+                       cmd->name);
             free(vis);
             return CLI_EXIT_ERROR;
         }
         if (o->arg == CLI_ARG_FLAG && v != NULL) {
-            fprintf(stderr, _("mailready: option %s takes no value\n"),
-                    o->name);
+            cli_errorf(_("mailready: option %s takes no value\n"),
+                       o->name);
             return CLI_EXIT_ERROR;
         }
         /* "--name VALUE": a next argument that is an option is not the
@@ -377,8 +410,8 @@ cli_parse(const struct cli_cmd *cmd, int argc, char **argv,
         if (o->arg != CLI_ARG_FLAG && v == NULL) {
             if (i + 1 >= argc ||
                 (strncmp(argv[i + 1], "--", 2) == 0 && argv[i + 1][2])) {
-                fprintf(stderr, _("mailready: option %s needs a value\n"),
-                        o->name);
+                cli_errorf(_("mailready: option %s needs a value\n"),
+                           o->name);
                 return CLI_EXIT_ERROR;
             }
             v = argv[++i];
@@ -472,7 +505,7 @@ cli_dns_new(const struct cli_common *c)
     if (rc != RC_OK) {
         char *why = present_err(rc, &err);
 
-        fprintf(stderr, _("mailready: cannot set up DNS: %s\n"), why);
+        cli_errorf(_("mailready: cannot set up DNS: %s\n"), why);
         free(why);
         rc_err_fini(&err);
         return NULL;
@@ -488,8 +521,8 @@ cli_domain(const char *arg, char **alabel, char **ulabel)
     if (name_normalize(arg, false, false, alabel, ulabel, &why) == RC_OK)
         return true;
     char *vis = str_visible(arg, strnlen(arg, 300));
-    fprintf(stderr, _("mailready: '%1$s' is not a valid domain name: "
-                      "%2$s\n"), vis, _(why));
+    cli_errorf(_("mailready: '%1$s' is not a valid domain name: "
+                 "%2$s\n"), vis, _(why));
     free(vis);
     return false;
 }

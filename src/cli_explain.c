@@ -104,8 +104,8 @@ explain_one(const char *id, bool json)
     if (fi == NULL) {
         char *vis = str_visible(id, strlen(id));
 
-        fprintf(stderr, _("mailready: unknown finding id '%s' (mailready "
-                          "explain --list shows them all)\n"), vis);
+        cli_errorf(_("mailready: unknown finding id '%s' (mailready "
+                     "explain --list shows them all)\n"), vis);
         free(vis);
         return CLI_EXIT_ERROR;
     }

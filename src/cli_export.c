@@ -35,9 +35,9 @@ presets_load(void)
     if (rc != RC_OK) {
         char *why = present_err(rc, &err);
 
-        fprintf(stderr, _("mailready: provider presets not loaded (%s); "
-                          "records that depend on a provider are left "
-                          "out\n"), why);
+        cli_errorf(_("mailready: provider presets not loaded (%s); "
+                     "records that depend on a provider are left "
+                     "out\n"), why);
         free(why);
         l = NULL;
     }
@@ -70,8 +70,8 @@ write_output(const char *path, const char *data)
 
     if (path == NULL || strcmp(path, "-") == 0) {
         if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            fprintf(stderr, _("mailready: cannot write the checklist to "
-                              "standard output\n"));
+            cli_errorf(_("mailready: cannot write the checklist to "
+                         "standard output\n"));
             return false;
         }
         return true;
@@ -80,7 +80,7 @@ write_output(const char *path, const char *data)
     if (rc == RC_OK)
         return true;
     m = present_err(rc, &err);
-    fprintf(stderr, "mailready: %s\n", m);
+    cli_errorf("mailready: %s\n", m);
     free(m);
     rc_err_fini(&err);
     return false;
@@ -104,8 +104,8 @@ cli_export_write(const struct state *st, const char *alabel,
     bool ok;
 
     if (format != NULL && !format_parse(format, &fmt)) {
-        fprintf(stderr, _("mailready: --format takes txt, md or html, not "
-                          "'%s'\n"), format);
+        cli_errorf(_("mailready: --format takes txt, md or html, not "
+                     "'%s'\n"), format);
         return false;
     }
     presets = presets_load();
@@ -238,9 +238,9 @@ cli_export(int argc, char **argv)
     opts.datadir = i18n_datadir();
     if (offline) {
         if (old == NULL || old->checked_at == 0) {
-            fprintf(stderr, _("mailready: nothing is saved for %1$s: run "
-                              "mailready check %1$s --save first, or "
-                              "export without --offline\n"), alabel);
+            cli_errorf(_("mailready: nothing is saved for %1$s: run "
+                         "mailready check %1$s --save first, or "
+                         "export without --offline\n"), alabel);
             goto out;
         }
         cur = state_clone(old);

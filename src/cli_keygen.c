@@ -12,6 +12,7 @@
 #include "mailready/dns.h"
 #include "mailready/gen.h"
 #include "mailready/gen_dkim.h"
+#include "mailready/gen_signer.h"
 #include "mailready/i18n.h"
 #include "mailready/util.h"
 
@@ -132,78 +133,25 @@ say(const char *text)
     cli_print_wrapped(stdout, text, 0, 79);
 }
 
-/* "install" of the key at path to where signer reads it, one argument
- * per line so that it fits 80 columns whatever the path. */
-static void
-print_install(enum gen_dkim_signer signer, const char *path,
-              const char *dest)
-{
-    const char *user = gen_dkim_signer_user(signer);
-
-    printf("  install -D -o %s -g %s -m 0600 \\\n      %s \\\n      %s\n",
-           user, user, path, dest);
-}
-
+/* The signer setup (gen_signer.h): each label a paragraph after a blank
+ * line; a command's and settings' lines indented by two, the lines of a
+ * table or block file as the file holds them. */
 static void
 print_signers(const char *domain, const char *selector, const char *path,
               enum gen_dkim_type type)
 {
-    char *okey = gen_dkim_signer_key_path(GEN_DKIM_OPENDKIM, domain,
-                                          selector);
-    char *rkey = gen_dkim_signer_key_path(GEN_DKIM_RSPAMD, domain,
-                                          selector);
-    char *kt = gen_dkim_opendkim_keytable(domain, selector, okey);
-    char *st = gen_dkim_opendkim_signingtable(domain, selector);
-    char *rs = gen_dkim_rspamd(domain, selector, rkey);
+    struct gen_signer_guide g;
 
-    say(_("Set up the signing on the mail server, with OpenDKIM "
-          "or with rspamd (as root):"));
-    say(_("OpenDKIM, 1. Copy the key where only the opendkim "
-          "user can read it:"));
-    print_install(GEN_DKIM_OPENDKIM, path, okey);
-    say(_("OpenDKIM, 2. KeyTable line, in /etc/opendkim/key.table:"));
-    printf("%s\n", kt);
-    say(_("OpenDKIM, 3. SigningTable line, in "
-          "/etc/opendkim/signing.table:"));
-    printf("%s\n", st);
-    say(_("OpenDKIM, 4. In /etc/opendkim.conf:"));
-    printf("  KeyTable      file:/etc/opendkim/key.table\n"
-           "  SigningTable  refile:/etc/opendkim/signing.table\n"
-           "  Socket        inet:8891@localhost\n");
-    say(_("OpenDKIM, 5. In /etc/postfix/main.cf, then "
-          "\"systemctl restart opendkim postfix\":"));
-    printf("  smtpd_milters = inet:localhost:8891\n"
-           "  non_smtpd_milters = $smtpd_milters\n"
-           "  milter_default_action = accept\n");
-    if (type == GEN_DKIM_ED25519) {
-        /* rspamd reads Ed25519 keys in its own format, not PEM
-         * (rspamd issue 4630), so a block naming this file would fail. */
-        say(_("rspamd cannot read an Ed25519 key in PEM "
-              "form: for rspamd, make the Ed25519 key with "
-              "\"rspamadm dkim_keygen -t ed25519\", or use an "
-              "RSA key."));
-    } else {
-        say(_("rspamd, 1. Copy the key where only the _rspamd "
-              "user can read it:"));
-        print_install(GEN_DKIM_RSPAMD, path, rkey);
-        say(_("rspamd, 2. In "
-              "/etc/rspamd/local.d/dkim_signing.conf:"));
-        fputs(rs, stdout);
-        say(_("rspamd, 3. In /etc/postfix/main.cf, then "
-              "\"systemctl restart rspamd postfix\":"));
-        printf("  smtpd_milters = inet:localhost:11332\n"
-               "  non_smtpd_milters = $smtpd_milters\n"
-               "  milter_default_action = accept\n");
+    gen_signer_guide_init(&g, domain, selector, path, type);
+    for (size_t i = 0; i < g.n; i++) {
+        const struct gen_signer_step *s = &g.v[i];
+        const char *indent = s->kind == GEN_SIGNER_TABLE ? "" : "  ";
+
+        say(_(s->label));
+        for (size_t k = 0; k < s->n_lines; k++)
+            printf("%s%s\n", indent, s->lines[k]);
     }
-    say(_("In both cases, set myhostname in /etc/postfix/main.cf to "
-          "the name in the PTR record of the server's address "
-          "(mail.example.com, say): the server gives that name in its "
-          "greeting (HELO)."));
-    free(okey);
-    free(rkey);
-    free(kt);
-    free(st);
-    free(rs);
+    gen_signer_guide_fini(&g);
 }
 
 /* The key directory, absolute; NULL after an error message. */
@@ -215,9 +163,9 @@ key_dir(const char *out, const char *domain)
 
     if (out == NULL) {
         if (gen_dkim_default_dir(domain, &dir) != RC_OK) {
-            fprintf(stderr, _("mailready: neither XDG_DATA_HOME nor HOME "
-                              "is set; name the key directory with "
-                              "--out\n"));
+            cli_errorf(_("mailready: neither XDG_DATA_HOME nor HOME "
+                         "is set; name the key directory with "
+                         "--out\n"));
             return NULL;
         }
         return dir;
@@ -225,8 +173,8 @@ key_dir(const char *out, const char *domain)
     if (out[0] == '/')
         return xstrdup(out);
     if (getcwd(cwd, sizeof(cwd)) == NULL) {
-        fprintf(stderr, _("mailready: cannot find the current directory: "
-                          "%s\n"), strerror(errno));
+        cli_errorf(_("mailready: cannot find the current directory: "
+                     "%s\n"), strerror(errno));
         return NULL;
     }
     return xasprintf("%s/%s", cwd, out);
@@ -249,25 +197,25 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     if (!gen_dkim_selector_ok(selector)) {
         char *vis = str_visible(selector, strnlen(selector, 100));
 
-        fprintf(stderr, _("mailready: '%s' is not a valid selector (letters, "
-                          "digits and '-', in labels separated by dots)\n"),
-                vis);
+        cli_errorf(_("mailready: '%s' is not a valid selector (letters, "
+                     "digits and '-', in labels separated by dots)\n"),
+                   vis);
         free(vis);
         goto out;
     }
     if (type_s != NULL && !gen_dkim_type_parse(type_s, &type)) {
-        fprintf(stderr, _("mailready: --type takes rsa or ed25519\n"));
+        cli_errorf(_("mailready: --type takes rsa or ed25519\n"));
         goto out;
     }
     if (bits_s != NULL) {
         if (type != GEN_DKIM_RSA) {
-            fprintf(stderr, _("mailready: --bits is for RSA keys only\n"));
+            cli_errorf(_("mailready: --bits is for RSA keys only\n"));
             goto out;
         }
         if (!str_to_uint(bits_s, 0, 65536, &bits) ||
             !gen_dkim_bits_ok((unsigned)bits)) {
-            fprintf(stderr, _("mailready: --bits takes 1024, 2048, 3072 or "
-                              "4096\n"));
+            cli_errorf(_("mailready: --bits takes 1024, 2048, 3072 or "
+                         "4096\n"));
             goto out;
         }
     }
@@ -277,10 +225,10 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     if (!path_config_safe(dir)) {
         char *vis = str_visible(dir, strlen(dir));
 
-        fprintf(stderr, _("mailready: the key directory '%s' holds a space, "
-                          "quote, backslash, ':', '#' or ';', which would "
-                          "break the OpenDKIM and rspamd lines; choose "
-                          "another with --out\n"), vis);
+        cli_errorf(_("mailready: the key directory '%s' holds a space, "
+                     "quote, backslash, ':', '#' or ';', which would "
+                     "break the OpenDKIM and rspamd lines; choose "
+                     "another with --out\n"), vis);
         free(vis);
         goto out;
     }
@@ -288,36 +236,36 @@ keygen_run(const char *domain_arg, const char *selector, const char *type_s,
     vpath = str_visible(path, strlen(path));
     /* Refuse early (the write still uses O_EXCL). */
     if (access(path, F_OK) == 0) {
-        fprintf(stderr, _("mailready: %s already exists; it is never "
-                          "overwritten. Choose another selector or "
-                          "directory.\n"), vpath);
+        cli_errorf(_("mailready: %s already exists; it is never "
+                     "overwritten. Choose another selector or "
+                     "directory.\n"), vpath);
         goto out;
     }
     if (gen_dkim_mkdir(dir, &err, &failed) != RC_OK) {
         char *vfailed = str_visible(failed, strlen(failed));
 
-        fprintf(stderr, _("mailready: cannot create the directory %1$s: "
-                          "%2$s\n"), vfailed, strerror(err));
+        cli_errorf(_("mailready: cannot create the directory %1$s: "
+                     "%2$s\n"), vfailed, strerror(err));
         free(vfailed);
         goto out;
     }
     rc = gen_dkim_keypair(type, (unsigned)bits, &k);
     if (rc != RC_OK) {
-        fprintf(stderr, _("mailready: could not make the key: %s\n"),
-                _(rc_msgid(rc)));
+        cli_errorf(_("mailready: could not make the key: %s\n"),
+                   _(rc_msgid(rc)));
         goto out;
     }
     rc = gen_dkim_write_key(k, path, &err);
     if (rc == RC_EXISTS) {
-        fprintf(stderr, _("mailready: %s already exists; it is never "
-                          "overwritten. Choose another selector or "
-                          "directory.\n"), vpath);
+        cli_errorf(_("mailready: %s already exists; it is never "
+                     "overwritten. Choose another selector or "
+                     "directory.\n"), vpath);
         goto out;
     }
     if (rc != RC_OK) {
-        fprintf(stderr, _("mailready: could not write the key to %1$s: "
-                          "%2$s (nothing was left behind)\n"), vpath,
-                strerror(err));
+        cli_errorf(_("mailready: could not write the key to %1$s: "
+                     "%2$s (nothing was left behind)\n"), vpath,
+                   strerror(err));
         goto out;
     }
     printf(_("Private key written to %s (mode 0600).\n"

@@ -282,8 +282,8 @@ set_policy(const char *s, const char *opt, enum state_policy *out)
         return true;
     if (state_policy_parse(s, out))
         return true;
-    fprintf(stderr, _("mailready: %s takes none, quarantine or reject\n"),
-            opt);
+    cli_errorf(_("mailready: %s takes none, quarantine or reject\n"),
+               opt);
     return false;
 }
 
@@ -339,8 +339,8 @@ answers_from_args(const struct plan_args *a, struct state_answers *ans,
         state_answers_selector_add(ans, a->target.sels[i]);
     if (a->target.dkim_key != NULL) {
         if (a->target.nsels != 1) {
-            fprintf(stderr, _("mailready: --dkim-key goes with exactly one "
-                              "--selector\n"));
+            cli_errorf(_("mailready: --dkim-key goes with exactly one "
+                         "--selector\n"));
             ok = false;
         } else {
             char *abs = realpath(a->target.dkim_key, NULL);
@@ -392,8 +392,8 @@ plan_run(struct plan_args *a, const char *arg)
     path = preset_path(i18n_datadir());
     if (preset_load(path, &pl, &err) != RC_OK) {
         char *why = present_err(RC_PARSE, &err);
-        fprintf(stderr, _("mailready: cannot read the provider presets: "
-                          "%s\n"), why);
+        cli_errorf(_("mailready: cannot read the provider presets: "
+                     "%s\n"), why);
         free(why);
         rc_err_fini(&err);
         free(path);
@@ -407,8 +407,8 @@ plan_run(struct plan_args *a, const char *arg)
         if (preset_find(pl, a->providers[i]) == NULL) {
             char *vis = str_visible(a->providers[i],
                                     strnlen(a->providers[i], 100));
-            fprintf(stderr, _("mailready: unknown provider '%s' (see "
-                              "mailready records --list-providers)\n"), vis);
+            cli_errorf(_("mailready: unknown provider '%s' (see "
+                         "mailready records --list-providers)\n"), vis);
             free(vis);
             preset_list_free(pl);
             state_answers_fini(&ans);

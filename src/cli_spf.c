@@ -260,19 +260,19 @@ cli_spf(int argc, char **argv)
     helo = sa.helo;
     domain_arg = pa.nargs > 0 ? pa.args[0] : NULL;
     if (ip_arg == NULL) {
-        fprintf(stderr, _("mailready: spf needs --ip IP (try mailready spf "
-                          "--help)\n"));
+        cli_errorf(_("mailready: spf needs --ip IP (try mailready spf "
+                     "--help)\n"));
         return CLI_EXIT_ERROR;
     }
     if (!net_parse(ip_arg, &req.ip)) {
-        fprintf(stderr, _("mailready: '%s' is not an IPv4 or IPv6 "
-                          "address\n"), ip_arg);
+        cli_errorf(_("mailready: '%s' is not an IPv4 or IPv6 "
+                     "address\n"), ip_arg);
         return CLI_EXIT_ERROR;
     }
     if (domain_arg == NULL && (sender == NULL || sender[0] == '\0') &&
         (helo == NULL || helo[0] == '\0')) {
-        fprintf(stderr, _("mailready: spf needs a DOMAIN, --sender or "
-                          "--helo\n"));
+        cli_errorf(_("mailready: spf needs a DOMAIN, --sender or "
+                     "--helo\n"));
         return CLI_EXIT_ERROR;
     }
     if (domain_arg != NULL && !cli_domain(domain_arg, &alabel, &ulabel))

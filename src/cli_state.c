@@ -47,25 +47,25 @@ cli_state_load(const struct cli_common *c, const char *alabel,
         break;
     case RC_PARSE:
         path = state_file_of(c, alabel);
-        fprintf(stderr, _("mailready: the saved state %1$s could not be "
-                          "read; it was moved to %2$s and a new one is "
-                          "started\n"), path, aside);
+        cli_errorf(_("mailready: the saved state %1$s could not be "
+                     "read; it was moved to %2$s and a new one is "
+                     "started\n"), path, aside);
         free(path);
         break;
     case RC_UNSUPPORTED:
         path = state_file_of(c, alabel);
-        fprintf(stderr, _("mailready: the saved state %1$s was written by "
-                          "a newer version of mailready; it was moved to "
-                          "%2$s and a new one is started\n"), path, aside);
+        cli_errorf(_("mailready: the saved state %1$s was written by "
+                     "a newer version of mailready; it was moved to "
+                     "%2$s and a new one is started\n"), path, aside);
         free(path);
         break;
     default: {
         char *why = present_err(rc, &err);
 
         path = state_file_of(c, alabel);
-        fprintf(stderr, _("mailready: cannot read the saved state %1$s "
-                          "(%2$s); it is left as it is and nothing will be "
-                          "saved over it\n"), path, why);
+        cli_errorf(_("mailready: cannot read the saved state %1$s "
+                     "(%2$s); it is left as it is and nothing will be "
+                     "saved over it\n"), path, why);
         free(why);
         free(path);
         *can_save = false;
@@ -86,14 +86,14 @@ cli_state_save(const struct cli_common *c, const struct state *st)
     if (rc == RC_OK)
         return true;
     if (rc == RC_NOTFOUND) {
-        fprintf(stderr, _("mailready: cannot save the state of %s: "
-                          "neither XDG_STATE_HOME nor HOME is set (use "
-                          "--state-dir)\n"), st->domain);
+        cli_errorf(_("mailready: cannot save the state of %s: "
+                     "neither XDG_STATE_HOME nor HOME is set (use "
+                     "--state-dir)\n"), st->domain);
     } else {
         char *why = present_err(rc, &err);
 
-        fprintf(stderr, _("mailready: cannot save the state of %1$s: "
-                          "%2$s\n"), st->domain, why);
+        cli_errorf(_("mailready: cannot save the state of %1$s: "
+                     "%2$s\n"), st->domain, why);
         free(why);
     }
     rc_err_fini(&err);
@@ -215,6 +215,24 @@ change_status(const struct state_step_diff *sd)
     return sd->new_present ? sd->after : sd->before;
 }
 
+/* How far a change's wrapped lines hang in: past the "new: " or "gone: "
+ * that starts line (the formats present_step_changes() uses,
+ * translated), else by two, so that each change stands out. */
+static int
+change_hang(const char *line)
+{
+    const char *fmts[] = { _("new: %s"), _("gone: %s") };
+
+    for (size_t i = 0; i < ARRAY_LEN(fmts); i++) {
+        const char *conv = strstr(fmts[i], "%s");
+        size_t n = conv != NULL ? (size_t)(conv - fmts[i]) : 0;
+
+        if (n > 0 && strncmp(line, fmts[i], n) == 0)
+            return present_width(fmts[i], n);
+    }
+    return 2;
+}
+
 void
 cli_since_text(FILE *fp, const struct state *old, const struct state *cur,
                const char *ulabel)
@@ -250,17 +268,24 @@ cli_since_text(FILE *fp, const struct state *old, const struct state *cur,
          * step title, state before, an arrow, state after, and the kind
          * of change ("fixed"). */
         struct state_strs lines = { NULL, 0 };
+        const char *tag;
+        char *line;
 
         strbuf_addf(&sb, _("%1$s: %2$s %3$s %4$s (%5$s)"), step_title(i),
                     before, utf8 ? "→" : "->", after,
                     change_word(sd->change));
-        fprintf(fp, "%s %s\n", present_status_tag(change_status(sd), utf8),
-                strbuf_str(&sb));
+        tag = present_status_tag(change_status(sd), utf8);
+        line = xasprintf("%s %s", tag, strbuf_str(&sb));
+        cli_print_hanging(fp, line, 0, present_width(tag, strlen(tag)) + 1,
+                          79);
+        free(line);
         strbuf_fini(&sb);
-        /* What changed, in words: never the bare finding ids. */
+        /* What changed, in words: never the bare finding ids.  A long
+         * one wraps under its text, past "new: " or "gone: ". */
         present_step_changes(sd, old, cur, i, &lines);
         for (size_t k = 0; k < lines.n; k++)
-            fprintf(fp, "    %s\n", lines.v[k]);
+            cli_print_hanging(fp, lines.v[k], 4,
+                              change_hang(lines.v[k]), 79);
         state_strs_clear(&lines);
     }
     state_diff_fini(&d);

@@ -233,8 +233,8 @@ cli_verify(int argc, char **argv)
     if (va.ip != NULL) {
         struct ipaddr x;
         if (!net_parse(va.ip, &x)) {
-            fprintf(stderr, _("mailready: '%s' is not an IPv4 or IPv6 "
-                              "address\n"), va.ip);
+            cli_errorf(_("mailready: '%s' is not an IPv4 or IPv6 "
+                         "address\n"), va.ip);
             return CLI_EXIT_ERROR;
         }
     }
@@ -276,7 +276,7 @@ cli_verify(int argc, char **argv)
     goto out;
 err:
     msg = present_err(rc, &err);
-    fprintf(stderr, "mailready: %s\n", msg);
+    cli_errorf("mailready: %s\n", msg);
     free(msg);
 out:
     dns_free(dns);

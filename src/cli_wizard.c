@@ -85,8 +85,8 @@ cli_wizard(int argc, char **argv)
         state_answers_selector_add(&t.given, tg.sels[k]);
     state_str_set(&t.given.hostname, tg.hostname);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, _("mailready: the wizard needs a terminal; use "
-                          "'mailready check DOMAIN' in scripts\n"));
+        cli_errorf(_("mailready: the wizard needs a terminal; use "
+                     "'mailready check DOMAIN' in scripts\n"));
         goto out;
     }
     if (domain_arg != NULL) {

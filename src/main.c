@@ -75,8 +75,8 @@ run_demo(int argc, char **argv)
     glob_t g;
 
     if (glob(pattern, 0, NULL, &g) != 0 || g.gl_pathc == 0) {
-        fprintf(stderr, _("mailready: the demo zones are missing (%s)\n"),
-                pattern);
+        cli_errorf(_("mailready: the demo zones are missing (%s)\n"),
+                   pattern);
         free(pattern);
         return CLI_EXIT_ERROR;
     }
@@ -156,8 +156,8 @@ args_printable(int argc, char **argv)
         const unsigned char *p = (const unsigned char *)argv[i];
 
         if (strnlen(argv[i], ARG_MAX_BYTES + 1) > ARG_MAX_BYTES) {
-            fprintf(stderr, _("mailready: an argument is too long (more "
-                              "than 4096 bytes)\n"));
+            cli_errorf(_("mailready: an argument is too long (more "
+                         "than 4096 bytes)\n"));
             return false;
         }
 
@@ -169,8 +169,8 @@ args_printable(int argc, char **argv)
             if (n == 0) {
                 char *vis = str_visible(argv[i], strnlen(argv[i], 300));
 
-                fprintf(stderr, _("mailready: an argument is not valid "
-                                  "UTF-8: '%s'\n"), vis);
+                cli_errorf(_("mailready: an argument is not valid "
+                             "UTF-8: '%s'\n"), vis);
                 free(vis);
                 return false;
             }
@@ -183,8 +183,8 @@ args_printable(int argc, char **argv)
             if (bad) {
                 char *vis = str_visible(argv[i], strnlen(argv[i], 300));
 
-                fprintf(stderr, _("mailready: an argument holds a control "
-                                  "character: '%s'\n"), vis);
+                cli_errorf(_("mailready: an argument holds a control "
+                             "character: '%s'\n"), vis);
                 free(vis);
                 return false;
             }

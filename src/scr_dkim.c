@@ -11,6 +11,7 @@
 #include "mailready/dns.h"
 #include "mailready/export.h"
 #include "mailready/gen_dkim.h"
+#include "mailready/gen_signer.h"
 #include "mailready/i18n.h"
 #include "mailready/tui.h"
 #include "mailready/util.h"
@@ -40,6 +41,33 @@ dkim_enter(struct tui *t)
     }
 }
 
+/* The signer setup for the key made here (gen_signer.h), as keygen
+ * prints it: each step's sentence, then its lines as records, which the
+ * copy view (c) prints whole. */
+static void
+draw_signer(const struct tui *t, struct tw_doc *d,
+            const struct state_selector *a)
+{
+    enum gen_dkim_type type = GEN_DKIM_RSA;
+    struct gen_signer_guide g;
+
+    if (a->key_type != NULL && !gen_dkim_type_parse(a->key_type, &type))
+        type = GEN_DKIM_RSA;
+    gen_signer_guide_init(&g, t->domain, a->name, a->key_path, type);
+    for (size_t i = 0; i < g.n; i++) {
+        const struct gen_signer_step *s = &g.v[i];
+
+        /* The first step says what follows: it heads the list. */
+        if (i == 0)
+            tw_text(d, TS_BOLD, 0, _(s->label));
+        else
+            tw_text(d, TS_NORMAL, 2, _(s->label));
+        for (size_t k = 0; k < s->n_lines; k++)
+            tw_record(d, 4, s->lines[k]);
+    }
+    gen_signer_guide_fini(&g);
+}
+
 static void
 draw_key(const struct tui *t, struct tw_doc *d)
 {
@@ -61,21 +89,10 @@ draw_key(const struct tui *t, struct tw_doc *d)
                             "others in quoted parts of at most 255 "
                             "characters, as in the zone file line."));
     tw_blank(d);
-    if (tui_has_provider(t, "own")) {
-        char *kt = gen_dkim_opendkim_keytable(t->domain, a->name,
-                                              a->key_path);
-        char *st = gen_dkim_opendkim_signingtable(t->domain,
-                                                  a->name);
-        tw_text(d, TS_NORMAL, 2, _("For OpenDKIM, add to KeyTable and "
-                                   "SigningTable:"));
-        tw_record(d, 4, kt);
-        tw_record(d, 4, st);
-        free(kt);
-        free(st);
-        tw_blank(d);
-    }
     tw_text(d, TS_NORMAL, 2, _("When it is published, press r: the check "
                                "then compares DNS with this very key."));
+    tw_blank(d);
+    draw_signer(t, d, a);
     free(name);
 }
 

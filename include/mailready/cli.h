@@ -180,6 +180,14 @@ struct dns *cli_dns_new(const struct cli_common *c);
 bool cli_domain(const char *arg, char **alabel, char **ulabel);
 
 
+/* An error or warning for the admin on stderr: fmt (translated,
+ * "mailready: ..." ending in '\n') with its arguments.  On a terminal it
+ * is wrapped at 79 columns, the wrapped lines under the text after
+ * "mailready: "; anywhere else (a pipe, a log, cron's mail) it stays one
+ * line per message, for grep and log readers. */
+void cli_errorf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
 /* Print text wrapped at width columns (UTF-8 aware; a long word is never
  * cut), every line indented by indent spaces, ending in a newline. */
 void cli_print_wrapped(FILE *fp, const char *text, int indent, int width);

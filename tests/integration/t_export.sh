@@ -194,7 +194,7 @@ expect_rc 3 "export -o into a missing directory (Spanish): exit 3"
 # The detail is translated by the front end (struct rc_err), the path
 # that failed (the directory the file would go in) and the system's
 # reason with it.
-expect_grep "^mailready: no se puede escribir la lista en $T/no/such/dir: " \
+expect_grep "^mailready: no se puede escribir la lista de tareas en $T/no/such/dir: " \
     "$T/err" "export -o into a missing directory (Spanish): in Spanish"
 
 # --- addresses and URLs from DNS stay inert (issue 19 item 8) -----------------

@@ -17,6 +17,21 @@ not_grep() {
     ! grep -E -q "$1" "$2"
 }
 
+# $T/out with the wrapped lines of check --since-last joined: a line
+# further in than four columns continues the line above it.
+joined_out() {
+    python3 - "$T/out" > "$T/out.joined" <<'PY'
+import re, sys
+out = []
+for line in open(sys.argv[1], encoding='utf-8').read().split('\n'):
+    if out and re.match(r' {5,}\S', line) and out[-1].strip():
+        out[-1] += ' ' + line.strip()
+    else:
+        out.append(line)
+print('\n'.join(out), end='')
+PY
+}
+
 # Version 1: MX mail, SPF mx -all, keys at s1 and s2, DMARC p=none with
 # reports, the PTR of 45.67.89.25 names mail.
 zone_v1() {
@@ -65,16 +80,18 @@ PLAIN_RC=0
 "$MAILREADY" check "$D" "${ARGS[@]}" > /dev/null 2>&1 || PLAIN_RC=$?
 mr_run check "$D" "${ARGS[@]}" --save --since-last
 expect_rc "$PLAIN_RC" "v2: exit status of check"
+joined_out
 expect_grep '^    The MX now points to mx2\.state-content\.test instead of mail\.state-content\.test\.$' \
-    "$T/out" "MX: the new host instead of the old one"
+    "$T/out.joined" "MX: the new host instead of the old one"
 expect_grep '^    SPF gained ip4:81\.7\.12\.99\.$' "$T/out" \
     "SPF: the term gained"
 expect_grep '^    DKIM selector s1 was removed\.$' "$T/out" \
     "DKIM: the selector removed"
 expect_grep '^    The DMARC policy went from none to quarantine\.$' "$T/out" \
     "DMARC: the policy change"
+joined_out
 expect_grep '^    The PTR record of 45\.67\.89\.25 now names mx2\.state-content\.test instead of mail\.state-content\.test\.$' \
-    "$T/out" "PTR: the new name instead of the old one"
+    "$T/out.joined" "PTR: the new name instead of the old one"
 expect_grep 'Allowed senders \(SPF\): OK (→|->) OK \(records changed\)$' \
     "$T/out" "SPF: same status, records changed"
 expect_grep 'Signatures \(DKIM\): OK (→|->) problems found \(newly broken\)$' \
@@ -103,9 +120,11 @@ expect_true "v2 again: no output" test ! -s "$T/out"
 sed -i 's/^@ TXT "v=spf1 mx ip4:81.7.12.99 -all"/@ TXT "v=spf1 mx ip4:81.7.12.99 \\027[2J -all"/' \
     "$Z/d.zone"
 mr_run check "$D" "${ARGS[@]}" --since-last
+joined_out
 expect_grep '^    The SPF record changed into one that cannot be used \(see below\); it was: v=spf1 mx ip4:81\.7\.12\.99 -all$' \
-    "$T/out" "an SPF record that cannot be read is not said to be gone"
-expect_grep '^    new: .* in the term \\x1B\[2J ' "$T/out" \
+    "$T/out.joined" "an SPF record that cannot be read is not said to be gone"
+joined_out
+expect_grep '^    new: .* in the term \\x1B\[2J ' "$T/out.joined" \
     "a control character from DNS is shown escaped"
 expect_true "no control character reaches the terminal" \
     not_grep $'\x1b' "$T/out"

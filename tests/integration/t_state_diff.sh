@@ -54,6 +54,21 @@ not_grep() {
     ! grep -E -q "$1" "$2"
 }
 
+# $T/out with the wrapped lines of check --since-last joined: a line
+# further in than four columns continues the line above it.
+joined_out() {
+    python3 - "$T/out" > "$T/out.joined" <<'PY'
+import re, sys
+out = []
+for line in open(sys.argv[1], encoding='utf-8').read().split('\n'):
+    if out and re.match(r' {5,}\S', line) and out[-1].strip():
+        out[-1] += ' ' + line.strip()
+    else:
+        out.append(line)
+print('\n'.join(out), end='')
+PY
+}
+
 saved_at() {
     python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))
 ["checked_at"])' "$S/$D.json" 2>/dev/null
@@ -112,8 +127,13 @@ expect_grep 'Mail servers \(MX\): OK (→|->) problems found \(newly broken\)$' 
     "$T/out" "v2 text: MX newly broken"
 expect_grep '^    The MX now points to priv\.state-diff\.test instead of mx\.state-diff\.test\.$' \
     "$T/out" "v2 text: the MX change in words"
+joined_out
 expect_grep '^    new: The mail server priv\.state-diff\.test has the address 10\.1\.2\.3, which cannot be reached' \
-    "$T/out" "v2 text: the new finding as a sentence"
+    "$T/out.joined" "v2 text: the new finding as a sentence"
+expect_grep '^         cannot be reached from the Internet' "$T/out" \
+    "v2 text: its wrapped line hangs under the text after \"new: \""
+expect_true "v2 text: every line fits 80 columns" \
+    bash -c "! awk 'length > 80' '$T/out' | grep -q ."
 expect_true "v2 text: no bare finding id" \
     not_grep '[A-Z][A-Z0-9]*_[A-Z0-9_]{3,}' "$T/out"
 

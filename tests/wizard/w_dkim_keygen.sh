@@ -53,8 +53,53 @@ tm_send c
 screen_has "c: the plain text view" "Press Enter to go back to the wizard"
 expect_true "c: the whole record on one line" \
     _wz_joined_has "Value: v=DKIM1; k=rsa; p=$p"
+# The signer setup, labelled step by step as `mailready keygen` prints
+# it, each line whole in the copy view.
+OK=/etc/opendkim/keys/wizard-ok.test/wiztest.private
+for want in \
+    "Set up the signing on the mail server, with OpenDKIM or with rspamd" \
+    "OpenDKIM, 1. Copy the key where only the opendkim user can read it:" \
+    "install -D -o opendkim -g opendkim -m 0600 \\" "$key \\" "$OK" \
+    "OpenDKIM, 2. KeyTable line, in /etc/opendkim/key.table:" \
+    "wiztest._domainkey.wizard-ok.test wizard-ok.test:wiztest:$OK" \
+    "OpenDKIM, 3. SigningTable line, in /etc/opendkim/signing.table:" \
+    "*@wizard-ok.test wiztest._domainkey.wizard-ok.test" \
+    "SigningTable  refile:/etc/opendkim/signing.table" \
+    "smtpd_milters = inet:localhost:8891" \
+    "install -D -o _rspamd -g _rspamd -m 0600 \\" \
+    "rspamd, 2. In /etc/rspamd/local.d/dkim_signing.conf:" \
+    'path = "/var/lib/rspamd/dkim/wizard-ok.test.wiztest.key";' \
+    "smtpd_milters = inet:localhost:11332" \
+    "set myhostname in /etc/postfix/main.cf to the name in the PTR"; do
+    expect_true "c: the signer setup shows: $want" _wz_joined_has "$want"
+done
+_wz_no_option() {   # no "--option" in the copy view
+    ! _tm capture-pane -p -J -S -300 -t "$TM_SESSION" |
+        grep -qE -- '(^| )--[a-z]'
+}
+expect_true "c: no command-line option in the screen text" _wz_no_option
 tm_send Enter
 screen_has "Enter: back in the wizard" "Step 3: Signatures"
+
+# The same steps in Spanish (l switches the language at once).
+tm_send l
+screen_has "l: the DKIM step in Spanish" "Paso 3: Firmas"
+tm_send c
+screen_has "c: the plain text view in Spanish" "Pulsa Intro para volver"
+for want in \
+    "Configura la firma en el servidor de correo" \
+    "OpenDKIM, 1. Copia la clave donde solo pueda leerla el usuario opendkim:" \
+    "OpenDKIM, 2. Línea de la KeyTable, en /etc/opendkim/key.table:" \
+    "wiztest._domainkey.wizard-ok.test wizard-ok.test:wiztest:$OK" \
+    "rspamd, 2. En /etc/rspamd/local.d/dkim_signing.conf:" \
+    "smtpd_milters = inet:localhost:11332" \
+    "myhostname"; do
+    expect_true "c (es): the signer setup shows: $want" _wz_joined_has "$want"
+done
+tm_send Enter
+screen_has "Enter: back in the wizard (es)" "Paso 3: Firmas"
+tm_send l
+screen_has "l: back in English" "Step 3: Signatures"
 
 # A second key with the same selector must not replace the first.
 before=$(sha256sum < "$key")

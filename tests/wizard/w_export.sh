@@ -60,7 +60,7 @@ if grep -q '^msgid "Export failed: %s"' "$TOP/po/es.po"; then
     wz_summary_in "$W2" "Spanish" --lang es
     tm_send e
     screen_has "Spanish: the reason in Spanish" \
-        "no se puede escribir la lista en"
+        "no se puede escribir la lista de tareas en"
     tm_send q
     expect_true "Spanish: q quits" wz_gone
 fi
