@@ -276,8 +276,8 @@ finish_targets(struct mx_state *st, struct check_result *res)
             finding_add(fs, global[i] > 0 ? SEV_WARN : sev,
                         "MX_TARGET_PRIVATE_ADDRESS",
                         N_("The mail server %1$s has the address %2$s, "
-                           "which cannot be reached from the Internet "
-                           "(%3$s)."), host, bad[i],
+                           "which cannot be reached from the Internet: "
+                           "%3$s."), host, bad[i],
                         why[i] != NULL ? why[i] : N_("special-purpose"));
             findings_msgid_arg(fs, 2);
         }
