@@ -617,8 +617,11 @@ check_addr(struct smtp_state *st, struct check_result *res,
     }
     if (!r->tls)
         goto out;
-    if (r->tls_version < 0x0303)
-        finding_add(fs, SEV_WARN, "TLS_VERSION_OLD",
+    /* RFC 8996: TLS 1.0 and 1.1 MUST NOT be used.  A sender that keeps to
+     * it falls back to clear text, unless MTA-STS enforce forbids that
+     * (RFC 8461 §5): then the mail is not delivered. */
+    if (r->tls_version < 0x0303)            /* TLS 1.2 */
+        finding_add(fs, cert_sev, "TLS_VERSION_OLD",
                     N_("%1$s uses %2$s: TLS 1.2 or later is needed."),
                     where, r->tls_version_name);
     if (!r->cert.present)

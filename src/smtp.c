@@ -117,6 +117,7 @@ enum rc
 smtp_tls_new(const char *ca_file, struct smtp_tls **out, const char **why)
 {
     SSL_CTX *ctx;
+    int level;
 
     *out = NULL;
     if (ssl_idx < 0)
@@ -126,8 +127,14 @@ smtp_tls_new(const char *ca_file, struct smtp_tls **out, const char **why)
         *why = "OpenSSL could not make a TLS context";
         return RC_NOMEM;
     }
-    /* Old versions must connect to be reported (TLS_VERSION_OLD). */
+    /* Old versions must connect to be reported (TLS_VERSION_OLD): the
+     * handshake at security level 0.  The probe only looks (QUIT after
+     * the handshake), but the certificate chain is still judged at the
+     * default level, as a sender's OpenSSL judges it (keys too small,
+     * SHA-1 signatures: TLS_CERT_UNTRUSTED), not at level 0. */
+    level = SSL_CTX_get_security_level(ctx);
     SSL_CTX_set_security_level(ctx, 0);
+    X509_VERIFY_PARAM_set_auth_level(SSL_CTX_get0_param(ctx), level);
     SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
     SSL_CTX_set_verify_depth(ctx, 16);
