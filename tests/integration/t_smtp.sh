@@ -290,6 +290,73 @@ smtp_ids "weak.oldtls.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_UNTRUSTED" \
     "a SHA-1 signature: not trusted" --zone-file "$T/oldtls.zone"
 expect_json '"too weak" in finding("smtp", "TLS_CERT_UNTRUSTED")["message"]' \
     "SHA-1: says why"
+# A filtered port: the SYN dropped, no answer at all.  In a network
+# namespace of the test's own (unshare -n: it goes with the command, and
+# with it the nft rule; the host's firewall is never touched), a listener
+# on 127.0.0.34 that never greets, behind a rule dropping every SYN to it.
+# DNS from a zone file (the namespace cannot reach the runner's NSD; other
+# names are refused at once).  Without the rule: connected, then stalled.
+cat > "$T/filtered.zone" <<ZONE
+\$ORIGIN filtered.$D.
+\$TTL 300
+@ IN SOA ns1.$D. hostmaster.$D. 1 3600 600 86400 300
+@ IN NS ns1.$D.
+@ IN MX 10 mx
+mx IN A 127.0.0.34
+ZONE
+filtered_check() {  # drop|open: mailready in the namespace, as mr_check
+    MR_RC=0
+    MODE=$1 MAILREADY=$MAILREADY P=$P T=$T D=$D TOP=$TOP \
+    timeout 30 unshare -n bash -c '
+        ip link set lo up || exit 90
+        if [ "$MODE" = drop ]; then
+            nft add table inet mrtest &&
+            nft add chain inet mrtest in \
+                "{ type filter hook input priority 0; }" &&
+            nft add rule inet mrtest in ip daddr 127.0.0.34 \
+                tcp dport "$P" "tcp flags & (syn | ack) == syn" drop ||
+                exit 91
+        fi
+        timeout 20 python3 "$TOP/tests/blackhole.py" \
+            --listen "127.0.0.34:$P" > "$T/filtered.l" 2>&1 &
+        L=$!
+        trap "kill $L 2>/dev/null" EXIT
+        for _ in $(seq 50); do
+            grep -q ready "$T/filtered.l" && break
+            sleep 0.1
+        done
+        t0=$(date +%s%N)
+        rc=0
+        "$MAILREADY" check "filtered.$D" --json --timeout 2 --steps smtp \
+            --smtp-port "$P" --zone-file "$T/filtered.zone" \
+            --resolver 127.0.0.1:9 || rc=$?
+        echo $(( ($(date +%s%N) - t0) / 1000000 )) > "$T/filtered.ms"
+        exit $rc
+    ' > "$T/out.json" 2> "$T/err" || MR_RC=$?
+    MR_MS=$(cat "$T/filtered.ms" 2>/dev/null || echo 999999)
+}
+if ! command -v nft >/dev/null 2>&1 || ! command -v unshare >/dev/null; then
+    mr_fail "filtered port" "nft or unshare missing (tools/install-deps --tests)"
+else
+    for run in 1 2; do  # twice: nothing is left behind by the first
+        filtered_check drop
+        expect_ids smtp "SMTP_ADDR_NOT_GLOBAL SMTP_CONNECT_FAILED $NOSTS" \
+            "SYN dropped ($run): could not connect"
+        expect_status smtp error "SYN dropped ($run): could not check"
+        expect_rc 3 "SYN dropped ($run): exit 3, not a failure"
+        expect_json ''"$PR"'[0]["result"] == "no-answer" and "no answer to the connection" in '"$PR"'[0]["error"]' \
+            "SYN dropped ($run): no answer (not refused)"
+        expect_json '"not checked" in finding("smtp", "SMTP_CONNECT_FAILED")["message"] and "port 25" in finding("smtp", "SMTP_CONNECT_FAILED")["message"]' \
+            "SYN dropped ($run): not the server's fault, port 25 named"
+        expect_true "SYN dropped ($run): within --timeout 2 (${MR_MS} ms)" \
+            test "$MR_MS" -lt 6000
+    done
+    filtered_check open
+    expect_json ''"$PR"'[0]["result"] == "stalled"' \
+        "without the rule the same listener is reached (it never greets)"
+    expect_true "no nft table left in the host's namespace" \
+        bash -c '! nft list tables 2>/dev/null | grep -q mrtest'
+fi
 
 smtp_ids "gen.$D" "SMTP_ADDR_NOT_GLOBAL" \
     "the generated policy and records, served with the printed snippet" \
