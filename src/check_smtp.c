@@ -587,8 +587,13 @@ check_addr(struct smtp_state *st, struct check_result *res,
     }
     if (r->banner_name != NULL) {
         char *bn = vis(r->banner_name);
+        bool ok = banner_name_ok(a, r->banner_name, ptrs, sizeof(ptrs));
 
-        if (!banner_name_ok(a, r->banner_name, ptrs, sizeof(ptrs))) {
+        /* Not the MX name, and the PTR could not be looked up: not
+         * checked, not a mismatch. */
+        if (!ok && a->ptr != NULL && dns_status_is_error(a->ptr->status)) {
+            check_add_dns_error(fs, a->ptr);
+        } else if (!ok) {
             char *p = vis(ptrs[0] != '\0' ? ptrs : "-");
 
             finding_add(fs, SEV_WARN, "SMTP_BANNER_NAME_MISMATCH",

@@ -432,8 +432,13 @@ analyse_cert(struct smtp_probe *p)
         c->self_signed = true;
     if (c->self_signed && c->verify_err[0] == '\0')
         c->self_signed = false;         /* trusted as it is (--ca-file) */
+    /* RFC 8461 §4.1 and RFC 6125 §6.4: a DNS-ID (subjectAltName
+     * dNSName) must match, "*" only as the whole leftmost label; the
+     * subject's CN is never a fallback (OpenSSL's is, when there is no
+     * DNS-ID). */
     c->name_ok = X509_check_host(x, p->host, 0,
-                                 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+                                 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
+                                 X509_CHECK_FLAG_NEVER_CHECK_SUBJECT,
                                  NULL) == 1;
     if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)) == 1)
         c->days_left = secs < 0 && days == 0 ? -1

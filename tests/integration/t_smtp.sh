@@ -38,6 +38,7 @@ tls_ca "$T/pki" ca && tls_ca "$T/pki" other ||
         "mta-sts.sts.oldtls.$D" &&
     tls_cert "$T/pki" ca old 365 "mx.oldtls.$D" &&
     TLS_CERT_MD=sha1 tls_cert "$T/pki" ca weak 365 "mx.weak.oldtls.$D" &&
+    tls_cert "$T/pki" ca "mx.cnonly.oldtls.$D" 365 &&
     tls_cert "$T/pki" ca gen 365 "mta-sts.gen.$D"
 } || { mr_fail "test certificates" "openssl x509 failed"; exit 0; }
 
@@ -52,7 +53,9 @@ postfix_start "$T/pki" "$P" \
     "127.0.0.30 expiring mx.expiring.$D may" \
     "127.0.0.31 wild mx.wild.$D may" \
     "127.0.0.32 old mx.oldtls.$D may old" \
-    "127.0.0.33 weak mx.weak.oldtls.$D may weak" 2> "$T/pf.err" ||
+    "127.0.0.33 weak mx.weak.oldtls.$D may weak" \
+    "127.0.0.35 mx.cnonly.oldtls.$D mx.cnonly.oldtls.$D may" \
+    2> "$T/pf.err" ||
     { mr_fail "private Postfix" "$(cat "$T/pf.err")"; exit 0; }
 python3 "$TOP/tests/blackhole.py" --listen "127.0.0.29:$P" \
     > "$T/silent.out" 2>&1 &
@@ -167,6 +170,17 @@ mx.weak IN A 127.0.0.33
 sts IN MX 10 mx
 _mta-sts.sts IN TXT "v=STSv1; id=1"
 mta-sts.sts IN A 127.0.0.40
+cnonly IN MX 10 mx.cnonly
+mx.cnonly IN A 127.0.0.35
+ZONE
+# The PTR of the banner test's address (the runner's NSD has no zone for
+# 127.0.0.x: its PTR questions are refused, the PTR could not be checked).
+cat > "$T/rev.zone" <<ZONE
+\$ORIGIN 0.0.127.in-addr.arpa.
+\$TTL 300
+@ IN SOA ns1.$D. hostmaster.$D. 1 3600 600 86400 300
+@ IN NS ns1.$D.
+26 IN PTR mx.banner.$D.
 ZONE
 if nginx_start "$T/pki" web "$HP" "$T/sites.conf" 2> "$T/ngx.err"; then
     cp "$T/www"/*.txt "$NGX_DIR/www/"
@@ -239,14 +253,30 @@ expect_status smtp warn "self-signed warns"
 smtp_ids "untrusted.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_UNTRUSTED" \
     "signed by an unknown CA"
 smtp_ids "wild.$D" "SMTP_ADDR_NOT_GLOBAL" "*.wild covers mx.wild (RFC 6125)"
+# The MX name only in the subject's CN, no subjectAltName: RFC 8461 §4.1
+# wants a DNS-ID (OpenSSL alone would fall back to the CN).
+smtp_ids "cnonly.oldtls.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_NAME_MISMATCH" \
+    "the name in the CN only: no match" --zone-file "$T/oldtls.zone"
+expect_json ''"$PR"'[0]["certificate"]["name_ok"] is False and '"$PR"'[0]["certificate"]["trusted"] is True' \
+    "CN only: trusted, but not for the MX name"
 smtp_ids "plain.$D" "SMTP_ADDR_NOT_GLOBAL SMTP_NO_STARTTLS" "no STARTTLS"
 expect_status smtp warn "no STARTTLS warns"
 expect_json ''"$PR"'[0]["starttls"] is False and "certificate" not in '"$PR"'[0]' \
     "no STARTTLS: no handshake attempted"
 smtp_ids "banner.$D" "SMTP_ADDR_NOT_GLOBAL SMTP_BANNER_NAME_MISMATCH" \
-    "banner names another host"
+    "banner names another host" --zone-file "$T/rev.zone"
 expect_json '"other-name.example" in finding("smtp", "SMTP_BANNER_NAME_MISMATCH")["message"]' \
     "banner: the name it gave"
+expect_json '"(mx.banner.delivery.test)" in finding("smtp", "SMTP_BANNER_NAME_MISMATCH")["message"]' \
+    "banner: the PTR name it should be"
+expect_status smtp warn "banner mismatch warns"
+# The same without an answer for the PTR (refused): the banner is not the
+# MX name, but it may be the PTR name; not checked, never a mismatch.
+smtp_ids "banner.$D" "SMTP_ADDR_NOT_GLOBAL DNS_ERROR" \
+    "banner, PTR lookup refused: could not check"
+expect_json '"26.0.0.127.in-addr.arpa" in finding("smtp", "DNS_ERROR")["message"]' \
+    "banner, PTR refused: says which lookup"
+expect_status smtp error "banner, PTR refused: could not check"
 
 # Could not check: never the server's fault.
 smtp_ids "refused.$D" "SMTP_ADDR_NOT_GLOBAL SMTP_CONNECT_FAILED" "refused"
@@ -306,6 +336,7 @@ mx IN A 127.0.0.34
 ZONE
 filtered_check() {  # drop|open: mailready in the namespace, as mr_check
     MR_RC=0
+    # shellcheck disable=SC2016
     MODE=$1 MAILREADY=$MAILREADY P=$P T=$T D=$D TOP=$TOP \
     timeout 30 unshare -n bash -c '
         ip link set lo up || exit 90
