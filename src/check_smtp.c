@@ -587,8 +587,13 @@ check_addr(struct smtp_state *st, struct check_result *res,
     }
     if (r->banner_name != NULL) {
         char *bn = vis(r->banner_name);
+        bool ok = banner_name_ok(a, r->banner_name, ptrs, sizeof(ptrs));
 
-        if (!banner_name_ok(a, r->banner_name, ptrs, sizeof(ptrs))) {
+        /* Not the MX name, and the PTR could not be looked up: not
+         * checked, not a mismatch. */
+        if (!ok && a->ptr != NULL && dns_status_is_error(a->ptr->status)) {
+            check_add_dns_error(fs, a->ptr);
+        } else if (!ok) {
             char *p = vis(ptrs[0] != '\0' ? ptrs : "-");
 
             finding_add(fs, SEV_WARN, "SMTP_BANNER_NAME_MISMATCH",
@@ -617,8 +622,11 @@ check_addr(struct smtp_state *st, struct check_result *res,
     }
     if (!r->tls)
         goto out;
-    if (r->tls_version < 0x0303)
-        finding_add(fs, SEV_WARN, "TLS_VERSION_OLD",
+    /* RFC 8996: TLS 1.0 and 1.1 MUST NOT be used.  A sender that keeps to
+     * it falls back to clear text, unless MTA-STS enforce forbids that
+     * (RFC 8461 §5): then the mail is not delivered. */
+    if (r->tls_version < 0x0303)            /* TLS 1.2 */
+        finding_add(fs, cert_sev, "TLS_VERSION_OLD",
                     N_("%1$s uses %2$s: TLS 1.2 or later is needed."),
                     where, r->tls_version_name);
     if (!r->cert.present)

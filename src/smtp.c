@@ -117,6 +117,7 @@ enum rc
 smtp_tls_new(const char *ca_file, struct smtp_tls **out, const char **why)
 {
     SSL_CTX *ctx;
+    int level;
 
     *out = NULL;
     if (ssl_idx < 0)
@@ -126,8 +127,14 @@ smtp_tls_new(const char *ca_file, struct smtp_tls **out, const char **why)
         *why = "OpenSSL could not make a TLS context";
         return RC_NOMEM;
     }
-    /* Old versions must connect to be reported (TLS_VERSION_OLD). */
+    /* Old versions must connect to be reported (TLS_VERSION_OLD): the
+     * handshake at security level 0.  The probe only looks (QUIT after
+     * the handshake), but the certificate chain is still judged at the
+     * default level, as a sender's OpenSSL judges it (keys too small,
+     * SHA-1 signatures: TLS_CERT_UNTRUSTED), not at level 0. */
+    level = SSL_CTX_get_security_level(ctx);
     SSL_CTX_set_security_level(ctx, 0);
+    X509_VERIFY_PARAM_set_auth_level(SSL_CTX_get0_param(ctx), level);
     SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
     SSL_CTX_set_verify_depth(ctx, 16);
@@ -425,8 +432,13 @@ analyse_cert(struct smtp_probe *p)
         c->self_signed = true;
     if (c->self_signed && c->verify_err[0] == '\0')
         c->self_signed = false;         /* trusted as it is (--ca-file) */
+    /* RFC 8461 §4.1 and RFC 6125 §6.4: a DNS-ID (subjectAltName
+     * dNSName) must match, "*" only as the whole leftmost label; the
+     * subject's CN is never a fallback (OpenSSL's is, when there is no
+     * DNS-ID). */
     c->name_ok = X509_check_host(x, p->host, 0,
-                                 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+                                 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
+                                 X509_CHECK_FLAG_NEVER_CHECK_SUBJECT,
                                  NULL) == 1;
     if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)) == 1)
         c->days_left = secs < 0 && days == 0 ? -1

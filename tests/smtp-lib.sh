@@ -7,15 +7,22 @@
 #       A key and a certificate DIR/NAME.{key,crt} for CN=first SAN (or
 #       NAME), subjectAltName DNS:SAN..., signed by the CA DIR/CA.{key,crt}
 #       (CA "self": self-signed), valid for DAYS days from now (DAYS -1:
-#       it expired yesterday).
-#   postfix_start CERTDIR PORT "ADDR CERT BANNER TLS" ...
+#       it expired yesterday).  TLS_CERT_MD (default sha256): the
+#       digest the CA signs with (sha1: a signature OpenSSL's default
+#       security level refuses).
+#   postfix_start CERTDIR PORT "ADDR CERT BANNER TLS [OLD]" ...
 #       A Postfix (Debian's package) with every file under a fresh
 #       directory of /tmp (its user must reach it; the test's $T may be
 #       private), removed by postfix_stop: one smtpd per argument on
 #       ADDR:PORT, with the certificate CERTDIR/CERT.{key,crt}
 #       (full chain), the 220 greeting "BANNER ESMTP", STARTTLS offered
-#       when TLS is "may" (none: no STARTTLS).  It delivers nothing
-#       (mydestination and relay_domains empty, every transport error).
+#       when TLS is "may" (none: no STARTTLS).  OLD "old": that smtpd
+#       speaks TLS 1.0 and 1.1 only (smtpd_tls_protocols and
+#       smtpd_tls_mandatory_protocols <=TLSv1.1; OpenSSL 3 refuses them at
+#       its default security level, so its cipher list sets @SECLEVEL=0);
+#       OLD "weak": TLS 1.2 and 1.3 at @SECLEVEL=0 (to serve a certificate
+#       that OpenSSL's default level refuses, see tls_cert's
+#       TLS_CERT_MD).  It delivers nothing (mydestination and relay_domains empty, every transport error).
 #       The master runs as root (Postfix needs it); its children as the
 #       postfix user.  Waits until every smtpd greets.  Sets PF_DIR.
 #   postfix_stop
@@ -48,13 +55,14 @@ tls_cert() {
     else
         openssl x509 -req -in "$dir/$name.csr" -CA "$dir/$ca.crt" \
             -CAkey "$dir/$ca.key" -CAcreateserial -out "$dir/$name.crt" \
-            -days "$days" -extfile "$dir/$name.ext" 2>/dev/null &&
+            -"${TLS_CERT_MD:-sha256}" -days "$days" \
+            -extfile "$dir/$name.ext" 2>/dev/null &&
             cat "$dir/$ca.crt" >> "$dir/$name.crt"
     fi
 }
 
 postfix_start() {
-    local certs=$1 port=$2 spec addr cert banner tls a dir specs
+    local certs=$1 port=$2 spec addr cert banner tls old a dir specs
     shift 2
     specs=("$@")
     if [ ! -x "$POSTFIX_BIN" ]; then
@@ -96,7 +104,7 @@ EOF
     for spec in "${specs[@]}"; do
         # shellcheck disable=SC2086
         set -- $spec
-        addr=$1 cert=$2 banner=$3 tls=$4
+        addr=$1 cert=$2 banner=$3 tls=$4 old=${5:-}
         printf '%s:%s inet n - n - - smtpd\n -o { smtpd_banner = %s ESMTP }\n' \
             "$addr" "$port" "$banner" >> "$dir/conf/master.cf"
         printf ' -o smtpd_tls_security_level=%s\n' "$tls" \
@@ -104,6 +112,15 @@ EOF
         if [ "$tls" != none ]; then
             printf ' -o smtpd_tls_chain_files=%s\n' \
                 "$dir/certs/$cert.key,$dir/certs/$cert.crt" \
+                >> "$dir/conf/master.cf"
+        fi
+        if [ "$old" = old ]; then
+            printf ' -o %s\n' "smtpd_tls_protocols=<=TLSv1.1" \
+                "smtpd_tls_mandatory_protocols=<=TLSv1.1" \
+                >> "$dir/conf/master.cf"
+        fi
+        if [ "$old" = old ] || [ "$old" = weak ]; then
+            printf ' -o tls_medium_cipherlist=DEFAULT:@SECLEVEL=0\n' \
                 >> "$dir/conf/master.cf"
         fi
     done

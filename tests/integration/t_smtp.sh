@@ -34,7 +34,11 @@ tls_ca "$T/pki" ca && tls_ca "$T/pki" other ||
         "mta-sts.sts-badcert.$D" "mta-sts.sts-mismatch.$D" \
         "mta-sts.sts-testing.$D" "mta-sts.sts-ctype.$D" \
         "mta-sts.sts-redirect.$D" "mta-sts.sts-syntax.$D" \
-        "mta-sts.sts-404.$D" "mta-sts.sts-badrec.$D" "mta-sts.rpt-bad.$D" &&
+        "mta-sts.sts-404.$D" "mta-sts.sts-badrec.$D" "mta-sts.rpt-bad.$D" \
+        "mta-sts.sts.oldtls.$D" &&
+    tls_cert "$T/pki" ca old 365 "mx.oldtls.$D" &&
+    TLS_CERT_MD=sha1 tls_cert "$T/pki" ca weak 365 "mx.weak.oldtls.$D" &&
+    tls_cert "$T/pki" ca "mx.cnonly.oldtls.$D" 365 &&
     tls_cert "$T/pki" ca gen 365 "mta-sts.gen.$D"
 } || { mr_fail "test certificates" "openssl x509 failed"; exit 0; }
 
@@ -47,7 +51,11 @@ postfix_start "$T/pki" "$P" \
     "127.0.0.26 banner other-name.example may" \
     "127.0.0.27 untrusted mx.untrusted.$D may" \
     "127.0.0.30 expiring mx.expiring.$D may" \
-    "127.0.0.31 wild mx.wild.$D may" 2> "$T/pf.err" ||
+    "127.0.0.31 wild mx.wild.$D may" \
+    "127.0.0.32 old mx.oldtls.$D may old" \
+    "127.0.0.33 weak mx.weak.oldtls.$D may weak" \
+    "127.0.0.35 mx.cnonly.oldtls.$D mx.cnonly.oldtls.$D may" \
+    2> "$T/pf.err" ||
     { mr_fail "private Postfix" "$(cat "$T/pf.err")"; exit 0; }
 python3 "$TOP/tests/blackhole.py" --listen "127.0.0.29:$P" \
     > "$T/silent.out" 2>&1 &
@@ -72,11 +80,12 @@ pol sts-testing testing "mx.elsewhere.test"
 pol sts-ctype enforce "mx.ok.$D"
 pol sts-badrec testing "mx.ok.$D"
 pol rpt-bad testing "mx.ok.$D"
+pol sts.oldtls enforce "mx.oldtls.$D"
 printf 'version: STSv1\nmode: strict\nmx: mx.ok.%s\nmax_age: 86400\n' "$D" \
     > "$T/www/sts-syntax.txt"
 {
     for n in ok sts-enforce sts-badcert sts-mismatch sts-testing sts-badrec \
-             rpt-bad sts-syntax; do
+             rpt-bad sts-syntax sts.oldtls; do
         cat <<NGX
 server {
     listen 127.0.0.40:@PORT@ ssl;
@@ -147,6 +156,32 @@ with open(t + "/gen.zone", "w") as z:
         z.write(r["zone_line"] + "\n")
 PY
 sed -e "s|@CERT@|@DIR@/gen|g" "$T/gen-nginx.conf" >> "$T/sites.conf"
+# TLS 1.0 and 1.1 only (127.0.0.32), and a certificate signed with SHA-1
+# (127.0.0.33): names of their own in a zone file, not in tests/zones/.
+cat > "$T/oldtls.zone" <<ZONE
+\$ORIGIN oldtls.$D.
+\$TTL 300
+@ IN SOA ns1.$D. hostmaster.$D. 1 3600 600 86400 300
+@ IN NS ns1.$D.
+@ IN MX 10 mx
+mx IN A 127.0.0.32
+weak IN MX 10 mx.weak
+mx.weak IN A 127.0.0.33
+sts IN MX 10 mx
+_mta-sts.sts IN TXT "v=STSv1; id=1"
+mta-sts.sts IN A 127.0.0.40
+cnonly IN MX 10 mx.cnonly
+mx.cnonly IN A 127.0.0.35
+ZONE
+# The PTR of the banner test's address (the runner's NSD has no zone for
+# 127.0.0.x: its PTR questions are refused, the PTR could not be checked).
+cat > "$T/rev.zone" <<ZONE
+\$ORIGIN 0.0.127.in-addr.arpa.
+\$TTL 300
+@ IN SOA ns1.$D. hostmaster.$D. 1 3600 600 86400 300
+@ IN NS ns1.$D.
+26 IN PTR mx.banner.$D.
+ZONE
 if nginx_start "$T/pki" web "$HP" "$T/sites.conf" 2> "$T/ngx.err"; then
     cp "$T/www"/*.txt "$NGX_DIR/www/"
     chmod 644 "$NGX_DIR/www"/*.txt
@@ -218,14 +253,30 @@ expect_status smtp warn "self-signed warns"
 smtp_ids "untrusted.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_UNTRUSTED" \
     "signed by an unknown CA"
 smtp_ids "wild.$D" "SMTP_ADDR_NOT_GLOBAL" "*.wild covers mx.wild (RFC 6125)"
+# The MX name only in the subject's CN, no subjectAltName: RFC 8461 §4.1
+# wants a DNS-ID (OpenSSL alone would fall back to the CN).
+smtp_ids "cnonly.oldtls.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_NAME_MISMATCH" \
+    "the name in the CN only: no match" --zone-file "$T/oldtls.zone"
+expect_json ''"$PR"'[0]["certificate"]["name_ok"] is False and '"$PR"'[0]["certificate"]["trusted"] is True' \
+    "CN only: trusted, but not for the MX name"
 smtp_ids "plain.$D" "SMTP_ADDR_NOT_GLOBAL SMTP_NO_STARTTLS" "no STARTTLS"
 expect_status smtp warn "no STARTTLS warns"
 expect_json ''"$PR"'[0]["starttls"] is False and "certificate" not in '"$PR"'[0]' \
     "no STARTTLS: no handshake attempted"
 smtp_ids "banner.$D" "SMTP_ADDR_NOT_GLOBAL SMTP_BANNER_NAME_MISMATCH" \
-    "banner names another host"
+    "banner names another host" --zone-file "$T/rev.zone"
 expect_json '"other-name.example" in finding("smtp", "SMTP_BANNER_NAME_MISMATCH")["message"]' \
     "banner: the name it gave"
+expect_json '"(mx.banner.delivery.test)" in finding("smtp", "SMTP_BANNER_NAME_MISMATCH")["message"]' \
+    "banner: the PTR name it should be"
+expect_status smtp warn "banner mismatch warns"
+# The same without an answer for the PTR (refused): the banner is not the
+# MX name, but it may be the PTR name; not checked, never a mismatch.
+smtp_ids "banner.$D" "SMTP_ADDR_NOT_GLOBAL DNS_ERROR" \
+    "banner, PTR lookup refused: could not check"
+expect_json '"26.0.0.127.in-addr.arpa" in finding("smtp", "DNS_ERROR")["message"]' \
+    "banner, PTR refused: says which lookup"
+expect_status smtp error "banner, PTR refused: could not check"
 
 # Could not check: never the server's fault.
 smtp_ids "refused.$D" "SMTP_ADDR_NOT_GLOBAL SMTP_CONNECT_FAILED" "refused"
@@ -241,7 +292,34 @@ expect_status smtp error "silent: could not check"
 expect_true "silent: bounded by --timeout 2 (${MR_MS} ms)" \
     test "$MR_MS" -lt 6000
 
-
+# A server that speaks TLS 1.0 and 1.1 only (RFC 8996: MUST NOT): the probe
+# allows them in order to see them, and says which version it got.
+smtp_ids "oldtls.$D" "SMTP_ADDR_NOT_GLOBAL TLS_VERSION_OLD" \
+    "TLS 1.1 at most: TLS_VERSION_OLD" --zone-file "$T/oldtls.zone"
+expect_json 'finding("smtp", "TLS_VERSION_OLD")["severity"] == "warn"' \
+    "old TLS without MTA-STS enforce: a warning (senders fall back)"
+expect_json ''"$PR"'[0]["result"] == "done" and '"$PR"'[0]["tls_version"] in ("TLSv1", "TLSv1.1")' \
+    "old TLS: the handshake completes, the version is said"
+expect_json ''"$PR"'[0]["certificate"]["trusted"] is True and '"$PR"'[0]["certificate"]["name_ok"] is True' \
+    "old TLS: its valid certificate is still judged valid"
+expect_json '"TLS 1.2" in finding("smtp", "TLS_VERSION_OLD")["message"] and ">=TLSv1.2" in finding("smtp", "TLS_VERSION_OLD")["fix"]' \
+    "old TLS: what is needed and the Postfix fix"
+mr_check "sts.oldtls.$D" "${SM[@]}" --zone-file "$T/oldtls.zone"
+expect_ids smtp "SMTP_ADDR_NOT_GLOBAL TLSRPT_MISSING TLS_VERSION_OLD" \
+    "old TLS under MTA-STS enforce"
+expect_json 'finding("smtp", "TLS_VERSION_OLD")["severity"] == "fail"' \
+    "old TLS under enforce: a failure (no fallback to clear text)"
+mr_run check "oldtls.$D" --resolver "$RESOLVER" --timeout 2 "${SM[@]}" \
+    --zone-file "$T/oldtls.zone" --lang en
+expect_grep 'mx.oldtls.delivery.test \[127.0.0.32\]:[0-9]* uses TLSv1' \
+    "$T/out" "text: old TLS, the version"
+expect_grep '^▲ Delivery: ' "$T/out" "text: old TLS warns"
+# A certificate signed with SHA-1: level 0 lets the probe see old TLS, but
+# the chain is judged as senders' OpenSSL judges it.
+smtp_ids "weak.oldtls.$D" "SMTP_ADDR_NOT_GLOBAL TLS_CERT_UNTRUSTED" \
+    "a SHA-1 signature: not trusted" --zone-file "$T/oldtls.zone"
+expect_json '"too weak" in finding("smtp", "TLS_CERT_UNTRUSTED")["message"]' \
+    "SHA-1: says why"
 smtp_ids "gen.$D" "SMTP_ADDR_NOT_GLOBAL" \
     "the generated policy and records, served with the printed snippet" \
     --zone-file "$T/gen.zone"
