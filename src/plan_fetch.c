@@ -209,7 +209,7 @@ plan_fetch_start_opts(struct dns *d, const char *domain,
     if (o != NULL)
         f->o = *o;
     f->dns = d;
-    if (target->sts_asked && target->sts_policy != NULL) {
+    if (target->sts_asked && target->sts_policy != NULL && !f->o.no_https) {
         f->sts_host = xasprintf("mta-sts.%s", domain);
         f->sts_left = 2;
         dns_query(d, f->sts_host, DNS_T_A, sts_addr_cb, f);

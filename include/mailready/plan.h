@@ -163,6 +163,8 @@ struct plan_fetch_opts {
     unsigned https_port;
     const char *ca_file;
     unsigned timeout_ms;
+    bool no_https;              /* never fetch (records from files only:
+                                 * no network) */
 };
 struct plan_fetch *plan_fetch_start_opts(struct dns *d, const char *domain,
                                          const struct export_plan *target,
