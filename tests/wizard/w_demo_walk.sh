@@ -1,8 +1,9 @@
 # Every screen of the demo (`mailready --demo`) at 80x24, in English (in
 # Spanish: w_demo_walk_es.sh), page by page: no command-line option
-# (--something) in the screen text, and every key of the status line shown (none dropped for
-# want of room): n b r ? s l q/F10 c 1-7, or in an input field Enter (Intro
-# in Spanish) and the function keys F6 F7 F5 F1 F2 F9 F10 F4.
+# (--something) in the screen text, and every key of the status line
+# shown (none dropped for want of room): n b r ? s l q/F10 c 1-7, or in
+# an input field Enter (Intro in Spanish) and the function keys F6 F7 F5
+# F1 F2 F9 F10 F4.
 . "$TOP/tests/wizard/wiz-lib.sh"
 
 KEYS_VIEW='n b r ? s l q/F10 c 1-7'
