@@ -245,11 +245,14 @@ scr_plan_step(const struct tui *t, struct tw_doc *d,
     if (have_live && !unread) {
         size_t n = plan_step_count(&live, step);
 
-        if (n == 0)
+        /* A published MTA-STS policy that could not be read: the
+         * plan's note says so (nothing is known to be met). */
+        if (n == 0 && !(step == STEP_SMTP &&
+                        findings_has(&live.findings, "PLAN_STS_UNREAD")))
             tw_text(d, TS_BOLD, 0, _("Nothing to publish: what is "
                                      "published already meets your "
                                      "answers."));
-        else
+        else if (n > 0)
             tw_text(d, TS_BOLD, 0, P_("Make this change in your zone:",
                                       "Make these changes in your zone, "
                                       "deletions first:", n));
