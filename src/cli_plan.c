@@ -12,7 +12,9 @@
 #include "mailready/dns.h"
 #include "mailready/gen.h"
 #include "mailready/gen_dkim.h"
+#include "mailready/gen_mtasts.h"
 #include "mailready/i18n.h"
+#include "mailready/mtasts.h"
 #include "mailready/plan.h"
 #include "mailready/preset.h"
 #include "mailready/present.h"
@@ -42,6 +44,10 @@ struct plan_args {
     const char *spf_all;
     bool strict;
     bool allow_weaker;
+    const char *mta_sts;        /* --mta-sts testing|enforce|none */
+    const char *tls_rua;        /* --tls-rua */
+    unsigned https_port;        /* --https-port, 0: 443 */
+    const char *ca_file;        /* --ca-file, or NULL */
     const char *format;
     struct cli_common common;
     struct cli_target target;
@@ -81,9 +87,30 @@ static const struct cli_opt plan_own[] = {
               N_("where DMARC reports go (repeatable, at most %s)")),
     PLAN_STR("--spf-all", "soft|hard", spf_all, "soft|hard|~all|-all",
              N_("end SPF in ~all or -all")),
+    PLAN_STR("--mta-sts", "testing|enforce|none", mta_sts,
+             "testing|enforce|none",
+             N_("the MTA-STS mode you want (start with\n"
+                "testing, then enforce)")),
+    PLAN_STR("--tls-rua", N_("ADDR"), tls_rua, NULL,
+             N_("where TLS reports go (an address, mailto: or\n"
+                "https: URI): the _smtp._tls record")),
     PLAN_FLAG("--allow-weaker", allow_weaker,
               N_("follow answers that make a published record\n"
-                 "weaker (a lower DMARC policy, ~all after -all)")),
+                 "weaker (a lower DMARC policy, ~all after -all,\n"
+                 "MTA-STS testing after enforce)")),
+    {
+        .name = "--https-port", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct plan_args, https_port),
+        .min = 1, .max = 65535,
+        .help = N_("advanced: fetch the MTA-STS policy from port N\n"
+                   "instead of 443"),
+    },
+    {
+        .name = "--ca-file", .arg = CLI_ARG_STR, .metavar = N_("FILE"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct plan_args, ca_file),
+        .help = N_("advanced: trust the CA certificates of FILE (PEM)\n"
+                   "besides the system's"),
+    },
     PLAN_STR("--format", "text|json|bind|nsupdate", format,
              "text|json|bind|nsupdate",
              N_("output format (default text)")),
@@ -156,6 +183,53 @@ print_findings_text(FILE *fp, const struct plan *p, bool utf8)
 }
 
 static void
+print_indented(FILE *fp, const char *pfx, const char *text)
+{
+    for (const char *q = text; *q != '\0';) {
+        size_t n = strcspn(q, "\r\n");
+
+        fprintf(fp, "%s    %.*s\n", pfx, (int)n, q);
+        q += n;
+        if (*q == '\r')
+            q++;
+        if (*q == '\n')
+            q++;
+    }
+}
+
+/* The MTA-STS policy file to serve, and how (nginx, Apache); pfx before
+ * every line ("; " in a zone snippet). */
+static void
+print_sts_policy(FILE *fp, const struct plan *p, const char *pfx)
+{
+    char *ngx = mtasts_nginx_snippet(p->domain, GEN_MTASTS_POLICY_PATH);
+    char *apa = mtasts_apache_snippet(p->domain, GEN_MTASTS_POLICY_PATH);
+    char *t;
+
+    fprintf(fp, "%s\n", pfx);
+    t = xasprintf(_("MTA-STS policy file, to serve first at "
+                    "https://mta-sts.%1$s/.well-known/mta-sts.txt (saved "
+                    "as %2$s) with a certificate for mta-sts.%1$s; then "
+                    "publish the _mta-sts record above:"), p->domain,
+                  GEN_MTASTS_POLICY_PATH);
+    if (*pfx == '\0')
+        cli_print_wrapped(fp, t, 0, 78);
+    else
+        fprintf(fp, "%s%s\n", pfx, t);
+    free(t);
+    print_indented(fp, pfx, p->sts_policy);
+    fprintf(fp, "%s%s\n", pfx,
+            _("nginx (in /etc/nginx/sites-available, then reload):"));
+    print_indented(fp, pfx, ngx);
+    fprintf(fp, "%s%s\n", pfx,
+            _("Apache (a2enmod ssl, in /etc/apache2/sites-available, then "
+              "reload):"));
+    print_indented(fp, pfx, apa);
+    free(ngx);
+    free(apa);
+}
+
+static void
 print_text(FILE *fp, const struct plan *p, const char *ulabel)
 {
     bool utf8 = present_utf8();
@@ -185,6 +259,8 @@ print_text(FILE *fp, const struct plan *p, const char *ulabel)
             free(why);
         }
     }
+    if (p->sts_policy != NULL)
+        print_sts_policy(fp, p, "");
     if (p->findings.n > 0)
         fputc('\n', fp);
     print_findings_text(fp, p, utf8);
@@ -208,6 +284,8 @@ print_bind(FILE *fp, const struct plan *p)
     }
     if (p->n == 0)
         fputs(_("; Nothing to publish.\n"), fp);
+    if (p->sts_policy != NULL)
+        print_sts_policy(fp, p, "; ");
 }
 
 /* RFC 2136 through nsupdate(1): every change in one update, so that the
@@ -267,6 +345,19 @@ print_json(FILE *fp, const struct plan *p, const char *ulabel)
         free(name);
     }
     json_object_set_new(root, "changes", ch);
+    if (p->sts_policy != NULL) {
+        char *ngx = mtasts_nginx_snippet(p->domain, GEN_MTASTS_POLICY_PATH);
+        char *apa = mtasts_apache_snippet(p->domain,
+                                          GEN_MTASTS_POLICY_PATH);
+
+        json_object_set_new(root, "mta_sts", json_pack(
+            "{s:s, s:s, s:s, s:s, s:s}", "mode",
+            gen_mtasts_mode_name((enum mtasts_mode)p->sts_mode), "policy",
+            p->sts_policy, "policy_path", GEN_MTASTS_POLICY_PATH, "nginx",
+            ngx, "apache", apa));
+        free(ngx);
+        free(apa);
+    }
     json_object_set_new(root, "findings", cli_findings_json(&p->findings));
     json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', fp);
@@ -320,6 +411,10 @@ answers_from_args(const struct plan_args *a, struct state_answers *ans,
             ok = false;
         }
     }
+    if (a->mta_sts != NULL)
+        over.mta_sts = xstrdup(a->mta_sts);
+    if (a->tls_rua != NULL)
+        over.tls_rua = xstrdup(a->tls_rua);
     state_answers_overlay(ans, &over);
     state_answers_fini(&over);
     if (a->send_only)
@@ -427,7 +522,11 @@ plan_run(struct plan_args *a, const char *arg)
         free(ulabel);
         return CLI_EXIT_ERROR;
     }
-    struct plan_fetch *f = plan_fetch_start(d, alabel, &target);
+    struct plan_fetch_opts fo = {
+        .https_port = a->https_port, .ca_file = a->ca_file,
+        .timeout_ms = a->common.timeout_s * 1000,
+    };
+    struct plan_fetch *f = plan_fetch_start_opts(d, alabel, &target, &fo);
     dns_run(d);
     po.domain = alabel;
     po.allow_weaker = a->allow_weaker;
@@ -443,6 +542,10 @@ plan_run(struct plan_args *a, const char *arg)
         break;
     case PF_NSUPDATE:
         print_nsupdate(stdout, &p);
+        if (p.sts_policy != NULL)
+            fputs(_("mailready: serve the new MTA-STS policy file (see "
+                    "the plan in text form) before\n"
+                    "sending this update.\n"), stderr);
         if (p.refused || p.status == PLAN_ERROR)
             print_findings_text(stderr, &p, false);
         break;

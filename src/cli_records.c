@@ -11,15 +11,13 @@
 #include "mailready/present.h"
 #include "mailready/cli.h"
 #include "mailready/dns.h"
+#include "mailready/gen_mtasts.h"
 #include "mailready/gen_records.h"
 #include "mailready/i18n.h"
 #include "mailready/mtasts.h"
 #include "mailready/name.h"
 #include "mailready/strbuf.h"
 #include "mailready/util.h"
-
-/* Where the snippets serve the MTA-STS policy file from. */
-#define MTASTS_POLICY_PATH "/var/www/mta-sts/.well-known/mta-sts.txt"
 
 /* The most --rua a records run takes. */
 #define RECORDS_MAX_RUA 16
@@ -506,12 +504,12 @@ print_json(const struct records_args *a, const char *ulabel,
     }
     json_object_set_new(root, "ptr_requests", ptr);
     if (policy != NULL) {
-        char *ngx = mtasts_nginx_snippet(a->domain, MTASTS_POLICY_PATH);
-        char *apa = mtasts_apache_snippet(a->domain, MTASTS_POLICY_PATH);
+        char *ngx = mtasts_nginx_snippet(a->domain, GEN_MTASTS_POLICY_PATH);
+        char *apa = mtasts_apache_snippet(a->domain, GEN_MTASTS_POLICY_PATH);
 
         json_object_set_new(root, "mta_sts", json_pack(
             "{s:s, s:s, s:s, s:s}", "policy", policy, "policy_path",
-            MTASTS_POLICY_PATH, "nginx", ngx, "apache", apa));
+            GEN_MTASTS_POLICY_PATH, "nginx", ngx, "apache", apa));
         free(ngx);
         free(apa);
     }
@@ -576,64 +574,39 @@ parse_policy(const char *s, const char *opt, enum gen_dmarc_policy *p)
     return false;
 }
 
-/* --mta-sts: the policy for the MX hosts of g, its record (the id a hash
- * of the policy: it changes whenever the policy does) added to g->rrs;
- * --tls-rua: the TLS-RPT record.  Returns the policy (caller frees), or
- * NULL without --mta-sts. */
+/* --mta-sts: the policy for the MX hosts of g and its record (the id a
+ * hash of the policy: it changes whenever the policy does); --tls-rua:
+ * the TLS-RPT record; both added to g->rrs (gen_mtasts.h builds them).
+ * Returns the policy (caller frees), or NULL without --mta-sts. */
 static char *
 add_mta_sts(const struct records_args *a, struct gen_records *g)
 {
-    const char *mx[MTASTS_MX_MAX];
-    char *hosts[MTASTS_MX_MAX];
-    size_t n = 0;
-    char id[MTASTS_ID_MAX + 1];
-    char *policy = NULL, *owner, *txt;
+    struct gen_mtasts_opts o;
+    struct gen_mtasts m;
+    char *policy;
 
-    if (a->tls_rua != NULL) {
-        const char *r = a->tls_rua;
-
-        owner = xasprintf("_smtp._tls.%s", a->domain);
-        if (strncmp(r, "mailto:", 7) == 0 || strncmp(r, "https://", 8) == 0)
-            txt = xasprintf("v=TLSRPTv1; rua=%s", r);
-        else
-            txt = xasprintf("v=TLSRPTv1; rua=mailto:%s", r);
-        gen_rrs_add(&g->rrs, owner, DNS_T_TXT, txt, NULL);
-        free(owner);
-        free(txt);
-    }
-    if (a->mta_sts == NULL)
-        return NULL;
-    for (size_t i = 0; i < g->rrs.n && n < MTASTS_MX_MAX; i++) {
-        const char *sp;
-
-        if (g->rrs.v[i].type != DNS_T_MX)
-            continue;
-        sp = strchr(g->rrs.v[i].rdata, ' ');
-        if (sp == NULL || strcmp(sp + 1, ".") == 0)
-            continue;
-        hosts[n] = xstrdup(sp + 1);
-        mx[n] = hosts[n];
-        n++;
-    }
-    if (n == 0)
-        return NULL;            /* no MX host: nothing to protect */
-    policy = mtasts_policy_format(mx, n, a->mta_sts, 604800);
-    for (size_t i = 0; i < n; i++)
-        free(hosts[i]);
-    mtasts_policy_id(policy, id);
-    owner = xasprintf("_mta-sts.%s", a->domain);
-    txt = xasprintf("v=STSv1; id=%s", id);
-    gen_rrs_add(&g->rrs, owner, DNS_T_TXT, txt, NULL);
-    free(owner);
-    free(txt);
+    memset(&o, 0, sizeof(o));
+    o.domain = a->domain;
+    o.mx = &g->rrs;
+    o.sts = a->mta_sts != NULL &&
+            gen_mtasts_mode_parse(a->mta_sts, &o.mode);
+    o.tls_rua = a->tls_rua;
+    gen_mtasts_build(&o, &m);
+    if (m.rpt_txt != NULL)
+        gen_rrs_add(&g->rrs, m.rpt_owner, DNS_T_TXT, m.rpt_txt, NULL);
+    if (m.sts_txt != NULL)
+        gen_rrs_add(&g->rrs, m.sts_owner, DNS_T_TXT, m.sts_txt, NULL);
+    policy = m.policy;
+    m.policy = NULL;
+    gen_mtasts_fini(&m);
     return policy;
 }
 
 static void
 print_mta_sts(const struct records_args *a, const char *policy, bool comment)
 {
-    char *ngx = mtasts_nginx_snippet(a->domain, MTASTS_POLICY_PATH);
-    char *apa = mtasts_apache_snippet(a->domain, MTASTS_POLICY_PATH);
+    char *ngx = mtasts_nginx_snippet(a->domain, GEN_MTASTS_POLICY_PATH);
+    char *apa = mtasts_apache_snippet(a->domain, GEN_MTASTS_POLICY_PATH);
     char *t;
     const char *pfx = comment ? "; " : "";
 
@@ -643,7 +616,7 @@ print_mta_sts(const struct records_args *a, const char *policy, bool comment)
                     "https://mta-sts.%1$s/.well-known/mta-sts.txt (saved "
                     "as %2$s), with a certificate for mta-sts.%1$s. Change "
                     "nothing in it without publishing the new _mta-sts "
-                    "record above."), a->domain, MTASTS_POLICY_PATH);
+                    "record above."), a->domain, GEN_MTASTS_POLICY_PATH);
     print_prefixed(stdout, pfx, t);
     free(t);
     printf("%s\n", comment ? ";" : "");

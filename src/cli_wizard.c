@@ -17,6 +17,9 @@
 /* What the wizard takes besides the common options. */
 struct wizard_args {
     const char *ip_url;
+    unsigned smtp_port;
+    unsigned https_port;
+    const char *ca_file;
 };
 
 static bool
@@ -36,6 +39,27 @@ static const struct cli_opt wizard_own[] = {
                    "if asked (default %s)"),
         .help_arg = HTTP_IP_URL_DEFAULT,
     },
+    {
+        .name = "--smtp-port", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct wizard_args, smtp_port),
+        .min = 1, .max = 65535,
+        .help = N_("advanced: connect to the mail servers on port N\n"
+                   "instead of 25 (tests, unusual setups)"),
+    },
+    {
+        .name = "--https-port", .arg = CLI_ARG_UINT, .metavar = N_("N"),
+        .dest = CLI_DEST_CMD,
+        .off = offsetof(struct wizard_args, https_port),
+        .min = 1, .max = 65535,
+        .help = N_("advanced: fetch the MTA-STS policy from port N\n"
+                   "instead of 443"),
+    },
+    {
+        .name = "--ca-file", .arg = CLI_ARG_STR, .metavar = N_("FILE"),
+        .dest = CLI_DEST_CMD, .off = offsetof(struct wizard_args, ca_file),
+        .help = N_("advanced: trust the CA certificates of FILE (PEM)\n"
+                   "besides the system's"),
+    },
 };
 
 static const struct cli_opt *const wizard_shared[] = {
@@ -48,8 +72,8 @@ static const struct cli_opt *const wizard_shared[] = {
 static const struct cli_cmd wizard_cmd = {
     .name = "wizard",
     .usage = N_("Usage: mailready [wizard] [DOMAIN] [OPTION]...\n"
-                "Walk through MX, SPF, DKIM, DMARC and PTR for DOMAIN on "
-                "screen.\n"),
+                "Walk through MX, SPF, DKIM, DMARC, PTR and delivery for "
+                "DOMAIN on screen.\n"),
     .own = wizard_own,
     .nown = ARRAY_LEN(wizard_own),
     .shared = wizard_shared,
@@ -79,6 +103,9 @@ cli_wizard(int argc, char **argv)
     domain_arg = pa.nargs > 0 ? pa.args[0] : NULL;
     if (wa.ip_url != NULL)
         t.ip_url = wa.ip_url;
+    t.smtp_port = wa.smtp_port;
+    t.https_port = wa.https_port;
+    t.ca_file = wa.ca_file;
     for (size_t k = 0; k < tg.nips; k++)
         state_strs_add(&t.given.server_ips, tg.ips[k]);
     for (size_t k = 0; k < tg.nsels; k++)

@@ -44,7 +44,16 @@ export_doc_build(struct export_doc *doc, const struct state *st,
     for (int i = 0; i < STEP_COUNT; i++) {
         const struct state_step *s = &st->steps[i];
         const struct check_step_ops *ops = check_step_ops(i);
-        struct export_item *it = &doc->items[doc->n++];
+        struct export_item *it;
+
+        /* A step that runs only when asked (delivery: it connects to
+         * the mail servers) is an item once it ran or has something to
+         * publish (MTA-STS, TLS-RPT); else it is no "not checked". */
+        if (!(CHECK_DEFAULT_STEPS & (1u << i)) && !s->present &&
+            plan->rrs[i].n == 0 && plan->notes[i].n == 0 &&
+            plan->elsewhere[i].n == 0)
+            continue;
+        it = &doc->items[doc->n++];
 
         /* Every step, checked or not: the records to publish are known
          * from the answers even where this version cannot check yet. */

@@ -8,6 +8,7 @@
 #include "mailready/export.h"
 #include "mailready/gen_dkim.h"
 #include "mailready/gen_dmarc.h"
+#include "mailready/gen_mtasts.h"
 #include "mailready/gen_ptr.h"
 #include "mailready/gen_records.h"
 #include "mailready/strbuf.h"
@@ -160,6 +161,45 @@ copy_note(struct findings *to, const struct finding *f)
     to->v[to->n - 1].msgid_args = f->msgid_args;
 }
 
+/* MTA-STS and TLS-RPT from the answers, for the MX hosts of p. */
+static void
+plan_mtasts(const char *domain, const struct state_answers *a,
+            struct export_plan *p)
+{
+    struct gen_mtasts_opts o;
+    struct gen_mtasts g;
+    enum mtasts_mode mode = MTASTS_MODE_TESTING;
+
+    if (a->mta_sts != NULL && gen_mtasts_mode_parse(a->mta_sts, &mode))
+        p->sts_asked = true;
+    p->sts_mode = (int)mode;
+    if (a->tls_rua != NULL)
+        p->tls_rua = xstrdup(a->tls_rua);
+    if (!p->sts_asked && p->tls_rua == NULL)
+        return;
+    memset(&o, 0, sizeof(o));
+    o.domain = domain;
+    o.mx = &p->rrs[STEP_MX];
+    o.sts = p->sts_asked;
+    o.mode = mode;
+    o.tls_rua = p->tls_rua;
+    gen_mtasts_build(&o, &g);
+    if (g.sts_txt != NULL)
+        gen_rrs_add(&p->rrs[STEP_SMTP], g.sts_owner, DNS_T_TXT, g.sts_txt,
+                    N_("Publish it after the policy file: its id tells "
+                       "senders to fetch the policy again."));
+    if (g.rpt_txt != NULL)
+        gen_rrs_add(&p->rrs[STEP_SMTP], g.rpt_owner, DNS_T_TXT, g.rpt_txt,
+                    N_("Where senders send their daily TLS reports."));
+    if (p->sts_asked && g.policy == NULL)
+        NOTE(p, STEP_SMTP, SEV_WARN, "EXPORT_MTA_STS_NO_MX",
+             N_("MTA-STS protects the mail sent to your MX hosts, and "
+                "none is known from the answers: no policy is made."));
+    p->sts_policy = g.policy;
+    g.policy = NULL;
+    gen_mtasts_fini(&g);
+}
+
 void
 export_plan_build(const char *domain, const struct state_answers *a,
                   const struct preset_list *presets,
@@ -274,6 +314,7 @@ export_plan_build(const char *domain, const struct state_answers *a,
     if (own_ptr)
         plan_ptr(a, out);
     gen_records_fini(&r);
+    plan_mtasts(domain, a, out);
 }
 
 void
@@ -284,4 +325,8 @@ export_plan_fini(struct export_plan *p)
         gen_rrs_fini(&p->elsewhere[i]);
         findings_fini(&p->notes[i]);
     }
+    free(p->sts_policy);
+    free(p->tls_rua);
+    p->sts_policy = NULL;
+    p->tls_rua = NULL;
 }

@@ -7,6 +7,8 @@
 
 #include "mailready/dmarc.h"
 #include "mailready/gen.h"
+#include "mailready/gen_mtasts.h"
+#include "mailready/mtasts.h"
 #include "mailready/name.h"
 #include "mailready/net.h"
 #include "mailready/plan.h"
@@ -69,6 +71,20 @@ const struct finding_info plan_finding_catalog[] = {
          "address belongs to whoever runs the address, and a report "
          "authorization to the report address's domain."),
       N_("Ask them to publish it (the checklist has the text).") },
+    { "PLAN_STS_UNREAD", "smtp",
+      N_("The published MTA-STS policy could not be fetched, so no "
+         "MTA-STS change is proposed"),
+      N_("The _mta-sts record says a policy is published; without "
+         "reading it the plan cannot tell its mode and could weaken it "
+         "(senders keep a policy they fetched before)."),
+      N_("Make the policy file reachable at "
+         "https://mta-sts.example.com/.well-known/mta-sts.txt (or check "
+         "the network), then plan again.") },
+    { "PLAN_TLSRPT_KEPT", "smtp",
+      N_("The published TLS-RPT record is kept"),
+      N_("A working _smtp._tls record already sends the TLS reports "
+         "somewhere; replacing it would stop them."),
+      "" },
     { NULL, NULL, NULL, NULL, NULL }
 };
 
@@ -145,8 +161,26 @@ plan_live_add_spf(struct plan_live *l, const char *ip,
 }
 
 void
+plan_live_set_sts(struct plan_live *l, const char *text, const char *why)
+{
+    free(l->sts_policy);
+    free(l->sts_error);
+    l->sts_policy = NULL;
+    l->sts_error = NULL;
+    if (text != NULL) {
+        l->sts = PLAN_STS_FETCHED;
+        l->sts_policy = xstrdup(text);
+    } else {
+        l->sts = PLAN_STS_FAILED;
+        l->sts_error = str_visible(why, strlen(why));
+    }
+}
+
+void
 plan_live_fini(struct plan_live *l)
 {
+    free(l->sts_policy);
+    free(l->sts_error);
     for (size_t i = 0; i < l->n_spf; i++)
         free(l->spf[i].ip);
     free(l->spf);
@@ -1062,6 +1096,202 @@ plan_dmarc(struct plan *p, const struct plan_live *live,
     tags_fini(&want);
 }
 
+/* ---- MTA-STS and TLS-RPT ---- */
+
+static int
+mode_rank(enum mtasts_mode m)
+{
+    return m == MTASTS_MODE_ENFORCE ? 2 : m == MTASTS_MODE_TESTING ? 1 : 0;
+}
+
+/* The same policy: mode, max_age and the same set of mx patterns. */
+static bool
+policy_same(const struct mtasts_policy *a, const struct mtasts_policy *b)
+{
+    if (a->mode != b->mode || a->max_age != b->max_age || a->nmx != b->nmx)
+        return false;
+    for (size_t i = 0; i < a->nmx; i++) {
+        bool found = false;
+
+        for (size_t k = 0; k < b->nmx && !found; k++)
+            found = strcmp(a->mx[i], b->mx[k]) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Replace the live records at name that is_rec() picks by want (TXT
+ * text), unless one of them is want already. */
+static void
+txt_replace(struct plan *p, const struct plan_rrset *s,
+            const struct export_plan *t, const char *name,
+            bool (*is_rec)(const char *, size_t), const char *want,
+            const char *why_del, const char *why_add)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->text[i] != NULL && strcmp(s->text[i], want) == 0)
+            return;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->text[i] != NULL && is_rec(s->text[i], strlen(s->text[i])))
+            change_add(p, STEP_SMTP, PLAN_DELETE, name, DNS_T_TXT, s->ttl,
+                       s->data[i], why_del, NULL, NULL);
+    char *d = gen_txt_quote(want, strlen(want));
+    change_add(p, STEP_SMTP, PLAN_ADD, name, DNS_T_TXT, add_ttl(s, t), d,
+               why_add, NULL, NULL);
+    free(d);
+}
+
+static void
+plan_sts_policy(struct plan *p, const struct plan_live *live,
+                const struct export_plan *t, const struct plan_opts *o,
+                bool *err)
+{
+    char *name = xasprintf("_mta-sts.%s", o->domain);
+    const struct plan_rrset *s = live_get(live, name, DNS_T_TXT, err);
+    const char *rec = NULL, *why = NULL;
+    char live_id[MTASTS_ID_MAX + 1];
+    size_t n_sts = 0;
+    unsigned line = 0;
+    bool rec_ok, lp_ok = false;
+    struct mtasts_policy lp, gp;
+    enum mtasts_mode want = (enum mtasts_mode)t->sts_mode, mode = want;
+    struct gen_mtasts_opts go;
+    struct gen_mtasts g;
+
+    memset(&lp, 0, sizeof(lp));
+    memset(&gp, 0, sizeof(gp));
+    if (*err)
+        goto out;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->text[i] != NULL &&
+            mtasts_record_is_sts(s->text[i], strlen(s->text[i]))) {
+            n_sts++;
+            rec = s->text[i];
+        }
+    rec_ok = n_sts == 1 &&
+             mtasts_record_parse(rec, strlen(rec), live_id, &why) == RC_OK;
+    if (rec_ok && live->sts != PLAN_STS_FETCHED) {
+        /* Published, but its mode is unknown: never guess. */
+        PNOTE(p, STEP_SMTP, SEV_ERROR, "PLAN_STS_UNREAD",
+              N_("%1$s is published, but the MTA-STS policy could not be "
+                 "fetched (%2$s): no MTA-STS change is proposed until it "
+                 "can be read."), name,
+              live->sts_error != NULL ? live->sts_error : "-");
+        p->status = PLAN_ERROR;
+        goto out;
+    }
+    if (live->sts == PLAN_STS_FETCHED) {
+        lp_ok = mtasts_policy_parse(live->sts_policy,
+                                    strlen(live->sts_policy), &lp, &why,
+                                    &line) == RC_OK;
+    }
+    /* Only a policy senders use (a valid record and policy) is live. */
+    if (rec_ok && lp_ok && mode_rank(lp.mode) > mode_rank(want)) {
+        if (o->allow_weaker) {
+            PNOTE(p, STEP_SMTP, SEV_WARN, "PLAN_WEAKER_ALLOWED",
+                  N_("The MTA-STS mode goes from %1$s to %2$s, as "
+                     "asked."), gen_mtasts_mode_name(lp.mode),
+                  gen_mtasts_mode_name(want));
+        } else {
+            p->refused = true;
+            PNOTE(p, STEP_SMTP, SEV_FAIL, "PLAN_WEAKER",
+                  N_("The published MTA-STS policy is in mode %1$s; the "
+                     "answers ask for %2$s, which lets senders deliver "
+                     "without checked TLS again. It stays in mode %1$s."),
+                  gen_mtasts_mode_name(lp.mode), gen_mtasts_mode_name(want));
+            mode = lp.mode;
+        }
+    }
+    memset(&go, 0, sizeof(go));
+    go.domain = o->domain;
+    go.mx = &t->rrs[STEP_MX];
+    go.sts = true;
+    go.mode = mode;
+    /* A longer max_age published is kept (senders keep the policy for
+     * that long; a shorter one protects less). */
+    if (rec_ok && lp_ok && lp.max_age > GEN_MTASTS_MAX_AGE &&
+        mode_rank(mode) >= mode_rank(lp.mode))
+        go.max_age = lp.max_age;
+    gen_mtasts_build(&go, &g);
+    if (g.policy == NULL) {
+        gen_mtasts_fini(&g);
+        goto out;
+    }
+    if (mtasts_policy_parse(g.policy, strlen(g.policy), &gp, &why, &line)
+        == RC_OK && lp_ok && policy_same(&lp, &gp) && rec_ok) {
+        gen_mtasts_fini(&g);
+        goto out;                   /* served and announced already */
+    }
+    if (!lp_ok || !policy_same(&lp, &gp)) {
+        p->sts_policy = xstrdup(g.policy);
+        p->sts_mode = (int)mode;
+    }
+    txt_replace(p, s, t, name, mtasts_record_is_sts, g.sts_txt,
+                n_sts > 1 ?
+                N_("A domain may have one _mta-sts record only.") :
+                N_("Replaced by the record below: its new id tells "
+                   "senders that the policy changed."),
+                N_("Tells senders that the domain has an MTA-STS policy; "
+                   "publish it once the policy file below is served."));
+    gen_mtasts_fini(&g);
+out:
+    mtasts_policy_fini(&lp);
+    mtasts_policy_fini(&gp);
+    free(name);
+}
+
+static bool
+is_tlsrpt(const char *s, size_t n)
+{
+    return mtasts_record_is_tlsrpt(s, n);
+}
+
+static void
+plan_tlsrpt(struct plan *p, const struct plan_live *live,
+            const struct export_plan *t, const struct plan_opts *o,
+            bool *err)
+{
+    char *name = xasprintf("_smtp._tls.%s", o->domain);
+    const struct plan_rrset *s = live_get(live, name, DNS_T_TXT, err);
+    const char *rec = NULL, *why = NULL;
+    size_t n = 0;
+    struct gen_mtasts_opts go;
+    struct gen_mtasts g;
+
+    if (*err) {
+        free(name);
+        return;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        if (s->text[i] != NULL && is_tlsrpt(s->text[i], strlen(s->text[i]))) {
+            n++;
+            rec = s->text[i];
+        }
+    memset(&go, 0, sizeof(go));
+    go.domain = o->domain;
+    go.tls_rua = t->tls_rua;
+    gen_mtasts_build(&go, &g);
+    if (n == 1 && mtasts_tlsrpt_parse(rec, strlen(rec), &why) == RC_OK) {
+        /* Working: kept, whatever the answers say. */
+        char *uri = gen_mtasts_rua(t->tls_rua);
+
+        if (strstr(rec, uri) == NULL)
+            PNOTE(p, STEP_SMTP, SEV_INFO, "PLAN_TLSRPT_KEPT",
+                  N_("The published TLS-RPT record (%1$s) is kept; add "
+                     "%2$s to its rua by hand if reports should go there "
+                     "too."), rec, uri);
+        free(uri);
+    } else {
+        txt_replace(p, s, t, name, is_tlsrpt, g.rpt_txt,
+                    N_("Not a valid TLS-RPT record (or one of several): "
+                       "senders ignore it."),
+                    N_("Where senders send their daily TLS reports."));
+    }
+    gen_mtasts_fini(&g);
+    free(name);
+}
+
 /* ---- the resulting zone ---- */
 
 /* The records name/type would hold after the changes: how many, and
@@ -1133,6 +1363,11 @@ step_loadable(const struct plan *p, const struct plan_live *live,
 static void
 drop_from(struct plan *p, size_t from)
 {
+    /* The policy file goes with the changes of its step. */
+    if (from < p->n && p->v[from].step == STEP_SMTP) {
+        free(p->sts_policy);
+        p->sts_policy = NULL;
+    }
     for (size_t c = from; c < p->n; c++) {
         free(p->v[c].name);
         free(p->v[c].data);
@@ -1151,7 +1386,13 @@ plan_step(struct plan *p, const struct plan_live *live,
     size_t from = p->n;
     bool err = false;
 
-    for (size_t k = 0; k < rrs->n; k++) {
+    if (step == STEP_SMTP) {
+        if (t->sts_asked && t->sts_policy != NULL)
+            plan_sts_policy(p, live, t, o, &err);
+        if (t->tls_rua != NULL)
+            plan_tlsrpt(p, live, t, o, &err);
+    }
+    for (size_t k = 0; k < rrs->n && step != STEP_SMTP; k++) {
         const struct gen_rr *rr = &rrs->v[k];
         bool done = false;
 
@@ -1206,7 +1447,7 @@ plan_build(const struct plan_live *live, const struct export_plan *t,
            const struct plan_opts *o, struct plan *out)
 {
     static const enum check_step steps[] = {
-        STEP_MX, STEP_SPF, STEP_DKIM, STEP_DMARC
+        STEP_MX, STEP_SPF, STEP_DKIM, STEP_DMARC, STEP_SMTP
     };
 
     memset(out, 0, sizeof(*out));
@@ -1268,6 +1509,7 @@ plan_fini(struct plan *p)
     free(p->domain);
     free(p->zone);
     free(p->fstep);
+    free(p->sts_policy);
     findings_fini(&p->findings);
     for (int st = 0; st < STEP_COUNT; st++) {
         gen_rrs_fini(&p->deletes[st]);

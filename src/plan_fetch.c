@@ -2,8 +2,11 @@
  * at once through struct dns (see plan.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "mailready/dns.h"
+#include "mailready/http.h"
+#include "mailready/mtasts.h"
 #include "mailready/name.h"
 #include "mailready/net.h"
 #include "mailready/plan.h"
@@ -29,14 +32,27 @@ struct fetch_q {
 /* Most check_host() evaluations of one fetch (one per address). */
 #define FETCH_SPF_MAX 32
 
+/* Addresses of mta-sts.DOMAIN the policy is fetched from, at most. */
+#define FETCH_STS_ADDRS 8
+
 struct plan_fetch {
     struct plan_live live;
+    struct plan_fetch_opts o;
+    struct dns *dns;
+    char *sts_host;             /* "mta-sts.DOMAIN", when asked */
+    char *sts_resolve[FETCH_STS_ADDRS];  /* "HOST:PORT:ADDR" */
+    size_t n_resolve;
+    int sts_left;               /* address answers still to come */
+    bool sts_dns_error;
+    struct http *http;
     size_t zone_labels;         /* labels of live.zone; 0: none yet */
     struct spf_eval *ev[FETCH_SPF_MAX];
     char *ev_ip[FETCH_SPF_MAX];
     size_t n_ev;
     bool collected;
 };
+
+static void sts_addr_cb(void *arg, const struct dns_answer *a);
 
 static size_t
 count_labels(const char *s)
@@ -124,6 +140,14 @@ struct plan_fetch *
 plan_fetch_start(struct dns *d, const char *domain,
                  const struct export_plan *target)
 {
+    return plan_fetch_start_opts(d, domain, target, NULL);
+}
+
+struct plan_fetch *
+plan_fetch_start_opts(struct dns *d, const char *domain,
+                      const struct export_plan *target,
+                      const struct plan_fetch_opts *o)
+{
     struct plan_fetch *f = xcalloc(1, sizeof(*f));
     const char *seen[256];
     size_t n_seen = 0;
@@ -180,6 +204,17 @@ plan_fetch_start(struct dns *d, const char *domain,
         }
     }
     free(dmarc);
+    /* The MTA-STS policy served now, when MTA-STS is asked for: its
+     * mode decides what the plan may propose. */
+    if (o != NULL)
+        f->o = *o;
+    f->dns = d;
+    if (target->sts_asked && target->sts_policy != NULL && !f->o.no_https) {
+        f->sts_host = xasprintf("mta-sts.%s", domain);
+        f->sts_left = 2;
+        dns_query(d, f->sts_host, DNS_T_A, sts_addr_cb, f);
+        dns_query(d, f->sts_host, DNS_T_AAAA, sts_addr_cb, f);
+    }
     /* The SOA of the domain and of each parent, in parallel. */
     const char *p = domain;
     size_t labels = count_labels(domain);
@@ -191,6 +226,119 @@ plan_fetch_start(struct dns *d, const char *domain,
         p = dot + 1;
     }
     return f;
+}
+
+/* ---- the MTA-STS policy (RFC 8461 §3.3) ---- */
+
+static int
+http_io_pollfds(void *arg, struct pollfd *fds, int max)
+{
+    return http_pollfds(((struct plan_fetch *)arg)->http, fds, max);
+}
+
+static int
+http_io_timeout(void *arg, int max_ms)
+{
+    return http_timeout_ms(((struct plan_fetch *)arg)->http, max_ms);
+}
+
+static bool
+http_io_process(void *arg, const struct pollfd *fds, int nfds)
+{
+    return http_process(((struct plan_fetch *)arg)->http, fds, nfds);
+}
+
+static void
+http_io_done(void *arg, bool cancelled)
+{
+    struct plan_fetch *f = arg;
+    const char *body = NULL, *err = NULL, *ctype = NULL;
+    long status = 0;
+
+    if (cancelled)
+        return;
+    if (http_result(f->http, &body, &err) != RC_OK) {
+        plan_live_set_sts(&f->live, NULL, err != NULL ? err : "error");
+        return;
+    }
+    http_meta(f->http, &status, &ctype);
+    if (status != 200) {
+        char why[48];
+
+        snprintf(why, sizeof(why), "HTTP status %ld", status);
+        plan_live_set_sts(&f->live, NULL, why);
+        return;
+    }
+    plan_live_set_sts(&f->live, body, NULL);
+}
+
+static const struct dns_io_ops http_io = {
+    .pollfds = http_io_pollfds,
+    .timeout_ms = http_io_timeout,
+    .process = http_io_process,
+    .done = http_io_done,
+};
+
+static void
+sts_start_http(struct plan_fetch *f)
+{
+    unsigned port = f->o.https_port ? f->o.https_port : 443;
+    struct http_opts ho;
+    char *url;
+
+    if (f->n_resolve == 0) {
+        /* No address: nothing is served (or DNS could not tell). */
+        if (f->sts_dns_error)
+            plan_live_set_sts(&f->live, NULL, "DNS error");
+        else
+            plan_live_set_sts(&f->live, NULL, "no address");
+        return;
+    }
+    url = port == 443 ?
+          xasprintf("https://%s/.well-known/mta-sts.txt", f->sts_host) :
+          xasprintf("https://%s:%u/.well-known/mta-sts.txt", f->sts_host,
+                    port);
+    memset(&ho, 0, sizeof(ho));
+    ho.timeout_ms = f->o.timeout_ms ? f->o.timeout_ms : 10000;
+    ho.max_body = MTASTS_POLICY_MAX;
+    ho.ca_file = f->o.ca_file;
+    ho.resolve = (const char *const *)f->sts_resolve;
+    ho.nresolve = f->n_resolve;
+    ho.any_status = true;
+    if (http_get_start_opts(url, &ho, &f->http) == RC_OK)
+        dns_io_add(f->dns, &http_io, f);
+    else
+        plan_live_set_sts(&f->live, NULL, "cannot start HTTPS");
+    free(url);
+}
+
+static void
+sts_addr_cb(void *arg, const struct dns_answer *a)
+{
+    struct plan_fetch *f = arg;
+    unsigned port = f->o.https_port ? f->o.https_port : 443;
+    uint16_t type = a->qtype;
+    const struct dns_rr *rr = NULL;
+
+    if (a->status == DNS_CANCELLED)
+        return;
+    if (dns_status_is_error(a->status))
+        f->sts_dns_error = true;
+    while (a->status == DNS_OK &&
+           (rr = dns_answer_next(a, type, rr)) != NULL &&
+           f->n_resolve < FETCH_STS_ADDRS) {
+        struct ipaddr ip;
+        char buf[64];
+
+        net_from_bytes(&ip, type == DNS_T_A ? AF_INET : AF_INET6,
+                       rr->u.addr);
+        net_format(&ip, buf, sizeof(buf));
+        f->sts_resolve[f->n_resolve++] =
+            xasprintf(type == DNS_T_A ? "%s:%u:%s" : "%s:%u:[%s]",
+                      f->sts_host, port, buf);
+    }
+    if (--f->sts_left == 0)
+        sts_start_http(f);
 }
 
 const struct plan_live *
@@ -225,5 +373,9 @@ plan_fetch_free(struct plan_fetch *f)
         free(f->ev_ip[i]);
     }
     plan_live_fini(&f->live);
+    http_free(f->http);
+    for (size_t i = 0; i < f->n_resolve; i++)
+        free(f->sts_resolve[i]);
+    free(f->sts_host);
     free(f);
 }

@@ -22,6 +22,8 @@ topic_of(enum scr_id s)
         return "dmarc";
     case SCR_PTR:
         return "ptr";
+    case SCR_SMTP:
+        return "smtp";
     default:
         return "glossary";
     }
@@ -55,7 +57,7 @@ help_load(struct tui *t)
         t->help_text = text;
     /* Every step publishes records: why a change takes time to show. */
     if (t->help_text != NULL && t->help_return >= SCR_MX &&
-        t->help_return <= SCR_PTR) {
+        t->help_return <= SCR_SMTP) {
         char *more = NULL;
 
         if (i18n_help_load("propagation", &more) == RC_OK) {

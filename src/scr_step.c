@@ -96,12 +96,19 @@ scr_step_results(const struct tui *t, struct tw_doc *d,
                 tui_status_style(st), 0, m);
         free(m);
     }
-    if (st == ST_ERROR)
+    if (st == ST_ERROR && step == STEP_SMTP)
+        tw_text(d, TS_ERROR, 2,
+                _("Some servers could not be checked from here: the "
+                  "connection failed or an answer did not come. That is "
+                  "not a fault of your server: many networks block "
+                  "outgoing port 25. Press r to try again, or check from "
+                  "another network."));
+    else if (st == ST_ERROR)
         tw_text(d, TS_ERROR, 2,
                 _("Some answers did not come (the DNS server did not "
                   "answer in time or failed). This is not a fault of your "
                   "setup. Press r to try again."));
-    if (st == ST_ERROR && !t->com->offline)
+    if (st == ST_ERROR && !t->com->offline && step != STEP_SMTP)
         tw_text(d, TS_ERROR, 2,
                 _("If it happens again, press d to ask another DNS "
                   "server."));
@@ -238,11 +245,14 @@ scr_plan_step(const struct tui *t, struct tw_doc *d,
     if (have_live && !unread) {
         size_t n = plan_step_count(&live, step);
 
-        if (n == 0)
+        /* A published MTA-STS policy that could not be read: the
+         * plan's note says so (nothing is known to be met). */
+        if (n == 0 && !(step == STEP_SMTP &&
+                        findings_has(&live.findings, "PLAN_STS_UNREAD")))
             tw_text(d, TS_BOLD, 0, _("Nothing to publish: what is "
                                      "published already meets your "
                                      "answers."));
-        else
+        else if (n > 0)
             tw_text(d, TS_BOLD, 0, P_("Make this change in your zone:",
                                       "Make these changes in your zone, "
                                       "deletions first:", n));

@@ -1,5 +1,5 @@
 /* scr_steps.c - the step list: every screen of the walk (the domain and
- * provider questions, the five steps, the summary) with its state, to go
+ * provider questions, the six steps, the summary) with its state, to go
  * to any of them at any time (s or F2). */
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +13,13 @@
 /* The entries are the screens SCR_DOMAIN .. SCR_SUMMARY, in order. */
 #define STEPS_N ((size_t)SCR_SUMMARY + 1)
 
-static const struct screen_ops *const entries[STEPS_N] = {
+static const struct screen_ops *const entries[] = {
     &scr_domain_ops, &scr_provider_ops, &scr_mx_ops, &scr_spf_ops,
-    &scr_dkim_ops, &scr_dmarc_ops, &scr_ptr_ops, &scr_summary_ops,
+    &scr_dkim_ops, &scr_dmarc_ops, &scr_ptr_ops, &scr_smtp_ops,
+    &scr_summary_ops,
 };
+_Static_assert(sizeof(entries) / sizeof(entries[0]) == STEPS_N,
+               "one entry per screen of the walk");
 
 /* Without a domain only the domain question can be opened. */
 static bool

@@ -133,6 +133,8 @@ state_answers_fini(struct state_answers *a)
     free(a->selectors);
     state_strs_clear(&a->dmarc_rua);
     state_strs_clear(&a->dmarc_ruf);
+    free(a->mta_sts);
+    free(a->tls_rua);
     free(a->lang);
     memset(a, 0, sizeof(*a));
 }
@@ -177,6 +179,8 @@ state_answers_copy(struct state_answers *dst,
     dst->dmarc_strict = src->dmarc_strict;
     state_strs_set(&dst->dmarc_rua, &src->dmarc_rua);
     state_strs_set(&dst->dmarc_ruf, &src->dmarc_ruf);
+    state_str_set(&dst->mta_sts, src->mta_sts);
+    state_str_set(&dst->tls_rua, src->tls_rua);
     state_str_set(&dst->lang, src->lang);
 }
 
@@ -209,6 +213,10 @@ state_answers_overlay(struct state_answers *a,
         state_strs_set(&a->dmarc_rua, &over->dmarc_rua);
     if (over->dmarc_ruf.n > 0)
         state_strs_set(&a->dmarc_ruf, &over->dmarc_ruf);
+    if (over->mta_sts != NULL)
+        state_str_set(&a->mta_sts, over->mta_sts);
+    if (over->tls_rua != NULL)
+        state_str_set(&a->tls_rua, over->tls_rua);
     if (over->lang != NULL)
         state_str_set(&a->lang, over->lang);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mailready/gen_mtasts.h"
 #include "mailready/i18n.h"
 #include "mailready/state.h"
 #include "mailready/strbuf.h"
@@ -260,6 +261,8 @@ answers_json(const struct state_answers *a)
     json_object_set_new(o, "dmarc_strict", json_boolean(a->dmarc_strict));
     json_object_set_new(o, "dmarc_rua", strs_json(&a->dmarc_rua));
     json_object_set_new(o, "dmarc_ruf", strs_json(&a->dmarc_ruf));
+    json_object_set_new(o, "mta_sts", opt_str_json(a->mta_sts));
+    json_object_set_new(o, "tls_rua", opt_str_json(a->tls_rua));
     json_object_set_new(o, "lang", opt_str_json(a->lang));
     return o;
 }
@@ -462,6 +465,8 @@ selectors_parse(const json_t *arr, struct state_answers *a)
 static bool
 answers_parse_v2(const json_t *o, struct state_answers *a)
 {
+    enum mtasts_mode m;
+
     return bool_get(o, "answered", &a->answered) &&
            strs_get(o, "providers", &a->providers) &&
            strs_get(o, "server_ips", &a->server_ips) &&
@@ -477,6 +482,9 @@ answers_parse_v2(const json_t *o, struct state_answers *a)
            bool_get(o, "dmarc_strict", &a->dmarc_strict) &&
            strs_get(o, "dmarc_rua", &a->dmarc_rua) &&
            strs_get(o, "dmarc_ruf", &a->dmarc_ruf) &&
+           str_get(o, "mta_sts", &a->mta_sts) &&
+           (a->mta_sts == NULL || gen_mtasts_mode_parse(a->mta_sts, &m)) &&
+           str_get(o, "tls_rua", &a->tls_rua) &&
            str_get(o, "lang", &a->lang) &&
            (a->lang == NULL || i18n_lang_supported(a->lang) != NULL);
 }

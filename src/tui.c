@@ -45,6 +45,7 @@ static const struct screen_ops *const screens[SCR_COUNT] = {
     [SCR_DKIM] = &scr_dkim_ops,
     [SCR_DMARC] = &scr_dmarc_ops,
     [SCR_PTR] = &scr_ptr_ops,
+    [SCR_SMTP] = &scr_smtp_ops,
     [SCR_SUMMARY] = &scr_summary_ops,
     [SCR_VERIFY] = &scr_verify_ops,
     [SCR_CHANGES] = &scr_changes_ops,
@@ -126,11 +127,11 @@ static const struct tui_keydef keydefs[] = {
       N_("DNS server"),
       N_("Choose the DNS server the checks ask, when answers do not "
          "come."), false, NULL },
-    { KA_GOTO, '1', 0, 0, "1-6", NULL,
+    { KA_GOTO, '1', 0, 0, "1-7", NULL,
       /* TRANSLATORS: ≤10 columns */
       N_("step"),
       N_("Jump to a step: 1 MX, 2 SPF, 3 DKIM, 4 DMARC, 5 PTR, "
-         "6 summary."), true, NULL },
+         "6 delivery, 7 summary."), true, NULL },
     { KA_SCROLL_UP, TK_FN(KEY_UP), 0, 'k', "↑", NULL, N_("scroll"),
       N_("Scroll up one line (or move in a list)."), false, NULL },
     { KA_SCROLL_DOWN, TK_FN(KEY_DOWN), 0, 'j', "↓", NULL, N_("scroll"),
@@ -390,7 +391,7 @@ put(const struct tui *t, int y, int x, enum tui_style st, const char *s)
 }
 
 static const enum scr_id step_screens[] = {
-    SCR_MX, SCR_SPF, SCR_DKIM, SCR_DMARC, SCR_PTR, SCR_SUMMARY
+    SCR_MX, SCR_SPF, SCR_DKIM, SCR_DMARC, SCR_PTR, SCR_SMTP, SCR_SUMMARY
 };
 
 static void
@@ -857,7 +858,7 @@ global_key(struct tui *t, int key, int body_h)
 {
     if (((t->cur >= SCR_MX && t->cur <= SCR_SUMMARY)
          || t->cur == SCR_CHANGES) && t->domain != NULL
-        && key >= '1' && key <= '6') {
+        && key >= '1' && key <= '7') {
         go(t, step_screens[key - '1']);
         return ACT_REDRAW;
     }

@@ -75,6 +75,10 @@ check_opts_build(struct tui *t)
     t->opts.datadir = i18n_datadir();
     t->opts.authoritative = !t->com->no_auth;
     t->opts.auth_port = t->com->auth_port;
+    t->opts.smtp_port = t->smtp_port;
+    t->opts.https_port = t->https_port;
+    t->opts.ca_file = t->ca_file;
+    t->opts.smtp_timeout_ms = t->com->timeout_s * 1000;
     if (t->have_intent)
         check_intent_fini(&t->intent);
     check_intent_build(&t->intent, t->domain, a, t->presets);
@@ -470,11 +474,24 @@ tui_recheck(struct tui *t)
     t->running = true;
     t->checked = false;
     t->stale = false;
-    check_run_start(&t->ctx, CHECK_DEFAULT_STEPS);
+    /* The delivery step connects to the mail servers: only once the
+     * admin opened its screen, and never with records from files only
+     * (the demo: no network). */
+    check_run_start(&t->ctx, CHECK_DEFAULT_STEPS |
+                    (t->smtp_on && !t->com->offline ? 1u << STEP_SMTP : 0));
     /* What is live where the answers' records go, in the same round. */
     tui_plan(t, &t->ptarget);
     t->have_ptarget = true;
-    t->pfetch = plan_fetch_start(t->dns, t->domain, &t->ptarget);
+    {
+        struct plan_fetch_opts fo = {
+            .https_port = t->https_port, .ca_file = t->ca_file,
+            .timeout_ms = t->com->timeout_s * 1000,
+            .no_https = t->com->offline,
+        };
+
+        t->pfetch = plan_fetch_start_opts(t->dns, t->domain, &t->ptarget,
+                                          &fo);
+    }
 }
 
 /* Longest answer we take from the address service. */

@@ -51,6 +51,13 @@ struct export_plan {
                                              * msgids, not in the finding
                                              * catalog */
     unsigned ttl;
+    /* MTA-STS and TLS-RPT (STEP_SMTP), when the answers ask for them:
+     * the policy file to serve (gen_mtasts.h), or NULL; its records are
+     * in rrs[STEP_SMTP]. */
+    bool sts_asked;                         /* answers->mta_sts is set */
+    int sts_mode;                           /* enum mtasts_mode */
+    char *sts_policy;
+    char *tls_rua;                          /* answers->tls_rua, or NULL */
 };
 
 /* Build the plan for domain (A-label) from the answers, with the record

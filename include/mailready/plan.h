@@ -15,7 +15,12 @@
  *     deleted first, TXT data is split in strings of 255 bytes, and the
  *     resulting records at every touched name are checked (CNAME and
  *     other data, duplicates, name lengths) before the plan is returned;
- *   - idempotent: planning again after applying gives no change.
+ *   - idempotent: planning again after applying gives no change;
+ *   - MTA-STS (RFC 8461): a live valid record whose policy is in enforce
+ *     (or testing) mode is never lowered to testing or none; the
+ *     _mta-sts record gets a new id whenever the proposed policy differs
+ *     from the one served; a live valid TLS-RPT record (RFC 8460) is
+ *     kept.
  * A replace is a delete of the exact old record plus an add. */
 #ifndef MAILREADY_PLAN_H
 #define MAILREADY_PLAN_H
@@ -48,6 +53,14 @@ struct plan_spf_check {
     enum spf_result result;
 };
 
+/* The MTA-STS policy served at https://mta-sts.DOMAIN/ (RFC 8461 §3.3),
+ * fetched when the target asks for MTA-STS. */
+enum plan_sts_fetch {
+    PLAN_STS_NOT_FETCHED,       /* not asked, or no address to ask */
+    PLAN_STS_FETCHED,           /* text holds the body (status 200) */
+    PLAN_STS_FAILED             /* no answer, a TLS error, not 200 */
+};
+
 struct plan_live {
     char *zone;                 /* the zone holding the domain (SOA), or
                                  * NULL when it could not be found */
@@ -56,6 +69,10 @@ struct plan_live {
     struct plan_spf_check *spf; /* an address the live SPF already
                                  * passes needs no term of its own */
     size_t n_spf;
+    enum plan_sts_fetch sts;
+    char *sts_policy;           /* with PLAN_STS_FETCHED: the body */
+    char *sts_error;            /* with PLAN_STS_FAILED: why (English,
+                                 * visible-safe) */
 };
 
 enum plan_action {
@@ -96,6 +113,10 @@ struct plan {
                                           * as records to show (TXT
                                           * unquoted, visible-safe) */
     struct gen_rrs adds[STEP_COUNT];
+    char *sts_policy;           /* the MTA-STS policy file to serve (new
+                                 * or changed), or NULL: nothing to
+                                 * change there */
+    int sts_mode;               /* enum mtasts_mode of the proposal */
 };
 
 struct plan_opts {
@@ -135,6 +156,19 @@ int plan_exit(const struct plan *p);
 struct plan_fetch;
 struct plan_fetch *plan_fetch_start(struct dns *d, const char *domain,
                                     const struct export_plan *target);
+/* The same, with where the MTA-STS policy is fetched from: https_port
+ * (0: 443) and ca_file (PEM CAs trusted besides the system's, or NULL),
+ * and how long the fetch may take (0: 10 s). */
+struct plan_fetch_opts {
+    unsigned https_port;
+    const char *ca_file;
+    unsigned timeout_ms;
+    bool no_https;              /* never fetch (records from files only:
+                                 * no network) */
+};
+struct plan_fetch *plan_fetch_start_opts(struct dns *d, const char *domain,
+                                         const struct export_plan *target,
+                                         const struct plan_fetch_opts *o);
 /* The live records (borrowed from fetch), once dns_pending() is 0. */
 const struct plan_live *plan_fetch_live(struct plan_fetch *f);
 void plan_fetch_free(struct plan_fetch *f);
@@ -145,6 +179,10 @@ void plan_live_add(struct plan_live *l, const char *name, uint16_t type,
                    enum dns_status status, uint32_t ttl,
                    const char *const *data, const char *const *text,
                    size_t n);
+/* For tests: the policy served live (text NULL: the fetch failed with
+ * why). */
+void plan_live_set_sts(struct plan_live *l, const char *text,
+                       const char *why);
 /* For tests: check_host() of the live SPF for ip gave result. */
 void plan_live_add_spf(struct plan_live *l, const char *ip,
                        enum spf_result result);

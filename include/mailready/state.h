@@ -102,6 +102,10 @@ struct state_answers {
     bool dmarc_strict;              /* adkim=s and aspf=s */
     struct state_strs dmarc_rua;    /* aggregate report addresses */
     struct state_strs dmarc_ruf;    /* failure report addresses */
+    char *mta_sts;                  /* MTA-STS mode asked for: "testing",
+                                     * "enforce" or "none"; NULL: none
+                                     * asked (gen_mtasts.h) */
+    char *tls_rua;                  /* TLS-RPT report address, or NULL */
     char *lang;                     /* language chosen in the wizard
                                      * ("es", "en"), or NULL */
 };

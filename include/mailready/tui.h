@@ -153,6 +153,7 @@ enum scr_id {
     SCR_DKIM,
     SCR_DMARC,
     SCR_PTR,
+    SCR_SMTP,                   /* delivery: SMTP, TLS, MTA-STS */
     SCR_SUMMARY,
     SCR_VERIFY,                 /* after the summary: a test message */
     SCR_CHANGES,                /* what changed since the last visit */
@@ -180,6 +181,7 @@ extern const struct screen_ops scr_spf_ops;
 extern const struct screen_ops scr_dkim_ops;
 extern const struct screen_ops scr_dmarc_ops;
 extern const struct screen_ops scr_ptr_ops;
+extern const struct screen_ops scr_smtp_ops;
 extern const struct screen_ops scr_summary_ops;
 extern const struct screen_ops scr_verify_ops;
 extern const struct screen_ops scr_changes_ops;
@@ -274,6 +276,12 @@ struct tui {
     const struct plan_live *plive;  /* pfetch's records once the run
                                      * finished, or NULL */
     bool allow_weaker;          /* the admin confirmed a weaker record */
+    bool smtp_on;               /* the Delivery screen was opened: the
+                                 * runs connect to the mail servers too
+                                 * (STEP_SMTP) */
+    unsigned smtp_port;         /* --smtp-port, 0: 25 */
+    unsigned https_port;        /* --https-port, 0: 443 */
+    const char *ca_file;        /* --ca-file, or NULL */
     const char *opt_ips[STATE_MAX_SERVER_IPS];
     const char *opt_sels[STATE_MAX_SELECTORS];
     struct dns *dns;

@@ -475,8 +475,14 @@ export__every_format__says_every_item(void **unused)
 
     (void)unused;
     export_plan_build("a.example", &s->answers, presets, &p);
+    /* Delivery did not run and has nothing to publish: no item (it
+     * would say "not checked" and make the whole list so). */
+    s->steps[STEP_SMTP].present = true;
     export_doc_build(&doc, s, &p, NULL, "a.example", NULL, true, 1764806400);
     assert_int_equal(doc.n, STEP_COUNT);
+    s->steps[STEP_SMTP].present = false;
+    export_doc_build(&doc, s, &p, NULL, "a.example", NULL, true, 1764806400);
+    assert_int_equal(doc.n, STEP_COUNT - 1);
     assert_int_equal(doc.overall, ST_FAIL);
     for (size_t i = 0; i < ARRAY_LEN(fmts); i++) {
         char *out = export_render(&doc, fmts[i].fmt, &test_tr, false);

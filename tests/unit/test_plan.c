@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mailready/gen.h"
+#include "mailready/mtasts.h"
 #include "mailready/plan.h"
 #include "mailready/util.h"
 
@@ -464,6 +465,86 @@ long_txt_split(void **unused)
     assert_true(strcspn(d + 1, "\"") <= 255);
 }
 
+/* MTA-STS: the target asks for mode m (and TLS reports to rua). */
+static void
+want_sts(enum mtasts_mode m, const char *rua)
+{
+    want(STEP_MX, D, DNS_T_MX, "10 mail." D ".");
+    tg.sts_asked = true;
+    tg.sts_mode = (int)m;
+    free(tg.sts_policy);
+    tg.sts_policy = xstrdup("(built by export_plan_build)");
+    free(tg.tls_rua);
+    tg.tls_rua = rua != NULL ? xstrdup(rua) : NULL;
+    fill("_mta-sts." D);
+    fill("_smtp._tls." D);
+}
+
+static void
+sts_enforce_never_lowered(void **unused)
+{
+    (void)unused;
+    have("_mta-sts." D, DNS_T_TXT, 1, "v=STSv1; id=live1");
+    have("_smtp._tls." D, DNS_T_TXT, 1, "v=TLSRPTv1; rua=mailto:t@" D);
+    plan_live_set_sts(&live, "version: STSv1\nmode: enforce\n"
+                      "mx: mail." D "\nmax_age: 604800\n", NULL);
+    want_sts(MTASTS_MODE_TESTING, "other@" D);
+    build(false, false, false);
+    assert_true(pl.refused);
+    assert_int_equal(plan_exit(&pl), 2);
+    /* The same policy as live, in mode enforce: nothing to publish. */
+    assert_null(pl.sts_policy);
+    assert_int_equal(plan_step_count(&pl, STEP_SMTP), 0);
+    bool weaker = false, kept = false;
+    for (size_t i = 0; i < pl.findings.n; i++) {
+        weaker |= strcmp(pl.findings.v[i].id, "PLAN_WEAKER") == 0;
+        kept |= strcmp(pl.findings.v[i].id, "PLAN_TLSRPT_KEPT") == 0;
+    }
+    assert_true(weaker);
+    assert_true(kept);
+    /* Allowed: testing, a new policy and a new id. */
+    build(true, false, false);
+    assert_false(pl.refused);
+    assert_non_null(pl.sts_policy);
+    assert_non_null(strstr(pl.sts_policy, "mode: testing\r\n"));
+    assert_int_equal(plan_step_count(&pl, STEP_SMTP), 2);
+    size_t at = pl.n - 2;       /* the last step's */
+    assert_non_null(strstr(change(at, PLAN_DELETE, "_mta-sts." D,
+                                  DNS_T_TXT), "id=live1"));
+    assert_null(strstr(change(at + 1, PLAN_ADD, "_mta-sts." D, DNS_T_TXT),
+                       "id=live1"));
+}
+
+static void
+sts_new_then_nothing(void **unused)
+{
+    (void)unused;
+    plan_live_set_sts(&live, NULL, "HTTP status 404");
+    want_sts(MTASTS_MODE_TESTING, "t@" D);
+    build(false, false, false);
+    assert_int_equal(plan_exit(&pl), 1);
+    assert_non_null(pl.sts_policy);
+    assert_int_equal(plan_step_count(&pl, STEP_SMTP), 2);
+    assert_true(strncmp(change(pl.n - 2, PLAN_ADD, "_mta-sts." D, DNS_T_TXT),
+                        "\"v=STSv1; id=", 13) == 0);
+    assert_string_equal(change(pl.n - 1, PLAN_ADD, "_smtp._tls." D,
+                               DNS_T_TXT),
+                        "\"v=TLSRPTv1; rua=mailto:t@" D "\"");
+}
+
+static void
+sts_unreadable_is_could_not_check(void **unused)
+{
+    (void)unused;
+    have("_mta-sts." D, DNS_T_TXT, 1, "v=STSv1; id=live1");
+    plan_live_set_sts(&live, NULL, "Couldn't connect to server");
+    want_sts(MTASTS_MODE_ENFORCE, NULL);
+    build(false, false, false);
+    assert_int_equal(plan_exit(&pl), 3);
+    assert_int_equal(plan_step_count(&pl, STEP_SMTP), 0);
+    assert_null(pl.sts_policy);
+}
+
 int
 main(void)
 {
@@ -497,6 +578,12 @@ main(void)
         cmocka_unit_test_setup_teardown(unloadable_change_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(long_txt_split, setup, teardown),
+        cmocka_unit_test_setup_teardown(sts_enforce_never_lowered, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(sts_new_then_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(sts_unreadable_is_could_not_check,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,6 +155,8 @@ answers__every_field__round_trips(void **unused)
     a->dmarc_strict = true;
     state_strs_add(&a->dmarc_rua, "mailto:agg@every.example");
     state_strs_add(&a->dmarc_ruf, "mailto:ruf@every.example");
+    a->mta_sts = xstrdup("testing");
+    a->tls_rua = xstrdup("tls@every.example");
     a->lang = xstrdup("es");
 
     j = state_to_json(s);
@@ -185,10 +187,18 @@ answers__every_field__round_trips(void **unused)
     assert_true(b->dmarc_strict);
     assert_string_equal(b->dmarc_rua.v[0], "mailto:agg@every.example");
     assert_string_equal(b->dmarc_ruf.v[0], "mailto:ruf@every.example");
+    assert_string_equal(b->mta_sts, "testing");
+    assert_string_equal(b->tls_rua, "tls@every.example");
     assert_string_equal(b->lang, "es");
     /* One JSON key per field, nothing untyped. */
     assert_null(json_object_get(json_object_get(j, "answers"), "extras"));
-    assert_int_equal(json_object_size(json_object_get(j, "answers")), 16);
+    assert_int_equal(json_object_size(json_object_get(j, "answers")), 18);
+    /* A mode that is not one of RFC 8461's is refused. */
+    json_object_set_new(json_object_get(j, "answers"), "mta_sts",
+                        json_string("strict"));
+    state_free(r);
+    r = NULL;
+    assert_int_not_equal(state_from_json(j, &r), RC_OK);
     json_decref(j);
     state_free(r);
     state_free(s);

@@ -20,8 +20,8 @@ wz_summary_in() {
     popd > /dev/null
     screen_has "$1: the wizard starts at MX" "Step 1:|Paso 1:"
     screen_has "$1: MX is checked" "Result: OK|Resultado: correcto"
-    tm_send 6
-    screen_has "$1: 6 is the summary" "Where your domain stands|Cómo está tu dominio"
+    tm_send 7
+    screen_has "$1: 7 is the summary" "Where your domain stands|Cómo está tu dominio"
 }
 
 wz_summary_in "$W" "first run"

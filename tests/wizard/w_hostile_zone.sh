@@ -35,6 +35,8 @@ tm_send n
 screen_has "step 5 is PTR" "Step 5: Reverse DNS"
 screen_has "PTR: the hostile name shown escaped" '\\\\027\[2J'
 tm_send n
+screen_has "step 6 is Delivery" "Step 6: Delivery"
+tm_send n
 screen_has "the summary" "Where your domain stands"
 tm_send C-c
 screen_has "Ctrl-C asks before quitting" "Quit mailready\?"

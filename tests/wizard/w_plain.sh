@@ -11,7 +11,7 @@ tm_start -t vt100 env -i PATH="$PATH" TERM=vt100 LANG=C LC_ALL=C NO_COLOR=1 \
     --state-dir "$T/state"
 screen_has "ASCII header" "^ mailready - wizard-bad\.test"
 screen_has "ASCII step list within 80 columns" \
-    "1 MX !  2 SPF X  3 DKIM !  4 DMARC X  5 PTR X  6 Summary"
+    "1 MX !  2 SPF X  3 DKIM !  4 DMARC X  5 PTR X  6 SMTP -  7 Summary"
 screen_has "ASCII verdict" "\[warn\] Result: warnings"
 tm_send 4
 screen_has "ASCII failure tag" "\[FAIL\] Result: problems found"

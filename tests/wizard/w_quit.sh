@@ -57,7 +57,7 @@ for lang in en es; do
         "How is your mail handled|¿Quién gestiona tu correo"
     tm_send F6
     screen_has "$lang: F6 goes on to step 1" "$re_mx"
-    tm_send 6
+    tm_send 7
     screen_has "$lang: the summary" "$re_sum"
     tm_send e
     screen_has "$lang: the checklist is written" "$re_written"

@@ -21,6 +21,8 @@ screen_has "DMARC step in Spanish" \
 tm_send n
 screen_has "PTR step in Spanish" "Paso 5: DNS inverso"
 tm_send n
+screen_has "Delivery step in Spanish" "Paso 6: Entrega"
+tm_send n
 screen_has "summary in Spanish" "Lo que queda por hacer"
 tm_send '?'
 screen_has "help in Spanish" "^ Ayuda"

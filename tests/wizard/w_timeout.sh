@@ -12,7 +12,7 @@ screen_lacks "not reported as a failure" "problems found"
 tm_send r
 screen_has "r checks again" "checking DNS"
 screen_has "still could not check" "Result: could not check"
-tm_send 6
+tm_send 7
 screen_has "summary: could not check" \
     "1 Mail servers \(MX\): could not check"
 

@@ -64,6 +64,8 @@ tm_send NPage
 screen_has "PTR: the request text" "please set the reverse DNS"
 screen_has "PTR: naming the host" "host name server\.wizard-bad\.test"
 tm_send n
+screen_has "step 6 is Delivery" "Step 6: Delivery"
+tm_send n
 screen_has "the summary" "Where your domain stands"
 screen_has "summary: MX warnings" "1 Mail servers \(MX\): warnings"
 screen_has "summary: DMARC problems" "4 Policy \(DMARC\): problems found"

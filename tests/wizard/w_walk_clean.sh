@@ -27,6 +27,9 @@ screen_has "PTR is OK" "Result: OK"
 screen_has "PTR: the name found" "PTR mail\.wizard-ok\.test"
 screen_has "PTR: nothing to ask" "Nothing to ask"
 tm_send n
+screen_has "step 6 is Delivery" "Step 6: Delivery"
+screen_has "Delivery: records from files, no probe" "Not checked here"
+tm_send n
 screen_has "the summary" "Where your domain stands"
 screen_has "summary: MX OK" "✔ 1 Mail servers \(MX\): OK"
 screen_has "summary: SPF OK" "✔ 2 Allowed senders \(SPF\): OK"
