@@ -161,6 +161,19 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
         for (size_t k = 0; k < nv; k++) {
             char *t = present_propagation(&v[k]);
 
+            /* Several names (the MX hosts' addresses, the PTR's host
+             * name): each line says which record it is about. */
+            if (t != NULL && nv > 1) {
+                char *name = str_visible(v[k].name, strlen(v[k].name));
+                /* TRANSLATORS: a record's name and type, then what the
+                 * name servers publish for it */
+                char *l = xasprintf(_("%1$s %2$s: %3$s"), name,
+                                    dns_type_name(v[k].type), t);
+
+                free(name);
+                free(t);
+                t = l;
+            }
             if (t != NULL)
                 cli_print_wrapped(fp, t, 4, 78);
             free(t);
