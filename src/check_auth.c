@@ -35,6 +35,8 @@ struct zone {
     const struct dns_answer *addr[AUTH_MAX_HOSTS][2];   /* A, AAAA */
     struct zsrv srv[AUTH_ZONE_SRV];
     size_t nsrv;
+    size_t addr_pending;        /* A and AAAA questions not answered */
+    bool ready;                 /* srv[] filled */
 };
 
 /* NS of one suffix; apex: the owner of the SOA a negative answer came
@@ -65,7 +67,10 @@ struct check_auth {
     struct zone z[AUTH_MAX_ZONES];
     size_t nz;
     size_t pending;
-    int phase;
+    size_t naddr;               /* distinct server addresses asked */
+    bool decided[AUTH_MAX_VIEWS];   /* own answer and cut known */
+    bool done[AUTH_MAX_VIEWS];      /* direct questions sent, or none */
+    bool mx_hosts_added;
     bool cancelled;
     struct qarg *args;
 };
@@ -286,13 +291,11 @@ view_start(struct check_auth *a, size_t i)
 void
 check_auth_start(struct check_auth *a)
 {
-    /* Round one: every view's name and its suffixes' NS.  The MX hosts'
-     * views are added when the MX answer comes (auth_cb()), one round
-     * later: the MX step's own chain (MX, the hosts' addresses, their
-     * PTR) is longer still. */
+    /* Every view's name and its suffixes' NS.  The MX hosts' views are
+     * added when the MX answer comes (auth_cb()); each view then goes on
+     * by itself (progress()). */
     for (size_t i = 0; i < a->nv; i++)
         view_start(a, i);
-    a->phase = 1;
 }
 
 /* The A and AAAA of each MX host the resolver's answer names (the MX
@@ -384,58 +387,96 @@ cut_of(struct check_auth *a, const char *name)
     return NULL;
 }
 
-/* Round two: the addresses of each zone's name servers. */
-static void
-round_addresses(struct check_auth *a)
+/* Every suffix NS question of name answered (and the apex questions
+ * their negative answers led to): its cut can be told. */
+static bool
+chain_answered(struct check_auth *a, const char *name)
 {
-    for (size_t i = 0; i < a->nv; i++) {
-        struct auth_view *v = &a->v[i];
-        const char *cut;
-        size_t zi;
+    for (const char *s = name; s != NULL && nlabels(s) >= 2;
+         s = parent_of(s)) {
+        size_t k = nsq_index(a, s, false), ka;
 
-        if (v->res_ans != NULL &&
-            (v->res_ans->from_zone || v->res_ans->aa)) {
-            v->own_authority = true;
-            v->resolver = AUTH_RES_AGREES;
+        if (k == SIZE_MAX)
             continue;
-        }
-        /* The resolver could not answer: the step says "not checked"
-         * already, and there is nothing to compare the servers with. */
-        if (v->res_ans == NULL || dns_status_is_error(v->res_ans->status))
+        if (a->nq[k].ans == NULL)
+            return false;
+        if (a->nq[k].apex == NULL)
             continue;
-        cut = cut_of(a, v->name);
-        if (cut == NULL)
-            continue;
-        v->zone = xstrdup(cut);
-        for (zi = 0; zi < a->nz; zi++)
-            if (strcmp(a->z[zi].name, cut) == 0)
-                break;
-        if (zi == a->nz && a->nz < AUTH_MAX_ZONES) {
-            struct zone *z = &a->z[a->nz++];
-            const struct dns_answer *r = a->nq[nsq_index(a, cut, false)].ans;
-            const struct dns_rr *rr = NULL;
-
-            memset(z, 0, sizeof(*z));
-            z->name = xstrdup(cut);
-            while ((rr = dns_answer_next(r, DNS_T_NS, rr)) != NULL &&
-                   z->nhosts < AUTH_MAX_HOSTS) {
-                char canon[DNS_NAME_BUF];
-
-                if (rr->u.name == NULL ||
-                    !dns_name_canon(rr->u.name, true, canon, sizeof(canon)))
-                    continue;
-                z->hosts[z->nhosts++] = xstrdup(canon);
-            }
-            for (size_t h = 0; h < z->nhosts; h++) {
-                ask(a, Q_ADDR, zi, h, 0, NULL, z->hosts[h], DNS_T_A);
-                ask(a, Q_ADDR, zi, h, 1, NULL, z->hosts[h], DNS_T_AAAA);
-            }
-        }
+        ka = nsq_index(a, a->nq[k].apex, false);
+        if (ka != SIZE_MAX && a->nq[ka].ans == NULL)
+            return false;
     }
-    a->phase = 2;
+    return true;
 }
 
-/* Round three: each server, directly. */
+static struct zone *
+zone_find(struct check_auth *a, const char *name, size_t *zi)
+{
+    for (size_t i = 0; i < a->nz; i++)
+        if (strcmp(a->z[i].name, name) == 0) {
+            if (zi != NULL)
+                *zi = i;
+            return &a->z[i];
+        }
+    return NULL;
+}
+
+/* The zone cut: its name servers' addresses are asked once, by the first
+ * view that needs them. */
+static void
+zone_open(struct check_auth *a, const char *cut)
+{
+    const struct dns_answer *r;
+    const struct dns_rr *rr = NULL;
+    size_t zi = a->nz;
+    struct zone *z;
+
+    if (zone_find(a, cut, NULL) != NULL || a->nz >= AUTH_MAX_ZONES)
+        return;
+    z = &a->z[a->nz++];
+    memset(z, 0, sizeof(*z));
+    z->name = xstrdup(cut);
+    r = a->nq[nsq_index(a, cut, false)].ans;
+    while ((rr = dns_answer_next(r, DNS_T_NS, rr)) != NULL &&
+           z->nhosts < AUTH_MAX_HOSTS) {
+        char canon[DNS_NAME_BUF];
+
+        if (rr->u.name == NULL ||
+            !dns_name_canon(rr->u.name, true, canon, sizeof(canon)))
+            continue;
+        z->hosts[z->nhosts++] = xstrdup(canon);
+    }
+    for (size_t h = 0; h < z->nhosts; h++) {
+        z->addr_pending += 2;
+        ask(a, Q_ADDR, zi, h, 0, NULL, z->hosts[h], DNS_T_A);
+        ask(a, Q_ADDR, zi, h, 1, NULL, z->hosts[h], DNS_T_AAAA);
+    }
+    z->ready = z->nhosts == 0;
+}
+
+/* What view i needs once its own answer and its cut are known. */
+static void
+view_decide(struct check_auth *a, size_t i)
+{
+    struct auth_view *v = &a->v[i];
+    const char *cut;
+
+    if (v->res_ans->from_zone || v->res_ans->aa) {
+        v->own_authority = true;
+        v->resolver = AUTH_RES_AGREES;
+        return;
+    }
+    /* The resolver could not answer: the step says "not checked"
+     * already, and there is nothing to compare the servers with. */
+    if (dns_status_is_error(v->res_ans->status))
+        return;
+    cut = cut_of(a, v->name);
+    if (cut == NULL)
+        return;
+    v->zone = xstrdup(cut);
+    zone_open(a, cut);
+}
+
 static bool
 addr_known(const struct check_auth *a, const char *addr)
 {
@@ -446,69 +487,100 @@ addr_known(const struct check_auth *a, const char *addr)
     return false;
 }
 
+/* Every address of zone zi's name servers is in: the servers, and the
+ * SOA of the zone asked of each. */
 static void
-round_direct(struct check_auth *a)
+zone_ready(struct check_auth *a, size_t zi)
 {
-    /* dns_query_at() keeps one channel per distinct address: the
-     * budget counts addresses, shared by the zones they serve. */
-    size_t budget = DNS_DIRECT_MAX;
+    struct zone *z = &a->z[zi];
 
-    for (size_t zi = 0; zi < a->nz; zi++) {
-        struct zone *z = &a->z[zi];
+    for (size_t h = 0; h < z->nhosts; h++)
+        for (int f = 0; f < 2; f++) {
+            const struct dns_answer *r = z->addr[h][f];
+            uint16_t t = f ? DNS_T_AAAA : DNS_T_A;
+            const struct dns_rr *rr = NULL;
 
-        for (size_t h = 0; h < z->nhosts; h++)
-            for (int f = 0; f < 2; f++) {
-                const struct dns_answer *r = z->addr[h][f];
-                uint16_t t = f ? DNS_T_AAAA : DNS_T_A;
-                const struct dns_rr *rr = NULL;
+            while ((rr = dns_answer_next(r, t, rr)) != NULL &&
+                   z->nsrv < AUTH_ZONE_SRV) {
+                struct zsrv *s = &z->srv[z->nsrv];
+                bool dup = false;
 
-                while ((rr = dns_answer_next(r, t, rr)) != NULL &&
-                       z->nsrv < AUTH_ZONE_SRV) {
-                    struct zsrv *s = &z->srv[z->nsrv];
-                    bool dup = false;
-
-                    if (inet_ntop(f ? AF_INET6 : AF_INET, rr->u.addr,
-                                  s->addr, sizeof(s->addr)) == NULL)
+                if (inet_ntop(f ? AF_INET6 : AF_INET, rr->u.addr,
+                              s->addr, sizeof(s->addr)) == NULL)
+                    continue;
+                for (size_t k = 0; k < z->nsrv; k++)
+                    if (strcmp(z->srv[k].addr, s->addr) == 0)
+                        dup = true;
+                if (dup)
+                    continue;
+                /* dns_query_at() keeps one channel per distinct
+                 * address: the budget counts addresses, shared by the
+                 * zones they serve. */
+                if (!addr_known(a, s->addr)) {
+                    if (a->naddr >= DNS_DIRECT_MAX)
                         continue;
-                    for (size_t k = 0; k < z->nsrv; k++)
-                        if (strcmp(z->srv[k].addr, s->addr) == 0)
-                            dup = true;
-                    if (dup)
-                        continue;
-                    if (!addr_known(a, s->addr)) {
-                        if (budget == 0)
-                            continue;
-                        budget--;
-                    }
-                    s->host = xstrdup(z->hosts[h]);
-                    z->nsrv++;
+                    a->naddr++;
                 }
+                s->host = xstrdup(z->hosts[h]);
+                z->nsrv++;
             }
-        for (size_t k = 0; k < z->nsrv; k++)
-            ask(a, Q_SOA, zi, k, 0, z->srv[k].addr, z->name, DNS_T_SOA);
+        }
+    for (size_t k = 0; k < z->nsrv; k++)
+        ask(a, Q_SOA, zi, k, 0, z->srv[k].addr, z->name, DNS_T_SOA);
+    z->ready = true;
+}
+
+/* View i's question, asked of each server of its zone. */
+static void
+view_direct(struct check_auth *a, size_t i, const struct zone *z)
+{
+    struct auth_view *v = &a->v[i];
+
+    if (z->nsrv == 0)
+        return;
+    v->srv = xcalloc(z->nsrv, sizeof(*v->srv));
+    v->nsrv = z->nsrv;
+    for (size_t k = 0; k < z->nsrv; k++) {
+        v->srv[k].name = str_visible(z->srv[k].host,
+                                     strlen(z->srv[k].host));
+        v->srv[k].addr = xstrdup(z->srv[k].addr);
+        v->srv[k].status = AUTH_SRV_UNREACHABLE;
+        ask(a, Q_DIRECT, i, k, 0, z->srv[k].addr, v->name, v->type);
     }
+}
+
+/* Each view goes on as soon as what it waits for is in, not in rounds
+ * shared with the others: a view whose cut is known from the first
+ * answers asks its servers while the MX hosts' views still look for
+ * theirs, and an MX host in a zone already known costs one question
+ * (NS of its name) before the direct ones. */
+static void
+progress(struct check_auth *a)
+{
     for (size_t i = 0; i < a->nv; i++) {
         struct auth_view *v = &a->v[i];
-        struct zone *z = NULL;
+        struct zone *z;
 
-        if (v->own_authority || v->zone == NULL)
+        if (a->done[i])
             continue;
-        for (size_t zi = 0; zi < a->nz; zi++)
-            if (strcmp(a->z[zi].name, v->zone) == 0)
-                z = &a->z[zi];
-        if (z == NULL || z->nsrv == 0)
+        if (!a->decided[i]) {
+            if (v->res_ans == NULL || !chain_answered(a, v->name))
+                continue;
+            a->decided[i] = true;
+            view_decide(a, i);
+        }
+        if (v->zone == NULL) {
+            a->done[i] = true;
             continue;
-        v->srv = xcalloc(z->nsrv, sizeof(*v->srv));
-        v->nsrv = z->nsrv;
-        for (size_t k = 0; k < z->nsrv; k++) {
-            v->srv[k].name = str_visible(z->srv[k].host,
-                                         strlen(z->srv[k].host));
-            v->srv[k].addr = xstrdup(z->srv[k].addr);
-            v->srv[k].status = AUTH_SRV_UNREACHABLE;
-            ask(a, Q_DIRECT, i, k, 0, z->srv[k].addr, v->name, v->type);
+        }
+        z = zone_find(a, v->zone, NULL);
+        if (z == NULL) {
+            a->done[i] = true;
+        } else if (z->ready) {
+            a->done[i] = true;
+            view_direct(a, i, z);
         }
     }
-    a->phase = 3;
 }
 
 static void
@@ -522,20 +594,25 @@ auth_cb(void *arg, const struct dns_answer *ans)
         a->cancelled = true;
         return;
     }
+    if (a->cancelled)
+        return;
     switch (q->kind) {
     case Q_RES:
         a->v[q->i].res_ans = ans;
-        if (a->phase == 1 && a->v[q->i].step == STEP_MX &&
-            a->v[q->i].type == DNS_T_MX && ans->status == DNS_OK)
+        if (a->v[q->i].step == STEP_MX && a->v[q->i].type == DNS_T_MX &&
+            ans->status == DNS_OK && !a->mx_hosts_added) {
+            a->mx_hosts_added = true;
             add_mx_hosts(a, ans);
+        }
         break;
     case Q_NS:
         a->nq[q->i].ans = ans;
-        if (a->phase == 1)
-            follow_apex(a, q->i);
+        follow_apex(a, q->i);
         break;
     case Q_ADDR:
         a->z[q->i].addr[q->j][q->fam] = ans;
+        if (--a->z[q->i].addr_pending == 0)
+            zone_ready(a, q->i);
         break;
     case Q_SOA:
         a->z[q->i].srv[q->j].soa = ans;
@@ -544,12 +621,7 @@ auth_cb(void *arg, const struct dns_answer *ans)
         a->v[q->i].srv[q->j].ans = ans;
         break;
     }
-    if (a->pending > 0 || a->cancelled)
-        return;
-    if (a->phase == 1)
-        round_addresses(a);
-    if (a->pending == 0 && a->phase == 2)
-        round_direct(a);
+    progress(a);
 }
 
 /* ---- comparison ------------------------------------------------------- */
