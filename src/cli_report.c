@@ -165,11 +165,13 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
              * name): each line says which record it is about. */
             if (t != NULL && nv > 1) {
                 char *name = str_visible(v[k].name, strlen(v[k].name));
-                /* TRANSLATORS: a record's name and type, then what the
-                 * name servers publish for it */
-                char *l = xasprintf(_("%1$s %2$s: %3$s"), name,
+                /* the msgid of the other "NAME TYPE: text" lines */
+                char *l = xasprintf(_("%1$s %2$s: %3$s\n"), name,
                                     dns_type_name(v[k].type), t);
+                size_t n = strlen(l);
 
+                if (n > 0 && l[n - 1] == '\n')
+                    l[n - 1] = '\0';
                 free(name);
                 free(t);
                 t = l;
