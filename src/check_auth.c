@@ -13,10 +13,12 @@
 #include "mailready/util.h"
 
 /* Bounds: a hostile zone cannot make us ask forever. */
-#define AUTH_MAX_VIEWS 12
+#define AUTH_MAX_VIEWS 20
 #define AUTH_MAX_SUFFIX 8       /* NS questions per name */
 #define AUTH_MAX_HOSTS 6        /* NS hosts per zone */
-#define AUTH_MAX_ZONES 4
+#define AUTH_MAX_ZONES 8
+#define AUTH_MAX_MXHOSTS 4      /* MX hosts whose addresses are viewed */
+#define AUTH_ZONE_SRV 8         /* servers asked per zone */
 
 enum qkind { Q_RES, Q_NS, Q_ADDR, Q_SOA, Q_DIRECT };
 
@@ -31,13 +33,18 @@ struct zone {
     char *hosts[AUTH_MAX_HOSTS];
     size_t nhosts;
     const struct dns_answer *addr[AUTH_MAX_HOSTS][2];   /* A, AAAA */
-    struct zsrv srv[DNS_DIRECT_MAX];
+    struct zsrv srv[AUTH_ZONE_SRV];
     size_t nsrv;
+    size_t addr_pending;        /* A and AAAA questions not answered */
+    bool ready;                 /* srv[] filled */
 };
 
+/* NS of one suffix; apex: the owner of the SOA a negative answer came
+ * with (the zone that holds the name, RFC 2308 3), canonical, or NULL. */
 struct nsq {
     char *name;
     const struct dns_answer *ans;
+    char *apex;
 };
 
 /* One query's destination. */
@@ -55,12 +62,15 @@ struct check_auth {
     unsigned port;
     struct auth_view v[AUTH_MAX_VIEWS];
     size_t nv;
-    struct nsq nq[AUTH_MAX_VIEWS * AUTH_MAX_SUFFIX];
+    struct nsq nq[AUTH_MAX_VIEWS * (AUTH_MAX_SUFFIX + 1)];
     size_t nnq;
     struct zone z[AUTH_MAX_ZONES];
     size_t nz;
     size_t pending;
-    int phase;
+    size_t naddr;               /* distinct server addresses asked */
+    bool decided[AUTH_MAX_VIEWS];   /* own answer and cut known */
+    bool done[AUTH_MAX_VIEWS];      /* direct questions sent, or none */
+    bool mx_hosts_added;
     bool cancelled;
     struct qarg *args;
 };
@@ -117,7 +127,6 @@ check_auth_new(struct check_ctx *ctx, unsigned mask, unsigned port)
     a->port = port ? port : 53;
     if (o->domain == NULL)
         return a;
-    view_add(a, STEP_MX, o->domain, DNS_T_MX);
     view_add(a, STEP_SPF, o->domain, DNS_T_TXT);
     for (size_t i = 0; i < o->n_selectors && i < 4; i++) {
         char *n = xasprintf("%s._domainkey.%s", o->selectors[i], o->domain);
@@ -144,13 +153,10 @@ check_auth_new(struct check_ctx *ctx, unsigned mask, unsigned port)
             if (!net_parse(o->server_ips[i], &ip))
                 continue;
             net_unmap(&ip);
-            if (ip.family == AF_INET6) {
-                /* ip6.arpa: 34 labels, the cut far above the first
-                 * AUTH_MAX_SUFFIX: the walk would not reach it */
+            if (ip.family == AF_INET6)
                 v6 = true;
-                continue;
-            }
-            v4 = true;
+            else
+                v4 = true;
             view_add(a, STEP_PTR,
                      net_reverse_name(&ip, rev, sizeof(rev)), DNS_T_PTR);
         }
@@ -159,6 +165,9 @@ check_auth_new(struct check_ctx *ctx, unsigned mask, unsigned port)
         if (o->hostname != NULL && v6)
             view_add(a, STEP_PTR, o->hostname, DNS_T_AAAA);
     }
+    /* Last: the MX hosts' views come after it (add_mx_hosts()), and a
+     * step's views are one run of the array (check_auth_views()). */
+    view_add(a, STEP_MX, o->domain, DNS_T_MX);
     return a;
 }
 
@@ -182,8 +191,10 @@ check_auth_free(struct check_auth *a)
         free(a->v[i].name);
         free(a->v[i].zone);
     }
-    for (size_t i = 0; i < a->nnq; i++)
+    for (size_t i = 0; i < a->nnq; i++) {
         free(a->nq[i].name);
+        free(a->nq[i].apex);
+    }
     for (size_t i = 0; i < a->nz; i++) {
         free(a->z[i].name);
         for (size_t k = 0; k < a->z[i].nhosts; k++)
@@ -236,28 +247,104 @@ nsq_index(struct check_auth *a, const char *name, bool add)
     return a->nnq++;
 }
 
+/* true when apex is a proper suffix of name (whole labels). */
+static bool
+below(const char *name, const char *apex)
+{
+    for (const char *s = parent_of(name); s != NULL; s = parent_of(s))
+        if (dns_name_eq(s, apex))
+            return true;
+    return false;
+}
+
+static void
+ask_ns(struct check_auth *a, const char *s)
+{
+    size_t k;
+
+    if (nsq_index(a, s, false) != SIZE_MAX)
+        return;
+    k = nsq_index(a, s, true);
+    if (k != SIZE_MAX)
+        ask(a, Q_NS, k, 0, 0, NULL, s, DNS_T_NS);
+}
+
+/* The first questions of view i: the name itself (merged with the steps'
+ * own question) and NS of its suffixes with two labels or more, the
+ * first AUTH_MAX_SUFFIX of them.  A reverse name under ip6.arpa has 34
+ * labels and its cut is at any nibble: only NS of the name itself is
+ * asked, whose negative answer names the zone's apex (its SOA), and
+ * auth_cb() asks NS of that apex (one question more, one round). */
+static void
+view_start(struct check_auth *a, size_t i)
+{
+    const char *s = a->v[i].name;
+    size_t n = 0, max = AUTH_MAX_SUFFIX;
+
+    if (below(s, "ip6.arpa"))
+        max = 1;
+    ask(a, Q_RES, i, 0, 0, NULL, s, a->v[i].type);
+    for (; s != NULL && nlabels(s) >= 2 && n < max; s = parent_of(s), n++)
+        ask_ns(a, s);
+}
+
 void
 check_auth_start(struct check_auth *a)
 {
-    /* Round one: the names themselves (merged with the steps' own
-     * questions) and NS of every suffix with two labels or more. */
-    for (size_t i = 0; i < a->nv; i++) {
-        const char *s = a->v[i].name;
-        size_t n = 0;
+    /* Every view's name and its suffixes' NS.  The MX hosts' views are
+     * added when the MX answer comes (auth_cb()); each view then goes on
+     * by itself (progress()). */
+    for (size_t i = 0; i < a->nv; i++)
+        view_start(a, i);
+}
 
-        ask(a, Q_RES, i, 0, 0, NULL, s, a->v[i].type);
-        for (; s != NULL && nlabels(s) >= 2 && n < AUTH_MAX_SUFFIX;
-             s = parent_of(s), n++) {
-            size_t k = nsq_index(a, s, false);
+/* The A and AAAA of each MX host the resolver's answer names (the MX
+ * step reads them), as views of the MX step. */
+static void
+add_mx_hosts(struct check_auth *a, const struct dns_answer *r)
+{
+    const struct dns_rr *rr = NULL;
+    size_t n = 0;
 
-            if (k != SIZE_MAX)
-                continue;
-            k = nsq_index(a, s, true);
-            if (k != SIZE_MAX)
-                ask(a, Q_NS, k, 0, 0, NULL, s, DNS_T_NS);
-        }
+    while ((rr = dns_answer_next(r, DNS_T_MX, rr)) != NULL &&
+           n < AUTH_MAX_MXHOSTS) {
+        char canon[DNS_NAME_BUF];
+        bool dup = false;
+        size_t first = a->nv;
+
+        if (rr->u.mx.host == NULL || rr->u.mx.host[0] == '\0' ||
+            !dns_name_canon(rr->u.mx.host, true, canon, sizeof(canon)) ||
+            canon[0] == '\0')
+            continue;
+        for (size_t i = 0; i < a->nv; i++)
+            if (a->v[i].step == STEP_MX && a->v[i].type == DNS_T_A &&
+                strcmp(a->v[i].name, canon) == 0)
+                dup = true;
+        if (dup)
+            continue;
+        n++;
+        view_add(a, STEP_MX, canon, DNS_T_A);
+        view_add(a, STEP_MX, canon, DNS_T_AAAA);
+        for (size_t i = first; i < a->nv; i++)
+            view_start(a, i);
     }
-    a->phase = 1;
+}
+
+/* A negative NS answer for a suffix names the apex of the zone that
+ * holds it: ask NS of that apex when the walk did not. */
+static void
+follow_apex(struct check_auth *a, size_t k)
+{
+    const struct dns_answer *r = a->nq[k].ans;
+    char canon[DNS_NAME_BUF];
+
+    if (r == NULL || (r->status != DNS_NODATA && r->status != DNS_NXDOMAIN) ||
+        r->soa_owner == NULL || !dns_name_eq(r->canon, r->qname) ||
+        !dns_name_canon(r->soa_owner, true, canon, sizeof(canon)) ||
+        nlabels(canon) < 2 || !below(a->nq[k].name, canon))
+        return;
+    a->nq[k].apex = xstrdup(canon);
+    ask_ns(a, canon);
 }
 
 static bool
@@ -267,129 +354,233 @@ answer_usable(const struct dns_answer *r)
                          r->status == DNS_NXDOMAIN);
 }
 
-/* The zone cut of a view: the longest suffix with NS records at the name
- * itself (not through a CNAME). */
+static bool
+has_ns(struct check_auth *a, size_t k)
+{
+    const struct dns_answer *r = k != SIZE_MAX ? a->nq[k].ans : NULL;
+
+    return r != NULL && r->status == DNS_OK &&
+           dns_name_eq(r->canon, r->qname);
+}
+
+/* The zone cut of a view: the apex the SOA of a negative NS answer at the
+ * name (or the first suffix asked) names, when that apex has NS records;
+ * else the longest suffix with NS records at the name itself (not
+ * through a CNAME). */
 static const char *
 cut_of(struct check_auth *a, const char *name)
 {
     for (const char *s = name; s != NULL && nlabels(s) >= 2;
          s = parent_of(s)) {
-        size_t k = nsq_index(a, s, false);
-        const struct dns_answer *r;
+        size_t k = nsq_index(a, s, false), ka;
 
         if (k == SIZE_MAX)
             continue;
-        r = a->nq[k].ans;
-        if (r != NULL && r->status == DNS_OK &&
-            dns_name_eq(r->canon, r->qname))
+        if (has_ns(a, k))
             return s;
+        if (a->nq[k].apex == NULL)
+            continue;
+        ka = nsq_index(a, a->nq[k].apex, false);
+        if (has_ns(a, ka))
+            return a->nq[ka].name;
     }
     return NULL;
 }
 
-/* Round two: the addresses of each zone's name servers. */
-static void
-round_addresses(struct check_auth *a)
+/* Every suffix NS question of name answered (and the apex questions
+ * their negative answers led to): its cut can be told. */
+static bool
+chain_answered(struct check_auth *a, const char *name)
 {
-    for (size_t i = 0; i < a->nv; i++) {
-        struct auth_view *v = &a->v[i];
-        const char *cut;
-        size_t zi;
+    for (const char *s = name; s != NULL && nlabels(s) >= 2;
+         s = parent_of(s)) {
+        size_t k = nsq_index(a, s, false), ka;
 
-        if (v->res_ans != NULL &&
-            (v->res_ans->from_zone || v->res_ans->aa)) {
-            v->own_authority = true;
-            v->resolver = AUTH_RES_AGREES;
+        if (k == SIZE_MAX)
             continue;
-        }
-        /* The resolver could not answer: the step says "not checked"
-         * already, and there is nothing to compare the servers with. */
-        if (v->res_ans == NULL || dns_status_is_error(v->res_ans->status))
+        if (a->nq[k].ans == NULL)
+            return false;
+        if (a->nq[k].apex == NULL)
             continue;
-        cut = cut_of(a, v->name);
-        if (cut == NULL)
-            continue;
-        v->zone = xstrdup(cut);
-        for (zi = 0; zi < a->nz; zi++)
-            if (strcmp(a->z[zi].name, cut) == 0)
-                break;
-        if (zi == a->nz && a->nz < AUTH_MAX_ZONES) {
-            struct zone *z = &a->z[a->nz++];
-            const struct dns_answer *r = a->nq[nsq_index(a, cut, false)].ans;
-            const struct dns_rr *rr = NULL;
-
-            memset(z, 0, sizeof(*z));
-            z->name = xstrdup(cut);
-            while ((rr = dns_answer_next(r, DNS_T_NS, rr)) != NULL &&
-                   z->nhosts < AUTH_MAX_HOSTS) {
-                char canon[DNS_NAME_BUF];
-
-                if (rr->u.name == NULL ||
-                    !dns_name_canon(rr->u.name, true, canon, sizeof(canon)))
-                    continue;
-                z->hosts[z->nhosts++] = xstrdup(canon);
-            }
-            for (size_t h = 0; h < z->nhosts; h++) {
-                ask(a, Q_ADDR, zi, h, 0, NULL, z->hosts[h], DNS_T_A);
-                ask(a, Q_ADDR, zi, h, 1, NULL, z->hosts[h], DNS_T_AAAA);
-            }
-        }
+        ka = nsq_index(a, a->nq[k].apex, false);
+        if (ka != SIZE_MAX && a->nq[ka].ans == NULL)
+            return false;
     }
-    a->phase = 2;
+    return true;
 }
 
-/* Round three: each server, directly. */
-static void
-round_direct(struct check_auth *a)
+static struct zone *
+zone_find(struct check_auth *a, const char *name, size_t *zi)
 {
-    size_t budget = DNS_DIRECT_MAX;
+    for (size_t i = 0; i < a->nz; i++)
+        if (strcmp(a->z[i].name, name) == 0) {
+            if (zi != NULL)
+                *zi = i;
+            return &a->z[i];
+        }
+    return NULL;
+}
 
-    for (size_t zi = 0; zi < a->nz; zi++) {
-        struct zone *z = &a->z[zi];
+/* The zone cut: its name servers' addresses are asked once, by the first
+ * view that needs them. */
+static void
+zone_open(struct check_auth *a, const char *cut)
+{
+    const struct dns_answer *r;
+    const struct dns_rr *rr = NULL;
+    size_t zi = a->nz;
+    struct zone *z;
 
-        for (size_t h = 0; h < z->nhosts; h++)
-            for (int f = 0; f < 2; f++) {
-                const struct dns_answer *r = z->addr[h][f];
-                uint16_t t = f ? DNS_T_AAAA : DNS_T_A;
-                const struct dns_rr *rr = NULL;
+    if (zone_find(a, cut, NULL) != NULL || a->nz >= AUTH_MAX_ZONES)
+        return;
+    z = &a->z[a->nz++];
+    memset(z, 0, sizeof(*z));
+    z->name = xstrdup(cut);
+    r = a->nq[nsq_index(a, cut, false)].ans;
+    while ((rr = dns_answer_next(r, DNS_T_NS, rr)) != NULL &&
+           z->nhosts < AUTH_MAX_HOSTS) {
+        char canon[DNS_NAME_BUF];
 
-                while ((rr = dns_answer_next(r, t, rr)) != NULL &&
-                       z->nsrv < DNS_DIRECT_MAX && budget > 0) {
-                    struct zsrv *s = &z->srv[z->nsrv];
-
-                    if (inet_ntop(f ? AF_INET6 : AF_INET, rr->u.addr,
-                                  s->addr, sizeof(s->addr)) == NULL)
-                        continue;
-                    s->host = xstrdup(z->hosts[h]);
-                    z->nsrv++;
-                    budget--;
-                }
-            }
-        for (size_t k = 0; k < z->nsrv; k++)
-            ask(a, Q_SOA, zi, k, 0, z->srv[k].addr, z->name, DNS_T_SOA);
+        if (rr->u.name == NULL ||
+            !dns_name_canon(rr->u.name, true, canon, sizeof(canon)))
+            continue;
+        z->hosts[z->nhosts++] = xstrdup(canon);
     }
+    for (size_t h = 0; h < z->nhosts; h++) {
+        z->addr_pending += 2;
+        ask(a, Q_ADDR, zi, h, 0, NULL, z->hosts[h], DNS_T_A);
+        ask(a, Q_ADDR, zi, h, 1, NULL, z->hosts[h], DNS_T_AAAA);
+    }
+    z->ready = z->nhosts == 0;
+}
+
+/* What view i needs once its own answer and its cut are known. */
+static void
+view_decide(struct check_auth *a, size_t i)
+{
+    struct auth_view *v = &a->v[i];
+    const char *cut;
+
+    if (v->res_ans->from_zone || v->res_ans->aa) {
+        v->own_authority = true;
+        v->resolver = AUTH_RES_AGREES;
+        return;
+    }
+    /* The resolver could not answer: the step says "not checked"
+     * already, and there is nothing to compare the servers with. */
+    if (dns_status_is_error(v->res_ans->status))
+        return;
+    cut = cut_of(a, v->name);
+    if (cut == NULL)
+        return;
+    v->zone = xstrdup(cut);
+    zone_open(a, cut);
+}
+
+static bool
+addr_known(const struct check_auth *a, const char *addr)
+{
+    for (size_t zi = 0; zi < a->nz; zi++)
+        for (size_t k = 0; k < a->z[zi].nsrv; k++)
+            if (strcmp(a->z[zi].srv[k].addr, addr) == 0)
+                return true;
+    return false;
+}
+
+/* Every address of zone zi's name servers is in: the servers, and the
+ * SOA of the zone asked of each. */
+static void
+zone_ready(struct check_auth *a, size_t zi)
+{
+    struct zone *z = &a->z[zi];
+
+    for (size_t h = 0; h < z->nhosts; h++)
+        for (int f = 0; f < 2; f++) {
+            const struct dns_answer *r = z->addr[h][f];
+            uint16_t t = f ? DNS_T_AAAA : DNS_T_A;
+            const struct dns_rr *rr = NULL;
+
+            while ((rr = dns_answer_next(r, t, rr)) != NULL &&
+                   z->nsrv < AUTH_ZONE_SRV) {
+                struct zsrv *s = &z->srv[z->nsrv];
+                bool dup = false;
+
+                if (inet_ntop(f ? AF_INET6 : AF_INET, rr->u.addr,
+                              s->addr, sizeof(s->addr)) == NULL)
+                    continue;
+                for (size_t k = 0; k < z->nsrv; k++)
+                    if (strcmp(z->srv[k].addr, s->addr) == 0)
+                        dup = true;
+                if (dup)
+                    continue;
+                /* dns_query_at() keeps one channel per distinct
+                 * address: the budget counts addresses, shared by the
+                 * zones they serve. */
+                if (!addr_known(a, s->addr)) {
+                    if (a->naddr >= DNS_DIRECT_MAX)
+                        continue;
+                    a->naddr++;
+                }
+                s->host = xstrdup(z->hosts[h]);
+                z->nsrv++;
+            }
+        }
+    for (size_t k = 0; k < z->nsrv; k++)
+        ask(a, Q_SOA, zi, k, 0, z->srv[k].addr, z->name, DNS_T_SOA);
+    z->ready = true;
+}
+
+/* View i's question, asked of each server of its zone. */
+static void
+view_direct(struct check_auth *a, size_t i, const struct zone *z)
+{
+    struct auth_view *v = &a->v[i];
+
+    if (z->nsrv == 0)
+        return;
+    v->srv = xcalloc(z->nsrv, sizeof(*v->srv));
+    v->nsrv = z->nsrv;
+    for (size_t k = 0; k < z->nsrv; k++) {
+        v->srv[k].name = str_visible(z->srv[k].host,
+                                     strlen(z->srv[k].host));
+        v->srv[k].addr = xstrdup(z->srv[k].addr);
+        v->srv[k].status = AUTH_SRV_UNREACHABLE;
+        ask(a, Q_DIRECT, i, k, 0, z->srv[k].addr, v->name, v->type);
+    }
+}
+
+/* Each view goes on as soon as what it waits for is in, not in rounds
+ * shared with the others: a view whose cut is known from the first
+ * answers asks its servers while the MX hosts' views still look for
+ * theirs, and an MX host in a zone already known costs one question
+ * (NS of its name) before the direct ones. */
+static void
+progress(struct check_auth *a)
+{
     for (size_t i = 0; i < a->nv; i++) {
         struct auth_view *v = &a->v[i];
-        struct zone *z = NULL;
+        struct zone *z;
 
-        if (v->own_authority || v->zone == NULL)
+        if (a->done[i])
             continue;
-        for (size_t zi = 0; zi < a->nz; zi++)
-            if (strcmp(a->z[zi].name, v->zone) == 0)
-                z = &a->z[zi];
-        if (z == NULL || z->nsrv == 0)
+        if (!a->decided[i]) {
+            if (v->res_ans == NULL || !chain_answered(a, v->name))
+                continue;
+            a->decided[i] = true;
+            view_decide(a, i);
+        }
+        if (v->zone == NULL) {
+            a->done[i] = true;
             continue;
-        v->srv = xcalloc(z->nsrv, sizeof(*v->srv));
-        v->nsrv = z->nsrv;
-        for (size_t k = 0; k < z->nsrv; k++) {
-            v->srv[k].name = str_visible(z->srv[k].host,
-                                         strlen(z->srv[k].host));
-            v->srv[k].addr = xstrdup(z->srv[k].addr);
-            v->srv[k].status = AUTH_SRV_UNREACHABLE;
-            ask(a, Q_DIRECT, i, k, 0, z->srv[k].addr, v->name, v->type);
+        }
+        z = zone_find(a, v->zone, NULL);
+        if (z == NULL) {
+            a->done[i] = true;
+        } else if (z->ready) {
+            a->done[i] = true;
+            view_direct(a, i, z);
         }
     }
-    a->phase = 3;
 }
 
 static void
@@ -403,15 +594,25 @@ auth_cb(void *arg, const struct dns_answer *ans)
         a->cancelled = true;
         return;
     }
+    if (a->cancelled)
+        return;
     switch (q->kind) {
     case Q_RES:
         a->v[q->i].res_ans = ans;
+        if (a->v[q->i].step == STEP_MX && a->v[q->i].type == DNS_T_MX &&
+            ans->status == DNS_OK && !a->mx_hosts_added) {
+            a->mx_hosts_added = true;
+            add_mx_hosts(a, ans);
+        }
         break;
     case Q_NS:
         a->nq[q->i].ans = ans;
+        follow_apex(a, q->i);
         break;
     case Q_ADDR:
         a->z[q->i].addr[q->j][q->fam] = ans;
+        if (--a->z[q->i].addr_pending == 0)
+            zone_ready(a, q->i);
         break;
     case Q_SOA:
         a->z[q->i].srv[q->j].soa = ans;
@@ -420,12 +621,7 @@ auth_cb(void *arg, const struct dns_answer *ans)
         a->v[q->i].srv[q->j].ans = ans;
         break;
     }
-    if (a->pending > 0 || a->cancelled)
-        return;
-    if (a->phase == 1)
-        round_addresses(a);
-    if (a->pending == 0 && a->phase == 2)
-        round_direct(a);
+    progress(a);
 }
 
 /* ---- comparison ------------------------------------------------------- */
@@ -699,6 +895,25 @@ const struct finding_info check_auth_finding_catalog[] = {
     { NULL, NULL, NULL, NULL, NULL }
 };
 
+static bool
+said_before(const struct check_auth *a, size_t i, const struct auth_server *s)
+{
+    const struct auth_view *v = &a->v[i];
+
+    for (size_t j = 0; j < i; j++) {
+        const struct auth_view *w = &a->v[j];
+
+        if (w->step != v->step || w->zone == NULL || v->zone == NULL ||
+            strcmp(w->zone, v->zone) != 0)
+            continue;
+        for (size_t k = 0; k < w->nsrv; k++)
+            if (w->srv[k].status == s->status &&
+                strcmp(w->srv[k].addr, s->addr) == 0)
+                return true;
+    }
+    return false;
+}
+
 void
 check_auth_findings(const struct check_auth *a, struct check_ctx *ctx)
 {
@@ -742,6 +957,11 @@ check_auth_findings(const struct check_auth *a, struct check_ctx *ctx)
         for (size_t k = 0; k < v->nsrv; k++) {
             const struct auth_server *s = &v->srv[k];
 
+            /* A server that refuses the zone, or is lame for it, is
+             * named once per step, not for each name of the zone. */
+            if ((s->status == AUTH_SRV_REFUSED ||
+                 s->status == AUTH_SRV_LAME) && said_before(a, i, s))
+                continue;
             switch (s->status) {
             case AUTH_SRV_UNREACHABLE:
                 finding_add(fs, SEV_ERROR, "DNS_NS_UNREACHABLE",

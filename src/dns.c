@@ -1296,6 +1296,7 @@ dns_override(struct dns *d, const struct dns_answer *a)
     c->soa_ttl = a->soa_ttl;
     c->soa_minimum = a->soa_minimum;
     c->soa_serial = a->soa_serial;
+    c->soa_owner = a->soa_owner != NULL ? xstrdup(a->soa_owner) : NULL;
     e = entry_new(d, key, a->qtype);
     e->name = xstrdup(c->qname);
     e->pinned = true;

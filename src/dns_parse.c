@@ -522,6 +522,7 @@ dns_answer_free(struct dns_answer *a)
         dns_rr_fini(&a->rr[i]);
     free(a->rr);
     free(a->qname);
+    free(a->soa_owner);
     free(a);
 }
 
@@ -602,6 +603,7 @@ dns_parse(const unsigned char *pkt, size_t len, const char *qname,
             a->soa_ttl = rr.ttl;
             a->soa_minimum = rr.u.soa.minimum;
             a->soa_serial = rr.u.soa.serial;
+            a->soa_owner = rr.owner != NULL ? xstrdup(rr.owner) : NULL;
         }
         dns_rr_fini(&rr);
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """dnsprobe.py - ask one DNS question of one server (test helper, stdlib).
 
-  dnsprobe.py --server 127.0.0.1:PORT [--tcp] [--wait SECONDS] NAME TYPE
+  dnsprobe.py --server 127.0.0.1:PORT [--tcp] [--rd] [--wait SECONDS] NAME TYPE
 
 Prints "RCODE" on the first line, then one line per answer record
 ("name TTL TYPE rdata").  With --wait, asks again (every 0.1 s) until a
@@ -23,8 +23,8 @@ def hostport(text):
     return host.strip("[]"), int(port)
 
 
-def ask(server, name, qtype, tcp, timeout):
-    q = dnswire.make_query(name, qtype)
+def ask(server, name, qtype, tcp, timeout, rd=False):
+    q = dnswire.make_query(name, qtype, rd=rd)
     fam = socket.AF_INET6 if ":" in server[0] else socket.AF_INET
     if tcp:
         with socket.socket(fam, socket.SOCK_STREAM) as s:
@@ -56,6 +56,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     ap.add_argument("--server", required=True)
     ap.add_argument("--tcp", action="store_true")
+    ap.add_argument("--rd", action="store_true",
+                    help="recursion desired (ask a resolver)")
     ap.add_argument("--wait", type=float, default=0)
     ap.add_argument("--timeout", type=float, default=1.0)
     ap.add_argument("name")
@@ -67,7 +69,7 @@ def main():
         try:
             msg = ask(server, a.name, a.type, a.tcp,
                       min(a.timeout, max(0.1, a.wait)) if a.wait
-                      else a.timeout)
+                      else a.timeout, a.rd)
             break
         except OSError:
             if time.monotonic() >= deadline:

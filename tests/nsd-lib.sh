@@ -1,16 +1,19 @@
 # nsd-lib.sh - run a private NSD on 127.0.0.1 for the tests (bash; source it)
 #
-#   nsd_start DIR ZONEFILE... [SERVFAIL-LIST]
+#   nsd_start [--addr ADDR]... [--port PORT] DIR ZONEFILE... [SERVFAIL-LIST]
 #       Writes DIR/nsd.conf serving each ZONEFILE (apex = file name minus
-#       ".zone") and starts /usr/sbin/nsd on a free high port of 127.0.0.1,
-#       with every path (pid, xfrd state, zone list, log) under DIR, no
-#       chroot, no user switch.  An argument whose file name is SERVFAIL is
+#       ".zone") and starts /usr/sbin/nsd on ADDR (default 127.0.0.1;
+#       repeatable, IPv6 too, e.g. ::1) at PORT (default: a free high
+#       port, another one if NSD loses a race for it), with every path
+#       (pid, xfrd state, zone list, log) under DIR, no chroot, no user
+#       switch.  An argument whose file name is SERVFAIL is
 #       a list of zone names (one a line, # comments): those zones are
 #       configured with a zone file that does not exist, so NSD answers
 #       SERVFAIL for every name in them (over UDP and TCP; checked with
 #       NSD 4.6.1 on Debian 12).  Waits until NSD answers a real query.
-#       Sets NSD_PORT, NSD_PID, NSD_DIR.  On failure prints why (the zone
-#       parse errors of nsd-checkzone, NSD's log) and returns 1.
+#       Sets NSD_PORT, NSD_PID, NSD_DIR, NSD_ADDR (the first ADDR).  On
+#       failure prints why (the zone parse errors of nsd-checkzone, NSD's
+#       log, "address already in use" when PORT was given) and returns 1.
 #   nsd_stop
 #       Stops that NSD (TERM, then KILL after 5 s) and waits until it and
 #       its children are gone.  Safe to call twice or without nsd_start.
@@ -49,7 +52,17 @@ _nsd_probe() {   # SERVER NAME TYPE WAIT -> prints the rcode line
 }
 
 nsd_start() {
-    local dir=$1 f apex z first="" servfail="" port try
+    local dir f apex z first="" servfail="" port try addrs="" fixed="" a
+    local v6=no probe
+    while [ $# -gt 0 ]; do
+        case $1 in
+        --addr) addrs="$addrs $2"; shift 2 ;;
+        --port) fixed=$2; shift 2 ;;
+        *) break ;;
+        esac
+    done
+    [ -n "$addrs" ] || addrs=127.0.0.1
+    dir=$1
     shift
     if [ ! -x "$NSD_BIN" ]; then
         echo "nsd_start: $NSD_BIN not found (Debian package: nsd;" \
@@ -96,15 +109,30 @@ nsd_start() {
         echo "nsd_start: no zones given" >&2
         return 1
     fi
+    set -- $addrs
+    NSD_ADDR=$1
+    case $NSD_ADDR in *:*) probe="[$NSD_ADDR]" ;; *) probe=$NSD_ADDR ;; esac
+    : > "$dir/addrs.conf"
+    for a in $addrs; do
+        case $a in *:*) v6=yes ;; esac
+        printf '  ip-address: %s\n' "$a" >> "$dir/addrs.conf"
+    done
     for try in 1 2 3 4 5; do
-        port=$(free_port) || return 1
-        cat > "$dir/nsd.conf" <<CONF
+        if [ -n "$fixed" ]; then
+            port=$fixed
+        else
+            port=$(free_port) || return 1
+        fi
+        {
+        cat <<CONF
 # Written by tests/nsd-lib.sh; a private NSD for the tests.
 server:
-  ip-address: 127.0.0.1
+CONF
+        cat "$dir/addrs.conf"
+        cat <<CONF
   port: $port
   do-ip4: yes
-  do-ip6: no
+  do-ip6: $v6
   username: ""
   chroot: ""
   zonesdir: "$dir"
@@ -126,7 +154,8 @@ server:
 remote-control:
   control-enable: no
 CONF
-        cat "$dir/zones.conf" >> "$dir/nsd.conf"
+        cat "$dir/zones.conf"
+        } > "$dir/nsd.conf"
         rm -f "$dir/nsd.log" "$dir/nsd.pid" "$dir/zone.list" \
               "$dir/xfrd.state"
         "$NSD_BIN" -d -c "$dir/nsd.conf" > "$dir/nsd.stderr" 2>&1 &
@@ -138,7 +167,7 @@ CONF
             if ! kill -0 "$NSD_PID" 2>/dev/null; then
                 break
             fi
-            if out=$(_nsd_probe "127.0.0.1:$port" "$first" SOA 0.2 \
+            if out=$(_nsd_probe "$probe:$port" "$first" SOA 0.2 \
                      2>/dev/null); then
                 # Zones that failed to load (other than SERVFAIL ones)
                 # would answer SERVFAIL: refuse to go on with them.
@@ -151,21 +180,22 @@ CONF
                     nsd_stop
                     return 1
                 fi
-                export NSD_PORT NSD_PID NSD_DIR
+                export NSD_PORT NSD_PID NSD_DIR NSD_ADDR
                 return 0
             fi
             n=$((n + 1))
         done
         if kill -0 "$NSD_PID" 2>/dev/null; then
             echo "nsd_start: NSD (pid $NSD_PID) does not answer on" \
-                 "127.0.0.1:$port after 20 s; its log:" >&2
+                 "$probe:$port after 20 s; its log:" >&2
             cat "$dir/nsd.log" "$dir/nsd.stderr" >&2 2>/dev/null
             nsd_stop
             return 1
         fi
         wait "$NSD_PID" 2>/dev/null
         NSD_PID=
-        if grep -qiE 'address already in use|can.t bind' \
+        if [ -z "$fixed" ] &&
+           grep -qiE 'address already in use|can.t bind' \
                 "$dir/nsd.log" "$dir/nsd.stderr" 2>/dev/null; then
             continue        # lost a race for the port: another one
         fi
@@ -225,12 +255,13 @@ nsd_stop() {
 }
 
 nsd_reload() {
-    local apex=$1 before after n=0
+    local apex=$1 before after n=0 at=${NSD_ADDR:-127.0.0.1}
     [ -n "${NSD_PID:-}" ] || { echo "nsd_reload: no NSD" >&2; return 1; }
-    before=$(_nsd_probe "127.0.0.1:$NSD_PORT" "$apex" SOA 2 | sed -n 2p)
+    case $at in *:*) at="[$at]" ;; esac
+    before=$(_nsd_probe "$at:$NSD_PORT" "$apex" SOA 2 | sed -n 2p)
     kill -HUP "$NSD_PID"
     while [ $n -lt 100 ]; do
-        after=$(_nsd_probe "127.0.0.1:$NSD_PORT" "$apex" SOA 2 | sed -n 2p)
+        after=$(_nsd_probe "$at:$NSD_PORT" "$apex" SOA 2 | sed -n 2p)
         [ -n "$after" ] && [ "$after" != "$before" ] && return 0
         sleep 0.1
         n=$((n + 1))

@@ -2,13 +2,13 @@
 # servers (NSD) on loopback addresses, for the propagation tests (bash;
 # source it after nsd-lib.sh, which gives free_port and _nsd_probe).
 #
-#   auth_start DIR ADDR PORT ZONEFILE...
-#       Starts an NSD on ADDR:PORT (any 127.0.0.0/8 address) serving each
-#       ZONEFILE (apex = file name minus ".zone"), every path under DIR,
-#       no chroot, no user switch; waits until it answers.  Its pid is in
-#       DIR/pid.  Returns 1 with NSD's log on stderr if it does not start.
+#   auth_start DIR ADDR[,ADDR...] PORT ZONEFILE...
+#       nsd_start --addr ADDR... --port PORT DIR ZONEFILE... (loopback
+#       addresses, ::1 too; port 53 needs root), keeping several at once: its pid is
+#       in DIR/pid, and the runner's NSD_* variables are left as they
+#       were.  Returns 1 with NSD's log on stderr if it does not start.
 #   auth_stop DIR
-#       Stops that NSD (TERM, then KILL after 5 s) and waits for it.
+#       Stops that NSD (nsd_stop) and waits for it and its children.
 #   unbound_start DIR ZONE=ADDR@PORT[,ADDR@PORT...]...
 #       Starts /usr/sbin/unbound on 127.0.0.1 at a free port, in the
 #       foreground of a background job, every path under DIR, no chroot,
@@ -39,65 +39,33 @@ _pid_stop() {   # PID
 }
 
 auth_start() {
-    local dir=$1 addr=$2 port=$3 f apex first="" n=0
+    local dir=$1 addr=$2 port=$3 rc=0 a at=()
+    local o_pid=${NSD_PID:-} o_port=${NSD_PORT:-} o_dir=${NSD_DIR:-}
+    local o_addr=${NSD_ADDR:-}
     shift 3
-    if [ ! -x "$NSD_BIN" ]; then
-        echo "auth_start: $NSD_BIN not found (Debian package: nsd)" >&2
-        return 1
-    fi
     mkdir -p "$dir" || return 1
     dir=$(cd "$dir" && pwd)
-    cat > "$dir/nsd.conf" <<CONF
-# Written by tests/unbound-lib.sh: one authoritative server of the tests.
-server:
-  ip-address: $addr@$port
-  do-ip4: yes
-  do-ip6: no
-  username: ""
-  chroot: ""
-  zonesdir: "$dir"
-  pidfile: "$dir/nsd.pid"
-  database: ""
-  zonelistfile: "$dir/zone.list"
-  xfrdfile: "$dir/xfrd.state"
-  xfrdir: "$dir"
-  logfile: "$dir/nsd.log"
-  server-count: 1
-  verbosity: 1
-  hide-version: yes
-  rrl-ratelimit: 0
-  rrl-whitelist-ratelimit: 0
-remote-control:
-  control-enable: no
-CONF
-    for f in "$@"; do
-        f=$(cd "$(dirname "$f")" && pwd)/$(basename "$f")
-        apex=$(basename "$f" .zone)
-        [ -z "$first" ] && first=$apex
-        printf 'zone:\n  name: "%s"\n  zonefile: "%s"\n' "$apex" "$f" \
-            >> "$dir/nsd.conf"
-    done
-    rm -f "$dir/nsd.log" "$dir/nsd.pid" "$dir/zone.list" "$dir/xfrd.state"
-    "$NSD_BIN" -d -c "$dir/nsd.conf" > "$dir/nsd.stderr" 2>&1 &
-    echo $! > "$dir/pid"
     case " $_AUTH_DIRS " in *" $dir "*) ;; *) _AUTH_DIRS="$_AUTH_DIRS $dir" ;; esac
-    while [ $n -lt 100 ]; do
-        kill -0 "$(cat "$dir/pid")" 2>/dev/null || break
-        if _nsd_probe "$addr:$port" "$first" SOA 0.2 > /dev/null 2>&1; then
-            return 0
-        fi
-        n=$((n + 1))
+    # nsd_start's own variables name the runner's NSD: keep them.
+    NSD_PID=
+    for a in ${addr//,/ }; do
+        at+=(--addr "$a")
     done
-    echo "auth_start: NSD on $addr:$port did not start; its log:" >&2
-    cat "$dir/nsd.log" "$dir/nsd.stderr" >&2 2>/dev/null
-    auth_stop "$dir"
-    return 1
+    if nsd_start "${at[@]}" --port "$port" "$dir" "$@"; then
+        echo "$NSD_PID" > "$dir/pid"
+    else
+        rc=1
+    fi
+    NSD_PID=$o_pid NSD_PORT=$o_port NSD_DIR=$o_dir NSD_ADDR=$o_addr
+    return $rc
 }
 
 auth_stop() {
-    local dir=$1
+    local dir=$1 o_pid=${NSD_PID:-}
     [ -f "$dir/pid" ] || return 0
-    _pid_stop "$(cat "$dir/pid")"
+    NSD_PID=$(cat "$dir/pid")
+    nsd_stop
+    NSD_PID=$o_pid
     rm -f "$dir/pid"
 }
 
@@ -152,6 +120,9 @@ server:
   # the stub zones under them must reach the servers.
   local-zone: "test." nodefault
   local-zone: "invalid." nodefault
+  # The documentation prefix 2001:db8::/32 (RFC 3849) likewise.
+  local-zone: "8.b.d.0.1.0.0.2.ip6.arpa." nodefault
+${UNBOUND_EXTRA:-}
 remote-control:
   control-enable: no
 CONF

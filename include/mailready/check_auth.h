@@ -1,16 +1,21 @@
 /* check_auth.h - the authoritative view: is it published yet?
  *
- * For each name a step reads (MX and TXT of the domain, TXT of _dmarc and
- * of each DKIM selector given, the PTR of each IPv4 server address given
- * and the A or AAAA of the host name given), find the zone cut (NS of every suffix,
- * through the resolver, sent with the steps' own first queries), the
- * addresses of its name servers (A and AAAA), and ask each server
- * directly, recursion not desired (dns_query_at()).  Then compare the
- * servers with each other (answers and SOA serials) and the resolver's
- * answer with theirs.  Three rounds after the first: NS, addresses,
- * direct questions; the steps' own critical path (MX, then the MX hosts'
- * addresses, then their PTR) is as long, so a full check costs at most
- * one round trip more.
+ * For each name a step reads (MX and TXT of the domain, the A and AAAA of
+ * each MX host the resolver's MX answer names, TXT of _dmarc and of each
+ * DKIM selector given, the PTR of each server address given, IPv4 or
+ * IPv6, and the A or AAAA of the host name given), find the zone cut (NS
+ * of its suffixes through the resolver, sent with the steps' own first
+ * queries; when a negative NS answer's SOA names an apex the walk did
+ * not ask, NS of that apex: ip6.arpa names, 34 labels, ask only NS of
+ * the name and then of its apex), the addresses of its name servers (A
+ * and AAAA), and ask each server directly, recursion not desired
+ * (dns_query_at()).  Then compare the servers with each other (answers
+ * and SOA serials) and the resolver's answer with theirs.  Each name
+ * goes on as soon as what it waits for is in: the domain's names take
+ * three round trips (NS, addresses, direct), an MX host in a zone
+ * already known three from the MX answer (NS of its name, then direct),
+ * within the steps' own critical path (MX, the hosts' addresses, their
+ * PTR); a host in another zone or an ip6.arpa name one more.
  *
  * An answer from a zone file (--zone-file) or one the resolver gave with
  * authority (AA: it is one of the zone's servers, not a cache) is its own

@@ -126,6 +126,9 @@ struct dns_answer {
     uint32_t soa_ttl;       /* its TTL (what is left of it in a cache) */
     uint32_t soa_minimum;   /* its MINIMUM field */
     uint32_t soa_serial;    /* its SERIAL */
+    char *soa_owner;        /* its owner, presentation form: the apex of
+                             * the zone that holds qname (RFC 2308 3);
+                             * NULL without a SOA */
     bool from_zone;         /* answered from a zone file or zone text */
     double elapsed_ms;
 };
@@ -213,7 +216,7 @@ void dns_query(struct dns *d, const char *name, uint16_t type,
  * answer in time is DNS_TIMEOUT.  At most DNS_DIRECT_MAX distinct
  * addr/port pairs per struct dns: queries to more are answered
  * DNS_ERROR, as is a malformed address. */
-#define DNS_DIRECT_MAX 8
+#define DNS_DIRECT_MAX 16
 void dns_query_at(struct dns *d, const char *addr, unsigned port,
                   const char *name, uint16_t type, dns_cb cb, void *arg);
 

@@ -330,6 +330,45 @@ static const unsigned char pkt_formerr[] = { HDR(0x8181, 0),
 static const unsigned char pkt_query[] = { HDR(0x0100, 0),
                                            Q_EXAMPLE_COM(1) };
 
+/* NXDOMAIN for x.example.com with the zone's SOA in the authority
+ * section: its owner is the apex of the zone that holds the name. */
+static const unsigned char pkt_nx_soa[] = {
+    0x12, 0x34, 0x81, 0x83, 0, 1, 0, 0, 0, 1, 0, 0,
+    /* question x.example.com A; "example.com" is at offset 14 */
+    1, 'x', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
+    0, 1, 0, 1,
+    /* example.com 600 SOA ns.example.com h.example.com 7 3600 600
+     * 86400 120 */
+    0xc0, 0x0e, 0, 6, 0, 1, 0, 0, 0x02, 0x58, 0, 29,
+    2, 'n', 's', 0xc0, 0x0e,
+    1, 'h', 0xc0, 0x0e,
+    0, 0, 0, 7, 0, 0, 0x0e, 0x10, 0, 0, 0x02, 0x58, 0, 1, 0x51, 0x80,
+    0, 0, 0, 120,
+};
+
+static void
+parse__negative_soa__owner_kept(void **state)
+{
+    struct dns_answer *a = dns_parse(pkt_nx_soa, sizeof(pkt_nx_soa),
+                                     NULL, 0);
+
+    (void)state;
+    assert_int_equal(a->status, DNS_NXDOMAIN);
+    assert_string_equal(a->qname, "x.example.com");
+    assert_true(a->has_soa);
+    assert_int_equal(a->soa_ttl, 600);
+    assert_int_equal(a->soa_serial, 7);
+    assert_int_equal(a->soa_minimum, 120);
+    assert_non_null(a->soa_owner);
+    assert_string_equal(a->soa_owner, "example.com");
+    dns_answer_free(a);
+    /* without an authority section: no SOA, no owner */
+    a = dns_parse(pkt_nxdomain, sizeof(pkt_nxdomain), NULL, 0);
+    assert_false(a->has_soa);
+    assert_null(a->soa_owner);
+    dns_answer_free(a);
+}
+
 static void
 parse__rcodes__status(void **state)
 {
@@ -699,6 +738,7 @@ main(void)
         cmocka_unit_test(parse__bad_rdata__malformed),
         cmocka_unit_test(parse__odd_name_bytes__escaped),
         cmocka_unit_test(parse__rcodes__status),
+        cmocka_unit_test(parse__negative_soa__owner_kept),
         cmocka_unit_test(parse__cname_chain__canon),
         cmocka_unit_test(parse__cname_loop__error),
         cmocka_unit_test(parse__other_types__formatted),
