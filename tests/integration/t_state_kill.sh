@@ -198,6 +198,12 @@ chmod +x "$T/loop.sh"
 "$MAILREADY" check "$D" --zone-file "$Z" --no-network --save \
     --state-dir "$S2" > /dev/null 2>&1
 good2=0
+# loop.sh runs in a session of its own (so that one kill takes the check
+# with it): should this script be stopped (the runner's time-out), the
+# loop would outlive it, reparented to init.  Stop it first.
+pid=
+trap '[ -n "$pid" ] && kill -KILL -- "-$pid" "$pid" 2>/dev/null' EXIT
+trap 'exit 143' TERM INT
 for i in $(seq 1 50); do
     setsid "$T/loop.sh" &
     pid=$!
