@@ -159,23 +159,10 @@ cli_report_text(FILE *fp, struct check_ctx *ctx, const char *ulabel)
         const struct auth_view *v = check_auth_views(ctx->auth, i, &nv);
 
         for (size_t k = 0; k < nv; k++) {
-            char *t = present_propagation(&v[k]);
-
             /* Several names (the MX hosts' addresses, the PTR's host
              * name): each line says which record it is about. */
-            if (t != NULL && nv > 1) {
-                char *name = str_visible(v[k].name, strlen(v[k].name));
-                /* the msgid of the other "NAME TYPE: text" lines */
-                char *l = xasprintf(_("%1$s %2$s: %3$s\n"), name,
-                                    dns_type_name(v[k].type), t);
-                size_t n = strlen(l);
+            char *t = present_propagation_named(&v[k], nv > 1);
 
-                if (n > 0 && l[n - 1] == '\n')
-                    l[n - 1] = '\0';
-                free(name);
-                free(t);
-                t = l;
-            }
             if (t != NULL)
                 cli_print_wrapped(fp, t, 4, 78);
             free(t);

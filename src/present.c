@@ -516,3 +516,24 @@ present_propagation(const struct auth_view *v)
     free(dur);
     return strbuf_detach(&sb);
 }
+
+char *
+present_propagation_named(const struct auth_view *v, bool named)
+{
+    char *t = present_propagation(v);
+
+    if (t != NULL && named) {
+        char *name = str_visible(v->name, strlen(v->name));
+        /* the msgid of the other "NAME TYPE: text" lines */
+        char *l = xasprintf(_("%1$s %2$s: %3$s\n"), name,
+                            dns_type_name(v->type), t);
+        size_t n = strlen(l);
+
+        if (n > 0 && l[n - 1] == '\n')
+            l[n - 1] = '\0';
+        free(name);
+        free(t);
+        t = l;
+    }
+    return t;
+}

@@ -32,7 +32,7 @@ scr_step_propagation(const struct tui *t, struct tw_doc *d,
     bool settled = tui_step_settled(t, step, &stale);
 
     for (size_t k = 0; k < n; k++) {
-        char *all = present_propagation(&v[k]);
+        char *all = present_propagation_named(&v[k], n > 1);
         const char *txt = all;
 
         while (txt != NULL) {

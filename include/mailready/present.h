@@ -54,6 +54,10 @@ char *present_record_text(const json_t *r);
  * authoritative resolver, no server found).  Caller frees. */
 struct auth_view;
 char *present_propagation(const struct auth_view *v);
+/* The same, its first line led by "NAME TYPE: " when named (a step that
+ * reads several names: the MX hosts' addresses, the PTR's host name), so
+ * that each says which record it is about. */
+char *present_propagation_named(const struct auth_view *v, bool named);
 /* "42 min" / "30 s": how long at most, for the sentences above. */
 char *present_duration(unsigned long s);
 
