@@ -989,7 +989,8 @@ const struct finding_info check_smtp_findings[] = {
     { "TLS_VERSION_OLD", "smtp",
       N_("The mail server uses an old TLS version."),
       N_("TLS 1.0 and 1.1 are deprecated (RFC 8996) and many senders no "
-         "longer use them."),
+         "longer use them: they send without encryption instead, or, when "
+         "your MTA-STS policy is in enforce mode, do not deliver at all."),
       N_("Update the mail server's TLS library and allow TLS 1.2 and 1.3 "
          "(in Postfix: smtpd_tls_protocols = >=TLSv1.2).") },
     { "TLS_CERT_EXPIRED", "smtp",
