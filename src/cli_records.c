@@ -569,7 +569,7 @@ parse_policy(const char *s, const char *opt, enum gen_dmarc_policy *p)
 {
     if (gen_dmarc_policy_parse(s, p))
         return true;
-    fprintf(stderr, _("mailready: %s takes none, quarantine or reject\n"),
+    cli_errorf(_("mailready: %s takes none, quarantine or reject\n"),
             opt);
     return false;
 }
@@ -680,7 +680,7 @@ records_run(struct records_args *a, const struct preset_list *pl)
             char *vis = str_visible(a->providers[i],
                                     strnlen(a->providers[i], 100));
 
-            fprintf(stderr, _("mailready: unknown provider '%s' (see "
+            cli_errorf(_("mailready: unknown provider '%s' (see "
                               "mailready records --list-providers)\n"), vis);
             free(vis);
             failed = true;
@@ -698,12 +698,12 @@ records_run(struct records_args *a, const struct preset_list *pl)
             o.spf_hard_fail = true;
         } else if (strcmp(a->spf_all, "soft") != 0 &&
                    strcmp(a->spf_all, "~all") != 0) {
-            fprintf(stderr, _("mailready: --spf-all takes soft or hard\n"));
+            cli_errorf(_("mailready: --spf-all takes soft or hard\n"));
             failed = true;
         }
     }
     if (a->hostname != NULL && !a->send_only) {
-        fprintf(stderr, _("mailready: --hostname goes with --send-only; "
+        cli_errorf(_("mailready: --hostname goes with --send-only; "
                           "name a server that receives mail with "
                           "--mx-host\n"));
         failed = true;
@@ -751,7 +751,7 @@ records_run(struct records_args *a, const struct preset_list *pl)
                 continue;
             char *msg = present_finding_message(&g.notes.v[i]);
 
-            fprintf(stderr, "mailready: %s\n", msg);
+            cli_errorf("mailready: %s\n", msg);
             free(msg);
         }
     } else if (a->fmt == FMT_TEXT) {
@@ -811,7 +811,7 @@ cli_records(int argc, char **argv)
     if (rc != RC_OK) {
         char *why = present_err(rc, &err);
 
-        fprintf(stderr, _("mailready: cannot read the provider presets: "
+        cli_errorf(_("mailready: cannot read the provider presets: "
                           "%s\n"), why);
         free(why);
         rc_err_fini(&err);
