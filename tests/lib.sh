@@ -168,3 +168,18 @@ expect_true() {
         _mr_result fail "$label" "$T/ctx"
     fi
 }
+
+# $T/out with the wrapped lines of check --since-last joined: a line
+# further in than four columns continues the line above it.
+joined_out() {
+    python3 - "$T/out" > "$T/out.joined" <<'PY'
+import re, sys
+out = []
+for line in open(sys.argv[1], encoding='utf-8').read().split('\n'):
+    if out and re.match(r' {5,}\S', line) and out[-1].strip():
+        out[-1] += ' ' + line.strip()
+    else:
+        out.append(line)
+print('\n'.join(out), end='')
+PY
+}
