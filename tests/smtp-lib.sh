@@ -263,3 +263,46 @@ nginx_stop() {
     NGX_DIR=
     return 0
 }
+
+# sts_web CERTDIR WWWDIR D
+#       The MTA-STS policy cases of delivery.test (tests/zones/
+#       delivery.test.zone) served by nginx_start on 127.0.0.40 at a free
+#       port (STS_HP), with CERTDIR/web.{key,crt} for mta-sts.NAME.D:
+#       ok (testing, mx.ok), sts-mismatch (enforce, another MX),
+#       sts-ctype (text/html), sts-redirect (301 to ok's policy) and
+#       sts-syntax ("mode: strict").  Policies are written to WWWDIR.
+sts_web() {
+    local certs=$1 www=$2 d=$3 n
+    mkdir -p "$www"
+    _sts_pol() {
+        printf 'version: STSv1\r\nmode: %s\r\nmx: %s\r\nmax_age: 86400\r\n' \
+            "$2" "$3" > "$www/$1.txt"
+    }
+    _sts_pol ok testing "mx.ok.$d"
+    _sts_pol sts-mismatch enforce "mx.elsewhere.test"
+    _sts_pol sts-ctype enforce "mx.ok.$d"
+    printf 'version: STSv1\nmode: strict\nmx: mx.ok.%s\nmax_age: 86400\n' \
+        "$d" > "$www/sts-syntax.txt"
+    for n in ok sts-mismatch sts-ctype sts-syntax sts-redirect; do
+        printf 'server {\n    listen 127.0.0.40:@PORT@ ssl;\n'
+        printf '    server_name mta-sts.%s.%s;\n' "$n" "$d"
+        printf '    ssl_certificate @CERT@.crt;\n'
+        printf '    ssl_certificate_key @CERT@.key;\n'
+        case $n in
+        sts-redirect)
+            printf '    location / { return 301 https://mta-sts.ok.%s/.well-known/mta-sts.txt; }\n' "$d" ;;
+        *)
+            printf '    location = /.well-known/mta-sts.txt {\n'
+            if [ $n = sts-ctype ]; then
+                printf '        default_type text/html;\n'
+            else
+                printf '        default_type text/plain;\n'
+            fi
+            printf '        alias @DIR@/www/%s.txt;\n    }\n' "$n" ;;
+        esac
+        printf '}\n'
+    done > "$www/sites.conf"
+    STS_HP=$(free_port)
+    nginx_start "$certs" web "$STS_HP" "$www/sites.conf" || return 1
+    cp "$www"/*.txt "$NGX_DIR/www/" && chmod 644 "$NGX_DIR/www"/*.txt
+}
