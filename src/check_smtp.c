@@ -20,6 +20,7 @@
 
 #include "mailready/check_smtp.h"
 #include "mailready/http.h"
+#include "mailready/gen_mtasts.h"
 #include "mailready/mtasts.h"
 #include "mailready/name.h"
 #include "mailready/net.h"
@@ -692,6 +693,19 @@ add_policy_record(struct check_result *res, const char *url,
     v = str_visible(body, strlen(body) > 2000 ? 2000 : strlen(body));
     json_object_set_new(o, "mta_sts_policy", json_string(v));
     free(v);
+    {
+        /* The mode of a valid policy, for the front ends (the text above
+         * is escaped for display: its line ends no longer parse). */
+        struct mtasts_policy pol;
+        const char *why = NULL;
+        unsigned line = 0;
+
+        if (mtasts_policy_parse(body, strlen(body), &pol, &why, &line)
+            == RC_OK)
+            json_object_set_new(o, "mta_sts_mode", json_string(
+                gen_mtasts_mode_name(pol.mode)));
+        mtasts_policy_fini(&pol);
+    }
     json_object_set_new(o, "display", json_string(strbuf_str(&sb)));
     strbuf_fini(&sb);
     json_array_append_new(res->records, o);

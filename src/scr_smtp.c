@@ -69,20 +69,14 @@ suggested_mode(const struct tui *t)
     res = tui_result(t, STEP_SMTP);
     for (size_t k = 0; k < json_array_size(res->records); k++) {
         const json_t *o = json_array_get(res->records, k);
-        const char *pol = json_string_value(json_object_get(
-            o, "mta_sts_policy"));
-        struct mtasts_policy p;
-        const char *why = NULL;
-        unsigned line = 0;
+        const char *m = json_string_value(json_object_get(
+            o, "mta_sts_mode"));
+        enum mtasts_mode mode;
 
-        if (pol == NULL)
-            continue;
-        if (mtasts_policy_parse(pol, strlen(pol), &p, &why, &line)
-            == RC_OK) {
-            live_testing |= p.mode == MTASTS_MODE_TESTING;
-            live_enforce |= p.mode == MTASTS_MODE_ENFORCE;
+        if (m != NULL && gen_mtasts_mode_parse(m, &mode)) {
+            live_testing |= mode == MTASTS_MODE_TESTING;
+            live_enforce |= mode == MTASTS_MODE_ENFORCE;
         }
-        mtasts_policy_fini(&p);
     }
     if (live_enforce || (live_testing && delivery_clean(t)))
         return MTASTS_MODE_ENFORCE;

@@ -33,12 +33,17 @@ wz_delivery ok "mx.ok.$D" en
 wz_result "en valid: OK" '✔' 'OK'
 screen_has "en valid: the policy fetched is shown" '^ +mode: testing$'
 screen_lacks "en valid: no problem or warning" '^   [✘▲?] '
+# A testing policy is live and the check is clean: now enforce.
+tm_send End
+screen_has "en valid: enforce suggested" 'Suggested: mode enforce'
 wz_no_option "en valid: no command-line option"
 wz_quit "en valid"
 wz_delivery ok "mx.ok.$D" es
 wz_result "es valid: correcto" '✔' 'correcto'
 screen_lacks "es valid: ni problemas ni avisos" '^   [✘▲?] '
 screen_has "es valid: la política obtenida" '^ +mode: testing$'
+tm_send End
+screen_has "es valid: se sugiere enforce" 'Te sugerimos el modo enforce'
 wz_no_option "es valid: ninguna opción de la línea de órdenes"
 wz_quit "es valid"
 
