@@ -220,6 +220,64 @@ spf_tree_text(const json_t *n, struct strbuf *sb, int indent)
         spf_tree_text(json_array_get(kids, i), sb, indent + 4);
 }
 
+/* The word for a delivery probe's outcome (check_smtp.c's "result"). */
+static const char *
+smtp_result_word(const char *res)
+{
+    static const struct {
+        const char *id, *msgid;
+    } words[] = {
+        { "done", N_("SMTP answered") },
+        { "refused", N_("connection refused") },
+        { "no-answer", N_("no answer to the connection") },
+        { "unreachable", N_("address unreachable from here") },
+        { "stalled", N_("stopped answering") },
+        { "closed", N_("closed the connection") },
+        { "rejected", N_("refused the session") },
+        { "protocol-error", N_("did not answer as SMTP") },
+        { "tls-failed", N_("TLS handshake failed") },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(words); i++)
+        if (strcmp(res, words[i].id) == 0)
+            return _(words[i].msgid);
+    return res;
+}
+
+/* A delivery probe (check_smtp.c: host, address, port, result, banner,
+ * starttls, tls_version, certificate, error; all visible-safe) in the
+ * admin's language. */
+static char *
+smtp_record_text(const json_t *r)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const json_t *st = json_object_get(r, "starttls");
+    const json_t *c = json_object_get(r, "certificate");
+    const char *res = jstr(r, "result");
+
+    strbuf_addf(&sb, "%s [%s]:%lld: %s", jstr(r, "host"),
+                jstr(r, "address"), jint(r, "port"), smtp_result_word(res));
+    if (json_object_get(r, "banner") != NULL)
+        strbuf_addf(&sb, "\n  220 %s", jstr(r, "banner"));
+    if (json_is_boolean(st))
+        strbuf_addf(&sb, "\n  %s", json_is_true(st)
+                    ? _("STARTTLS offered") : _("STARTTLS not offered"));
+    if (json_object_get(r, "tls_version") != NULL) {
+        strbuf_addf(&sb, "\n  %s", jstr(r, "tls_version"));
+        if (json_object_get(c, "not_after") != NULL)
+            strbuf_addf(&sb, _("; certificate for %1$s, valid until %2$s"),
+                        *jstr(c, "names") != '\0' ? jstr(c, "names")
+                                                   : jstr(c, "subject"),
+                        jstr(c, "not_after"));
+    }
+    /* The time-outs in words; any other error is the system's or
+     * OpenSSL's own detail, shown as it is. */
+    if (strcmp(res, "no-answer") != 0 && strcmp(res, "stalled") != 0 &&
+        json_object_get(r, "error") != NULL)
+        strbuf_addf(&sb, "\n  %s", jstr(r, "error"));
+    return strbuf_detach(&sb);
+}
+
 char *
 present_record_text(const json_t *r)
 {
@@ -250,6 +308,9 @@ present_record_text(const json_t *r)
             sb.s[--sb.len] = '\0';
         return strbuf_detach(&sb);
     }
+    if (json_object_get(r, "result") != NULL &&
+        json_object_get(r, "port") != NULL)
+        return smtp_record_text(r);
     d = json_string_value(json_object_get(r, "display"));
     return d != NULL ? xstrdup(d) : NULL;
 }
