@@ -37,7 +37,7 @@ start() {   # LANG-ARGS...
 
 start --state-dir "$T/state"
 screen_has "starts at MX" "Step 1: Mail servers"
-tm_send n n n n n
+tm_send n n n n n n
 screen_has "the summary" "Where your domain stands"
 tm_send n
 screen_has "verify screen after the summary" "Send a test message"
@@ -64,7 +64,7 @@ expect_true "F10 quits, exit 0" wz_gone
 
 start --lang es --state-dir "$T/state-es"
 screen_has "Spanish: starts at MX" "Paso 1"
-tm_send n n n n n
+tm_send n n n n n n
 screen_has "Spanish: the summary" "Lo que queda por hacer"
 tm_send n
 screen_has "Spanish: verify screen" "mensaje de prueba"
