@@ -183,3 +183,32 @@ for line in open(sys.argv[1], encoding='utf-8').read().split('\n'):
 print('\n'.join(out), end='')
 PY
 }
+
+# findings_match FILE INDENT TAG REGEX: among the findings of a report or
+# a screen dump in FILE (a finding's first line is INDENT spaces, its mark
+# TAG and a space; its wrapped lines are further in and are joined with
+# single spaces), true when one with mark TAG matches the Python regular
+# expression REGEX; else it lists them.
+findings_match() {
+    python3 - "$@" <<'PY'
+import re, sys
+path, indent, tag, rx = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+first = re.compile(r"^ {%d}(\S) (.*)$" % indent)
+items, cur = [], None
+for line in open(path, encoding="utf-8").read().splitlines():
+    m = first.match(line)
+    if m:
+        cur = [m.group(1), m.group(2).strip()]
+        items.append(cur)
+    elif cur is not None and line.startswith(" " * (indent + 2)):
+        cur[1] += " " + line.strip()
+    else:
+        cur = None
+if any(t == tag and re.search(rx, text) for t, text in items):
+    sys.exit(0)
+print("no finding %s /%s/ among:" % (tag, rx))
+for t, text in items:
+    print(t, text)
+sys.exit(1)
+PY
+}

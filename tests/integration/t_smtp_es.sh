@@ -86,26 +86,7 @@ no_line() {     # REGEX FILE: no line of FILE matches (else show them)
 # TAG, its wrapped lines are joined with single spaces; true when one of
 # them matches the Python regular expression REGEX.
 has_finding() { # TAG REGEX
-    python3 - "$T/out" "$1" "$2" <<'PY'
-import re, sys
-out, tag, rx = sys.argv[1], sys.argv[2], sys.argv[3]
-items, cur = [], None
-for line in open(out, encoding="utf-8").read().splitlines():
-    m = re.match(r"^  (\S) (.*)$", line)
-    if m:
-        cur = [m.group(1), m.group(2)]
-        items.append(cur)
-    elif cur is not None and line.startswith("    "):
-        cur[1] += " " + line.strip()
-    else:
-        cur = None
-if any(t == tag and re.search(rx, text) for t, text in items):
-    sys.exit(0)
-print("no finding %s /%s/ among:" % (tag, rx))
-for t, text in items:
-    print(t, text)
-sys.exit(1)
-PY
+    findings_match "$T/out" 2 "$1" "$2"
 }
 
 # smtp_case SUB TAG WORD RC "EN-ID=SEV..." REGEX [TIMEOUT]: the English JSON

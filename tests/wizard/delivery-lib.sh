@@ -38,26 +38,7 @@ wz_delivery() {
 
 _wz_finding() {
     tm_screen > "$T/wz-screen"
-    python3 - "$T/wz-screen" "$1" "$2" <<'PY'
-import re, sys
-scr, tag, rx = sys.argv[1], sys.argv[2], sys.argv[3]
-items, cur = [], None
-for line in open(scr, encoding="utf-8").read().splitlines():
-    m = re.match(r"^   (\S) (.*)$", line)
-    if m:
-        cur = [m.group(1), m.group(2).strip()]
-        items.append(cur)
-    elif cur is not None and line.startswith("     "):
-        cur[1] += " " + line.strip()
-    else:
-        cur = None
-if any(t == tag and re.search(rx, text) for t, text in items):
-    sys.exit(0)
-print("no finding %s /%s/ among:" % (tag, rx))
-for t, text in items:
-    print(t, text)
-sys.exit(1)
-PY
+    findings_match "$T/wz-screen" 3 "$1" "$2"
 }
 
 wz_finding() {
